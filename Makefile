@@ -1,0 +1,48 @@
+# qemu-riscv64: RISC-V virtual machines on Kubernetes, serial console in the browser.
+# Every target installs what it is missing first (scripts/install-deps.sh).
+
+BUILD_DIR ?= build
+JOBS ?= 2
+# Downloads and built guests live outside the clone, so a fresh clone reuses them.
+CACHE_DIR ?= $(HOME)/.cache/qemu-riscv64
+export CACHE_DIR
+
+# Container images (make container)
+REGISTRY ?= docker.io/carvicsforth
+VERSION ?= 0.1.0
+CONTAINER_ENGINE ?= docker
+
+DEPS := scripts/install-deps.sh
+GUEST_DIR := $(BUILD_DIR)/guest/busybox
+
+.PHONY: all deps build guest run test bench container container-push clean
+
+all: build
+
+deps:
+	$(DEPS) build vm guest test
+
+build:
+	$(DEPS) build
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The busybox test guest: Debian's riscv64 kernel + a busybox initramfs, cached.
+guest:
+	$(DEPS) guest
+	data-images/busybox/build.sh $(GUEST_DIR)
+
+run: build guest
+	$(DEPS) vm
+	scripts/run-local.sh $(BUILD_DIR) $(GUEST_DIR)
+
+test: build guest
+	$(DEPS) vm test
+	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 600
+
+bench: build guest
+	$(DEPS) vm bench
+	bench/run-all.sh $(BUILD_DIR)
+
+clean:
+	rm -rf $(BUILD_DIR)
