@@ -1,0 +1,74 @@
+{{/* The launcher container: QEMU with the guest from /data, env named as the launcher reads it. */}}
+
+{{/* Launcher resources: the values' resources with requests.cpu/memory from cpu.count and memory. */}}
+{{- define "qemu-riscv64.launcherResources" -}}
+{{- $resources := deepCopy (.Values.resources | default dict) }}
+{{- $requests := get $resources "requests" | default dict }}
+{{- $_ := set $requests "cpu" (toString (int64 .Values.cpu.count)) }}
+{{- $_ := set $requests "memory" (include "qemu-riscv64.memoryRequest" .) }}
+{{- $_ := set $resources "requests" $requests }}
+{{- toYaml $resources }}
+{{- end }}
+
+{{/* One env entry taken from the guest credentials Secret; optional, so either key may be missing. */}}
+{{- define "qemu-riscv64.guestSecretEnv" -}}
+- name: {{ .name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secret }}
+      key: {{ .key }}
+      optional: true
+{{- end }}
+
+{{- define "qemu-riscv64.launcherContainer" -}}
+{{- $forwards := (include "qemu-riscv64.forwards" . | fromJson).ports -}}
+- name: launcher
+  image: {{ .Values.images.launcher | quote }}
+  imagePullPolicy: {{ .Values.imagePullPolicy }}
+  {{- with $forwards }}
+  ports:
+    {{- range . }}
+    - name: {{ .name }}
+      containerPort: {{ .port | int64 }}
+      protocol: TCP
+    {{- end }}
+  {{- end }}
+  env:
+    - name: VM_CPU_COUNT
+      value: {{ .Values.cpu.count | int64 | toString | quote }}
+    - name: VM_MEMORY
+      value: {{ .Values.memory | int64 | toString | quote }}
+    {{- with .Values.cpu.features }}
+    - name: VM_CPU_FEATURES
+      value: {{ . | quote }}
+    {{- end }}
+    {{- with .Values.append }}
+    - name: VM_APPEND
+      value: {{ . | quote }}
+    {{- end }}
+    - name: VM_DATA_DIR
+      value: /data
+    - name: VM_RUNTIME_DIR
+      value: /tmp
+    - name: VM_TELNET_PORT
+      value: "10023"
+    - name: VM_SHUTDOWN_TIMEOUT
+      value: {{ .Values.shutdownTimeout | int64 | toString | quote }}
+    {{- with $forwards }}
+    - name: VM_FORWARD_PORTS
+      value: {{ include "qemu-riscv64.forwardPortsEnv" $ | quote }}
+    {{- end }}
+    {{- with include "qemu-riscv64.guestSecret" . }}
+    {{- include "qemu-riscv64.guestSecretEnv" (dict "name" "VM_GUEST_PASSWORD" "secret" . "key" "password") | nindent 4 }}
+    {{- include "qemu-riscv64.guestSecretEnv" (dict "name" "VM_GUEST_SSH_KEY" "secret" . "key" "ssh-key") | nindent 4 }}
+    {{- end }}
+  securityContext:
+    {{- toYaml .Values.securityContext | nindent 4 }}
+  resources:
+    {{- include "qemu-riscv64.launcherResources" . | nindent 4 }}
+  volumeMounts:
+    - name: data
+      mountPath: /data
+    - name: tmp
+      mountPath: /tmp
+{{- end }}
