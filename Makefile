@@ -8,7 +8,7 @@ CACHE_DIR ?= $(HOME)/.cache/qemu-riscv64
 export CACHE_DIR
 
 # Container images (make container)
-REGISTRY ?= docker.io/carvicsforth
+REGISTRY ?= localhost
 VERSION ?= 0.1.0
 CONTAINER_ENGINE ?= docker
 
@@ -43,6 +43,14 @@ test: build guest
 bench: build guest
 	$(DEPS) vm bench
 	bench/run-all.sh $(BUILD_DIR)
+
+# Images: launcher, console and the data images in DATA_IMAGES (containers/build-images.sh).
+container:
+	$(DEPS) guest container
+	CONTAINER_ENGINE=$(CONTAINER_ENGINE) containers/build-images.sh $(REGISTRY) $(VERSION) $(BUILD_DIR)
+
+container-push:
+	CONTAINER_ENGINE=$(CONTAINER_ENGINE) containers/push-images.sh $(REGISTRY) $(VERSION)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -17,7 +17,7 @@ packages_for() {
     vm) echo qemu-system-misc opensbi u-boot-qemu ;;
     guest) echo mmdebstrap cpio gzip xz-utils kmod e2fsprogs qemu-utils ca-certificates ;;
     test) echo python3 telnet procps chromium ;;
-    container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns ;;
+    container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
     *) echo "install-deps: unknown group '$1' (build, vm, guest, test, container, bench)" >&2; return 1 ;;
   esac

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Makes podman work on this kind of machine (no Docker engine, no registry)
+# and idempotent enough to run before every `make container`:
+#   1. installs podman, runc, catatonit and qemu-user (install-deps.sh container);
+#   2. writes /etc/containers/containers.conf when none exists (runc, cgroupfs,
+#      ulimits that may only be lowered in a sandbox without CAP_SYS_RESOURCE);
+#   3. makes the base image debian:bookworm-slim locally with mmdebstrap and
+#      imports it under the name the Dockerfiles use, so FROM resolves offline.
+#      The tarball is cached in $CACHE_DIR; the import is skipped when podman
+#      already has the image.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache_root=${CACHE_DIR:-$HOME/.cache/qemu-riscv64}
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+conf=/etc/containers/containers.conf
+marker="# written by qemu-riscv64 scripts/podman-setup.sh"
+base_image=docker.io/library/debian:bookworm-slim
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+write_containers_conf() {
+  if [ -e "$conf" ] && ! grep -qF "$marker" "$conf"; then
+    echo "podman-setup: keeping the existing $conf"
+    return
+  fi
+  as_root mkdir -p "$(dirname "$conf")"
+  as_root tee "$conf" >/dev/null <<CONF
+$marker
+[containers]
+default_ulimits = ["nofile=10000:10000", "nproc=30000:30000"]
+
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+CONF
+}
+
+# debian:bookworm-slim from Debian's packages, no registry needed.
+import_base_image() {
+  if podman image exists "$base_image"; then
+    return
+  fi
+  local tarball="$cache_root/base-debian-bookworm-minbase.tar"
+  if [ ! -s "$tarball" ]; then
+    mkdir -p "$cache_root"
+    mmdebstrap --quiet --variant=minbase --format=tar bookworm "$tarball.tmp" "$mirror"
+    mv "$tarball.tmp" "$tarball"
+  fi
+  podman import \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'CMD ["bash"]' \
+    "$tarball" "$base_image"
+}
+
+"$here/install-deps.sh" guest container
+write_containers_conf
+import_base_image
+echo "podman-setup: podman $(podman version --format '{{.Client.Version}}') ready, $base_image present"
