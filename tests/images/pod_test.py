@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""The chart's pod, run for real with the images `make container` built.
+
+Renders the Deployment with `helm template`, plays it with `podman kube play
+--network host`, opens the console's WebSocket, reaches the guest's shell
+(logging in when the guest asks) and runs `uname -m`. With --persist-file, a
+file written in the guest must still be there after `podman kube down` and a
+second play on the same PersistentVolumeClaim.
+"""
+import argparse
+import http.client
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+
+from rendered_pod import RenderedPod, render
+from websocket_client import ConsoleSocket
+
+BOOT_DEADLINE_S = 900  # a hang guard for an emulated boot, not a measurement
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_ready(port):
+    """Polls the console's /readyz until it answers 200 (telnet reachable)."""
+    end = time.monotonic() + BOOT_DEADLINE_S
+    while time.monotonic() < end:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/readyz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(1)
+    raise TimeoutError(f"console on port {port} never became ready")
+
+
+def open_shell(port, args):
+    """Returns a WebSocket at a shell prompt, logging in when the guest asks."""
+    wait_ready(port)
+    console = ConsoleSocket("127.0.0.1", port)
+    if args.login_password:
+        # Whatever the guest printed before, Enter brings a fresh login prompt.
+        console.send_keys("\r")
+        console.wait_for(b"login:", BOOT_DEADLINE_S)
+        console.mark()
+        console.send_keys("root\r")
+        console.wait_for(b"assword:", 60)
+        console.mark()
+        console.send_keys(args.login_password + "\r")
+    else:
+        console.send_keys("\r")
+    console.wait_for(args.prompt.encode(), BOOT_DEADLINE_S)
+    return console
+
+
+def run(console, command, expect):
+    console.mark()
+    console.send_keys(command + "\r")
+    return console.wait_for(expect, 120)
+
+
+def check_uname_and_write(port, args, token):
+    console = open_shell(port, args)
+    run(console, "uname -m", b"\nriscv64")
+    print("pod_test: uname -m printed riscv64 through the console's WebSocket")
+    if args.persist_file:
+        run(console, f"echo {token} >{args.persist_file}; sync; echo written-$((6*7))", b"written-42")
+    console.close()
+
+
+def check_file_kept(port, args, token):
+    console = open_shell(port, args)
+    run(console, f"cat {args.persist_file}", token.encode())
+    print(f"pod_test: {args.persist_file} survived the pod restart")
+    console.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--chart", required=True)
+    parser.add_argument("--helm-script", required=True, help="scripts/get-helm.sh")
+    parser.add_argument("--data-image", required=True)
+    parser.add_argument("--prompt", required=True, help="the shell prompt's ending")
+    parser.add_argument("--login-password", help="log in as root with this password, set through guest.password")
+    parser.add_argument("--persist-file", help="with persistence on: a file written in the guest")
+    args = parser.parse_args()
+
+    helm = subprocess.run([args.helm_script], check=True, capture_output=True, text=True).stdout.strip()
+    values = {"images.data": args.data_image}
+    if args.login_password:
+        values["guest.password"] = args.login_password
+    if args.persist_file:
+        values["persistence.enabled"] = True
+    release = f"imgtest-{secrets.token_hex(3)}"
+    http_port, telnet_port = free_port(), free_port()
+    pod = RenderedPod(render(helm, args.chart, release, values), http_port, telnet_port)
+    token = f"kept-{secrets.token_hex(8)}"
+    try:
+        pod.play()
+        check_uname_and_write(http_port, args, token)
+        if args.persist_file:
+            pod.down()
+            pod.play()
+            check_file_kept(http_port, args, token)
+    except Exception:
+        pod.diagnostics()
+        raise
+    finally:
+        pod.remove()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""The chart's pod as `helm template` renders it, played with `podman kube play`.
+
+Only what this machine needs is changed in the rendered text, each change
+checked to apply exactly once:
+- restartPolicy OnFailure (podman 4.3 loops on init containers under Always);
+- the console's and the telnet's ports, since `--network host` shares the
+  host's ports with every other test running here.
+"""
+import re
+import subprocess
+import tempfile
+import os
+
+CONSOLE_LISTEN = 'value: "0.0.0.0:8080"'
+CONSOLE_TELNET = 'value: "127.0.0.1:10023"'
+LAUNCHER_TELNET = '- name: VM_TELNET_PORT\n              value: "10023"'
+
+
+def render(helm, chart, release, values):
+    """Returns the documents of `helm template` as a list of YAML texts."""
+    argv = [helm, "template", release, chart]
+    for key, value in values.items():
+        argv += ["--set-string" if isinstance(value, str) else "--set", f"{key}={value}"]
+    text = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+    return [doc for doc in re.split(r"^---\s*$", text, flags=re.M) if doc.strip()]
+
+
+def kind_of(doc):
+    match = re.search(r"^kind:\s*(\S+)", doc, flags=re.M)
+    return match.group(1) if match else ""
+
+
+def replace_once(text, old, new):
+    count = text.count(old)
+    if count != 1:
+        raise AssertionError(f"rendered Deployment has {count} copies of {old!r}, expected 1")
+    return text.replace(old, new)
+
+
+def adapt_deployment(doc, http_port, telnet_port):
+    doc = replace_once(doc, "\n    spec:\n", "\n    spec:\n      restartPolicy: OnFailure\n")
+    doc = replace_once(doc, CONSOLE_LISTEN, f'value: "127.0.0.1:{http_port}"')
+    doc = replace_once(doc, CONSOLE_TELNET, f'value: "127.0.0.1:{telnet_port}"')
+    return replace_once(doc, LAUNCHER_TELNET,
+                        LAUNCHER_TELNET.replace('"10023"', f'"{telnet_port}"'))
+
+
+class RenderedPod:
+    """Plays the rendered Deployment (and its Secrets) and takes it down again."""
+
+    def __init__(self, docs, http_port, telnet_port):
+        kept = []
+        for doc in docs:
+            if kind_of(doc) == "Deployment":
+                kept.append(adapt_deployment(doc, http_port, telnet_port))
+            elif kind_of(doc) == "Secret":
+                kept.append(doc)
+        if not any(kind_of(doc) == "Deployment" for doc in kept):
+            raise AssertionError("helm template rendered no Deployment")
+        deployment = next(doc for doc in kept if kind_of(doc) == "Deployment")
+        self.name = re.search(r"^  name:\s*(\S+)", deployment, flags=re.M).group(1)
+        claim = re.search(r"claimName:\s*(\S+)", "".join(kept))
+        self.claim = claim.group(1) if claim else None
+        handle, self.path = tempfile.mkstemp(prefix="rendered-pod-", suffix=".yaml")
+        with os.fdopen(handle, "w") as out:
+            out.write("\n---\n".join(kept))
+
+    def play(self):
+        subprocess.run(["podman", "kube", "play", "--network", "host", self.path], check=True)
+
+    def down(self):
+        subprocess.run(["podman", "kube", "down", self.path], check=False)
+
+    def diagnostics(self):
+        """Lists the pod's containers and prints their logs (for a failed test)."""
+        subprocess.run(["podman", "ps", "-a", "--pod", "--filter", f"pod={self.name}-pod"], check=False)
+        listing = subprocess.run(["podman", "ps", "-a", "--format", "{{.Names}}",
+                                  "--filter", f"pod={self.name}-pod"],
+                                 capture_output=True, text=True, check=False).stdout
+        for container in listing.split():
+            print(f"--- logs of {container}")
+            subprocess.run(["podman", "logs", "--tail", "60", container], check=False)
+
+    def remove(self):
+        self.down()
+        if self.claim:
+            subprocess.run(["podman", "volume", "rm", "-f", self.claim], check=False)
+        os.unlink(self.path)
