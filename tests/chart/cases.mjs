@@ -1,0 +1,165 @@
+// The `helm template` matrix: each case is a list of --set strings plus checks of its own,
+// on top of the checks every rendering must pass (render-check.mjs).
+import { container, envOf, mebibytes, only, podSpec } from "./lib/objects.mjs";
+
+const launcher = (objects) => container(podSpec(objects), "launcher");
+const launcherEnv = (objects) => envOf(launcher(objects));
+const consoleEnv = (objects) => envOf(container(podSpec(objects), "console"));
+const servicePorts = (objects) => only(objects, "Service").spec.ports;
+
+export const cases = {
+  defaults: {
+    sets: [],
+    check(t, objects) {
+      t.equal(only(objects, "Service").spec.type, "LoadBalancer", "default service.type");
+      t.equal(servicePorts(objects)[0].port, 8080, "default service.port");
+      t.equal(launcherEnv(objects).VM_CPU_COUNT, "2", "default cpu.count");
+      t.equal(launcherEnv(objects).VM_MEMORY, "2048", "default memory");
+      t.that(!("VM_CPU_FEATURES" in launcherEnv(objects)), "no VM_CPU_FEATURES by default: the data image decides");
+      t.equal(podSpec(objects).terminationGracePeriodSeconds, 40, "default grace period");
+      t.equal(launcher(objects).resources.requests, { cpu: "2", memory: "2509Mi" }, "default requests");
+      t.equal(podSpec(objects).initContainers[1].image, "localhost/qemu-riscv64-data-debian-13:0.1.0", "default guest");
+    },
+  },
+  "port-8081": {
+    sets: ["service.port=8081"],
+    check(t, objects) {
+      t.equal(servicePorts(objects)[0], { name: "http", port: 8081, targetPort: "http", protocol: "TCP" }, "Service port");
+      t.equal(podSpec(objects).containers[0].ports[0].containerPort, 8080, "the console still listens on 8080");
+    },
+  },
+  "cpu4-mem4096": {
+    sets: ["cpu.count=4,memory=4096"],
+    check(t, objects) {
+      t.equal(launcherEnv(objects).VM_CPU_COUNT, "4", "VM_CPU_COUNT");
+      t.equal(launcherEnv(objects).VM_MEMORY, "4096", "VM_MEMORY");
+      t.equal(launcher(objects).resources.requests.cpu, "4", "CPU request");
+      t.that(mebibytes(launcher(objects).resources.requests.memory) >= 4096 + 256, "memory request covers QEMU's overhead");
+    },
+  },
+  "cpu-features-append": {
+    sets: ["cpu.features=v=true\\,vlen=256\\,vext_spec=v1.0", "append=console=ttyS0 root=/dev/vda1 rw"],
+    check(t, objects) {
+      t.equal(launcherEnv(objects).VM_CPU_FEATURES, "v=true,vlen=256,vext_spec=v1.0", "VM_CPU_FEATURES");
+      t.equal(launcherEnv(objects).VM_APPEND, "console=ttyS0 root=/dev/vda1 rw", "VM_APPEND");
+    },
+  },
+  persistence: {
+    sets: ["persistence.enabled=true,persistence.size=20Gi,persistence.storageClass=fast-ssd"],
+    check(t, objects) {
+      t.equal(only(objects, "Deployment").spec.strategy, { type: "Recreate" }, "Recreate strategy");
+      t.equal(only(objects, "PersistentVolumeClaim").spec.storageClassName, "fast-ssd", "storage class");
+    },
+  },
+  "persistence-no-class": {
+    sets: ["persistence.enabled=true,persistence.storageClass=-"],
+    check(t, objects) {
+      t.equal(only(objects, "PersistentVolumeClaim").spec.storageClassName, "", "'-' means storageClassName \"\"");
+    },
+  },
+  "persistence-existing-claim": {
+    sets: ["persistence.enabled=true,persistence.existingClaim=my-vm-disk"],
+    check(t, objects) {
+      t.equal(podSpec(objects).volumes.find((v) => v.name === "data").persistentVolumeClaim,
+        { claimName: "my-vm-disk" }, "the existing claim is mounted");
+      t.equal(only(objects, "Deployment").spec.strategy, { type: "Recreate" }, "Recreate strategy");
+    },
+  },
+  ssh: {
+    sets: ["ssh.enabled=true"],
+    check(t, objects) {
+      t.equal(launcherEnv(objects).VM_FORWARD_PORTS, "2222:22", "VM_FORWARD_PORTS");
+      t.equal(launcher(objects).ports, [{ name: "ssh", containerPort: 2222, protocol: "TCP" }], "launcher port 2222");
+      t.equal(servicePorts(objects)[1], { name: "ssh", port: 22, targetPort: "ssh", protocol: "TCP" }, "Service ssh port");
+    },
+  },
+  "ssh-and-forwards": {
+    sets: ["ssh.enabled=true,ssh.port=2200", "forwardPorts[0].name=web,forwardPorts[0].port=8000,forwardPorts[0].guestPort=80"],
+    check(t, objects) {
+      t.equal(launcherEnv(objects).VM_FORWARD_PORTS, "2222:22,8000:80", "VM_FORWARD_PORTS");
+      t.equal(servicePorts(objects).map((p) => p.port), [8080, 2200, 8000], "Service ports");
+    },
+  },
+  auth: {
+    sets: ["console.auth.enabled=true"],
+    check(t, objects) {
+      t.equal(consoleEnv(objects).CONSOLE_AUTH, { secret: "myvm-qemu-riscv64-console-auth", key: "auth", optional: false },
+        "CONSOLE_AUTH from the generated Secret");
+    },
+  },
+  "auth-existing-secret": {
+    sets: ["console.auth.enabled=true,console.auth.existingSecret=vm-console-login,console.auth.existingSecretKey=login"],
+    check(t, objects) {
+      t.equal(consoleEnv(objects).CONSOLE_AUTH, { secret: "vm-console-login", key: "login", optional: false },
+        "CONSOLE_AUTH from the existing Secret");
+    },
+  },
+  "read-only": {
+    sets: ["console.readOnly=true"],
+    check(t, objects) {
+      t.equal(consoleEnv(objects).CONSOLE_READ_ONLY, "true", "CONSOLE_READ_ONLY");
+    },
+  },
+  "console-options": {
+    sets: ["console.title=Lab VM,console.allowOrigin=^https://vm[.]example[.]org$,console.maxSessions=5"],
+    check(t, objects) {
+      const env = consoleEnv(objects);
+      t.equal([env.CONSOLE_TITLE, env.CONSOLE_ALLOW_ORIGIN, env.CONSOLE_MAX_SESSIONS],
+        ["Lab VM", "^https://vm[.]example[.]org$", "5"], "console title, origin, sessions");
+    },
+  },
+  "guest-credentials": {
+    sets: ["guest.password=s3cret", "guest.sshAuthorizedKey=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKey user@host"],
+    check(t, objects) {
+      t.equal(launcherEnv(objects).VM_GUEST_PASSWORD, { secret: "myvm-qemu-riscv64-guest", key: "password", optional: true },
+        "VM_GUEST_PASSWORD from the Secret");
+    },
+  },
+  "guest-existing-secret": {
+    sets: ["guest.existingSecret=vm-guest-login"],
+    check(t, objects) {
+      t.equal(launcherEnv(objects).VM_GUEST_SSH_KEY, { secret: "vm-guest-login", key: "ssh-key", optional: true },
+        "VM_GUEST_SSH_KEY from the existing Secret");
+    },
+  },
+  "service-ClusterIP": { sets: ["service.type=ClusterIP"], check() {} },
+  "service-NodePort": {
+    sets: ["service.type=NodePort,service.nodePort=30080,ssh.enabled=true,ssh.nodePort=30022"],
+    check(t, objects) {
+      t.equal(servicePorts(objects).map((p) => p.nodePort), [30080, 30022], "node ports");
+    },
+  },
+  "service-LoadBalancer": { sets: ["service.type=LoadBalancer,service.port=9090"], check() {} },
+  "shutdown-timeout": {
+    sets: ["shutdownTimeout=60"],
+    check(t, objects) {
+      t.equal(launcherEnv(objects).VM_SHUTDOWN_TIMEOUT, "60", "VM_SHUTDOWN_TIMEOUT");
+      t.equal(podSpec(objects).terminationGracePeriodSeconds, 75, "grace period follows shutdownTimeout");
+    },
+  },
+  scheduling: {
+    sets: ["nodeSelector.kubernetes\\.io/arch=amd64", "tolerations[0].key=vm,tolerations[0].operator=Exists",
+      "imagePullSecrets[0].name=registry-login", "podAnnotations.team=lab", "priorityClassName=vm-critical",
+      "resources.limits.memory=4Gi,resources.requests.ephemeral-storage=1Gi", "imagePullPolicy=Always"],
+    check(t, objects) {
+      const spec = podSpec(objects);
+      t.equal(spec.nodeSelector, { "kubernetes.io/arch": "amd64" }, "nodeSelector");
+      t.equal(spec.tolerations, [{ key: "vm", operator: "Exists" }], "tolerations");
+      t.equal(spec.imagePullSecrets, [{ name: "registry-login" }], "imagePullSecrets");
+      t.equal(spec.priorityClassName, "vm-critical", "priorityClassName");
+      t.equal(only(objects, "Deployment").spec.template.metadata.annotations.team, "lab", "podAnnotations");
+      t.equal(launcher(objects).resources, { limits: { memory: "4Gi" },
+        requests: { cpu: "2", memory: "2509Mi", "ephemeral-storage": "1Gi" } }, "resources merged with the requests");
+      t.equal([...spec.initContainers, ...spec.containers].map((c) => c.imagePullPolicy),
+        ["Always", "Always", "Always", "Always"], "imagePullPolicy");
+    },
+  },
+  "custom-images": {
+    sets: ["images.launcher=registry.example.org/vm/launcher:1.0,images.console=registry.example.org/vm/console:1.0",
+      "images.data=registry.example.org/vm/data-busybox:1.0"],
+    check(t, objects) {
+      t.equal(podSpec(objects).initContainers.map((c) => c.image),
+        ["registry.example.org/vm/launcher:1.0", "registry.example.org/vm/data-busybox:1.0"], "init images");
+    },
+  },
+};

@@ -1,0 +1,76 @@
+// What the rendered objects must hold for given values: the names, env and ports that the
+// launcher and console read (design.md, "Interfaces fixed between the parts").
+
+export const LAUNCHER_ENV = new Set(["VM_CPU_COUNT", "VM_MEMORY", "VM_CPU_FEATURES", "VM_BIOS", "VM_KERNEL",
+  "VM_INITRD", "VM_DRIVE", "VM_APPEND", "VM_DATA_DIR", "VM_TELNET_PORT", "VM_FORWARD_PORTS",
+  "VM_SHUTDOWN_TIMEOUT", "VM_QEMU", "VM_RUNTIME_DIR", "VM_GUEST_PASSWORD", "VM_GUEST_SSH_KEY"]);
+export const CONSOLE_ENV = new Set(["CONSOLE_LISTEN", "CONSOLE_TELNET", "CONSOLE_TITLE", "CONSOLE_AUTH",
+  "CONSOLE_READ_ONLY", "CONSOLE_ALLOW_ORIGIN", "CONSOLE_MAX_SESSIONS"]);
+
+export function fullname(release, values) {
+  if (values.fullnameOverride) return values.fullnameOverride;
+  const name = values.nameOverride || "qemu-riscv64";
+  return release.includes(name) ? release : `${release}-${name}`;
+}
+
+// Guest ports the launcher forwards: [{name, port (container), servicePort, guestPort, nodePort}].
+export function forwards(values) {
+  const ports = [];
+  if (values.ssh.enabled) {
+    ports.push({ name: "ssh", port: 2222, servicePort: values.ssh.port, guestPort: 22, nodePort: values.ssh.nodePort });
+  }
+  for (const p of values.forwardPorts ?? []) {
+    ports.push({ name: p.name, port: p.port, servicePort: p.port, guestPort: p.guestPort, nodePort: null });
+  }
+  return ports;
+}
+
+export function memoryRequestMi(values) {
+  const { fixed, percent } = values.memoryOverhead;
+  return values.memory + fixed + Math.ceil((values.memory * percent) / 100);
+}
+
+export function gracePeriod(values) {
+  return values.terminationGracePeriodSeconds ?? values.shutdownTimeout + 15;
+}
+
+export function guestSecretName(release, values) {
+  if (values.guest.existingSecret) return values.guest.existingSecret;
+  if (values.guest.password || values.guest.sshAuthorizedKey) return `${fullname(release, values)}-guest`;
+  return null;
+}
+
+export function consoleAuthRef(release, values) {
+  const auth = values.console.auth;
+  if (!auth.enabled) return null;
+  return auth.existingSecret
+    ? { secret: auth.existingSecret, key: auth.existingSecretKey, optional: false }
+    : { secret: `${fullname(release, values)}-console-auth`, key: "auth", optional: false };
+}
+
+export function launcherEnv(release, values) {
+  const env = { VM_CPU_COUNT: String(values.cpu.count), VM_MEMORY: String(values.memory) };
+  if (values.cpu.features) env.VM_CPU_FEATURES = values.cpu.features;
+  if (values.append) env.VM_APPEND = values.append;
+  Object.assign(env, { VM_DATA_DIR: "/data", VM_RUNTIME_DIR: "/tmp", VM_TELNET_PORT: "10023",
+    VM_SHUTDOWN_TIMEOUT: String(values.shutdownTimeout) });
+  const ports = forwards(values);
+  if (ports.length) env.VM_FORWARD_PORTS = ports.map((p) => `${p.port}:${p.guestPort}`).join(",");
+  const secret = guestSecretName(release, values);
+  if (secret) {
+    env.VM_GUEST_PASSWORD = { secret, key: "password", optional: true };
+    env.VM_GUEST_SSH_KEY = { secret, key: "ssh-key", optional: true };
+  }
+  return env;
+}
+
+export function consoleEnv(release, values) {
+  const c = values.console;
+  const env = { CONSOLE_LISTEN: "0.0.0.0:8080", CONSOLE_TELNET: "127.0.0.1:10023",
+    CONSOLE_TITLE: c.title || release, CONSOLE_READ_ONLY: String(c.readOnly) };
+  if (c.allowOrigin) env.CONSOLE_ALLOW_ORIGIN = c.allowOrigin;
+  if (c.maxSessions !== null && c.maxSessions !== undefined) env.CONSOLE_MAX_SESSIONS = String(c.maxSessions);
+  const auth = consoleAuthRef(release, values);
+  if (auth) env.CONSOLE_AUTH = auth;
+  return env;
+}

@@ -1,0 +1,38 @@
+// Runs the real helm on the chart: lint, template, and the values a --set list means.
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadYaml } from "./deps.mjs";
+
+export const repoDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+export const chartDir = join(repoDir, "chart", "qemu-riscv64");
+
+let helmPath;
+// scripts/get-helm.sh downloads helm once into $CACHE_DIR and prints its path.
+export function helm() {
+  helmPath ??= execFileSync(join(repoDir, "scripts", "get-helm.sh"), { encoding: "utf8" }).trim();
+  return helmPath;
+}
+
+export function runHelm(args) {
+  const result = spawnSync(helm(), args, { encoding: "utf8", maxBuffer: 64 << 20 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+// `helm template RELEASE chart --set ...`: the status, the output, and the parsed objects.
+export function template(release, sets = [], extraArgs = []) {
+  const args = ["template", release, chartDir, "--namespace", "vms", ...extraArgs];
+  for (const set of sets) args.push("--set", set);
+  const result = runHelm(args);
+  const objects = result.status === 0
+    ? loadYaml().parseAllDocuments(result.stdout).map((doc) => doc.toJS()).filter((obj) => obj)
+    : [];
+  return { ...result, objects };
+}
+
+// The chart's values.yaml as an object.
+export function defaultValues() {
+  return loadYaml().parse(readFileSync(join(chartDir, "values.yaml"), "utf8"));
+}

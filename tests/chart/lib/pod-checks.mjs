@@ -1,0 +1,97 @@
+// Checks of the Deployment's pod against the values: init containers, container order,
+// env, probes, resources, volumes and security contexts.
+import { container, envOf, mebibytes, only, podSpec } from "./objects.mjs";
+import * as want from "./expected.mjs";
+
+function checkInitContainers(t, spec, values) {
+  t.equal((spec.initContainers ?? []).map((c) => c.name), ["busybox-provider", "data-provider"], "init containers");
+  const busybox = container(spec, "busybox-provider");
+  t.equal(busybox.image, values.images.launcher, "busybox-provider runs the launcher image");
+  t.equal(busybox.command, ["/bin/busybox", "cp", "/bin/busybox", "/tools/busybox"], "busybox-provider command");
+  t.equal(busybox.volumeMounts, [{ name: "tools", mountPath: "/tools" }], "busybox-provider mounts");
+  const data = container(spec, "data-provider");
+  t.equal(data.image, values.images.data, "data-provider runs the data image");
+  t.equal(data.command, ["/tools/busybox", "sh", "-c"], "data-provider runs the copied busybox");
+  const script = (data.args ?? []).join("\n");
+  t.that(script.includes('cp -R /data/. "$partial"'), "data-provider copies /data/.");
+  t.that(script.includes('[ -e "$volume/vm.conf" ] || [ -e "$volume/config.sh" ]'),
+    "data-provider keeps a volume that already holds vm.conf/config.sh");
+  t.equal(data.volumeMounts, [{ name: "tools", mountPath: "/tools", readOnly: true },
+    { name: "data", mountPath: "/volume" }], "data-provider mounts");
+}
+
+function checkConsole(t, spec, release, values) {
+  const consoleContainer = spec.containers[0];
+  t.equal(consoleContainer.name, "console", "containers[0] is the console");
+  t.equal(consoleContainer.image, values.images.console, "console image");
+  t.equal(consoleContainer.ports?.[0], { name: "http", containerPort: 8080, protocol: "TCP" }, "console ports[0]");
+  t.equal(consoleContainer.livenessProbe?.httpGet, { path: "/healthz", port: "http" }, "console liveness probe");
+  t.equal(consoleContainer.readinessProbe?.httpGet, { path: "/readyz", port: "http" }, "console readiness probe");
+  const env = envOf(consoleContainer);
+  t.equal(Object.keys(env).filter((k) => !want.CONSOLE_ENV.has(k)), [], "console env names the console reads");
+  t.equal(env, want.consoleEnv(release, values), "console env");
+}
+
+function checkLauncher(t, spec, release, values) {
+  const launcher = spec.containers[1];
+  t.equal(spec.containers.length, 2, "two containers");
+  t.equal(launcher?.name, "launcher", "containers[1] is the launcher");
+  t.equal(launcher.image, values.images.launcher, "launcher image");
+  const env = envOf(launcher);
+  t.equal(Object.keys(env).filter((k) => !want.LAUNCHER_ENV.has(k)), [], "launcher env names the launcher reads");
+  t.equal(env, want.launcherEnv(release, values), "launcher env");
+  const ports = want.forwards(values).map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" }));
+  t.equal(launcher.ports ?? [], ports, "launcher ports are the forwarded guest ports");
+  const requests = launcher.resources?.requests ?? {};
+  t.equal(String(requests.cpu), String(values.cpu.count), "CPU request equals cpu.count");
+  t.that(mebibytes(requests.memory) > values.memory, `memory request ${requests.memory} is above memory=${values.memory} MiB`);
+  t.equal(mebibytes(requests.memory), want.memoryRequestMi(values), "memory request = memory + overhead, in Mi");
+  t.equal(launcher.volumeMounts, [{ name: "data", mountPath: "/data" }, { name: "tmp", mountPath: "/tmp" }], "launcher mounts");
+}
+
+function checkVolumes(t, spec, release, values) {
+  const volumes = Object.fromEntries((spec.volumes ?? []).map((v) => [v.name, v]));
+  t.equal(Object.keys(volumes).sort(), ["data", "tmp", "tools"], "volumes");
+  t.that(volumes.tools?.emptyDir !== undefined, "tools is an emptyDir");
+  t.that(volumes.tmp?.emptyDir !== undefined, "tmp is an emptyDir");
+  if (values.persistence.enabled) {
+    const claim = values.persistence.existingClaim || `${want.fullname(release, values)}-data`;
+    t.equal(volumes.data?.persistentVolumeClaim, { claimName: claim }, "data is the PVC");
+  } else {
+    t.equal(volumes.data?.emptyDir, {}, "data is an emptyDir");
+  }
+}
+
+// The restricted profile, as every container of the pod (and the test pod) must have it.
+export function checkSecurity(t, podSpecOrPod, what) {
+  const pod = podSpecOrPod.securityContext ?? {};
+  t.equal(pod.runAsNonRoot, true, `${what}: pod runAsNonRoot`);
+  t.equal(pod.runAsUser, 1000, `${what}: pod runAsUser`);
+  t.equal(pod.seccompProfile, { type: "RuntimeDefault" }, `${what}: pod seccompProfile`);
+  t.equal(podSpecOrPod.automountServiceAccountToken, false, `${what}: no service account token`);
+  for (const c of [...(podSpecOrPod.initContainers ?? []), ...podSpecOrPod.containers]) {
+    const sc = c.securityContext ?? {};
+    t.equal(sc.allowPrivilegeEscalation, false, `${what} ${c.name}: allowPrivilegeEscalation`);
+    t.that(sc.capabilities?.drop?.includes("ALL") && !sc.capabilities?.add, `${what} ${c.name}: all capabilities dropped`);
+    t.equal(sc.readOnlyRootFilesystem, true, `${what} ${c.name}: read-only root filesystem`);
+    t.equal(sc.runAsNonRoot, true, `${what} ${c.name}: runAsNonRoot`);
+    t.that(sc.privileged !== true, `${what} ${c.name}: not privileged`);
+    t.equal(sc.seccompProfile, { type: "RuntimeDefault" }, `${what} ${c.name}: seccompProfile`);
+  }
+}
+
+export function checkDeployment(t, objects, release, values) {
+  const deployment = only(objects, "Deployment");
+  const spec = podSpec(objects);
+  t.equal(deployment.spec.replicas, 1, "one replica: one VM");
+  t.equal(deployment.spec.strategy.type, values.persistence.enabled ? "Recreate" : "RollingUpdate",
+    "strategy (Recreate for a single-writer volume)");
+  const grace = spec.terminationGracePeriodSeconds;
+  t.equal(grace, want.gracePeriod(values), "terminationGracePeriodSeconds");
+  t.that(grace > values.shutdownTimeout, `grace period ${grace} above shutdownTimeout ${values.shutdownTimeout}`);
+  checkInitContainers(t, spec, values);
+  checkConsole(t, spec, release, values);
+  checkLauncher(t, spec, release, values);
+  checkVolumes(t, spec, release, values);
+  checkSecurity(t, spec, "pod");
+}

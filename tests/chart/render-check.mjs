@@ -1,0 +1,41 @@
+// One case of the template matrix: `helm template` with its --set list, every object validated
+// against the Kubernetes API schema, then the common and the case's own checks.
+//
+//   node tests/chart/render-check.mjs CASE      (CHART_NODE_MODULES must be set)
+import { cases } from "./cases.mjs";
+import { Expect } from "./lib/expect.mjs";
+import { defaultValues, template } from "./lib/helm.mjs";
+import { schemaProblems } from "./lib/k8s-schema.mjs";
+import { checkDeployment } from "./lib/pod-checks.mjs";
+import { checkClaim, checkLabels, checkSecrets, checkService, checkTestPod } from "./lib/object-checks.mjs";
+import { applySets } from "./lib/set-values.mjs";
+
+const RELEASE = "myvm";
+
+async function main(name) {
+  const testCase = cases[name];
+  if (!testCase) throw new Error(`unknown case '${name}'; cases: ${Object.keys(cases).join(", ")}`);
+  const t = new Expect();
+  const rendered = template(RELEASE, testCase.sets);
+  if (!t.that(rendered.status === 0, `helm template failed: ${rendered.stderr}`)) return t.report(name);
+  for (const object of rendered.objects) {
+    const problems = await schemaProblems(object);
+    t.equal(problems, [], `${object.kind}/${object.metadata?.name} against the Kubernetes API schema`);
+  }
+  const values = applySets(defaultValues(), testCase.sets);
+  const objects = rendered.objects;
+  for (const check of [checkLabels, checkDeployment, checkService, checkClaim, checkSecrets, checkTestPod]) {
+    try {
+      check(t, objects, RELEASE, values);
+    } catch (error) {
+      t.that(false, `${check.name}: ${error.message}`);
+    }
+  }
+  testCase.check(t, objects, values);
+  return t.report(name);
+}
+
+process.exitCode = await main(process.argv[2]).catch((error) => {
+  console.log(`FAIL ${process.argv[2]}: ${error.stack}`);
+  return 1;
+});
