@@ -28,6 +28,8 @@ export const badCases = {
   "two forwards on one port": [["forwardPorts[0].name=a,forwardPorts[0].port=9000,forwardPorts[0].guestPort=80",
     "forwardPorts[1].name=b,forwardPorts[1].port=9000,forwardPorts[1].guestPort=81"], "forwardPorts b=9000"],
   "guest secret and password": [["guest.existingSecret=login,guest.password=pw"], "guest.existingSecret=\"login\""],
+  "ingress TLS without a host": [["ingress.enabled=true,ingress.tlsSecret=vm-tls"], "ingress.tlsSecret"],
+  "ingress.path without a slash": [["ingress.enabled=true,ingress.path=console"], "/ingress/path"],
   "nodePort on ClusterIP": [["service.type=ClusterIP,service.nodePort=30080"], "service.nodePort"],
 };
 

@@ -154,6 +154,21 @@ export const cases = {
         ["Always", "Always", "Always", "Always"], "imagePullPolicy");
     },
   },
+  ingress: {
+    sets: ["ingress.enabled=true"],
+    check(t, objects) {
+      t.equal(only(objects, "Ingress").spec.rules[0].http.paths[0].backend.service.port, { name: "http" }, "Ingress port");
+    },
+  },
+  "ingress-tls": {
+    sets: ["ingress.enabled=true,ingress.className=nginx,ingress.host=vm.example.org,ingress.tlsSecret=vm-tls",
+      "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-read-timeout=3600"],
+    check(t, objects) {
+      const ingress = only(objects, "Ingress");
+      t.equal(ingress.spec.tls, [{ hosts: ["vm.example.org"], secretName: "vm-tls" }], "TLS");
+      t.equal(ingress.metadata.annotations, { "nginx.ingress.kubernetes.io/proxy-read-timeout": "3600" }, "annotations");
+    },
+  },
   "custom-images": {
     sets: ["images.launcher=registry.example.org/vm/launcher:1.0,images.console=registry.example.org/vm/console:1.0",
       "images.data=registry.example.org/vm/data-busybox:1.0"],

@@ -7,7 +7,7 @@ import { Expect } from "./lib/expect.mjs";
 import { defaultValues, template } from "./lib/helm.mjs";
 import { schemaProblems } from "./lib/k8s-schema.mjs";
 import { checkDeployment } from "./lib/pod-checks.mjs";
-import { checkClaim, checkLabels, checkSecrets, checkService, checkTestPod } from "./lib/object-checks.mjs";
+import { checkClaim, checkIngress, checkLabels, checkSecrets, checkService, checkTestPod } from "./lib/object-checks.mjs";
 import { applySets } from "./lib/set-values.mjs";
 
 const RELEASE = "myvm";
@@ -24,7 +24,7 @@ async function main(name) {
   }
   const values = applySets(defaultValues(), testCase.sets);
   const objects = rendered.objects;
-  for (const check of [checkLabels, checkDeployment, checkService, checkClaim, checkSecrets, checkTestPod]) {
+  for (const check of [checkLabels, checkDeployment, checkService, checkIngress, checkClaim, checkSecrets, checkTestPod]) {
     try {
       check(t, objects, RELEASE, values);
     } catch (error) {

@@ -97,3 +97,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "qemu-riscv64.claimName" -}}
 {{- default (printf "%s-data" (include "qemu-riscv64.fullname" .)) .Values.persistence.existingClaim }}
 {{- end }}
+
+{{/* A map of labels, annotations or node labels, every value quoted (--set turns 3600 into a number). */}}
+{{- define "qemu-riscv64.stringMap" -}}
+{{- $lines := list }}
+{{- range $key, $value := . }}
+{{- $lines = append $lines (printf "%s: %s" ($key | quote) ($value | toString | quote)) }}
+{{- end }}
+{{- join "\n" $lines }}
+{{- end }}

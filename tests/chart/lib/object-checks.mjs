@@ -4,7 +4,7 @@ import { checkSecurity } from "./pod-checks.mjs";
 import { envOf, ofKind, only } from "./objects.mjs";
 import * as want from "./expected.mjs";
 
-const KINDS = new Set(["Deployment", "Service", "Secret", "PersistentVolumeClaim", "Pod"]);
+const KINDS = new Set(["Deployment", "Service", "Secret", "PersistentVolumeClaim", "Pod", "Ingress"]);
 
 function decode(data, key) {
   return data?.[key] === undefined ? undefined : Buffer.from(data[key], "base64").toString("utf8");
@@ -45,6 +45,20 @@ export function checkService(t, objects, release, values) {
     ports.push(port);
   }
   t.equal(service.spec.ports, ports, "Service ports: the console, then the forwarded guest ports");
+}
+
+export function checkIngress(t, objects, release, values) {
+  const ingresses = ofKind(objects, "Ingress");
+  const ingress = values.ingress;
+  t.equal(ingresses.length, ingress.enabled ? 1 : 0, "an Ingress only with ingress.enabled");
+  if (!ingress.enabled || !ingresses[0]) return;
+  const rule = ingresses[0].spec.rules[0];
+  t.equal(rule.host, ingress.host || undefined, "Ingress host");
+  t.equal(rule.http.paths, [{ path: ingress.path, pathType: "Prefix",
+    backend: { service: { name: want.fullname(release, values), port: { name: "http" } } } }], "Ingress routes to the console");
+  t.equal(ingresses[0].spec.ingressClassName, ingress.className || undefined, "IngressClass");
+  const tls = ingress.tlsSecret ? [{ hosts: [ingress.host], secretName: ingress.tlsSecret }] : undefined;
+  t.equal(ingresses[0].spec.tls, tls, "Ingress TLS");
 }
 
 export function checkClaim(t, objects, release, values) {
