@@ -1,0 +1,36 @@
+# Generates the page's protocol.js from console/src/protocol.hpp, so the page
+# and the server can never disagree on an opcode.
+#   cmake -DHEADER=protocol.hpp -DOUTPUT=protocol.js -P protocol_js.cmake
+file(STRINGS "${HEADER}" lines REGEX "^inline constexpr ")
+set(entries "")
+foreach(line IN LISTS lines)
+  if(line MATCHES "^inline constexpr char ([a-z_]+) = '(.)';")
+    set(value "${CMAKE_MATCH_2}")
+    string(HEX "${value}" hex)
+    set(name "${CMAKE_MATCH_1}")
+    set(value "0x${hex}")
+  elseif(line MATCHES "^inline constexpr std::size_t ([a-z_]+) = ([0-9 *]+);")
+    set(name "${CMAKE_MATCH_1}")
+    math(EXPR value "${CMAKE_MATCH_2}")
+  else()
+    message(FATAL_ERROR "protocol_js: cannot read '${line}' in ${HEADER}")
+  endif()
+  # snake_case to camelCase: client_input -> clientInput.
+  string(REGEX MATCHALL "[a-z0-9]+" words "${name}")
+  set(camel "")
+  foreach(word IN LISTS words)
+    if(camel STREQUAL "")
+      set(camel "${word}")
+    else()
+      string(SUBSTRING "${word}" 0 1 first)
+      string(SUBSTRING "${word}" 1 -1 rest)
+      string(TOUPPER "${first}" first)
+      string(APPEND camel "${first}${rest}")
+    endif()
+  endforeach()
+  string(APPEND entries "  ${camel}: ${value},\n")
+endforeach()
+file(WRITE "${OUTPUT}.tmp"
+  "// Generated from console/src/protocol.hpp by the build: do not edit.\n"
+  "window.consoleProtocol = Object.freeze({\n${entries}});\n")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,171 @@
+// The browser half of a bridge_session: WebSocket handshake, the protocol's
+// messages, output frames, back-pressure and the stall timeout.
+#include "bridge_session.hpp"
+
+#include "protocol.hpp"
+
+#include <chrono>
+#include <iostream>
+
+namespace console {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+
+namespace {
+
+// Output waiting for one browser beyond this pauses the telnet side.
+constexpr std::size_t browser_high_water = 256 * 1024;
+// Keystrokes waiting for the VM beyond this pause reading the browser.
+constexpr std::size_t telnet_high_water = 64 * 1024;
+
+void fail(beast::error_code ec, const char* what) {
+    std::cerr << "console: session " << what << ": " << ec.message() << "\n";
+}
+
+// Answers a client that asks for ttyd's subprotocol with it; others get none.
+auto make_decorator(const request& upgrade) {
+    const bool wants_tty = upgrade[beast::http::field::sec_websocket_protocol].find("tty") !=
+                           std::string_view::npos;
+    return websocket::stream_base::decorator([wants_tty](websocket::response_type& res) {
+        res.set(beast::http::field::server, "qemu-riscv64-console");
+        if (wants_tty) res.set(beast::http::field::sec_websocket_protocol, "tty");
+    });
+}
+
+} // namespace
+
+bridge_session::bridge_session(net::ip::tcp::socket&& socket, std::shared_ptr<const server_state> state)
+    : state_(std::move(state)),
+      browser_(std::move(socket)),
+      to_browser_(browser_high_water),
+      resolver_(browser_.get_executor()),
+      telnet_(browser_.get_executor()),
+      to_telnet_(telnet_high_water),
+      codec_({[this](std::string_view bytes) { send_output(bytes); },
+              [this](std::string_view bytes) { send_telnet(bytes); },
+              [this](std::string_view message) {
+                  std::cerr << "console: telnet protocol error: " << message << "\n";
+                  stop();
+              }}),
+      stall_timer_(browser_.get_executor()) {}
+
+bridge_session::~bridge_session() { state_->close_session(); }
+
+void bridge_session::run(request upgrade) {
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    // Silence for half the idle timeout sends a ping; a peer silent for all of it is dropped.
+    timeouts.idle_timeout = std::chrono::seconds(2 * state_->config.ping_interval_seconds);
+    timeouts.keep_alive_pings = true;
+    browser_.set_option(timeouts);
+    browser_.set_option(make_decorator(upgrade));
+    browser_.read_message_max(protocol::max_client_message);
+    browser_.auto_fragment(false);
+    browser_.binary(true);
+    browser_.async_accept(upgrade, beast::bind_front_handler(&bridge_session::on_accept, shared_from_this()));
+}
+
+void bridge_session::on_accept(beast::error_code ec) {
+    if (ec) return fail(ec, "handshake");
+    to_browser_.push(protocol::encode(protocol::server_title, state_->config.title));
+    if (state_->config.read_only) to_browser_.push(protocol::encode(protocol::server_read_only));
+    do_browser_write();
+    connect_telnet();
+    do_browser_read();
+}
+
+void bridge_session::do_browser_read() {
+    browser_.async_read(browser_buffer_,
+                        beast::bind_front_handler(&bridge_session::on_browser_read, shared_from_this()));
+}
+
+void bridge_session::on_browser_read(beast::error_code ec, std::size_t) {
+    if (ec == websocket::error::closed) return stop();
+    if (ec) {
+        // Oversized frames end here too; Beast has already sent the close frame.
+        if (!stopped_) fail(ec, "read");
+        return stop();
+    }
+    const auto data = browser_buffer_.cdata();
+    const std::string_view frame(static_cast<const char*>(data.data()), data.size());
+    const bool valid = browser_.got_binary() && handle_message(frame);
+    browser_buffer_.consume(browser_buffer_.size());
+    if (!valid) return close_browser({websocket::close_code::policy_error, "malformed message"});
+    // Back-pressure: the next keystrokes wait until the VM has taken these.
+    if (to_telnet_.full())
+        browser_read_blocked_ = true;
+    else
+        do_browser_read();
+}
+
+bool bridge_session::handle_message(std::string_view frame) {
+    const auto message = protocol::decode_client(frame);
+    if (!message) return false;
+    switch (message->opcode) {
+    case protocol::client_input:
+        if (!state_->config.read_only) codec_.send_input(message->payload);
+        return true;
+    case protocol::client_resize: {
+        const auto size = protocol::decode_resize(message->payload);
+        if (size && !state_->config.read_only) codec_.resize(size->columns, size->rows);
+        return size.has_value();
+    }
+    case protocol::client_pause:
+        paused_by_browser_ = true;
+        return true;
+    case protocol::client_resume:
+        paused_by_browser_ = false;
+        resume_telnet();
+        return true;
+    default:
+        return true;  // keep-alive
+    }
+}
+
+void bridge_session::send_output(std::string_view bytes) {
+    to_browser_.append(std::string_view(&protocol::server_output, 1), bytes);
+    do_browser_write();
+}
+
+void bridge_session::do_browser_write() {
+    if (stopped_) return;
+    if (const std::string* message = to_browser_.start_write())
+        browser_.async_write(net::buffer(*message),
+                             beast::bind_front_handler(&bridge_session::on_browser_write, shared_from_this()));
+}
+
+void bridge_session::on_browser_write(beast::error_code ec, std::size_t) {
+    if (ec) return stop();
+    to_browser_.finish_write();
+    if (telnet_ended_ && to_browser_.empty())
+        return close_browser({websocket::close_code::going_away, "VM console closed"});
+    resume_telnet();
+    do_browser_write();
+}
+
+void bridge_session::close_browser(websocket::close_reason reason) {
+    if (stopped_) return;
+    stop();
+    browser_.async_close(reason, [self = shared_from_this()](beast::error_code) {});
+}
+
+void bridge_session::on_stall(beast::error_code ec) {
+    // A cancel racing the expiry: the browser caught up just in time.
+    if (ec == net::error::operation_aborted || stopped_ || !to_browser_.full()) return;
+    std::cerr << "console: session closed: browser stopped reading for "
+              << state_->config.stall_timeout_seconds << " s\n";
+    stop();
+    // The browser reads nothing, so no close handshake: drop the connection.
+    beast::get_lowest_layer(browser_).close();
+}
+
+void bridge_session::stop() {
+    stopped_ = true;
+    beast::error_code ignored;
+    stall_timer_.cancel();
+    resolver_.cancel();
+    telnet_.close(ignored);
+}
+
+} // namespace console

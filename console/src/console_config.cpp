@@ -1,0 +1,90 @@
+// Command line and environment of the console (CLI11).
+#include "console_config.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <charconv>
+#include <iostream>
+#include <stdexcept>
+
+namespace console {
+
+endpoint parse_endpoint(const std::string& text, const std::string& what) {
+    const auto colon = text.rfind(':');
+    const auto bad = [&](const std::string& why) {
+        return std::invalid_argument(what + " '" + text + "': " + why);
+    };
+    if (colon == std::string::npos || colon == 0) throw bad("expected host:port");
+    std::string host = text.substr(0, colon);
+    // An IPv6 address comes in brackets: [::1]:8080.
+    if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    const std::string port_text = text.substr(colon + 1);
+    unsigned port = 0;
+    const auto [end, error] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (error != std::errc() || end != port_text.data() + port_text.size() || port > 65535 ||
+        port_text.empty())
+        throw bad("port must be a number from 0 to 65535");
+    return {host, static_cast<unsigned short>(port)};
+}
+
+namespace {
+
+// A flag whose value is checked by parse_endpoint, so flag and variable fail alike.
+void add_endpoint_option(CLI::App& app, const std::string& flag, const std::string& env,
+                         endpoint& target, const std::string& help) {
+    app.add_option_function<std::string>(
+           flag, [&target, flag, env](const std::string& text) {
+               try {
+                   target = parse_endpoint(text, flag + "/" + env);
+               } catch (const std::invalid_argument& error) {
+                   throw CLI::ValidationError(error.what());
+               }
+           },
+           help + " (default " + target.host + ":" + std::to_string(target.port) + ")")
+        ->envname(env)
+        ->type_name("HOST:PORT");
+}
+
+void add_options(CLI::App& app, console_config& config) {
+    add_endpoint_option(app, "--listen", "CONSOLE_LISTEN", config.listen,
+                        "address of the HTTP and WebSocket server");
+    add_endpoint_option(app, "--telnet", "CONSOLE_TELNET", config.telnet,
+                        "telnet server of the VM's serial console");
+    app.add_option("--title", config.title, "name of the VM shown by the page")
+        ->envname("CONSOLE_TITLE")->capture_default_str();
+    app.add_option("--auth", config.auth, "user:password to require with HTTP Basic auth")
+        ->envname("CONSOLE_AUTH")->type_name("USER:PASSWORD");
+    app.add_flag("--read-only", config.read_only, "drop keystrokes: viewers only (true/false)")
+        ->envname("CONSOLE_READ_ONLY");
+    app.add_option("--allow-origin", config.allow_origin,
+                   "regex of extra Origins allowed to open /ws (same host is always allowed)")
+        ->envname("CONSOLE_ALLOW_ORIGIN")->type_name("REGEX");
+    app.add_option("--max-sessions", config.max_sessions, "most WebSocket sessions at once")
+        ->envname("CONSOLE_MAX_SESSIONS")->check(CLI::Range(1, 100000))->capture_default_str();
+    app.add_option("--stall-timeout", config.stall_timeout_seconds,
+                   "seconds a browser may stop reading before its session is closed")
+        ->envname("CONSOLE_STALL_TIMEOUT")->check(CLI::Range(1, 3600))->capture_default_str();
+    app.add_option("--ping-interval", config.ping_interval_seconds,
+                   "seconds of silence before a WebSocket ping")
+        ->envname("CONSOLE_PING_INTERVAL")->check(CLI::Range(1, 3600))->capture_default_str();
+    app.add_option("--threads", config.threads, "I/O threads")
+        ->envname("CONSOLE_THREADS")->check(CLI::Range(1, 64))->capture_default_str();
+}
+
+} // namespace
+
+bool parse_config(int argc, char** argv, console_config& config, int& exit_code) {
+    CLI::App app{"console: the VM's serial console in the browser (xterm.js over WebSocket, "
+                 "bridged to telnet)"};
+    add_options(app, config);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        exit_code = app.exit(error);
+        return false;
+    }
+    return true;
+}
+
+} // namespace console

@@ -1,0 +1,25 @@
+// The HTTP responses the console sends, each with the same safety headers.
+#pragma once
+
+#include "asset_catalog.hpp"
+
+#include <boost/beast/http.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace console {
+
+using request = boost::beast::http::request<boost::beast::http::string_body>;
+using response = boost::beast::http::response<boost::beast::http::string_body>;
+
+// A short plain-text response ("ok", "not found", ...).
+response text_response(const request& req, boost::beast::http::status status, std::string_view text);
+
+// 401 with the WWW-Authenticate challenge.
+response unauthorized_response(const request& req);
+
+// An embedded file, or 304 when the browser's If-None-Match holds `etag`.
+response asset_response(const request& req, const asset& file, const std::string& etag);
+
+} // namespace console

@@ -1,0 +1,124 @@
+// Request routing. Probes answer without credentials; the page, the assets
+// and /ws need them when --auth is set.
+#include "http_session.hpp"
+
+#include "bridge_session.hpp"
+#include "telnet_probe.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <chrono>
+#include <iostream>
+
+namespace console {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+namespace {
+
+constexpr std::size_t header_limit = 8 * 1024;  // request line and headers
+constexpr std::size_t body_limit = 1024;        // only GET and HEAD are served
+constexpr auto request_timeout = std::chrono::seconds(30);
+
+void fail(beast::error_code ec, const char* what) {
+    std::cerr << "console: http " << what << ": " << ec.message() << "\n";
+}
+
+bool is_read_method(const request& req) {
+    return req.method() == http::verb::get || req.method() == http::verb::head;
+}
+
+// The path without its query string.
+std::string_view path_of(const request& req) {
+    const std::string_view target = req.target();
+    return target.substr(0, target.find('?'));
+}
+
+} // namespace
+
+http_session::http_session(net::ip::tcp::socket&& socket, std::shared_ptr<const server_state> state)
+    : stream_(std::move(socket)), state_(std::move(state)) {}
+
+void http_session::run() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+}
+
+void http_session::do_read() {
+    parser_.emplace();
+    parser_->header_limit(header_limit);
+    parser_->body_limit(body_limit);
+    stream_.expires_after(request_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+}
+
+void http_session::on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout) return do_close();
+    if (ec == http::error::header_limit || ec == http::error::body_limit) {
+        auto res = text_response(request{}, http::status::payload_too_large, "request too large");
+        res.keep_alive(false);
+        return send(std::move(res));
+    }
+    if (ec) return fail(ec, "read");
+    route(parser_->release());
+}
+
+void http_session::route(request&& req) {
+    const auto path = path_of(req);
+    if (!is_read_method(req))
+        return send(text_response(req, http::status::method_not_allowed, "only GET and HEAD"));
+    if (path == "/healthz") return send(text_response(req, http::status::ok, "ok"));
+    if (path == "/readyz") return check_ready(req);
+    if (!state_->policy.authorized(req[http::field::authorization]))
+        return send(unauthorized_response(req));
+    if (path == "/ws") return upgrade(std::move(req));
+    if (const asset* file = state_->assets.find(path))
+        return send(asset_response(req, *file, state_->assets.etag()));
+    send(text_response(req, http::status::not_found, "not found"));
+}
+
+void http_session::upgrade(request&& req) {
+    if (!beast::websocket::is_upgrade(req))
+        return send(text_response(req, http::status::upgrade_required, "this is a WebSocket endpoint"));
+    if (!state_->policy.origin_allowed(req[http::field::origin], req[http::field::host]))
+        return send(text_response(req, http::status::forbidden, "origin not allowed"));
+    if (!state_->try_open_session())
+        return send(text_response(req, http::status::service_unavailable, "too many sessions"));
+    // The bridge takes the slot just opened and gives it back when it ends.
+    stream_.expires_never();
+    std::make_shared<bridge_session>(stream_.release_socket(), state_)->run(std::move(req));
+}
+
+void http_session::check_ready(const request& req) {
+    probe_telnet(stream_.get_executor(), state_->config.telnet,
+                 [self = shared_from_this(), req](bool reachable) {
+                     self->send(reachable ? text_response(req, http::status::ok, "ready")
+                                          : text_response(req, http::status::service_unavailable,
+                                                          "telnet target not reachable"));
+                 });
+}
+
+void http_session::send(response&& res) {
+    response_ = std::make_shared<response>(std::move(res));
+    stream_.expires_after(request_timeout);
+    http::async_write(stream_, *response_,
+                      beast::bind_front_handler(&http_session::on_write, shared_from_this(),
+                                                response_->keep_alive()));
+}
+
+void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+    if (ec) return fail(ec, "write");
+    response_.reset();
+    if (!keep_alive) return do_close();
+    do_read();
+}
+
+void http_session::do_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+}
+
+} // namespace console

@@ -1,0 +1,60 @@
+// The accept loop.
+#include "listener.hpp"
+
+#include "http_session.hpp"
+
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+
+#include <iostream>
+
+namespace console {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+void fail(boost::system::error_code ec, const char* what) {
+    std::cerr << "console: " << what << ": " << ec.message() << "\n";
+}
+
+tcp::endpoint resolve_listen(net::io_context& ioc, const endpoint& where) {
+    tcp::resolver resolver(ioc);
+    return resolver.resolve(where.host, std::to_string(where.port), tcp::resolver::passive)
+        .begin()->endpoint();
+}
+
+} // namespace
+
+listener::listener(net::io_context& ioc, std::shared_ptr<const server_state> state)
+    : ioc_(ioc), acceptor_(net::make_strand(ioc)), state_(std::move(state)) {
+    const auto& where = state_->config.listen;
+    const auto address = where.host + ":" + std::to_string(where.port);
+    try {
+        const auto local = resolve_listen(ioc, where);
+        acceptor_.open(local.protocol());
+        acceptor_.set_option(net::socket_base::reuse_address(true));
+        acceptor_.bind(local);
+        acceptor_.listen(net::socket_base::max_listen_connections);
+    } catch (const boost::system::system_error& error) {
+        throw std::runtime_error("CONSOLE_LISTEN/--listen '" + address + "': " + error.what());
+    }
+}
+
+void listener::do_accept() {
+    acceptor_.async_accept(net::make_strand(ioc_),
+                           boost::beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+}
+
+void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted) return;
+    // Out of descriptors or a reset before accept: report and keep serving.
+    if (ec)
+        fail(ec, "accept");
+    else
+        std::make_shared<http_session>(std::move(socket), state_)->run();
+    do_accept();
+}
+
+} // namespace console

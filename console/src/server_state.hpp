@@ -1,0 +1,38 @@
+// What every connection of one console server shares: settings, access
+// policy, embedded page, and the count of open WebSocket sessions.
+#pragma once
+
+#include "access_policy.hpp"
+#include "asset_catalog.hpp"
+#include "console_config.hpp"
+
+#include <atomic>
+#include <cstddef>
+
+namespace console {
+
+class server_state {
+public:
+    explicit server_state(console_config settings)
+        : config(std::move(settings)), policy(config.auth, config.allow_origin), assets(config.title) {}
+
+    // Takes a session slot; false when --max-sessions are open already.
+    bool try_open_session() const {
+        auto open = sessions_.load();
+        do {
+            if (open >= config.max_sessions) return false;
+        } while (!sessions_.compare_exchange_weak(open, open + 1));
+        return true;
+    }
+    void close_session() const { --sessions_; }
+    std::size_t open_sessions() const { return sessions_.load(); }
+
+    const console_config config;
+    const access_policy policy;
+    const asset_catalog assets;
+
+private:
+    mutable std::atomic<std::size_t> sessions_{0};  // the one thing sessions change
+};
+
+} // namespace console
