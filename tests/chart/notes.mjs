@@ -1,0 +1,38 @@
+// NOTES.txt, as `helm install --dry-run=client` prints it: how to open the console for each
+// service type (minikube tunnel included), and the notes of auth, read-only, ssh and persistence.
+import { Expect } from "./lib/expect.mjs";
+import { chartDir, runHelm } from "./lib/helm.mjs";
+
+const t = new Expect();
+
+function notes(sets) {
+  const args = ["install", "myvm", chartDir, "--dry-run=client", "--namespace", "vms"];
+  for (const set of sets) args.push("--set", set);
+  const result = runHelm(args);
+  t.that(result.status === 0, `helm install --dry-run ${sets.join(" ")}: ${result.stderr.trim()}`);
+  const at = result.stdout.indexOf("NOTES:");
+  return at < 0 ? "" : result.stdout.slice(at);
+}
+
+function expectIn(text, snippets, what) {
+  for (const snippet of snippets) t.that(text.includes(snippet), `${what}: the notes must say '${snippet}'`);
+}
+
+expectIn(notes([]), ["minikube tunnel", "http://localhost:8080", "kubectl get svc -n vms myvm-qemu-riscv64",
+  "kubectl logs -n vms deploy/myvm-qemu-riscv64 -c launcher", "--set service.port=8081", "helm test -n vms myvm"],
+"LoadBalancer");
+expectIn(notes(["service.port=8081"]), ["http://localhost:8081", "--set service.port=8082"], "port 8081");
+expectIn(notes(["service.type=NodePort"]), ["{.spec.ports[?(@.name==\"http\")].nodePort}", "minikube service -n vms myvm-qemu-riscv64 --url"],
+  "NodePort");
+expectIn(notes(["service.type=ClusterIP"]), ["kubectl port-forward -n vms svc/myvm-qemu-riscv64 8080:8080"], "ClusterIP");
+expectIn(notes(["console.auth.enabled=true"]), ["user: admin",
+  "kubectl get secret -n vms myvm-qemu-riscv64-console-auth -o jsonpath='{.data.password}' | base64 -d"], "auth");
+expectIn(notes(["console.auth.enabled=true,console.auth.existingSecret=login"]), ["key auth of Secret login"], "existing auth");
+expectIn(notes(["console.readOnly=true"]), ["read-only"], "read-only");
+expectIn(notes(["ssh.enabled=true,ssh.port=2200"]), ["ssh -p 2200"], "ssh");
+expectIn(notes(["ssh.enabled=true,service.type=NodePort"]), ["{.spec.ports[?(@.name==\"ssh\")].nodePort}"], "ssh on a NodePort");
+expectIn(notes(["ssh.enabled=true,service.type=ClusterIP"]), ["svc/myvm-qemu-riscv64 2222:22", "ssh -p 2222 USER@localhost"], "ssh on a ClusterIP");
+expectIn(notes(["persistence.enabled=true"]), ["PersistentVolumeClaim myvm-qemu-riscv64-data"], "persistence");
+expectIn(notes(["ingress.enabled=true,ingress.host=vm.example.org"]), ["http://vm.example.org/"], "ingress");
+t.that(!notes([]).includes("read-only"), "no read-only note by default");
+process.exitCode = t.report("notes");
