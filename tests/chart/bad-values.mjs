@@ -30,6 +30,7 @@ export const badCases = {
   "guest secret and password": [["guest.existingSecret=login,guest.password=pw"], "guest.existingSecret=\"login\""],
   "ingress TLS without a host": [["ingress.enabled=true,ingress.tlsSecret=vm-tls"], "ingress.tlsSecret"],
   "ingress.path without a slash": [["ingress.enabled=true,ingress.path=console"], "/ingress/path"],
+  "no QEMU overhead": [["memoryOverhead.fixed=0"], "/memoryOverhead/fixed"],
   "nodePort on ClusterIP": [["service.type=ClusterIP,service.nodePort=30080"], "service.nodePort"],
 };
 
