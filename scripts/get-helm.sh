@@ -16,7 +16,8 @@ log() { echo "get-helm: $*" >&2; }
 
 # An explicit binary wins over the download.
 if [ -n "${HELM:-}" ]; then
-  if [ ! -x "$HELM" ]; then
+  case "$HELM" in */*) ;; *) HELM="$(command -v "$HELM" || echo "$HELM")" ;; esac
+  if [ ! -x "$HELM" ] || [ -d "$HELM" ]; then
     log "HELM='$HELM' is not an executable file"
     exit 1
   fi
