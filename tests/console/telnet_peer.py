@@ -5,7 +5,8 @@ Every connection gets QEMU's opening (IAC WILL ECHO, WILL SGA, WILL BINARY,
 DO BINARY), then everything the client types is echoed back, IAC escaped.
 With --flood-bytes N, a received Ctrl-F (0x06) is answered with N bytes of
 terminal text (pattern_block(), repeated) instead of its echo.
---ask-naws also sends DO NAWS and logs the sizes received to stderr.
+--ask-naws also sends DO NAWS and logs the sizes received to stderr;
+--log-input logs every data byte received to stderr (as hex).
 Prints "PORT <n>" on stdout once listening. Standard library only.
 """
 import argparse
@@ -99,6 +100,8 @@ def serve(conn, args, block):
                 if kind == "sb" and args.ask_naws:
                     print("NAWS %s" % value.hex(), file=sys.stderr, flush=True)
             parser.commands.clear()
+            if args.log_input and data:
+                print("INPUT %s" % data.hex(), file=sys.stderr, flush=True)
             if args.flood_bytes and FLOOD_TRIGGER in data:
                 data = data.replace(bytes([FLOOD_TRIGGER]), b"")
                 flood(conn, block, args.flood_bytes)
@@ -124,6 +127,7 @@ def main():
     parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0: any free)")
     parser.add_argument("--flood-bytes", type=int, default=0, help="bytes sent for each Ctrl-F")
     parser.add_argument("--ask-naws", action="store_true", help="send DO NAWS after the opening")
+    parser.add_argument("--log-input", action="store_true", help="log received data to stderr")
     args = parser.parse_args()
     listener = socket.socket()
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

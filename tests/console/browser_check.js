@@ -1,0 +1,60 @@
+// Opens the console page in headless Chromium (Debian's, driven by
+// playwright-core), types a command, waits for text in xterm.js's buffer,
+// and keeps a screenshot.
+//   node browser_check.js URL TYPED EXPECTED SCREENSHOT.png
+'use strict';
+
+const { chromium } = require('playwright-core');
+
+const [url, typed, expected, screenshot] = process.argv.slice(2);
+if (!screenshot) {
+  console.error('usage: node browser_check.js URL TYPED EXPECTED SCREENSHOT.png');
+  process.exit(2);
+}
+
+const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// All the text in the terminal's buffer, scrollback included.
+function terminalText() {
+  const buffer = window.consoleTerminal.buffer.active;
+  const lines = [];
+  for (let i = 0; i < buffer.length; i += 1) lines.push(buffer.getLine(i).translateToString(true));
+  return lines.join('\n');
+}
+
+async function main() {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: flags });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 640 } });
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(url);
+    await page.waitForSelector('#status-bar.status-connected', { timeout: 30000 });
+    await page.click('#terminal');
+    // Type until the answer shows: the guest may still be printing its boot.
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      await page.keyboard.type(typed);
+      await page.keyboard.press('Enter');
+      try {
+        await page.waitForFunction(`(${terminalText})().includes(${JSON.stringify(expected)})`,
+          null, { timeout: 5000 });
+        break;
+      } catch (timeout) {
+        if (attempt === 9) throw new Error(`no "${expected}" in the terminal after typing "${typed}"`);
+      }
+    }
+    const status = await page.textContent('#status-text');
+    const title = await page.title();
+    await page.screenshot({ path: screenshot });
+    console.log(`found "${expected}"; status "${status}"; title "${title}"; screenshot ${screenshot}`);
+    if (errors.length) throw new Error('page errors: ' + errors.join('; '));
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((error) => {
+  console.error('browser_check: ' + error.message);
+  process.exit(1);
+});

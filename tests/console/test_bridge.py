@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Integration: the console bridging WebSocket clients to the QEMU-like telnet peer.
+
+    test_bridge.py --console build/bin/console CASE
+"""
+import argparse
+import contextlib
+import sys
+
+from console_client import OP, ConsoleSession
+from harness import check, start_console, start_peer
+from wsclient import OP_BINARY, OP_TEXT, HandshakeError, http_get
+from wsclient import basic_auth as authorization
+
+CASES = {}
+CONSOLE = None
+
+
+def case(function):
+    CASES[function.__name__] = function
+    return function
+
+
+@contextlib.contextmanager
+def bridge(peer_flags=(), console_flags=(), env=None):
+    """Yields (peer process, console process, console port)."""
+    peer, peer_port = start_peer(*peer_flags)
+    try:
+        console, port = start_console(CONSOLE, peer_port, *console_flags, env=env)
+        try:
+            yield peer, console, port
+        finally:
+            console.stop()
+    finally:
+        peer.stop()
+
+
+def refused(port, **options):
+    """The HTTP status a refused WebSocket handshake got (None: accepted)."""
+    try:
+        ConsoleSession(port, **options).close()
+    except HandshakeError as error:
+        return error.status
+    return None
+
+
+def echo_works(session, text):
+    session.type(text)
+    session.read_until(text, timeout=30)
+    return True
+
+
+@case
+def handshake_and_title(_):
+    with bridge(console_flags=["--title", "bridge test ✓"]) as (_, _, port):
+        session = ConsoleSession(port)
+        opcode, _ = session.read_message()
+        check(opcode == OP["server_title"], "first frame is the title, got opcode %r" % opcode)
+        check(session.title == "bridge test ✓", "title %r" % session.title)
+        check(echo_works(session, "hello"), "echo")
+
+
+@case
+def bytes_round_trip(_):
+    with bridge() as (_, _, port):
+        session = ConsoleSession(port)
+        every_byte = bytes(range(256)) * 8
+        session.type(every_byte)
+        output = session.read_until(every_byte[-16:], timeout=30)
+        check(output == every_byte, "0x00-0xFF came back changed: %r" % output[:64])
+
+
+@case
+def utf8_split(_):
+    with bridge() as (_, _, port):
+        session = ConsoleSession(port)
+        text = "é✓🙂 done".encode()
+        for byte in text:  # one byte per frame: every character split across reads
+            session.type(bytes([byte]))
+        kinds = set()
+        while text not in session.output:
+            opcode, payload = session.ws.recv()
+            kinds.add(opcode)
+            if payload[0] == OP["server_output"]:
+                session.output += payload[1:]
+        check(bytes(session.output) == text, "UTF-8 changed: %r" % bytes(session.output))
+        check(kinds == {OP_BINARY}, "frames other than binary: %r" % kinds)
+
+
+@case
+def foreign_origin_403(_):
+    with bridge() as (_, _, port):
+        check(refused(port, origin="http://evil.example") == 403, "foreign Origin not refused with 403")
+        check(refused(port, origin="http://127.0.0.1:%d" % port) is None, "same-host Origin refused")
+        check(refused(port) is None, "a client without Origin refused")
+    with bridge(console_flags=["--allow-origin", r"https://console\.example\.org"]) as (_, _, port):
+        check(refused(port, origin="https://console.example.org") is None, "--allow-origin ignored")
+        check(refused(port, origin="http://evil.example") == 403, "foreign Origin accepted")
+
+
+@case
+def basic_auth(_):
+    good = {"Authorization": authorization("admin:pa55:word")}
+    wrong = {"Authorization": authorization("admin:nope")}
+    for flags, env in ((["--auth", "admin:pa55:word"], None), ([], {"CONSOLE_AUTH": "admin:pa55:word"})):
+        with bridge(console_flags=flags, env=env) as (_, _, port):
+            check(refused(port) == 401, "/ws without credentials not 401")
+            check(refused(port, headers=wrong) == 401, "/ws with wrong credentials not 401")
+            status, head, _ = http_get(port, "/")
+            check(status == 401 and "WWW-Authenticate: Basic" in head, "page without credentials: %d" % status)
+            check(http_get(port, "/assets/xterm.js")[0] == 401, "asset without credentials served")
+            check(http_get(port, "/", headers=good)[0] == 200, "page with credentials refused")
+            check(http_get(port, "/healthz")[0] == 200, "probe needs credentials")
+            check(echo_works(ConsoleSession(port, headers=good), "authorized"), "echo with credentials")
+
+
+@case
+def read_only_drops_input(_):
+    with bridge(peer_flags=["--log-input"]) as (peer, _, writable_port):
+        viewer_console, viewer_port = start_console(CONSOLE, int(peer.wait_for(r"PORT (\d+)").group(1)),
+                                                    "--read-only")
+        try:
+            viewer = ConsoleSession(viewer_port)
+            viewer.read_message()  # title
+            viewer.read_message()
+            check(viewer.read_only, "no read-only notice")
+            viewer.type("dropped-keys")
+            viewer.resize(99, 33)
+            # A writable session's echo proves the peer has read what reached it by then.
+            writer = ConsoleSession(writable_port)
+            check(echo_works(writer, "kept-keys"), "writable echo")
+            log = peer.text()
+            check("kept-keys".encode().hex() in log, "peer never saw the writable input")
+            check("dropped-keys".encode().hex() not in log, "read-only input reached the VM")
+        finally:
+            viewer_console.stop()
+
+
+@case
+def slow_reader_closed(_):
+    flood = 64 * 1024 * 1024
+    with bridge(peer_flags=["--flood-bytes", str(flood)], console_flags=["--stall-timeout", "2"]) as (
+            _, console, port):
+        stuck = ConsoleSession(port, receive_buffer=4096)
+        stuck.type(b"\x06")  # the peer floods this session; it never reads
+        console.wait_for(r"browser stopped reading", timeout=90)
+        other = ConsoleSession(port)
+        check(echo_works(other, "still-working"), "the other session stalled")
+        stuck.read_until_closed(timeout=60)
+        check(len(stuck.output) < flood, "the stuck session was not cut off")
+        check(echo_works(other, "and-after"), "the other session broke after the close")
+
+
+def closes_with(port, frame_kind, payload):
+    session = ConsoleSession(port)
+    session.ws.send_frame(frame_kind, payload)
+    return session.read_until_closed(timeout=30)
+
+
+@case
+def malformed_frames(_):
+    with bridge() as (_, _, port):
+        bystander = ConsoleSession(port)
+        check(closes_with(port, OP_TEXT, b"0text frame") == 1008, "text frame not closed with 1008")
+        check(closes_with(port, OP_BINARY, b"9unknown") == 1008, "unknown opcode not closed with 1008")
+        check(closes_with(port, OP_BINARY, b"") == 1008, "empty frame not closed with 1008")
+        check(closes_with(port, OP_BINARY, b"1\x00") == 1008, "short resize not closed with 1008")
+        check(closes_with(port, OP_BINARY, b"1\x00\x00\x00\x00") == 1008, "zero resize not closed")
+        check(echo_works(bystander, "unharmed"), "a bad frame hurt another session")
+
+
+@case
+def oversized_frame(_):
+    with bridge() as (_, _, port):
+        bystander = ConsoleSession(port)
+        code = closes_with(port, OP_BINARY, b"0" + b"x" * (1024 * 1024))
+        check(code in (1009, None), "oversized frame: close code %r" % code)
+        check(echo_works(bystander, "unharmed"), "an oversized frame hurt another session")
+
+
+@case
+def max_sessions(_):
+    with bridge(console_flags=["--max-sessions", "2"]) as (_, _, port):
+        first, second = ConsoleSession(port), ConsoleSession(port)
+        check(refused(port) == 503, "a third session was accepted")
+        check(echo_works(first, "one") and echo_works(second, "two"), "echo")
+        first.close()
+        second.read_until("two")
+        for _ in range(200):  # the slot frees once the server has seen the close
+            if refused(port) is None:
+                return
+        raise AssertionError("the closed session's slot was never given back")
+
+
+@case
+def http_routes(_):
+    with bridge() as (_, _, port):
+        check(http_get(port, "/healthz")[0] == 200, "/healthz")
+        check(http_get(port, "/readyz")[0] == 200, "/readyz with the peer up")
+        status, head, body = http_get(port, "/")
+        check(status == 200 and "text/html" in head and b"xterm" in body, "page")
+        for target in ("/../../etc/passwd", "/assets/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd"):
+            status, _, body = http_get(port, target)
+            check(status == 404 and b"root:" not in body, "%s gave %d" % (target, status))
+        check(http_get(port, "/assets/xterm.js")[0] == 200, "xterm.js")
+        _, head, _ = http_get(port, "/assets/console.js")
+        etag = head.split("ETag: ", 1)[1].split("\r\n", 1)[0]
+        check(http_get(port, "/assets/console.js", headers={"If-None-Match": etag})[0] == 304, "ETag")
+        check(http_get(port, "/ws")[0] == 426, "/ws without upgrade")
+        status, _, _ = http_get(port, "/", headers={"X-Padding": "x" * 20000})
+        check(status == 413, "oversized request head gave %d" % status)
+    with bridge() as (peer, console, port):
+        peer.stop()
+        check(http_get(port, "/readyz")[0] == 503, "/readyz with the peer down")
+
+
+@case
+def naws_on_resize(_):
+    with bridge(peer_flags=["--ask-naws"]) as (peer, _, port):
+        session = ConsoleSession(port)
+        session.resize(100, 30)
+        peer.wait_for(r"NAWS 1f0064001e", timeout=30)
+        session.resize(300, 255)
+        peer.wait_for(r"NAWS 1f012c00ff\b", timeout=30)  # sent as IAC IAC, read back as 255
+
+
+def main():
+    global CONSOLE
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--console", required=True)
+    parser.add_argument("case", choices=sorted(CASES))
+    args = parser.parse_args()
+    CONSOLE = args.console
+    CASES[args.case](args)
+    print("ok: %s" % args.case)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+// Unit: flag parsing and the errors that name the bad input.
+#include "catch.hpp"
+
+#include "console_config.hpp"
+
+#include <stdexcept>
+#include <string>
+
+using console::parse_endpoint;
+
+TEST_CASE("host:port endpoints", "[config]") {
+    const auto plain = parse_endpoint("127.0.0.1:10023", "--telnet");
+    CHECK(plain.host == "127.0.0.1");
+    CHECK(plain.port == 10023);
+    const auto v6 = parse_endpoint("[::1]:8080", "--listen");
+    CHECK(v6.host == "::1");
+    CHECK(v6.port == 8080);
+}
+
+TEST_CASE("bad endpoints name the flag and the value", "[config]") {
+    for (const char* bad : {"8080", ":8080", "host:", "host:http", "host:65536", "host:-1"}) {
+        std::string message;
+        try {
+            parse_endpoint(bad, "--listen/CONSOLE_LISTEN");
+        } catch (const std::invalid_argument& error) {
+            message = error.what();
+        }
+        CHECK(message.find("CONSOLE_LISTEN") != std::string::npos);
+        CHECK(message.find(bad) != std::string::npos);
+    }
+}
