@@ -44,10 +44,17 @@ import_base_image() {
   if podman image exists "$base_image"; then
     return
   fi
-  local tarball="$cache_root/base-debian-bookworm-minbase.tar"
+  local tarball="$cache_root/base-debian-bookworm-slim.tar"
   if [ ! -s "$tarball" ]; then
     mkdir -p "$cache_root"
-    mmdebstrap --quiet --variant=minbase --format=tar bookworm "$tarball.tmp" "$mirror"
+    # Like Debian's own slim image: no manuals, documentation or translations.
+    mmdebstrap --quiet --variant=minbase --format=tar \
+      --dpkgopt='path-exclude=/usr/share/man/*' \
+      --dpkgopt='path-exclude=/usr/share/doc/*' \
+      --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+      --dpkgopt='path-exclude=/usr/share/locale/*' \
+      --dpkgopt='path-exclude=/usr/share/info/*' \
+      bookworm "$tarball.tmp" "$mirror"
     mv "$tarball.tmp" "$tarball"
   fi
   podman import \
