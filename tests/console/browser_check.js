@@ -1,6 +1,6 @@
 // Opens the console page in headless Chromium (Debian's, driven by
-// playwright-core), types a command, waits for text in xterm.js's buffer,
-// and keeps a screenshot.
+// playwright-core), types a command, waits for a line reading EXPECTED in
+// xterm.js's buffer, and keeps a screenshot.
 //   node browser_check.js URL TYPED EXPECTED SCREENSHOT.png
 'use strict';
 
@@ -23,6 +23,15 @@ function terminalText() {
   return lines.join('\n');
 }
 
+// True when a line of the terminal reads exactly `expected` (a command's answer, not the boot log).
+function terminalHas(expected) {
+  const buffer = window.consoleTerminal.buffer.active;
+  for (let i = 0; i < buffer.length; i += 1) {
+    if (buffer.getLine(i).translateToString(true).trim() === expected) return true;
+  }
+  return false;
+}
+
 async function main() {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: flags });
   try {
@@ -37,11 +46,14 @@ async function main() {
       await page.keyboard.type(typed);
       await page.keyboard.press('Enter');
       try {
-        await page.waitForFunction(`(${terminalText})().includes(${JSON.stringify(expected)})`,
-          null, { timeout: 5000 });
+        await page.waitForFunction(terminalHas, expected, { timeout: 5000 });
         break;
       } catch (timeout) {
-        if (attempt === 9) throw new Error(`no "${expected}" in the terminal after typing "${typed}"`);
+        if (attempt === 9) {
+          await page.screenshot({ path: screenshot });
+          const text = await page.evaluate(terminalText);
+          throw new Error(`no "${expected}" in the terminal after typing "${typed}":\n${text.trimEnd()}`);
+        }
       }
     }
     const status = await page.textContent('#status-text');

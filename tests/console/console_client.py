@@ -8,7 +8,7 @@ import re
 import struct
 import time
 
-from wsclient import ConnectionClosed, WebSocket
+from wsclient import OP_BINARY, OP_PING, OP_PONG, ConnectionClosed, WebSocket
 
 HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "console", "src",
                       "protocol.hpp")
@@ -61,6 +61,17 @@ class ConsoleSession:
             self.ws.sock.settimeout(max(0.1, deadline - time.monotonic()))
             self.read_message()
         return bytes(self.output)
+
+    def sync(self, timeout=30):
+        """Pings and reads until the pong: the server has handled everything sent before."""
+        self.ws.send_frame(OP_PING, b"sync")
+        self.ws.sock.settimeout(timeout)
+        while True:
+            opcode, payload = self.ws.recv_frame()
+            if opcode == OP_PONG:
+                return
+            if opcode == OP_BINARY and payload[:1] == bytes([OP["server_output"]]):
+                self.output += payload[1:]
 
     def read_until_closed(self, timeout=60):
         """Reads until the server closes; returns the close code (None: dropped)."""

@@ -66,3 +66,52 @@ def start_console(binary, telnet_port, *flags, env=None):
 def check(condition, message):
     if not condition:
         raise AssertionError(message)
+
+
+def free_port():
+    """A TCP port free right now on 127.0.0.1, for programs that cannot take port 0."""
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_listener(port, process, timeout=120):
+    """Waits until 127.0.0.1:port accepts connections while `process` runs."""
+    import socket
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.proc.poll() is not None:
+            raise RuntimeError("%s exited (%s):\n%s" % (process.name, process.proc.returncode, process.text()))
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError("nothing listens on port %d:\n%s" % (port, process.text()))
+
+
+def start_launcher(binary, guest_dir):
+    """The launcher on the busybox guest; returns (process, telnet port)."""
+    check(os.access(binary, os.X_OK), "no launcher at %s (build it: cmake --build build --target launcher)" % binary)
+    telnet_port = free_port()
+    runtime_dir = tempfile.mkdtemp(prefix="console-test-")
+    env = {"VM_DATA_DIR": guest_dir, "VM_TELNET_PORT": str(telnet_port), "VM_RUNTIME_DIR": runtime_dir,
+           "VM_MEMORY": "512", "VM_SHUTDOWN_TIMEOUT": "5", "VM_FORWARD_PORTS": ""}
+    launcher = Process([binary], env=env, name="launcher")
+    wait_for_listener(telnet_port, launcher)
+    return launcher, telnet_port
+
+
+def wait_for_shell(session, prompt=b"# ", attempts=60):
+    """Presses Enter until the guest's shell prompt follows; the boot may still be printing."""
+    for _ in range(attempts):
+        mark = len(session.output)
+        session.type("\r")
+        try:
+            session.read_until(b"riscv-busybox", timeout=3)
+            if prompt in session.output[mark:]:
+                return
+        except TimeoutError:
+            pass
+    raise TimeoutError("no shell prompt:\n%r" % bytes(session.output[-600:]))
