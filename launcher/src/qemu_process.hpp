@@ -1,0 +1,33 @@
+#pragma once
+// The QEMU child: started with fork/exec, tied to the launcher's life with
+// PR_SET_PDEATHSIG so that it never outlives it, reaped without blocking.
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace launcher {
+
+class qemu_process {
+ public:
+  // Starts argv[0] with stdin from /dev/null; throws when fork fails.
+  explicit qemu_process(const std::vector<std::string>& argv);
+
+  pid_t pid() const { return pid_; }
+  // The wait status once QEMU has exited, reaping it; nullopt while it runs.
+  std::optional<int> poll();
+  // Sends `signal_number` while QEMU runs.
+  void signal(int signal_number) const;
+
+ private:
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+};
+
+// "exited with status 1", "was killed by signal 9 (Killed)".
+std::string describe_wait_status(int status);
+// The launcher's exit code for QEMU's wait status: its code, or 128 + signal.
+int exit_code_for(int status);
+
+}  // namespace launcher

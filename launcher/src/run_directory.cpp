@@ -1,0 +1,56 @@
+#include "run_directory.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <system_error>
+#include <vector>
+
+namespace launcher {
+
+run_directory::run_directory(const std::string& base) {
+  std::string pattern = (std::filesystem::path(base) / "launcher-XXXXXX").string();
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  if (::mkdtemp(buffer.data()) == nullptr) {
+    throw std::runtime_error("VM_RUNTIME_DIR='" + base + "': cannot create a directory: " +
+                             std::strerror(errno));
+  }
+  dir_ = buffer.data();
+  // A socket path must fit sockaddr_un (108 bytes with its terminator).
+  if (path("serial.sock").size() >= 100) {
+    std::filesystem::remove_all(dir_);
+    throw std::runtime_error("VM_RUNTIME_DIR='" + base + "': path too long for a socket");
+  }
+}
+
+run_directory::~run_directory() {
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+std::string run_directory::path(const std::string& name) const { return (dir_ / name).string(); }
+
+std::string run_directory::write_secret(const std::string& name,
+                                        const std::string& content) const {
+  const std::string file = path(name);
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error(file + ": cannot be written: " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      throw std::runtime_error(file + ": cannot be written: " + std::strerror(errno));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  return file;
+}
+
+}  // namespace launcher

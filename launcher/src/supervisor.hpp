@@ -1,0 +1,52 @@
+#pragma once
+// One VM run: listens for the serial line, QMP and guest agent, serves the
+// console over telnet, starts QEMU, and turns SIGTERM into a guest shutdown.
+#include <utility>  // before Asio: Boost 1.74 misses it under C++20
+
+#include <boost/asio.hpp>
+#include <memory>
+#include <optional>
+
+#include "console_hub.hpp"
+#include "qemu_process.hpp"
+#include "qmp_client.hpp"
+#include "run_directory.hpp"
+#include "settings.hpp"
+#include "telnet_server.hpp"
+#include "unix_channel.hpp"
+
+namespace launcher {
+
+class supervisor {
+ public:
+  // Binds every socket; throws naming the setting when one cannot be bound.
+  explicit supervisor(const vm_settings& vm);
+
+  // Starts QEMU and runs until it has exited; returns the launcher's exit code.
+  int run();
+
+ private:
+  void wait_signal();
+  void on_signal(boost::system::error_code ec, int signal_number);
+  void on_child_exit();
+  void begin_shutdown();
+  void stop_qemu();
+  void finish(int status);
+
+  const vm_settings& vm_;
+  boost::asio::io_context io_{1};
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer timer_;
+  run_directory dir_;
+  console_hub hub_;
+  std::shared_ptr<unix_channel> serial_;
+  std::shared_ptr<unix_channel> monitor_;
+  std::shared_ptr<unix_channel> agent_;
+  std::unique_ptr<qmp_client> qmp_;
+  std::shared_ptr<telnet_server> telnet_;
+  std::optional<qemu_process> qemu_;
+  bool shutting_down_ = false;
+  int exit_code_ = 1;
+};
+
+}  // namespace launcher

@@ -1,0 +1,25 @@
+#pragma once
+// Parsers for the structured settings; each throws std::invalid_argument
+// with a reason that the caller prefixes with the variable and value.
+#include <string>
+#include <vector>
+
+#include "settings.hpp"
+
+namespace launcher {
+
+// "2222:22,8080" -> {2222->22, 8080->8080}; every port 1..65535.
+std::vector<port_forward> parse_forward_ports(const std::string& text);
+
+// "v=true,vlen=256" -> {"v", "vlen"}: the property names, syntax checked.
+std::vector<std::string> parse_cpu_feature_names(const std::string& text);
+
+// The properties QEMU's rv64 CPU accepts (`-device rv64-riscv-cpu,help`);
+// empty when the binary cannot be asked.
+std::vector<std::string> query_cpu_properties(const std::string& qemu);
+
+// `name` as an executable path: itself when it holds a '/', else found in PATH;
+// empty when there is none.
+std::string find_executable(const std::string& name);
+
+}  // namespace launcher
