@@ -27,6 +27,13 @@ case "$engine" in
   *) echo "build-images: CONTAINER_ENGINE='$engine' is neither docker nor podman" >&2; exit 2 ;;
 esac
 
+# The host's CA bundle reaches the builders' npm as a build secret, so a
+# TLS-inspecting proxy the host trusts works inside the build too.
+ca_bundle=${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}
+if [ -s "$ca_bundle" ]; then
+  build_flags+=(--secret "id=ca-bundle,src=$ca_bundle")
+fi
+
 build() {
   local name=$1 dockerfile=$2 context=$3
   local tag="$registry/qemu-riscv64-$name:$version"
