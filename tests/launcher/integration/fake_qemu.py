@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""A stand-in for qemu-system-riscv64: connects to the launcher's serial, QMP
+and guest-agent sockets as QEMU does and plays a guest chosen by FAKE_GUEST:
+
+  agent     a guest agent runs and obeys guest-shutdown
+  deaf      a guest agent runs but ignores guest-shutdown (QMP quit stops it)
+  stream    serial source for benchmarks: on 'g' sends FAKE_BLOCK bytes,
+            on 'q' exits
+"""
+import json
+import os
+import re
+import select
+import socket
+import sys
+
+READY = b"fake guest ready\r\n"
+
+
+def socket_paths(argv):
+    """chardev id -> socket path, from `-chardev socket,id=X,path=Y`."""
+    paths = {}
+    for arg in argv:
+        match = re.match(r"socket,id=(\w+),path=(.+)$", arg)
+        if match:
+            paths[match.group(1)] = match.group(2).replace(",,", ",")
+    return paths
+
+
+def connect(path):
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(path)
+    return sock
+
+
+def send_json(sock, message):
+    sock.sendall(json.dumps(message).encode() + b"\n")
+
+
+def on_qmp_line(qmp, line, guest):
+    request = json.loads(line)
+    if request.get("execute") == "qmp_capabilities":
+        send_json(qmp, {"return": {}})
+        if guest in ("agent", "deaf"):
+            send_json(qmp, {"event": "VSERPORT_CHANGE",
+                            "data": {"id": "qga-port", "open": True}})
+    elif request.get("execute") == "quit":
+        send_json(qmp, {"return": {}})
+        sys.exit(0)
+
+
+def main():
+    guest = os.environ.get("FAKE_GUEST", "agent")
+    block = b"x" * int(os.environ.get("FAKE_BLOCK", "65536"))
+    paths = socket_paths(sys.argv[1:])
+    serial, qmp, agent = (connect(paths[name]) for name in ("serial0", "qmp0", "qga0"))
+    send_json(qmp, {"QMP": {"version": {}, "capabilities": []}})
+    serial.sendall(READY)
+    pending = {qmp: b"", agent: b""}
+    while True:
+        readable, _, _ = select.select([serial, qmp, agent], [], [])
+        for sock in readable:
+            data = sock.recv(65536)
+            if not data:
+                sys.exit(1)
+            if sock is serial:
+                for key in data:
+                    if guest == "stream" and key == ord("g"):
+                        serial.sendall(block)
+                    elif guest == "stream" and key == ord("q"):
+                        sys.exit(0)
+                continue
+            pending[sock] += data
+            while b"\n" in pending[sock]:
+                line, pending[sock] = pending[sock].split(b"\n", 1)
+                if sock is qmp:
+                    on_qmp_line(qmp, line, guest)
+                elif b"guest-shutdown" in line and guest == "agent":
+                    serial.sendall(b"reboot: Power down\r\n")
+                    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
