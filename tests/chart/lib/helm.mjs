@@ -1,5 +1,5 @@
 // Runs the real helm on the chart: lint, template, and the values a --set list means.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,15 +21,39 @@ export function runHelm(args) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-// `helm template RELEASE chart --set ...`: the status, the output, and the parsed objects.
-export function template(release, sets = [], extraArgs = []) {
+// helm without blocking the event loop, for tests that serve helm from this process.
+export function runHelmAsync(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(helm(), args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+function templateArgs(release, sets, extraArgs) {
   const args = ["template", release, chartDir, "--namespace", "vms", ...extraArgs];
   for (const set of sets) args.push("--set", set);
-  const result = runHelm(args);
+  return args;
+}
+
+function withObjects(result) {
   const objects = result.status === 0
     ? loadYaml().parseAllDocuments(result.stdout).map((doc) => doc.toJS()).filter((obj) => obj)
     : [];
   return { ...result, objects };
+}
+
+// `helm template RELEASE chart --set ...`: the status, the output, and the parsed objects.
+export function template(release, sets = [], extraArgs = []) {
+  return withObjects(runHelm(templateArgs(release, sets, extraArgs)));
+}
+
+export async function templateAsync(release, sets = [], extraArgs = []) {
+  return withObjects(await runHelmAsync(templateArgs(release, sets, extraArgs)));
 }
 
 // The chart's values.yaml as an object.

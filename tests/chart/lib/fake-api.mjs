@@ -1,0 +1,48 @@
+// A Kubernetes API stand-in for helm's `lookup`: discovery for the chart's kinds and
+// GET of the Secrets it is given, 404 for everything else. Listens on 127.0.0.1, port 0.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const resource = (name, kind) => ({ name, singularName: kind.toLowerCase(), namespaced: true, kind, verbs: ["get", "list"] });
+const group = (name) => ({ name, versions: [{ groupVersion: `${name}/v1`, version: "v1" }],
+  preferredVersion: { groupVersion: `${name}/v1`, version: "v1" } });
+
+const DISCOVERY = {
+  "/version": { major: "1", minor: "34", gitVersion: "v1.34.0", platform: "linux/amd64" },
+  "/api": { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [] },
+  "/apis": { kind: "APIGroupList", apiVersion: "v1", groups: [group("apps"), group("networking.k8s.io")] },
+  "/api/v1": { kind: "APIResourceList", groupVersion: "v1", resources: [resource("secrets", "Secret"),
+    resource("services", "Service"), resource("pods", "Pod"), resource("persistentvolumeclaims", "PersistentVolumeClaim")] },
+  "/apis/apps/v1": { kind: "APIResourceList", groupVersion: "apps/v1", resources: [resource("deployments", "Deployment")] },
+  "/apis/networking.k8s.io/v1": { kind: "APIResourceList", groupVersion: "networking.k8s.io/v1",
+    resources: [resource("ingresses", "Ingress")] },
+};
+
+// A Secret as helm left it in an earlier release (its ownership labels and annotations included).
+export function releaseSecret(namespace, release, name, data) {
+  const encoded = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString("base64")]));
+  return { kind: "Secret", apiVersion: "v1", type: "Opaque", data: encoded, metadata: { name, namespace,
+    labels: { "app.kubernetes.io/managed-by": "Helm" },
+    annotations: { "meta.helm.sh/release-name": release, "meta.helm.sh/release-namespace": namespace } } };
+}
+
+// Starts the stand-in; resolves to {kubeconfig, close()}.
+export function startFakeApi(secrets) {
+  const objects = { ...DISCOVERY };
+  for (const s of secrets) objects[`/api/v1/namespaces/${s.metadata.namespace}/secrets/${s.metadata.name}`] = s;
+  const server = createServer((req, res) => {
+    const body = objects[req.url.split("?")[0]];
+    res.setHeader("Content-Type", "application/json");
+    if (!body) res.writeHead(404);
+    res.end(JSON.stringify(body ?? { kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404 }));
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => {
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), "chart-fake-api-")), "kubeconfig");
+    writeFileSync(kubeconfig, JSON.stringify({ apiVersion: "v1", kind: "Config", "current-context": "fake",
+      clusters: [{ name: "fake", cluster: { server: `http://127.0.0.1:${server.address().port}` } }],
+      users: [{ name: "fake", user: {} }], contexts: [{ name: "fake", context: { cluster: "fake", user: "fake" } }] }));
+    resolve({ kubeconfig, close: () => server.close() });
+  }));
+}
