@@ -24,6 +24,12 @@ void fail(beast::error_code ec, const char* what) {
     std::cerr << "console: session " << what << ": " << ec.message() << "\n";
 }
 
+// A browser going away (tab closed, network gone) is routine, not worth a log line.
+bool is_disconnect(beast::error_code ec) {
+    return ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::not_connected ||
+           ec == net::error::broken_pipe || ec == net::error::operation_aborted || ec == beast::error::timeout;
+}
+
 // Answers a client that asks for ttyd's subprotocol with it; others get none.
 auto make_decorator(const request& upgrade) {
     const bool wants_tty = upgrade[beast::http::field::sec_websocket_protocol].find("tty") !=
@@ -84,7 +90,7 @@ void bridge_session::on_browser_read(beast::error_code ec, std::size_t) {
     if (ec == websocket::error::closed) return stop();
     if (ec) {
         // Oversized frames end here too; Beast has already sent the close frame.
-        if (!stopped_) fail(ec, "read");
+        if (!stopped_ && !is_disconnect(ec)) fail(ec, "read");
         return stop();
     }
     const auto data = browser_buffer_.cdata();

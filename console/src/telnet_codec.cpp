@@ -27,7 +27,40 @@ telnet_codec::telnet_codec(callbacks handlers)
 }
 
 void telnet_codec::receive(std::string_view bytes) {
+    // Fast path: plain data outside any command is passed on as it is, which is
+    // exactly what libtelnet would do, without its byte-by-byte loop.
+    if (state_ == parse_state::data && bytes.find('\xff') == std::string_view::npos) {
+        if (!bytes.empty()) handlers_.on_data(bytes);
+        return;
+    }
+    track(bytes);
     telnet_recv(telnet_.get(), bytes.data(), bytes.size());
+}
+
+void telnet_codec::track(std::string_view bytes) {
+    constexpr auto IAC = static_cast<unsigned char>(TELNET_IAC);
+    for (const char c : bytes) {
+        const auto byte = static_cast<unsigned char>(c);
+        switch (state_) {
+        case parse_state::data:
+            if (byte == IAC) state_ = parse_state::iac;
+            break;
+        case parse_state::iac:
+            if (byte == TELNET_SB) state_ = parse_state::sub;
+            else if (byte >= TELNET_WILL && byte <= TELNET_DONT) state_ = parse_state::option;
+            else state_ = parse_state::data;  // IAC IAC or a two-byte command
+            break;
+        case parse_state::option:
+            state_ = parse_state::data;
+            break;
+        case parse_state::sub:
+            if (byte == IAC) state_ = parse_state::sub_iac;
+            break;
+        case parse_state::sub_iac:
+            state_ = byte == TELNET_SE ? parse_state::data : parse_state::sub;
+            break;
+        }
+    }
 }
 
 void telnet_codec::send_input(std::string_view bytes) {

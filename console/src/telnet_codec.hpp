@@ -32,12 +32,17 @@ public:
     bool naws_enabled() const { return naws_enabled_; }
 
 private:
+    // Where the parser stands between reads: plain data, or inside a command.
+    enum class parse_state { data, iac, option, sub, sub_iac };
+
     static void on_event(telnet_t* telnet, telnet_event_t* event, void* user_data);
     void handle(const telnet_event_t& event);
     void send_naws();
+    void track(std::string_view bytes);
 
     callbacks handlers_;
     std::unique_ptr<telnet_t, decltype(&telnet_free)> telnet_;
+    parse_state state_ = parse_state::data;  // mirrors libtelnet's, for the fast path
     bool naws_enabled_ = false;
     std::uint16_t columns_ = 0;
     std::uint16_t rows_ = 0;

@@ -103,8 +103,9 @@ def serve(conn, args, block):
             if args.log_input and data:
                 print("INPUT %s" % data.hex(), file=sys.stderr, flush=True)
             if args.flood_bytes and FLOOD_TRIGGER in data:
+                floods = data.count(FLOOD_TRIGGER)
                 data = data.replace(bytes([FLOOD_TRIGGER]), b"")
-                flood(conn, block, args.flood_bytes)
+                flood(conn, block, args.flood_bytes * floods)
             if data:
                 conn.sendall(escape(data))
     except OSError:

@@ -90,3 +90,17 @@ TEST_CASE("NAWS only after the server's DO NAWS", "[telnet]") {
         CHECK(h.sent.empty());
     }
 }
+
+TEST_CASE("data after a command split across reads is not mistaken for output", "[telnet]") {
+    harness h;
+    h.codec.receive(bytes({'a', IAC, SB, TTYPE}));
+    h.codec.receive("inside");  // still in the sub-negotiation: not terminal data
+    h.codec.receive(bytes({IAC, SE}));
+    h.codec.receive("after");
+    h.codec.receive(bytes({IAC}));
+    h.codec.receive(bytes({WILL}));
+    h.codec.receive(bytes({SGA}));
+    h.codec.receive("end");
+    CHECK(h.data == "aafterend");
+    CHECK(h.sent == bytes({IAC, DO, SGA}));
+}
