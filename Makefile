@@ -6,6 +6,8 @@ JOBS ?= 2
 # Downloads and built guests live outside the clone, so a fresh clone reuses them.
 CACHE_DIR ?= $(HOME)/.cache/qemu-riscv64
 export CACHE_DIR
+# Compiler cache: a fresh clone recompiles only what changed.
+export CCACHE_DIR ?= $(CACHE_DIR)/ccache
 
 # Container images (make container)
 REGISTRY ?= localhost
@@ -24,7 +26,7 @@ deps:
 
 build:
 	$(DEPS) build
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # The busybox test guest: Debian's riscv64 kernel + a busybox initramfs, cached.

@@ -13,7 +13,7 @@ set -euo pipefail
 
 packages_for() {
   case "$1" in
-    build) echo g++ cmake make pkg-config libboost-dev libcli11-dev libtelnet-dev catch2 nodejs ;;
+    build) echo g++ ccache cmake make pkg-config libboost-dev libcli11-dev libtelnet-dev catch2 nodejs ;;
     vm) echo qemu-system-misc opensbi u-boot-qemu ;;
     guest) echo mmdebstrap cpio gzip xz-utils kmod e2fsprogs qemu-utils ca-certificates ;;
     test) echo python3 telnet procps chromium ;;
