@@ -1,12 +1,13 @@
 // Opens the console page in headless Chromium (Debian's, driven by
 // playwright-core), types a command, waits for a line reading EXPECTED in
 // xterm.js's buffer, and keeps a screenshot.
-//   node browser_check.js URL TYPED EXPECTED SCREENSHOT.png
+//   node browser_check.js URL TYPED EXPECTED SCREENSHOT.png [READY]
+// READY: text to wait for (a shell prompt) before typing.
 'use strict';
 
 const { chromium } = require('playwright-core');
 
-const [url, typed, expected, screenshot] = process.argv.slice(2);
+const [url, typed, expected, screenshot, ready] = process.argv.slice(2);
 if (!screenshot) {
   console.error('usage: node browser_check.js URL TYPED EXPECTED SCREENSHOT.png');
   process.exit(2);
@@ -32,6 +33,30 @@ function terminalHas(expected) {
   return false;
 }
 
+// True when the terminal's last non-empty line contains `text` (a prompt waiting).
+function lastLineHas(text) {
+  const buffer = window.consoleTerminal.buffer.active;
+  for (let i = buffer.length - 1; i >= 0; i -= 1) {
+    const line = buffer.getLine(i).translateToString(true).trim();
+    if (line) return line.includes(text);
+  }
+  return false;
+}
+
+// Presses Enter until the prompt shows: the guest may still be booting.
+async function waitForReady(page, ready) {
+  for (let attempt = 0; attempt < 60; attempt += 1) {
+    await page.keyboard.press('Enter');
+    try {
+      await page.waitForFunction(lastLineHas, ready, { timeout: 3000 });
+      return;
+    } catch (timeout) {
+      // still booting
+    }
+  }
+  throw new Error(`no "${ready}" prompt in the terminal`);
+}
+
 async function main() {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: flags });
   try {
@@ -41,6 +66,7 @@ async function main() {
     await page.goto(url);
     await page.waitForSelector('#status-bar.status-connected', { timeout: 30000 });
     await page.click('#terminal');
+    if (ready) await waitForReady(page, ready);
     // Type until the answer shows: the guest may still be printing its boot.
     for (let attempt = 0; attempt < 10; attempt += 1) {
       await page.keyboard.type(typed);

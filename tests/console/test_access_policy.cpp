@@ -18,14 +18,14 @@ TEST_CASE("origin must match the request's host by default", "[origin]") {
     CHECK_FALSE(policy.origin_allowed("null", "vm.example"));
 }
 
-TEST_CASE("--allow-origin widens the check", "[origin]") {
+TEST_CASE("allow-origin widens the check", "[origin]") {
     const access_policy policy("", R"(https://[a-z]+\.example\.org)");
     CHECK(policy.origin_allowed("https://console.example.org", "10.0.0.5:8080"));
     CHECK_FALSE(policy.origin_allowed("https://console.example.org.evil.net", "10.0.0.5:8080"));
     CHECK_FALSE(policy.origin_allowed("http://console.example.org", "10.0.0.5:8080"));
 }
 
-TEST_CASE("a bad --allow-origin regex names itself", "[origin]") {
+TEST_CASE("a bad allow-origin regex names itself", "[origin]") {
     REQUIRE_THROWS_AS(access_policy("", "(unclosed"), std::invalid_argument);
     try {
         access_policy("", "(unclosed");

@@ -24,7 +24,7 @@ def main():
     try:
         console, port = start_console(args.console, telnet_port, "--title", "busybox test VM")
         result = subprocess.run(["node", os.path.join(HERE, "browser_check.js"),
-                                 "http://127.0.0.1:%d/" % port, "uname -m", "riscv64", args.screenshot],
+                                 "http://127.0.0.1:%d/" % port, "uname -m", "riscv64", args.screenshot, "riscv-busybox:~#"],
                                 timeout=240, check=False)
         return result.returncode
     finally:
