@@ -18,6 +18,9 @@ namespace {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   // The launcher may have died before prctl took effect.
   if (::getppid() != parent) ::_exit(127);
+  // Its own process group: a terminal's Ctrl-C reaches the launcher only,
+  // which then shuts the guest down in order.
+  ::setpgid(0, 0);
   const int null_fd = ::open("/dev/null", O_RDONLY);
   if (null_fd >= 0) ::dup2(null_fd, 0);
   // Sockets and files of the launcher stay with the launcher.

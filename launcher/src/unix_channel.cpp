@@ -9,7 +9,10 @@ namespace net = boost::asio;
 using unix_socket = net::local::stream_protocol;
 
 void fail(boost::system::error_code ec, const std::string& name, const char* what) {
-  if (ec == net::error::operation_aborted || ec == net::error::eof) return;
+  if (ec == net::error::operation_aborted || ec == net::error::eof ||
+      ec == net::error::connection_reset) {
+    return;
+  }
   std::cerr << "launcher: " << name << " " << what << ": " << ec.message() << "\n";
 }
 

@@ -45,7 +45,7 @@ class unix_channel : public std::enable_shared_from_this<unix_channel> {
   boost::asio::local::stream_protocol::socket socket_;
   std::string name_;
   std::size_t queue_limit_;
-  std::array<char, 16384> input_{};
+  std::array<char, 65536> input_{};
   std::deque<std::string> queue_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;

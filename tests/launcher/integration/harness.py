@@ -30,18 +30,14 @@ def strip_telnet(data):
 
 class PrivateGuest:
     """A copy of a guest's data directory: QEMU locks the disk image for
-    writing, so tests booting the same guest at once each need their own.
-    The kernel and initrd are linked, the disk and vm.conf copied."""
+    writing, so tests booting the same guest at once each need their own,
+    and a `make guest` rewriting the shared files cannot disturb a boot."""
 
     def __init__(self, guest_dir):
         self._tmp = tempfile.TemporaryDirectory(prefix="launcher-guest-")
         self.path = self._tmp.name
         for name in os.listdir(guest_dir):
-            source = os.path.abspath(os.path.join(guest_dir, name))
-            if name.endswith(".img") or name == "vm.conf":
-                shutil.copy(source, self.path)
-            else:
-                os.symlink(source, os.path.join(self.path, name))
+            shutil.copy(os.path.join(guest_dir, name), self.path)
 
     def __enter__(self):
         return self.path
