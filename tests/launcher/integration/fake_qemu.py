@@ -6,11 +6,14 @@ and guest-agent sockets as QEMU does and plays a guest chosen by FAKE_GUEST:
   deaf      a guest agent runs but ignores guest-shutdown (QMP quit stops it)
   stream    serial source for benchmarks: on 'g' sends FAKE_BLOCK bytes,
             on 'q' exits
+
+Typed on the console, in every mode: 'P' powers off (exit 0), 'E' fails (exit 3).
 """
 import json
 import os
 import re
 import select
+import signal
 import socket
 import sys
 
@@ -57,14 +60,20 @@ def main():
     send_json(qmp, {"QMP": {"version": {}, "capabilities": []}})
     serial.sendall(READY)
     pending = {qmp: b"", agent: b""}
-    while True:
-        readable, _, _ = select.select([serial, qmp, agent], [], [])
+    open_socks = [serial, qmp, agent]
+    while open_socks:
+        readable, _, _ = select.select(open_socks, [], [])
         for sock in readable:
             data = sock.recv(65536)
             if not data:
-                sys.exit(1)
+                # As QEMU, keep running when the other end goes away.
+                open_socks.remove(sock)
+                continue
             if sock is serial:
                 for key in data:
+                    if key in b"PE":
+                        serial.sendall(b"bye\r\n")
+                        sys.exit(0 if key == ord("P") else 3)
                     if guest == "stream" and key == ord("g"):
                         serial.sendall(block)
                     elif guest == "stream" and key == ord("q"):
@@ -78,6 +87,7 @@ def main():
                 elif b"guest-shutdown" in line and guest == "agent":
                     serial.sendall(b"reboot: Power down\r\n")
                     sys.exit(0)
+    signal.pause()
 
 
 if __name__ == "__main__":
