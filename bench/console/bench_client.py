@@ -124,27 +124,36 @@ def throughput(args):
     print(json.dumps({"bytes": total * args.clients, "seconds": seconds}))
 
 
+def masked_frame(payload):
+    """A client frame built once, so the timed loop does no framing work."""
+    key = os.urandom(4)
+    masked = bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+    return bytes([0x80 | OP_BINARY, 0x80 | len(payload)]) + key + masked
+
+
 def latency(args):
+    """Round trips of one keystroke; the reply is read raw (a small frame ends with the key)."""
     if args.kind == "tcp":
         sock = socket.create_connection(("127.0.0.1", args.port))
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         got = b""
         while len(got) < len(OPENING):
             got += sock.recv(64)
-        send, receive = sock.sendall, lambda: sock.recv(64)
+        frames = {k: bytes([k]) for k in range(97, 123)}
     else:
         ws = open_session(args.port, args.kind)
-        send = lambda data: ws.send(frame_for(args.kind, data))  # noqa: E731
-        receive = lambda: ws.recv()[1]  # noqa: E731
-        send(b"w")  # a first echo proves the path is up (and skips banners)
-        while not receive().endswith(b"w"):
+        sock = ws.sock
+        frames = {k: masked_frame(frame_for(args.kind, bytes([k]))) for k in range(97, 123)}
+        sock.sendall(frames[119])  # a first echo proves the path is up (and skips banners)
+        while not sock.recv(65536).endswith(b"w"):
             pass
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.settimeout(30)
     samples = []
     for i in range(args.count):
-        key = bytes([97 + i % 26])
+        key = 97 + i % 26
         start = time.perf_counter_ns()
-        send(key)
-        while not receive().endswith(key):
+        sock.sendall(frames[key])
+        while sock.recv(4096)[-1] != key:
             pass
         samples.append((time.perf_counter_ns() - start) / 1000)
     samples.sort()

@@ -97,9 +97,11 @@ def idle(bridge, sessions):
 
 def measure(bridge, args):
     print("bench: %s" % bridge["name"], flush=True)
-    row = {"one": throughput(bridge, 1, 50), "many": throughput(bridge, 20, 5)}
+    # Idle sessions first, on a fresh process whose heap no flood has grown yet.
+    row = {"idle_kib": idle(bridge, args.sessions)}
     row["latency"] = client("latency", "--port", bridge["port"], "--kind", bridge["kind"], "--count", args.count)
-    row["idle_kib"] = idle(bridge, args.sessions)
+    row["one"] = throughput(bridge, 1, 50)
+    row["many"] = throughput(bridge, 20, 5)
     print("bench: %s %s" % (bridge["name"], json.dumps(row)), flush=True)
     return row
 
@@ -150,9 +152,11 @@ def write_results(args, rows, floor):
                               capture_output=True, text=True).stdout.strip().replace("\n", ", ")
     text = "\n".join([
         "# Console benchmark results", "",
-        "Produced by `%s` (also run by `make bench`) on %s, %d cores, %s; peers: %s." % (
+        "Produced by `%s` (also run by `make bench`) on %s, %d cores (load average %.1f when it\n"
+        "ended: other work shares these cores, so rates and tail latencies move from run to run),\n"
+        "%s; peers: %s." % (
             command, datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            os.cpu_count(), platform.platform(), versions), "",
+            os.cpu_count(), os.getloadavg()[0], platform.platform(), versions), "",
         "Every bridge relays the same QEMU-like telnet peer (`tests/console/telnet_peer.py`: IAC WILL ECHO,",
         "WILL SGA, WILL BINARY, DO BINARY, then echo, or 5 MiB of terminal text per Ctrl-F); the client",
         "(`bench/console/bench_client.py`) checks every byte of the flood. CPU is the bridge's whole",
