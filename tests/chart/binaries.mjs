@@ -1,0 +1,109 @@
+// The rendered pod's env, fed to the real binaries: `launcher --dry-run` must accept it and
+// build the QEMU argv the values ask for; `console` must start with it, answer its probes and
+// enforce the rendered credentials. Secrets are resolved from the rendered Secrets.
+//
+//   node binaries.mjs --launcher PATH --console PATH --guest DATA_DIR
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { Expect } from "./lib/expect.mjs";
+import { template } from "./lib/helm.mjs";
+import { container, ofKind, podSpec } from "./lib/objects.mjs";
+
+const { values: opts } = parseArgs({ options: { launcher: { type: "string" }, console: { type: "string" },
+  guest: { type: "string" } } });
+if (!opts.launcher || !opts.console || !opts.guest) throw new Error("usage: binaries.mjs --launcher PATH --console PATH --guest DIR");
+const t = new Expect();
+
+// A container's env as the kubelet would set it, Secret references resolved.
+function podEnv(objects, name) {
+  const secrets = Object.fromEntries(ofKind(objects, "Secret").map((s) => [s.metadata.name, s.data ?? {}]));
+  const env = {};
+  for (const entry of container(podSpec(objects), name).env) {
+    const ref = entry.valueFrom?.secretKeyRef;
+    const encoded = ref ? secrets[ref.name]?.[ref.key] : undefined;
+    if (ref && encoded === undefined && !ref.optional) throw new Error(`${entry.name}: Secret ${ref.name} has no ${ref.key}`);
+    if (!ref) env[entry.name] = entry.value;
+    else if (encoded !== undefined) env[entry.name] = Buffer.from(encoded, "base64").toString("utf8");
+  }
+  return env;
+}
+
+function checkLauncher(sets, wanted, dataDir = opts.guest) {
+  const rendered = template("myvm", sets);
+  const env = { ...podEnv(rendered.objects, "launcher"), VM_DATA_DIR: dataDir, PATH: process.env.PATH };
+  t.equal(podEnv(rendered.objects, "launcher").VM_DATA_DIR, "/data", "the pod's data dir");
+  let argv = [];
+  try {
+    argv = execFileSync(opts.launcher, ["--dry-run"], { env, encoding: "utf8" }).trim().split("\n");
+  } catch (error) {
+    t.that(false, `launcher --dry-run with ${sets.join(" ")} failed: ${error.stderr ?? error.message}`);
+    return;
+  }
+  const after = (flag) => argv[argv.indexOf(flag) + 1];
+  for (const [flag, value] of Object.entries(wanted)) {
+    if (flag === "contains") for (const part of value) t.that(argv.some((a) => a.includes(part)), `${sets}: argv has ${part}`);
+    else t.equal(after(flag), value, `${sets.join(" ") || "defaults"}: QEMU ${flag}`);
+  }
+}
+
+// A port free right now (other tests run on this machine at the same time: never a fixed one).
+const freePort = () => new Promise((resolve) => {
+  const probe = createServer().listen(0, "127.0.0.1", () => {
+    const { port } = probe.address();
+    probe.close(() => resolve(port));
+  });
+});
+
+async function get(port, path, auth) {
+  const headers = auth ? { Authorization: `Basic ${Buffer.from(auth).toString("base64")}` } : {};
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      return (await fetch(`http://127.0.0.1:${port}${path}`, { headers })).status;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100)); // the console is still starting
+    }
+  }
+  return 0;
+}
+
+async function checkConsole(sets) {
+  const rendered = template("myvm", sets);
+  const [httpPort, telnetPort] = [await freePort(), await freePort()];
+  const podEnvironment = podEnv(rendered.objects, "console");
+  const env = { ...podEnvironment, PATH: process.env.PATH,
+    CONSOLE_LISTEN: `127.0.0.1:${httpPort}`, CONSOLE_TELNET: `127.0.0.1:${telnetPort}` };
+  const child = spawn(opts.console, [], { env, stdio: ["ignore", "inherit", "inherit"] });
+  const what = sets.join(" ") || "defaults";
+  try {
+    t.equal(await get(httpPort, "/healthz"), 200, `${what}: /healthz (liveness)`);
+    t.that((await get(httpPort, "/readyz")) !== 200, `${what}: /readyz is not ready without the launcher`);
+    const telnet = createServer((socket) => socket.end());
+    await new Promise((resolve) => telnet.listen(telnetPort, "127.0.0.1", resolve));
+    t.equal(await get(httpPort, "/readyz"), 200, `${what}: /readyz (readiness) with the launcher's telnet up`);
+    telnet.close();
+    const auth = podEnvironment.CONSOLE_AUTH;
+    t.equal(await get(httpPort, "/", auth), 200, `${what}: the page, with the rendered credentials`);
+    if (auth) t.equal(await get(httpPort, "/"), 401, `${what}: the page needs the credentials`);
+  } finally {
+    child.kill("SIGTERM");
+  }
+}
+
+checkLauncher([], { "-smp": "2", "-m": "2048" });
+checkLauncher(["cpu.count=4,memory=4096,ssh.enabled=true,guest.password=pw,guest.sshAuthorizedKey=ssh-ed25519 AAAA k",
+  "cpu.features=v=true\\,vlen=256", "forwardPorts[0].name=web,forwardPorts[0].port=8000,forwardPorts[0].guestPort=80"],
+{ "-smp": "4", "-m": "4096", "-cpu": "rv64,v=true,vlen=256",
+  contains: ["hostfwd=tcp::2222-:22", "hostfwd=tcp::8000-:80", "opt/qemu-riscv64/password", "opt/qemu-riscv64/ssh-key"] });
+// The guest's vm.conf sets VM_APPEND (it wins over the env); a data dir without it takes `append`.
+const bare = mkdtempSync(join(tmpdir(), "chart-data-"));
+symlinkSync(join(opts.guest, "Image"), join(bare, "Image"));
+writeFileSync(join(bare, "vm.conf"), "VM_KERNEL=Image\n");
+checkLauncher(["append=console=ttyS0 quiet"], { "-append": "console=ttyS0 quiet" }, bare);
+rmSync(bare, { recursive: true });
+await checkConsole([]);
+await checkConsole(["console.auth.enabled=true,console.readOnly=true,console.maxSessions=3,console.title=Lab VM"]);
+process.exitCode = t.report("binaries");
