@@ -33,7 +33,7 @@ void qmp_client::handle_line(std::string_view line) {
   } else if (contains(line, "\"return\"") && !ready_) {
     ready_ = true;
   } else if (contains(line, "\"VSERPORT_CHANGE\"") && contains(line, "\"qga-port\"")) {
-    agent_open_ = contains(line, "\"open\": true");
+    agent_open_ = contains(line, "\"open\": true") || contains(line, "\"open\":true");
     std::cerr << "launcher: guest agent " << (agent_open_ ? "connected" : "disconnected")
               << "\n";
   }
