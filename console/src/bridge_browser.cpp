@@ -95,7 +95,8 @@ void bridge_session::on_browser_read(beast::error_code ec, std::size_t) {
     }
     const auto data = browser_buffer_.cdata();
     const std::string_view frame(static_cast<const char*>(data.data()), data.size());
-    const bool valid = browser_.got_binary() && handle_message(frame);
+    // Text frames are taken too (Beast has checked their UTF-8): simple clients send them.
+    const bool valid = handle_message(frame);
     browser_buffer_.consume(browser_buffer_.size());
     if (!valid) return close_browser({websocket::close_code::policy_error, "malformed message"});
     // Back-pressure: the next keystrokes wait until the VM has taken these.

@@ -71,6 +71,14 @@ def bytes_round_trip(_):
 
 
 @case
+def text_frames_accepted(_):
+    with bridge() as (_, _, port):
+        session = ConsoleSession(port)
+        session.ws.send_frame(OP_TEXT, b"0typed as text")
+        session.read_until("typed as text", timeout=30)
+
+
+@case
 def utf8_split(_):
     with bridge() as (_, _, port):
         session = ConsoleSession(port)
@@ -161,7 +169,7 @@ def closes_with(port, frame_kind, payload):
 def malformed_frames(_):
     with bridge() as (_, _, port):
         bystander = ConsoleSession(port)
-        check(closes_with(port, OP_TEXT, b"0text frame") == 1008, "text frame not closed with 1008")
+        check(closes_with(port, OP_TEXT, b"\xff\xfe") == 1007, "invalid UTF-8 in a text frame not closed with 1007")
         check(closes_with(port, OP_BINARY, b"9unknown") == 1008, "unknown opcode not closed with 1008")
         check(closes_with(port, OP_BINARY, b"") == 1008, "empty frame not closed with 1008")
         check(closes_with(port, OP_BINARY, b"1\x00") == 1008, "short resize not closed with 1008")
