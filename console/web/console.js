@@ -44,6 +44,8 @@
   let socket = null;
   let attempt = 0;
   let everConnected = false;
+  let openedAt = 0;
+  let sawOutput = false; // this connection has delivered terminal output
   let pendingWrites = 0;
   let paused = false;
   let countdown = null;
@@ -93,7 +95,10 @@
     const frame = new Uint8Array(event.data);
     if (frame.length === 0) return;
     const payload = frame.subarray(1);
-    if (frame[0] === op.serverOutput) writeOutput(payload);
+    if (frame[0] === op.serverOutput) {
+      if (!sawOutput) firstOutput();
+      writeOutput(payload);
+    }
     else if (frame[0] === op.serverTitle) showTitle(new TextDecoder().decode(payload));
     else if (frame[0] === op.serverReadOnly) ui.readOnly.hidden = false;
   }
@@ -116,10 +121,8 @@
   }
 
   function onOpen() {
-    // The VM side replays its recent output to every new connection: start clean.
-    if (everConnected) term.reset();
-    everConnected = true;
-    attempt = 0;
+    openedAt = Date.now();
+    sawOutput = false;
     pendingWrites = 0;
     paused = false;
     setStatus('connected', 'Connected');
@@ -127,11 +130,24 @@
     term.focus();
   }
 
+  // The VM side replays its recent output to every new connection: start clean.
+  function firstOutput() {
+    if (everConnected) term.reset();
+    everConnected = true;
+    sawOutput = true;
+  }
+
   function onClose(event) {
     socket = null;
-    const reason = event.reason ? ' (' + event.reason + ')' : '';
-    if (everConnected && attempt === 0) term.write('\r\n\x1b[2m[console disconnected' + reason + ']\x1b[0m\r\n');
-    scheduleReconnect(reason);
+    // Only a connection that worked resets the back-off (the server may accept
+    // the WebSocket and close it at once when the VM is not up yet).
+    const worked = sawOutput || (openedAt && Date.now() - openedAt > 10000);
+    if (worked) {
+      attempt = 0;
+      term.write('\r\n\x1b[2m[console disconnected' + (event.reason ? ': ' + event.reason : '') + ']\x1b[0m\r\n');
+    }
+    openedAt = 0;
+    scheduleReconnect(event.reason || 'Disconnected');
   }
 
   // Exponential back-off with jitter: 1, 2, 4 ... 30 s, counted down in the bar.
@@ -141,8 +157,7 @@
     let left = Math.ceil(delay);
     const tick = () => {
       if (left <= 0) { clearInterval(countdown); countdown = null; connect(); return; }
-      setStatus(everConnected ? 'reconnecting' : 'disconnected',
-        'Disconnected' + reason + ' · retrying in ' + left + ' s');
+      setStatus(everConnected ? 'reconnecting' : 'disconnected', reason + ' · retry in ' + left + ' s');
       left -= 1;
     };
     clearInterval(countdown);
