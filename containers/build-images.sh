@@ -5,7 +5,8 @@
 #   $REGISTRY/qemu-riscv64-data-NAME:$VERSION  data-images/NAME/Dockerfile, for
 #                                              each NAME in $DATA_IMAGES
 # The guests are built on the host first (data-images/NAME/build.sh, cached in
-# $CACHE_DIR) into BUILD_DIR/guest/NAME, which is the data image's context.
+# $CACHE_DIR) into BUILD_DIR/images/NAME, the data image's context (apart from
+# BUILD_DIR/guest, whose disks the tests write to).
 #
 #   containers/build-images.sh REGISTRY VERSION BUILD_DIR
 #   CONTAINER_ENGINE  docker (default) or podman
@@ -49,7 +50,7 @@ for name in $data_images; do
     echo "build-images: DATA_IMAGES names '$name', but data-images/$name/Dockerfile does not exist" >&2
     exit 2
   fi
-  "data-images/$name/build.sh" "$build_dir/guest/$name"
-  build "data-$name" "data-images/$name/Dockerfile" "$build_dir/guest/$name"
+  "data-images/$name/build.sh" "$build_dir/images/$name"
+  build "data-$name" "data-images/$name/Dockerfile" "$build_dir/images/$name"
 done
 "$engine" images --filter "reference=$registry/qemu-riscv64-*:$version"

@@ -90,13 +90,15 @@ def main():
     parser.add_argument("--helm-script", required=True, help="scripts/get-helm.sh")
     parser.add_argument("--data-image", required=True)
     parser.add_argument("--prompt", required=True, help="the shell prompt's ending")
-    parser.add_argument("--login-password", help="log in as root with this password, set through guest.password")
+    parser.add_argument("--login-password", help="log in as root with this password")
+    parser.add_argument("--chart-password", action="store_true",
+                        help="hand the login password to the guest through the chart's guest.password")
     parser.add_argument("--persist-file", help="with persistence on: a file written in the guest")
     args = parser.parse_args()
 
     helm = subprocess.run([args.helm_script], check=True, capture_output=True, text=True).stdout.strip()
     values = {"images.data": args.data_image}
-    if args.login_password:
+    if args.chart_password:
         values["guest.password"] = args.login_password
     if args.persist_file:
         values["persistence.enabled"] = True

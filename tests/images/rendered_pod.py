@@ -4,7 +4,9 @@ Only what this machine needs is changed in the rendered text, each change
 checked to apply exactly once:
 - restartPolicy OnFailure (podman 4.3 loops on init containers under Always);
 - the console's and the telnet's ports, since `--network host` shares the
-  host's ports with every other test running here.
+  host's ports with every other test running here;
+- no `ports:` lists: podman 4.3 turns them into host port mappings, which it
+  refuses on the host network (where every listener is reachable anyway).
 """
 import re
 import subprocess
@@ -37,7 +39,26 @@ def replace_once(text, old, new):
     return text.replace(old, new)
 
 
+def drop_port_lists(doc):
+    """Removes every `ports:` list (the line and the deeper-indented lines under it)."""
+    kept, skip_deeper_than = [], None
+    for line in doc.split("\n"):
+        indent = len(line) - len(line.lstrip())
+        if skip_deeper_than is not None and (indent > skip_deeper_than or
+                                             line.lstrip().startswith("- ") and indent == skip_deeper_than):
+            continue
+        skip_deeper_than = None
+        if line.strip() == "ports:":
+            skip_deeper_than = indent
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
 def adapt_deployment(doc, http_port, telnet_port):
+    if "ports:" not in doc:
+        raise AssertionError("rendered Deployment has no ports: the console's port 8080 is missing")
+    doc = drop_port_lists(doc)
     doc = replace_once(doc, "\n    spec:\n", "\n    spec:\n      restartPolicy: OnFailure\n")
     doc = replace_once(doc, CONSOLE_LISTEN, f'value: "127.0.0.1:{http_port}"')
     doc = replace_once(doc, CONSOLE_TELNET, f'value: "127.0.0.1:{telnet_port}"')
@@ -59,23 +80,34 @@ class RenderedPod:
             raise AssertionError("helm template rendered no Deployment")
         deployment = next(doc for doc in kept if kind_of(doc) == "Deployment")
         self.name = re.search(r"^  name:\s*(\S+)", deployment, flags=re.M).group(1)
+        # podman 4.3 makes each emptyDir a volume named as the pod's volume, which
+        # `kube down` leaves behind: a stale "data" would hold the last guest.
+        self.empty_dirs = re.findall(r"- name:\s*(\S+)\n\s+emptyDir:", deployment)
         claim = re.search(r"claimName:\s*(\S+)", "".join(kept))
         self.claim = claim.group(1) if claim else None
         handle, self.path = tempfile.mkstemp(prefix="rendered-pod-", suffix=".yaml")
         with os.fdopen(handle, "w") as out:
             out.write("\n---\n".join(kept))
 
+    def remove_empty_dirs(self):
+        # Without -f: a volume another running pod uses stays.
+        subprocess.run(["podman", "volume", "rm", *self.empty_dirs],
+                       check=False, capture_output=True)
+
     def play(self):
+        self.remove_empty_dirs()
         subprocess.run(["podman", "kube", "play", "--network", "host", self.path], check=True)
 
     def down(self):
         subprocess.run(["podman", "kube", "down", self.path], check=False)
+        self.remove_empty_dirs()
 
     def diagnostics(self):
         """Lists the pod's containers and prints their logs (for a failed test)."""
-        subprocess.run(["podman", "ps", "-a", "--pod", "--filter", f"pod={self.name}-pod"], check=False)
+        # podman names the Deployment's pod NAME-pod-0 and its containers POD-CONTAINER.
+        subprocess.run(["podman", "ps", "-a", "--pod", "--filter", f"name={self.name}"], check=False)
         listing = subprocess.run(["podman", "ps", "-a", "--format", "{{.Names}}",
-                                  "--filter", f"pod={self.name}-pod"],
+                                  "--filter", f"name={self.name}"],
                                  capture_output=True, text=True, check=False).stdout
         for container in listing.split():
             print(f"--- logs of {container}")
