@@ -16,11 +16,16 @@ extern char** environ;
 namespace launcher {
 namespace {
 
+// Every field, empty ones included ("a," gives "a" and "").
 std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> parts;
-  std::stringstream in(text);
-  std::string part;
-  while (std::getline(in, part, separator)) parts.push_back(part);
+  std::size_t start = 0;
+  for (auto end = text.find(separator); end != std::string::npos;
+       end = text.find(separator, start)) {
+    parts.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  parts.push_back(text.substr(start));
   return parts;
 }
 
