@@ -14,6 +14,7 @@ class run_directory {
   run_directory(const run_directory&) = delete;
   run_directory& operator=(const run_directory&) = delete;
 
+  std::string base() const { return dir_.string(); }
   // The path of `name` inside the directory.
   std::string path(const std::string& name) const;
 

@@ -67,7 +67,7 @@ supervisor::supervisor(const vm_settings& vm)
 }
 
 int supervisor::run() {
-  const runtime_paths paths = make_runtime_paths(dir_.path(""), vm_);
+  const runtime_paths paths = make_runtime_paths(dir_.base(), vm_);
   if (!paths.password_file.empty()) dir_.write_secret("password", vm_.guest_password);
   if (!paths.ssh_key_file.empty()) dir_.write_secret("ssh-key", vm_.guest_ssh_key);
   for (const auto& channel : {serial_, monitor_, agent_}) channel->start();

@@ -40,7 +40,7 @@ TEST_CASE("secrets are written 0600 in a private run directory", "[values]") {
   std::string run_path;
   {
     launcher::run_directory run(base.path().string());
-    run_path = run.path("");
+    run_path = run.base();
     struct stat dir_info {};
     REQUIRE(::stat(run_path.c_str(), &dir_info) == 0);
     CHECK((dir_info.st_mode & 0777) == 0700);
