@@ -60,7 +60,7 @@ const freePort = () => new Promise((resolve) => {
 
 async function get(port, path, auth) {
   const headers = auth ? { Authorization: `Basic ${Buffer.from(auth).toString("base64")}` } : {};
-  for (let attempt = 0; attempt < 100; attempt++) {
+  for (let attempt = 0; attempt < 300; attempt++) {
     try {
       return (await fetch(`http://127.0.0.1:${port}${path}`, { headers })).status;
     } catch {

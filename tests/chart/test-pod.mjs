@@ -2,19 +2,23 @@
 // console: it must pass when the page is served, send the Basic credentials when auth is on,
 // and fail when the page is missing or the credentials are refused.
 import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { Expect } from "./lib/expect.mjs";
 import { template } from "./lib/helm.mjs";
 import { envOf, ofKind } from "./lib/objects.mjs";
 
 const t = new Expect();
+const pageFile = join(mkdtempSync(join(tmpdir(), "chart-test-pod-")), "page");
 // The pod runs the launcher image's static busybox; here a host busybox, or the host's own tools.
 const busybox = spawnSync("sh", ["-c", "command -v busybox"], { encoding: "utf8" }).stdout.trim();
 
 function testPodScript(sets) {
   const pod = ofKind(template("myvm", sets).objects, "Pod")[0];
   const script = pod.spec.containers[0].args[0];
-  const local = script.replace("bb=/bin/busybox", `bb=${busybox}`).replace(/\/tmp\/page/g, `${process.env.TMPDIR ?? "/tmp"}/chart-test-page-${process.pid}`);
+  const local = script.replace("bb=/bin/busybox", `bb=${busybox}`).replace(/\/tmp\/page/g, pageFile);
   if (local === script) throw new Error("the test pod's script no longer sets bb=/bin/busybox");
   return { script: local, env: envOf(pod.spec.containers[0]) };
 }
@@ -63,4 +67,5 @@ await scenario("auth: wrong credentials", { sets: ["console.auth.enabled=true"],
 const authEnv = testPodScript(["console.auth.enabled=true"]).env.CONSOLE_AUTH;
 t.equal(authEnv?.key, "auth", "with auth on, the test pod reads CONSOLE_AUTH from the console's Secret");
 console.log(`test-pod: ran with ${busybox || "the host's sh and wget (no busybox found)"}`);
+rmSync(dirname(pageFile), { recursive: true, force: true });
 process.exitCode = t.report("test-pod");
