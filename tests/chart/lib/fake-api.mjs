@@ -1,6 +1,6 @@
 // A Kubernetes API stand-in for helm's `lookup`: discovery for the chart's kinds and
 // GET of the Secrets it is given, 404 for everything else. Listens on 127.0.0.1, port 0.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,10 +39,11 @@ export function startFakeApi(secrets) {
     res.end(JSON.stringify(body ?? { kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404 }));
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => {
-    const kubeconfig = join(mkdtempSync(join(tmpdir(), "chart-fake-api-")), "kubeconfig");
+    const dir = mkdtempSync(join(tmpdir(), "chart-fake-api-"));
+    const kubeconfig = join(dir, "kubeconfig");
     writeFileSync(kubeconfig, JSON.stringify({ apiVersion: "v1", kind: "Config", "current-context": "fake",
       clusters: [{ name: "fake", cluster: { server: `http://127.0.0.1:${server.address().port}` } }],
       users: [{ name: "fake", user: {} }], contexts: [{ name: "fake", context: { cluster: "fake", user: "fake" } }] }));
-    resolve({ kubeconfig, close: () => server.close() });
+    resolve({ kubeconfig, close: () => { server.close(); rmSync(dir, { recursive: true, force: true }); } });
   }));
 }
