@@ -2,6 +2,7 @@
 #include "telnet_codec.hpp"
 
 #include <array>
+#include <new>
 
 namespace console {
 
