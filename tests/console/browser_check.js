@@ -1,6 +1,7 @@
 // Opens the console page in headless Chromium (Debian's, driven by
 // playwright-core), types a command, waits for a line reading EXPECTED in
-// xterm.js's buffer, and keeps a screenshot.
+// xterm.js's buffer, checks paste and copy (when READY is given), and keeps
+// a screenshot.
 //   node browser_check.js URL TYPED EXPECTED SCREENSHOT.png [READY]
 // READY: text to wait for (a shell prompt) before typing.
 'use strict';
@@ -57,10 +58,29 @@ async function waitForReady(page, ready) {
   throw new Error(`no "${ready}" prompt in the terminal`);
 }
 
+// Pastes a command the way a browser does (a paste event on xterm.js's
+// textarea), waits for its answer, then copies the screen with Ctrl+Shift+C.
+async function checkPasteAndCopy(page) {
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.setData('text/plain', 'echo pasted-$((2+3))\n');
+    document.querySelector('.xterm-helper-textarea')
+      .dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  await page.waitForFunction(terminalHas, 'pasted-5', { timeout: 30000 });
+  await page.evaluate(() => window.consoleTerminal.selectAll());
+  await page.keyboard.press('Control+Shift+C');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  if (!copied.includes('pasted-5')) throw new Error('Ctrl+Shift+C did not copy the screen: ' + copied.slice(-200));
+  await page.evaluate(() => window.consoleTerminal.clearSelection());
+}
+
 async function main() {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: flags });
   try {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 640 } });
+    const context = await browser.newContext({
+      viewport: { width: 1100, height: 640 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(url);
@@ -82,6 +102,7 @@ async function main() {
         }
       }
     }
+    if (ready) await checkPasteAndCopy(page);
     const status = await page.textContent('#status-text');
     const title = await page.title();
     await page.screenshot({ path: screenshot });
