@@ -53,7 +53,7 @@ bridge_session::bridge_session(net::ip::tcp::socket&& socket, std::shared_ptr<co
               [this](std::string_view bytes) { send_telnet(bytes); },
               [this](std::string_view message) {
                   std::cerr << "console: telnet protocol error: " << message << "\n";
-                  stop();
+                  close_browser({websocket::close_code::internal_error, "telnet protocol error"});
               }}),
       stall_timer_(browser_.get_executor()) {}
 
