@@ -2,6 +2,7 @@
 peer, the console, the launcher. Ports are chosen by the kernel (port 0)."""
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -15,6 +16,7 @@ class Process:
 
     def __init__(self, argv, env=None, name="process"):
         self.name = name
+        self.folders = []  # removed by stop()
         self.log = tempfile.NamedTemporaryFile(prefix=name + "-", suffix=".log", delete=False)
         self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT,
                                      env=dict(os.environ, **(env or {})))
@@ -48,6 +50,8 @@ class Process:
                 self.proc.wait()
         os.unlink(self.log.name)
         self.log = None
+        for folder in self.folders:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def start_peer(*flags):
@@ -91,14 +95,30 @@ def wait_for_listener(port, process, timeout=120):
     raise TimeoutError("nothing listens on port %d:\n%s" % (port, process.text()))
 
 
+def private_guest(guest_dir, parent):
+    """A data folder of our own: the disk copied (QEMU locks it, and other tests
+    may boot the same guest at the same time), everything else linked."""
+    data_dir = os.path.join(parent, "data")
+    os.mkdir(data_dir)
+    for name in os.listdir(guest_dir):
+        source = os.path.join(os.path.abspath(guest_dir), name)
+        if name == "disk.img":
+            shutil.copyfile(source, os.path.join(data_dir, name))
+        else:
+            os.symlink(source, os.path.join(data_dir, name))
+    return data_dir
+
+
 def start_launcher(binary, guest_dir):
     """The launcher on the busybox guest; returns (process, telnet port)."""
     check(os.access(binary, os.X_OK), "no launcher at %s (build it: cmake --build build --target launcher)" % binary)
     telnet_port = free_port()
     runtime_dir = tempfile.mkdtemp(prefix="console-test-")
-    env = {"VM_DATA_DIR": guest_dir, "VM_TELNET_PORT": str(telnet_port), "VM_RUNTIME_DIR": runtime_dir,
+    data_dir = private_guest(guest_dir, runtime_dir)
+    env = {"VM_DATA_DIR": data_dir, "VM_TELNET_PORT": str(telnet_port), "VM_RUNTIME_DIR": runtime_dir,
            "VM_MEMORY": "512", "VM_SHUTDOWN_TIMEOUT": "5", "VM_FORWARD_PORTS": ""}
     launcher = Process([binary], env=env, name="launcher")
+    launcher.folders.append(runtime_dir)
     wait_for_listener(telnet_port, launcher)
     return launcher, telnet_port
 
