@@ -75,6 +75,19 @@ async function checkPasteAndCopy(page) {
   await page.evaluate(() => window.consoleTerminal.clearSelection());
 }
 
+// The test restarts the console (told through stdout lines): the page must
+// show the loss, reconnect by itself and work again.
+async function checkReconnect(page) {
+  console.log('restart-console');
+  await page.waitForSelector('#status-bar.status-reconnecting', { timeout: 30000 });
+  console.log('saw-disconnect');
+  await page.waitForSelector('#status-bar.status-connected', { timeout: 90000 });
+  await page.keyboard.type('echo again-$((1+1))');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(terminalHas, 'again-2', { timeout: 30000 });
+  console.log('reconnected and typed again');
+}
+
 async function main() {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: flags });
   try {
@@ -107,6 +120,7 @@ async function main() {
     const title = await page.title();
     await page.screenshot({ path: screenshot });
     console.log(`found "${expected}"; status "${status}"; title "${title}"; screenshot ${screenshot}`);
+    if (process.env.RECONNECT_CHECK) await checkReconnect(page);
     if (errors.length) throw new Error('page errors: ' + errors.join('; '));
   } finally {
     await browser.close();

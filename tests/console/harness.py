@@ -60,9 +60,10 @@ def start_peer(*flags):
     return peer, int(peer.wait_for(r"PORT (\d+)").group(1))
 
 
-def start_console(binary, telnet_port, *flags, env=None):
-    """The console on a free port of 127.0.0.1; returns (process, port)."""
-    argv = [binary, "--listen", "127.0.0.1:0", "--telnet", "127.0.0.1:%d" % telnet_port] + list(flags)
+def start_console(binary, telnet_port, *flags, env=None, listen_port=0):
+    """The console on 127.0.0.1 (a free port unless given); returns (process, port)."""
+    argv = [binary, "--listen", "127.0.0.1:%d" % listen_port, "--telnet", "127.0.0.1:%d" % telnet_port]
+    argv += list(flags)
     console = Process(argv, env=env, name="console")
     return console, int(console.wait_for(r"serving http://[^ ]+:(\d+) ").group(1))
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Browser: the page in headless Chromium (playwright-core) types `uname -m`
-into the busybox guest and finds `riscv64` in xterm.js's buffer; the
+into the busybox guest and finds `riscv64` in xterm.js's buffer, pastes and
+copies, then sees the console restart and reconnects by itself; the
 screenshot is kept as an artifact.
 
     test_browser.py --console BIN --launcher BIN --guest DIR --screenshot PNG
@@ -23,10 +24,19 @@ def main():
     console = None
     try:
         console, port = start_console(args.console, telnet_port, "--title", "busybox test VM")
-        result = subprocess.run(["node", os.path.join(HERE, "browser_check.js"),
-                                 "http://127.0.0.1:%d/" % port, "uname -m", "riscv64", args.screenshot, "riscv-busybox:~#"],
-                                timeout=240, check=False)
-        return result.returncode
+        browser = subprocess.Popen(["node", os.path.join(HERE, "browser_check.js"),
+                                    "http://127.0.0.1:%d/" % port, "uname -m", "riscv64", args.screenshot,
+                                    "riscv-busybox:~#"],
+                                   stdout=subprocess.PIPE, text=True, env=dict(os.environ, RECONNECT_CHECK="1"))
+        # The page's side of the reconnect check asks for the console to go away and come back.
+        for line in browser.stdout:
+            print(line, end="", flush=True)
+            if line.strip() == "restart-console":
+                console.stop()
+            elif line.strip() == "saw-disconnect":
+                console, _ = start_console(args.console, telnet_port, "--title", "busybox test VM",
+                                           listen_port=port)
+        return browser.wait(240)
     finally:
         if console:
             console.stop()
