@@ -24,6 +24,8 @@ if [ ! -d "$root" ]; then
 fi
 mkdir -p "$root/src" "$root/build" "$root/cache"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# npm inside trusts what the host trusts (a TLS-inspecting proxy's CA, say).
+cp /etc/ssl/certs/ca-certificates.crt "$root/cache/host-ca.crt"
 
 # A private mount namespace: the bind mounts vanish with the process.
 unshare --mount --propagation private -- bash -euo pipefail -c '
@@ -31,7 +33,8 @@ unshare --mount --propagation private -- bash -euo pipefail -c '
   mount --bind "$src" "$root/src"
   mount -t proc proc "$root/proc"
   chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-    CCACHE_DIR=/cache/ccache CACHE_DIR=/cache npm_config_cache=/cache/npm bash -euo pipefail -c "
+    CCACHE_DIR=/cache/ccache CACHE_DIR=/cache npm_config_cache=/cache/npm \
+    NODE_EXTRA_CA_CERTS=/cache/host-ca.crt bash -euo pipefail -c "
       echo \"debian13: \$(g++ --version | head -n1), boost \$(dpkg-query -W -f=\\\${Version} libboost-dev)\"
       rm -rf /build/tree
       cmake -S /src -B /build/tree -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
