@@ -19,7 +19,7 @@ import time
 from rendered_pod import RenderedPod, render
 from websocket_client import ConsoleSocket
 
-BOOT_DEADLINE_S = 900  # a hang guard for an emulated boot, not a measurement
+BOOT_DEADLINE_S = 1500  # a hang guard for an emulated boot, not a measurement
 
 
 def free_port():
@@ -70,7 +70,8 @@ def run(console, command, expect):
 
 def check_uname_and_write(port, args, token):
     console = open_shell(port, args)
-    run(console, "uname -m", b"\nriscv64")
+    # The echoed command has no "riscv64"; the answer ends its own line.
+    run(console, "uname -m", b"riscv64\r\n")
     print("pod_test: uname -m printed riscv64 through the console's WebSocket")
     if args.persist_file:
         run(console, f"echo {token} >{args.persist_file}; sync; echo written-$((6*7))", b"written-42")
