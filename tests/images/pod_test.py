@@ -9,7 +9,6 @@ second play on the same PersistentVolumeClaim.
 """
 import argparse
 import http.client
-import os
 import secrets
 import socket
 import subprocess
