@@ -117,7 +117,23 @@ def table(rows, floor, args):
             row["many"]["cpu_ms_per_mib"], lat["p50_us"], lat["p99_us"], lat["p50_us"] - floor["p50_us"],
             lat["p99_us"] - floor["p99_us"], row["idle_kib"]))
     lines.append("| direct TCP to the peer (floor) | | | | | %.0f | %.0f | | |" % (floor["p50_us"], floor["p99_us"]))
+    lines.append(ratio_line(rows["console"], rows["websocketd + telnet"]))
     return "\n".join(lines)
+
+
+def ratio_line(ours, peer):
+    """How many times better the console does than the peer in each column (> 1: the console wins)."""
+    def faster(key):
+        return ours[key]["mib_s"] / peer[key]["mib_s"]
+
+    def cheaper(key):
+        return peer[key]["cpu_ms_per_mib"] / ours[key]["cpu_ms_per_mib"]
+
+    lat_ours, lat_peer = ours["latency"], peer["latency"]
+    return "| console vs websocketd + telnet, times better | %.1fx | %.1fx | %.1fx | %.1fx | %.2fx | %.2fx | | %.0fx |" % (
+        faster("one"), cheaper("one"), faster("many"), cheaper("many"),
+        lat_peer["p50_us"] / lat_ours["p50_us"], lat_peer["p99_us"] / lat_ours["p99_us"],
+        peer["idle_kib"] / ours["idle_kib"])
 
 
 def main():

@@ -62,6 +62,8 @@ def main(binary, guest_dir, rounds=3):
     for name, times in (("bare qemu-system-riscv64", bare_times), ("launcher", launcher_times)):
         runs = ", ".join(f"{t:.2f}" for t in times)
         print(f"| {name} | {statistics.median(times):.2f} | {runs} |")
+    ratio = statistics.median(launcher_times) / statistics.median(bare_times)
+    print(f"| ratio launcher / bare (medians) | {ratio:.2f}x | |")
 
 
 if __name__ == "__main__":
