@@ -11,7 +11,7 @@ namespace {
 
 // --dry-run: the argv QEMU would get, one argument per line.
 int print_argv(const launcher::vm_settings& vm) {
-  const auto paths = launcher::make_runtime_paths(vm.runtime_dir + "/launcher-XXXXXX", vm);
+  const auto paths = launcher::make_runtime_paths(vm.runtime_dir + "/launcher-XXXXXX");
   for (const auto& arg : launcher::build_qemu_argv(vm, paths)) std::cout << arg << "\n";
   return 0;
 }

@@ -54,24 +54,10 @@ void add_channels(std::vector<std::string>& argv, const runtime_paths& paths) {
              "virtserialport,bus=vser0.0,chardev=qga0,id=qga-port,name=org.qemu.guest_agent.0"});
 }
 
-void add_fw_cfg(std::vector<std::string>& argv, const runtime_paths& paths) {
-  if (!paths.password_file.empty()) {
-    add(argv, {"-fw_cfg",
-               "name=opt/qemu-riscv64/password,file=" + escape_commas(paths.password_file)});
-  }
-  if (!paths.ssh_key_file.empty()) {
-    add(argv, {"-fw_cfg",
-               "name=opt/qemu-riscv64/ssh-key,file=" + escape_commas(paths.ssh_key_file)});
-  }
-}
-
 }  // namespace
 
-runtime_paths make_runtime_paths(const std::string& dir, const vm_settings& vm) {
-  runtime_paths paths{dir + "/serial.sock", dir + "/qmp.sock", dir + "/qga.sock", {}, {}};
-  if (!vm.guest_password.empty()) paths.password_file = dir + "/password";
-  if (!vm.guest_ssh_key.empty()) paths.ssh_key_file = dir + "/ssh-key";
-  return paths;
+runtime_paths make_runtime_paths(const std::string& dir) {
+  return {dir + "/serial.sock", dir + "/qmp.sock", dir + "/qga.sock"};
 }
 
 std::string detect_drive_format(const std::string& path) {
@@ -92,7 +78,6 @@ std::vector<std::string> build_qemu_argv(const vm_settings& vm, const runtime_pa
   add_drive(argv, vm);
   add_network(argv, vm);
   add_channels(argv, paths);
-  add_fw_cfg(argv, paths);
   return argv;
 }
 

@@ -12,12 +12,10 @@ struct runtime_paths {
   std::string serial_socket;  // the guest's ttyS0
   std::string qmp_socket;     // QMP control monitor
   std::string agent_socket;   // virtio-serial port org.qemu.guest_agent.0
-  std::string password_file;  // fw_cfg opt/qemu-riscv64/password, or empty
-  std::string ssh_key_file;   // fw_cfg opt/qemu-riscv64/ssh-key, or empty
 };
 
-// The file names inside a run directory `dir`; fw_cfg files only when wanted.
-runtime_paths make_runtime_paths(const std::string& dir, const vm_settings& vm);
+// The socket names inside a run directory `dir`.
+runtime_paths make_runtime_paths(const std::string& dir);
 
 // "qcow2" when the file starts with the qcow2 magic "QFI\xfb", else "raw".
 std::string detect_drive_format(const std::string& path);

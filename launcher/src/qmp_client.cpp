@@ -36,6 +36,7 @@ void qmp_client::handle_line(std::string_view line) {
     agent_open_ = contains(line, "\"open\": true") || contains(line, "\"open\":true");
     std::cerr << "launcher: guest agent " << (agent_open_ ? "connected" : "disconnected")
               << "\n";
+    if (agent_open_ && on_agent_open_) on_agent_open_();
   }
 }
 

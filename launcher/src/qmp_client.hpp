@@ -1,6 +1,7 @@
 #pragma once
 // QEMU's control side: the QMP monitor (quit, and whether the guest agent's
 // virtio-serial port is open) and the guest agent (guest-shutdown).
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,6 +18,8 @@ class qmp_client {
   // True once the guest has opened org.qemu.guest_agent.0 (a running agent).
   bool agent_running() const { return agent_open_; }
   bool monitor_ready() const { return ready_; }
+  // Called each time the guest opens the agent's port.
+  void on_agent_open(std::function<void()> handler) { on_agent_open_ = std::move(handler); }
 
   // Asks the guest agent to power the guest off.
   void request_guest_shutdown();
@@ -34,6 +37,7 @@ class qmp_client {
   std::string partial_;
   bool ready_ = false;
   bool agent_open_ = false;
+  std::function<void()> on_agent_open_;
 };
 
 }  // namespace launcher

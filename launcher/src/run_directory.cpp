@@ -1,7 +1,6 @@
 #include "run_directory.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
+#include <stdlib.h>
 
 #include <cerrno>
 #include <cstring>
@@ -33,24 +32,5 @@ run_directory::~run_directory() {
 }
 
 std::string run_directory::path(const std::string& name) const { return (dir_ / name).string(); }
-
-std::string run_directory::write_secret(const std::string& name,
-                                        const std::string& content) const {
-  const std::string file = path(name);
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::runtime_error(file + ": cannot be written: " + std::strerror(errno));
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      throw std::runtime_error(file + ": cannot be written: " + std::strerror(errno));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  return file;
-}
 
 }  // namespace launcher

@@ -1,6 +1,6 @@
 #pragma once
 // A private directory under VM_RUNTIME_DIR for one launcher run: the sockets
-// QEMU connects to and the fw_cfg files. Removed when the run ends.
+// QEMU connects to. Removed when the run ends.
 #include <filesystem>
 #include <string>
 
@@ -17,9 +17,6 @@ class run_directory {
   std::string base() const { return dir_.string(); }
   // The path of `name` inside the directory.
   std::string path(const std::string& name) const;
-
-  // Writes `content` to `name` with mode 0600; returns its path.
-  std::string write_secret(const std::string& name, const std::string& content) const;
 
  private:
   std::filesystem::path dir_;

@@ -27,11 +27,11 @@ const std::vector<setting_spec>& setting_specs() {
        "Seconds the guest gets to power off after SIGTERM before QEMU is stopped"},
       {"VM_QEMU", "--qemu", "qemu-system-riscv64", "QEMU binary, a path or a name in PATH"},
       {"VM_RUNTIME_DIR", "--runtime-dir", "/tmp",
-       "Writable directory for the QMP, serial and guest-agent sockets and fw_cfg files"},
+       "Writable directory for the QMP, serial and guest-agent sockets"},
       {"VM_GUEST_PASSWORD", "--guest-password", "",
-       "Handed to the guest as fw_cfg file opt/qemu-riscv64/password"},
+       "Root's password, set through the QEMU guest agent once it answers"},
       {"VM_GUEST_SSH_KEY", "--guest-ssh-key", "",
-       "Handed to the guest as fw_cfg file opt/qemu-riscv64/ssh-key"},
+       "Root's SSH authorized key(s), added through the QEMU guest agent once it answers"},
   };
   return specs;
 }

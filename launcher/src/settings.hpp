@@ -27,9 +27,9 @@ struct vm_settings {
   std::vector<port_forward> forwards;  // VM_FORWARD_PORTS: "[host:]guest,..."
   int shutdown_timeout_s = 25;       // VM_SHUTDOWN_TIMEOUT: grace for the guest to stop
   std::string qemu;                  // VM_QEMU: qemu-system-riscv64 binary, resolved
-  std::string runtime_dir = "/tmp";  // VM_RUNTIME_DIR: sockets and fw_cfg files go below
-  std::string guest_password;        // VM_GUEST_PASSWORD: fw_cfg opt/qemu-riscv64/password
-  std::string guest_ssh_key;         // VM_GUEST_SSH_KEY: fw_cfg opt/qemu-riscv64/ssh-key
+  std::string runtime_dir = "/tmp";  // VM_RUNTIME_DIR: the run's sockets go below
+  std::string guest_password;        // VM_GUEST_PASSWORD: root's, set through the guest agent
+  std::string guest_ssh_key;         // VM_GUEST_SSH_KEY: root's, added through the guest agent
   bool dry_run = false;              // --dry-run: print QEMU's argv and exit
 };
 

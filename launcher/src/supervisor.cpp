@@ -62,14 +62,14 @@ supervisor::supervisor(const vm_settings& vm)
       monitor_(std::make_shared<unix_channel>(io_, dir_.path("qmp.sock"), "QMP", 65536)),
       agent_(std::make_shared<unix_channel>(io_, dir_.path("qga.sock"), "guest agent", 65536)),
       qmp_(std::make_unique<qmp_client>(monitor_, agent_)),
+      credentials_(agent_, vm.guest_password, vm.guest_ssh_key),
       telnet_(bind_telnet(io_, vm.telnet_port, hub_)) {
   serial_->on_data([this](std::string_view bytes) { hub_.publish(bytes); });
+  if (credentials_.wanted()) qmp_->on_agent_open([this] { credentials_.start(); });
 }
 
 int supervisor::run() {
-  const runtime_paths paths = make_runtime_paths(dir_.base(), vm_);
-  if (!paths.password_file.empty()) dir_.write_secret("password", vm_.guest_password);
-  if (!paths.ssh_key_file.empty()) dir_.write_secret("ssh-key", vm_.guest_ssh_key);
+  const runtime_paths paths = make_runtime_paths(dir_.base());
   for (const auto& channel : {serial_, monitor_, agent_}) channel->start();
   telnet_->start();
   std::cerr << "launcher: serial console on telnet 127.0.0.1:" << telnet_->port() << "\n";

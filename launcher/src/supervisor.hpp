@@ -1,6 +1,7 @@
 #pragma once
 // One VM run: listens for the serial line, QMP and guest agent, serves the
-// console over telnet, starts QEMU, and turns SIGTERM into a guest shutdown.
+// console over telnet, starts QEMU, hands root's credentials to the guest
+// agent, and turns SIGTERM into a guest shutdown.
 #include <utility>  // before Asio: Boost 1.74 misses it under C++20
 
 #include <boost/asio.hpp>
@@ -8,6 +9,7 @@
 #include <optional>
 
 #include "console_hub.hpp"
+#include "guest_credentials.hpp"
 #include "qemu_process.hpp"
 #include "qmp_client.hpp"
 #include "run_directory.hpp"
@@ -43,6 +45,7 @@ class supervisor {
   std::shared_ptr<unix_channel> monitor_;
   std::shared_ptr<unix_channel> agent_;
   std::unique_ptr<qmp_client> qmp_;
+  guest_credentials credentials_;
   std::shared_ptr<telnet_server> telnet_;
   std::optional<qemu_process> qemu_;
   bool shutting_down_ = false;

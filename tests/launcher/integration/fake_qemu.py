@@ -2,7 +2,11 @@
 """A stand-in for qemu-system-riscv64: connects to the launcher's serial, QMP
 and guest-agent sockets as QEMU does and plays a guest chosen by FAKE_GUEST:
 
-  agent     a guest agent runs and obeys guest-shutdown
+  agent     a guest agent runs: it obeys guest-shutdown, answers
+            guest-sync-delimited, guest-set-user-password and
+            guest-ssh-add-authorized-keys (keys not starting 'ssh-' are
+            refused), and appends each command it gets, as a JSON line, to
+            the file FAKE_AGENT_LOG when that is set
   deaf      a guest agent runs but ignores guest-shutdown (QMP quit stops it)
   stream    serial source for benchmarks: on 'g' sends FAKE_BLOCK bytes,
             on 'q' exits
@@ -52,6 +56,28 @@ def on_qmp_line(qmp, line, guest):
         sys.exit(0)
 
 
+def on_agent_line(agent, serial, line, guest):
+    line = line.replace(b"\xff", b"")  # 0xFF only resets an agent's parser
+    if guest != "agent" or not line.strip():
+        return
+    request = json.loads(line)
+    if os.environ.get("FAKE_AGENT_LOG"):
+        with open(os.environ["FAKE_AGENT_LOG"], "a") as log:
+            log.write(json.dumps(request) + "\n")
+    command, arguments = request.get("execute"), request.get("arguments", {})
+    if command == "guest-shutdown":
+        serial.sendall(b"reboot: Power down\r\n")
+        sys.exit(0)
+    elif command == "guest-sync-delimited":
+        agent.sendall(b"\xff" + json.dumps({"return": arguments["id"]}).encode() + b"\n")
+    elif command == "guest-ssh-add-authorized-keys" and not all(
+            key.startswith("ssh-") for key in arguments["keys"]):
+        send_json(agent, {"error": {"class": "GenericError",
+                                    "desc": "invalid OpenSSH public key"}})
+    elif command in ("guest-set-user-password", "guest-ssh-add-authorized-keys"):
+        send_json(agent, {"return": {}})
+
+
 def main():
     guest = os.environ.get("FAKE_GUEST", "agent")
     block = b"x" * int(os.environ.get("FAKE_BLOCK", "65536"))
@@ -84,9 +110,8 @@ def main():
                 line, pending[sock] = pending[sock].split(b"\n", 1)
                 if sock is qmp:
                     on_qmp_line(qmp, line, guest)
-                elif b"guest-shutdown" in line and guest == "agent":
-                    serial.sendall(b"reboot: Power down\r\n")
-                    sys.exit(0)
+                else:
+                    on_agent_line(agent, serial, line, guest)
     signal.pause()
 
 

@@ -1,4 +1,4 @@
-// QMP lines: the greeting, and the guest agent's port opening and closing.
+// QMP lines: the greeting, and the guest agent's port opening (announced) and closing.
 #include "catch.hpp"
 #include "qmp_client.hpp"
 #include "temp_dir.hpp"
@@ -11,6 +11,8 @@ TEST_CASE("the guest agent counts as running while its port is open", "[qmp]") {
   auto agent = std::make_shared<launcher::unix_channel>(io, (dir.path() / "qga").string(),
                                                         "guest agent", 4096);
   launcher::qmp_client qmp(monitor, agent);
+  int opened = 0;
+  qmp.on_agent_open([&] { ++opened; });
   qmp.handle_line(R"({"QMP": {"version": {"qemu": {"major": 7}}, "capabilities": ["oob"]}})");
   CHECK_FALSE(qmp.monitor_ready());
   qmp.handle_line(R"({"return": {}})");
@@ -20,6 +22,8 @@ TEST_CASE("the guest agent counts as running while its port is open", "[qmp]") {
   CHECK_FALSE(qmp.agent_running());
   qmp.handle_line(R"({"timestamp": {"seconds": 1}, "event": "VSERPORT_CHANGE", "data": {"open": true, "id": "qga-port"}})");
   CHECK(qmp.agent_running());
+  CHECK(opened == 1);
   qmp.handle_line(R"({"event": "VSERPORT_CHANGE", "data": {"open": false, "id": "qga-port"}})");
   CHECK_FALSE(qmp.agent_running());
+  CHECK(opened == 1);
 }
