@@ -9,6 +9,7 @@ second play on the same PersistentVolumeClaim.
 """
 import argparse
 import http.client
+import os
 import secrets
 import socket
 import subprocess
@@ -16,7 +17,10 @@ import sys
 import time
 
 from rendered_pod import RenderedPod, render
-from websocket_client import ConsoleSocket
+
+# The console tests' WebSocket client speaks the console's protocol.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "console"))
+from console_client import ConsoleSession  # noqa: E402
 
 BOOT_DEADLINE_S = 1500  # a hang guard for an emulated boot, not a measurement
 
@@ -45,26 +49,27 @@ def wait_ready(port):
 def open_shell(port, args):
     """Returns a WebSocket at a shell prompt, logging in when the guest asks."""
     wait_ready(port)
-    console = ConsoleSocket("127.0.0.1", port)
+    console = ConsoleSession(port, origin=f"http://127.0.0.1:{port}")
     if args.login_password:
         # Whatever the guest printed before, Enter brings a fresh login prompt.
-        console.send_keys("\r")
-        console.wait_for(b"login:", BOOT_DEADLINE_S)
-        console.mark()
-        console.send_keys("root\r")
-        console.wait_for(b"assword:", 60)
-        console.mark()
-        console.send_keys(args.login_password + "\r")
+        console.type("\r")
+        console.read_until(b"login:", BOOT_DEADLINE_S)
+        console.output.clear()
+        console.type("root\r")
+        console.read_until(b"assword:", 60)
+        console.output.clear()
+        console.type(args.login_password + "\r")
     else:
-        console.send_keys("\r")
-    console.wait_for(args.prompt.encode(), BOOT_DEADLINE_S)
+        console.type("\r")
+    console.read_until(args.prompt.encode(), BOOT_DEADLINE_S)
     return console
 
 
 def run(console, command, expect):
-    console.mark()
-    console.send_keys(command + "\r")
-    return console.wait_for(expect, 120)
+    # Only what comes after the command counts.
+    console.output.clear()
+    console.type(command + "\r")
+    return console.read_until(expect, 120)
 
 
 def check_uname_and_write(port, args, token):
