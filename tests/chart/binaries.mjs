@@ -46,6 +46,8 @@ function checkLauncher(sets, wanted, dataDir = opts.guest) {
   const after = (flag) => argv[argv.indexOf(flag) + 1];
   for (const [flag, value] of Object.entries(wanted)) {
     if (flag === "contains") for (const part of value) t.that(argv.some((a) => a.includes(part)), `${sets}: argv has ${part}`);
+    else if (flag === "absent") for (const part of value) t.that(!argv.some((a) => a.includes(part)), `${sets}: argv has no ${part}`);
+    else if (flag === "env") for (const [name, text] of Object.entries(value)) t.equal(env[name], text, `${sets}: launcher env ${name}`);
     else t.equal(after(flag), value, `${sets.join(" ") || "defaults"}: QEMU ${flag}`);
   }
 }
@@ -97,7 +99,11 @@ checkLauncher([], { "-smp": "2", "-m": "2048" });
 checkLauncher(["cpu.count=4,memory=4096,ssh.enabled=true,guest.password=pw,guest.sshAuthorizedKey=ssh-ed25519 AAAA k",
   "cpu.features=v=true\\,vlen=256", "forwardPorts[0].name=web,forwardPorts[0].port=8000,forwardPorts[0].guestPort=80"],
 { "-smp": "4", "-m": "4096", "-cpu": "rv64,v=true,vlen=256",
-  contains: ["hostfwd=tcp::2222-:22", "hostfwd=tcp::8000-:80", "opt/qemu-riscv64/password", "opt/qemu-riscv64/ssh-key"] });
+  contains: ["hostfwd=tcp::2222-:22", "hostfwd=tcp::8000-:80"],
+  // The credentials reach the launcher from the Secret; it sets them through the guest agent,
+  // so they never appear on QEMU's command line.
+  env: { VM_GUEST_PASSWORD: "pw", VM_GUEST_SSH_KEY: "ssh-ed25519 AAAA k" },
+  absent: ["-fw_cfg", "ssh-ed25519 AAAA k"] });
 // The guest's vm.conf sets VM_APPEND (it wins over the env); a data dir without it takes `append`.
 const bare = mkdtempSync(join(tmpdir(), "chart-data-"));
 symlinkSync(join(opts.guest, "Image"), join(bare, "Image"));
