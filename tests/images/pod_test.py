@@ -82,6 +82,14 @@ def check_uname_and_write(port, args, token):
     console.close()
 
 
+def check_in_browser(port, args):
+    """The console page in headless Chromium: it reaches the shell and shows `uname -m`'s answer."""
+    check_script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "console", "browser_check.js")
+    subprocess.run(["node", check_script, f"http://127.0.0.1:{port}/", "uname -m", "riscv64",
+                    args.browser_screenshot, args.prompt.strip()], check=True)
+    print(f"pod_test: the page in Chromium showed riscv64 ({args.browser_screenshot})")
+
+
 def check_file_kept(port, args, token):
     console = open_shell(port, args)
     run(console, f"cat {args.persist_file}", token.encode())
@@ -99,6 +107,7 @@ def main():
     parser.add_argument("--chart-password", action="store_true",
                         help="hand the login password to the guest through the chart's guest.password")
     parser.add_argument("--persist-file", help="with persistence on: a file written in the guest")
+    parser.add_argument("--browser-screenshot", help="also open the console page in Chromium; its screenshot")
     args = parser.parse_args()
 
     helm = subprocess.run([args.helm_script], check=True, capture_output=True, text=True).stdout.strip()
@@ -114,6 +123,8 @@ def main():
     try:
         pod.play()
         check_uname_and_write(http_port, args, token)
+        if args.browser_screenshot:
+            check_in_browser(http_port, args)
         if args.persist_file:
             pod.down()
             pod.play()
