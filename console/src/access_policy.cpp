@@ -33,7 +33,7 @@ int base64_value(char c) {
     return -1;
 }
 
-} // namespace
+}  // namespace
 
 access_policy::access_policy(std::string credentials, const std::string& allow_origin)
     : credentials_(std::move(credentials)) {
@@ -74,7 +74,8 @@ std::optional<std::string> decode_base64(std::string_view text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         // '=' may only pad the last one or two characters.
         if (text[i] == '=') {
-            if (i + 2 < text.size() || (i + 1 < text.size() && text[i + 1] != '=')) return std::nullopt;
+            if (i + 2 < text.size() || (i + 1 < text.size() && text[i + 1] != '='))
+                return std::nullopt;
             break;
         }
         const int value = base64_value(text[i]);
@@ -89,4 +90,4 @@ std::optional<std::string> decode_base64(std::string_view text) {
     return out;
 }
 
-} // namespace console
+}  // namespace console

@@ -32,4 +32,4 @@ private:
 // Decodes standard base64 (with padding); nullopt on any invalid character or length.
 std::optional<std::string> decode_base64(std::string_view text);
 
-} // namespace console
+}  // namespace console

@@ -10,12 +10,23 @@ std::string escape_html(std::string_view text) {
     out.reserve(text.size());
     for (const char c : text) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -25,7 +36,8 @@ asset_catalog::asset_catalog(const std::string& title) {
     std::size_t hash = std::hash<std::string>{}(title);
     for (const asset& item : embedded_assets()) {
         by_path_.emplace(item.path, item);
-        hash ^= std::hash<std::string_view>{}(item.body) + 0x9e3779b97f4a7c15ULL + (hash << 6) + (hash >> 2);
+        hash ^= std::hash<std::string_view>{}(item.body) + 0x9e3779b97f4a7c15ULL + (hash << 6) +
+                (hash >> 2);
     }
     etag_ = "\"" + std::to_string(hash) + "\"";
     // The page template lives at /index.html; "/" serves it with the title filled in.
@@ -34,7 +46,8 @@ asset_catalog::asset_catalog(const std::string& title) {
     page_ = std::string(template_page->second.body);
     const std::string escaped = escape_html(title);
     constexpr std::string_view marker = "{{TITLE}}";
-    for (auto at = page_.find(marker); at != std::string::npos; at = page_.find(marker, at + escaped.size()))
+    for (auto at = page_.find(marker); at != std::string::npos;
+         at = page_.find(marker, at + escaped.size()))
         page_.replace(at, marker.size(), escaped);
     const asset page{"/", template_page->second.content_type, page_};
     by_path_.erase(template_page);
@@ -46,4 +59,4 @@ const asset* asset_catalog::find(std::string_view path) const {
     return found == by_path_.end() ? nullptr : &found->second;
 }
 
-} // namespace console
+}  // namespace console

@@ -38,4 +38,4 @@ private:
 // Escapes &, <, >, " and ' for HTML text and attributes.
 std::string escape_html(std::string_view text);
 
-} // namespace console
+}  // namespace console

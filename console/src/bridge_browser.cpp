@@ -26,23 +26,25 @@ void fail(beast::error_code ec, const char* what) {
 
 // A browser going away (tab closed, network gone) is routine, not worth a log line.
 bool is_disconnect(beast::error_code ec) {
-    return ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::not_connected ||
-           ec == net::error::broken_pipe || ec == net::error::operation_aborted || ec == beast::error::timeout;
+    return ec == net::error::eof || ec == net::error::connection_reset ||
+           ec == net::error::not_connected || ec == net::error::broken_pipe ||
+           ec == net::error::operation_aborted || ec == beast::error::timeout;
 }
 
 // Answers a client that asks for ttyd's subprotocol with it; others get none.
 auto make_decorator(const request& upgrade) {
-    const bool wants_tty = upgrade[beast::http::field::sec_websocket_protocol].find("tty") !=
-                           std::string_view::npos;
+    const bool wants_tty =
+        upgrade[beast::http::field::sec_websocket_protocol].find("tty") != std::string_view::npos;
     return websocket::stream_base::decorator([wants_tty](websocket::response_type& res) {
         res.set(beast::http::field::server, "qemu-riscv64-console");
         if (wants_tty) res.set(beast::http::field::sec_websocket_protocol, "tty");
     });
 }
 
-} // namespace
+}  // namespace
 
-bridge_session::bridge_session(net::ip::tcp::socket&& socket, std::shared_ptr<const server_state> state)
+bridge_session::bridge_session(net::ip::tcp::socket&& socket,
+                               std::shared_ptr<const server_state> state)
     : state_(std::move(state)),
       browser_(std::move(socket)),
       to_browser_(browser_high_water),
@@ -57,7 +59,9 @@ bridge_session::bridge_session(net::ip::tcp::socket&& socket, std::shared_ptr<co
               }}),
       stall_timer_(browser_.get_executor()) {}
 
-bridge_session::~bridge_session() { state_->close_session(); }
+bridge_session::~bridge_session() {
+    state_->close_session();
+}
 
 void bridge_session::run(request upgrade) {
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
@@ -69,7 +73,8 @@ void bridge_session::run(request upgrade) {
     browser_.read_message_max(protocol::max_client_message);
     browser_.auto_fragment(false);
     browser_.binary(true);
-    browser_.async_accept(upgrade, beast::bind_front_handler(&bridge_session::on_accept, shared_from_this()));
+    browser_.async_accept(
+        upgrade, beast::bind_front_handler(&bridge_session::on_accept, shared_from_this()));
 }
 
 void bridge_session::on_accept(beast::error_code ec) {
@@ -82,8 +87,8 @@ void bridge_session::on_accept(beast::error_code ec) {
 }
 
 void bridge_session::do_browser_read() {
-    browser_.async_read(browser_buffer_,
-                        beast::bind_front_handler(&bridge_session::on_browser_read, shared_from_this()));
+    browser_.async_read(browser_buffer_, beast::bind_front_handler(&bridge_session::on_browser_read,
+                                                                   shared_from_this()));
 }
 
 void bridge_session::on_browser_read(beast::error_code ec, std::size_t) {
@@ -110,23 +115,23 @@ bool bridge_session::handle_message(std::string_view frame) {
     const auto message = protocol::decode_client(frame);
     if (!message) return false;
     switch (message->opcode) {
-    case protocol::client_input:
-        if (!state_->config.read_only) codec_.send_input(message->payload);
-        return true;
-    case protocol::client_resize: {
-        const auto size = protocol::decode_resize(message->payload);
-        if (size && !state_->config.read_only) codec_.resize(size->columns, size->rows);
-        return size.has_value();
-    }
-    case protocol::client_pause:
-        paused_by_browser_ = true;
-        return true;
-    case protocol::client_resume:
-        paused_by_browser_ = false;
-        resume_telnet();
-        return true;
-    default:
-        return true;  // keep-alive
+        case protocol::client_input:
+            if (!state_->config.read_only) codec_.send_input(message->payload);
+            return true;
+        case protocol::client_resize: {
+            const auto size = protocol::decode_resize(message->payload);
+            if (size && !state_->config.read_only) codec_.resize(size->columns, size->rows);
+            return size.has_value();
+        }
+        case protocol::client_pause:
+            paused_by_browser_ = true;
+            return true;
+        case protocol::client_resume:
+            paused_by_browser_ = false;
+            resume_telnet();
+            return true;
+        default:
+            return true;  // keep-alive
     }
 }
 
@@ -138,8 +143,9 @@ void bridge_session::send_output(std::string_view bytes) {
 void bridge_session::do_browser_write() {
     if (stopped_) return;
     if (const std::string* message = to_browser_.start_write())
-        browser_.async_write(net::buffer(*message),
-                             beast::bind_front_handler(&bridge_session::on_browser_write, shared_from_this()));
+        browser_.async_write(
+            net::buffer(*message),
+            beast::bind_front_handler(&bridge_session::on_browser_write, shared_from_this()));
 }
 
 void bridge_session::on_browser_write(beast::error_code ec, std::size_t) {
@@ -175,4 +181,4 @@ void bridge_session::stop() {
     telnet_.close(ignored);
 }
 
-} // namespace console
+}  // namespace console

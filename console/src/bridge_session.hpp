@@ -20,7 +20,8 @@ namespace console {
 class bridge_session : public std::enable_shared_from_this<bridge_session> {
 public:
     // Takes the session slot server_state::try_open_session() gave out.
-    bridge_session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<const server_state> state);
+    bridge_session(boost::asio::ip::tcp::socket&& socket,
+                   std::shared_ptr<const server_state> state);
     ~bridge_session();
 
     // Completes the WebSocket handshake of `upgrade`, then starts the bridge.
@@ -40,7 +41,8 @@ private:
 
     // Telnet side.
     void connect_telnet();
-    void on_resolve(boost::beast::error_code ec, boost::asio::ip::tcp::resolver::results_type results);
+    void on_resolve(boost::beast::error_code ec,
+                    boost::asio::ip::tcp::resolver::results_type results);
     void on_connect(boost::beast::error_code ec, const boost::asio::ip::tcp::endpoint& peer);
     void do_telnet_wait();
     void on_telnet_readable(boost::beast::error_code ec);
@@ -64,11 +66,11 @@ private:
     boost::asio::steady_timer stall_timer_;
     bool telnet_connected_ = false;
     bool stall_timer_armed_ = false;
-    bool telnet_waiting_ = false;    // a wait for readable telnet data is pending
-    bool telnet_ended_ = false;      // the VM side closed: close the browser once flushed
-    bool paused_by_browser_ = false; // the page asked for a pause (its terminal is busy)
-    bool browser_read_blocked_ = false; // keystrokes wait for the telnet side to drain
+    bool telnet_waiting_ = false;        // a wait for readable telnet data is pending
+    bool telnet_ended_ = false;          // the VM side closed: close the browser once flushed
+    bool paused_by_browser_ = false;     // the page asked for a pause (its terminal is busy)
+    bool browser_read_blocked_ = false;  // keystrokes wait for the telnet side to drain
     bool stopped_ = false;
 };
 
-} // namespace console
+}  // namespace console

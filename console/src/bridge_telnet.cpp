@@ -23,12 +23,13 @@ void fail(beast::error_code ec, const char* what) {
     std::cerr << "console: telnet " << what << ": " << ec.message() << "\n";
 }
 
-} // namespace
+}  // namespace
 
 void bridge_session::connect_telnet() {
     const auto& target = state_->config.telnet;
-    resolver_.async_resolve(target.host, std::to_string(target.port),
-                            beast::bind_front_handler(&bridge_session::on_resolve, shared_from_this()));
+    resolver_.async_resolve(
+        target.host, std::to_string(target.port),
+        beast::bind_front_handler(&bridge_session::on_resolve, shared_from_this()));
 }
 
 void bridge_session::on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
@@ -56,8 +57,9 @@ void bridge_session::on_connect(beast::error_code ec, const tcp::endpoint&) {
 
 void bridge_session::do_telnet_wait() {
     telnet_waiting_ = true;
-    telnet_.async_wait(tcp::socket::wait_read,
-                       beast::bind_front_handler(&bridge_session::on_telnet_readable, shared_from_this()));
+    telnet_.async_wait(
+        tcp::socket::wait_read,
+        beast::bind_front_handler(&bridge_session::on_telnet_readable, shared_from_this()));
 }
 
 void bridge_session::on_telnet_readable(beast::error_code ec) {
@@ -84,7 +86,8 @@ void bridge_session::resume_telnet() {
     if (stall_timer_armed_) return;
     stall_timer_armed_ = true;
     stall_timer_.expires_after(std::chrono::seconds(state_->config.stall_timeout_seconds));
-    stall_timer_.async_wait(beast::bind_front_handler(&bridge_session::on_stall, shared_from_this()));
+    stall_timer_.async_wait(
+        beast::bind_front_handler(&bridge_session::on_stall, shared_from_this()));
 }
 
 void bridge_session::send_telnet(std::string_view bytes) {
@@ -95,8 +98,9 @@ void bridge_session::send_telnet(std::string_view bytes) {
 void bridge_session::do_telnet_write() {
     if (stopped_) return;
     if (const std::string* message = to_telnet_.start_write())
-        net::async_write(telnet_, net::buffer(*message),
-                         beast::bind_front_handler(&bridge_session::on_telnet_write, shared_from_this()));
+        net::async_write(
+            telnet_, net::buffer(*message),
+            beast::bind_front_handler(&bridge_session::on_telnet_write, shared_from_this()));
 }
 
 void bridge_session::on_telnet_write(beast::error_code ec, std::size_t) {
@@ -114,7 +118,8 @@ void bridge_session::on_telnet_end(beast::error_code ec) {
     if (ec != net::error::eof && ec != net::error::operation_aborted) fail(ec, "read");
     telnet_ended_ = true;
     // Whatever the VM printed last still reaches the browser before the close.
-    if (to_browser_.empty()) close_browser({websocket::close_code::going_away, "VM console closed"});
+    if (to_browser_.empty())
+        close_browser({websocket::close_code::going_away, "VM console closed"});
 }
 
-} // namespace console
+}  // namespace console

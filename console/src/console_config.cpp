@@ -34,7 +34,8 @@ namespace {
 void add_endpoint_option(CLI::App& app, const std::string& flag, const std::string& env,
                          endpoint& target, const std::string& help) {
     app.add_option_function<std::string>(
-           flag, [&target, flag, env](const std::string& text) {
+           flag,
+           [&target, flag, env](const std::string& text) {
                try {
                    target = parse_endpoint(text, flag + "/" + env);
                } catch (const std::invalid_argument& error) {
@@ -52,31 +53,43 @@ void add_options(CLI::App& app, console_config& config) {
     add_endpoint_option(app, "--telnet", "CONSOLE_TELNET", config.telnet,
                         "telnet server of the VM's serial console");
     app.add_option("--title", config.title, "name of the VM shown by the page")
-        ->envname("CONSOLE_TITLE")->capture_default_str();
+        ->envname("CONSOLE_TITLE")
+        ->capture_default_str();
     app.add_option("--auth", config.auth, "user:password to require with HTTP Basic auth")
-        ->envname("CONSOLE_AUTH")->type_name("USER:PASSWORD");
+        ->envname("CONSOLE_AUTH")
+        ->type_name("USER:PASSWORD");
     app.add_flag("--read-only", config.read_only, "drop keystrokes: viewers only (true/false)")
         ->envname("CONSOLE_READ_ONLY");
     app.add_option("--allow-origin", config.allow_origin,
                    "regex of extra Origins allowed to open /ws (same host is always allowed)")
-        ->envname("CONSOLE_ALLOW_ORIGIN")->type_name("REGEX");
+        ->envname("CONSOLE_ALLOW_ORIGIN")
+        ->type_name("REGEX");
     app.add_option("--max-sessions", config.max_sessions, "most WebSocket sessions at once")
-        ->envname("CONSOLE_MAX_SESSIONS")->check(CLI::Range(1, 100000))->capture_default_str();
+        ->envname("CONSOLE_MAX_SESSIONS")
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
     app.add_option("--stall-timeout", config.stall_timeout_seconds,
                    "seconds a browser may stop reading before its session is closed")
-        ->envname("CONSOLE_STALL_TIMEOUT")->check(CLI::Range(1, 3600))->capture_default_str();
+        ->envname("CONSOLE_STALL_TIMEOUT")
+        ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
     app.add_option("--ping-interval", config.ping_interval_seconds,
                    "seconds of silence before a WebSocket ping")
-        ->envname("CONSOLE_PING_INTERVAL")->check(CLI::Range(1, 3600))->capture_default_str();
+        ->envname("CONSOLE_PING_INTERVAL")
+        ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
     app.add_option("--threads", config.threads, "I/O threads")
-        ->envname("CONSOLE_THREADS")->check(CLI::Range(1, 64))->capture_default_str();
+        ->envname("CONSOLE_THREADS")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str();
 }
 
-} // namespace
+}  // namespace
 
 bool parse_config(int argc, char** argv, console_config& config, int& exit_code) {
-    CLI::App app{"console: the VM's serial console in the browser (xterm.js over WebSocket, "
-                 "bridged to telnet)"};
+    CLI::App app{
+        "console: the VM's serial console in the browser (xterm.js over WebSocket, "
+        "bridged to telnet)"};
     add_options(app, config);
     try {
         app.parse(argc, argv);
@@ -87,4 +100,4 @@ bool parse_config(int argc, char** argv, console_config& config, int& exit_code)
     return true;
 }
 
-} // namespace console
+}  // namespace console

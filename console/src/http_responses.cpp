@@ -30,7 +30,7 @@ response make(const request& req, http::status status, std::string_view type, st
     return res;
 }
 
-} // namespace
+}  // namespace
 
 response text_response(const request& req, http::status status, std::string_view text) {
     auto res = make(req, status, "text/plain; charset=utf-8", std::string(text) + "\n");
@@ -40,7 +40,8 @@ response text_response(const request& req, http::status status, std::string_view
 
 response unauthorized_response(const request& req) {
     auto res = text_response(req, http::status::unauthorized, "authentication required");
-    res.set(http::field::www_authenticate, "Basic realm=\"qemu-riscv64 console\", charset=\"UTF-8\"");
+    res.set(http::field::www_authenticate,
+            "Basic realm=\"qemu-riscv64 console\", charset=\"UTF-8\"");
     return res;
 }
 
@@ -57,4 +58,4 @@ response asset_response(const request& req, const asset& file, const std::string
     return res;
 }
 
-} // namespace console
+}  // namespace console

@@ -14,7 +14,8 @@ using request = boost::beast::http::request<boost::beast::http::string_body>;
 using response = boost::beast::http::response<boost::beast::http::string_body>;
 
 // A short plain-text response ("ok", "not found", ...).
-response text_response(const request& req, boost::beast::http::status status, std::string_view text);
+response text_response(const request& req, boost::beast::http::status status,
+                       std::string_view text);
 
 // 401 with the WWW-Authenticate challenge.
 response unauthorized_response(const request& req);
@@ -22,4 +23,4 @@ response unauthorized_response(const request& req);
 // An embedded file, or 304 when the browser's If-None-Match holds `etag`.
 response asset_response(const request& req, const asset& file, const std::string& etag);
 
-} // namespace console
+}  // namespace console

@@ -37,13 +37,14 @@ std::string_view path_of(const request& req) {
     return target.substr(0, target.find('?'));
 }
 
-} // namespace
+}  // namespace
 
 http_session::http_session(net::ip::tcp::socket&& socket, std::shared_ptr<const server_state> state)
     : stream_(std::move(socket)), state_(std::move(state)) {}
 
 void http_session::run() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&http_session::do_read, shared_from_this()));
 }
 
 void http_session::do_read() {
@@ -82,7 +83,8 @@ void http_session::route(request&& req) {
 
 void http_session::upgrade(request&& req) {
     if (!beast::websocket::is_upgrade(req))
-        return send(text_response(req, http::status::upgrade_required, "this is a WebSocket endpoint"));
+        return send(
+            text_response(req, http::status::upgrade_required, "this is a WebSocket endpoint"));
     if (!state_->policy.origin_allowed(req[http::field::origin], req[http::field::host]))
         return send(text_response(req, http::status::forbidden, "origin not allowed"));
     if (!state_->try_open_session())
@@ -121,4 +123,4 @@ void http_session::do_close() {
     stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
 }
 
-} // namespace console
+}  // namespace console

@@ -35,4 +35,4 @@ private:
     std::shared_ptr<response> response_;  // kept alive until its write completes
 };
 
-} // namespace console
+}  // namespace console

@@ -22,10 +22,11 @@ void fail(boost::system::error_code ec, const char* what) {
 tcp::endpoint resolve_listen(net::io_context& ioc, const endpoint& where) {
     tcp::resolver resolver(ioc);
     return resolver.resolve(where.host, std::to_string(where.port), tcp::resolver::passive)
-        .begin()->endpoint();
+        .begin()
+        ->endpoint();
 }
 
-} // namespace
+}  // namespace
 
 listener::listener(net::io_context& ioc, std::shared_ptr<const server_state> state)
     : ioc_(ioc), acceptor_(net::make_strand(ioc)), state_(std::move(state)) {
@@ -43,8 +44,8 @@ listener::listener(net::io_context& ioc, std::shared_ptr<const server_state> sta
 }
 
 void listener::do_accept() {
-    acceptor_.async_accept(net::make_strand(ioc_),
-                           boost::beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+    acceptor_.async_accept(net::make_strand(ioc_), boost::beast::bind_front_handler(
+                                                       &listener::on_accept, shared_from_this()));
 }
 
 void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
@@ -57,4 +58,4 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
     do_accept();
 }
 
-} // namespace console
+}  // namespace console

@@ -27,4 +27,4 @@ private:
     std::shared_ptr<const server_state> state_;
 };
 
-} // namespace console
+}  // namespace console

@@ -22,12 +22,15 @@ int main(int argc, char** argv) {
         boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
         signals.async_wait([&ioc](auto, int) { ioc.stop(); });
         const auto where = server->local_endpoint();
-        std::cout << "console: serving http://" << where.address().to_string() << ":" << where.port()
-                  << " for telnet " << config.telnet.host << ":" << config.telnet.port << std::endl;
+        std::cout << "console: serving http://" << where.address().to_string() << ":"
+                  << where.port() << " for telnet " << config.telnet.host << ":"
+                  << config.telnet.port << std::endl;
         std::vector<std::thread> workers;
-        for (unsigned i = 1; i < config.threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
+        for (unsigned i = 1; i < config.threads; ++i)
+            workers.emplace_back([&ioc] { ioc.run(); });
         ioc.run();
-        for (auto& worker : workers) worker.join();
+        for (auto& worker : workers)
+            worker.join();
     } catch (const std::exception& error) {
         std::cerr << "console: " << error.what() << "\n";
         return 1;

@@ -40,4 +40,4 @@ void outbox::finish_write() {
     writing_ = false;
 }
 
-} // namespace console
+}  // namespace console

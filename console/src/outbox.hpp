@@ -46,4 +46,4 @@ private:
     bool writing_ = false;
 };
 
-} // namespace console
+}  // namespace console

@@ -15,7 +15,7 @@ std::uint16_t read_u16(std::string_view bytes) {
     return static_cast<std::uint16_t>(high << 8 | low);
 }
 
-} // namespace
+}  // namespace
 
 std::optional<client_message> decode_client(std::string_view frame) {
     if (frame.empty()) return std::nullopt;
@@ -49,4 +49,4 @@ std::string encode_resize(window_size size) {
     return encode(client_resize, std::string_view(payload, 4));
 }
 
-} // namespace console::protocol
+}  // namespace console::protocol

@@ -15,16 +15,16 @@
 namespace console::protocol {
 
 // Client to server.
-inline constexpr char client_input = '0';     // payload: keystrokes, raw bytes
-inline constexpr char client_resize = '1';    // payload: columns, rows (uint16 big-endian each)
-inline constexpr char client_pause = '2';     // no payload: stop sending output (page is busy)
-inline constexpr char client_resume = '3';    // no payload: send output again
-inline constexpr char client_keepalive = '4'; // no payload: ignored; keeps idle proxies open
+inline constexpr char client_input = '0';      // payload: keystrokes, raw bytes
+inline constexpr char client_resize = '1';     // payload: columns, rows (uint16 big-endian each)
+inline constexpr char client_pause = '2';      // no payload: stop sending output (page is busy)
+inline constexpr char client_resume = '3';     // no payload: send output again
+inline constexpr char client_keepalive = '4';  // no payload: ignored; keeps idle proxies open
 
 // Server to client.
-inline constexpr char server_output = '0';    // payload: terminal bytes from the VM, raw
-inline constexpr char server_title = '1';     // payload: UTF-8 title of the VM
-inline constexpr char server_read_only = '2'; // no payload: keystrokes will be dropped
+inline constexpr char server_output = '0';     // payload: terminal bytes from the VM, raw
+inline constexpr char server_title = '1';      // payload: UTF-8 title of the VM
+inline constexpr char server_read_only = '2';  // no payload: keystrokes will be dropped
 
 // The largest message a client may send; the page splits pastes below it.
 inline constexpr std::size_t max_client_message = 64 * 1024;
@@ -51,4 +51,4 @@ std::optional<window_size> decode_resize(std::string_view payload);
 std::string encode(char opcode, std::string_view payload = {});
 std::string encode_resize(window_size size);
 
-} // namespace console::protocol
+}  // namespace console::protocol

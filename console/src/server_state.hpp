@@ -14,7 +14,9 @@ namespace console {
 class server_state {
 public:
     explicit server_state(console_config settings)
-        : config(std::move(settings)), policy(config.auth, config.allow_origin), assets(config.title) {}
+        : config(std::move(settings)),
+          policy(config.auth, config.allow_origin),
+          assets(config.title) {}
 
     // Takes a session slot; false when --max-sessions are open already.
     bool try_open_session() const {
@@ -35,4 +37,4 @@ private:
     mutable std::atomic<std::size_t> sessions_{0};  // the one thing sessions change
 };
 
-} // namespace console
+}  // namespace console

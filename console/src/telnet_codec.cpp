@@ -19,7 +19,7 @@ const std::array<telnet_telopt_t, 5> options{{
     {-1, 0, 0},
 }};
 
-} // namespace
+}  // namespace
 
 telnet_codec::telnet_codec(callbacks handlers)
     : handlers_(std::move(handlers)),
@@ -43,23 +43,26 @@ void telnet_codec::track(std::string_view bytes) {
     for (const char c : bytes) {
         const auto byte = static_cast<unsigned char>(c);
         switch (state_) {
-        case parse_state::data:
-            if (byte == IAC) state_ = parse_state::iac;
-            break;
-        case parse_state::iac:
-            if (byte == TELNET_SB) state_ = parse_state::sub;
-            else if (byte >= TELNET_WILL && byte <= TELNET_DONT) state_ = parse_state::option;
-            else state_ = parse_state::data;  // IAC IAC or a two-byte command
-            break;
-        case parse_state::option:
-            state_ = parse_state::data;
-            break;
-        case parse_state::sub:
-            if (byte == IAC) state_ = parse_state::sub_iac;
-            break;
-        case parse_state::sub_iac:
-            state_ = byte == TELNET_SE ? parse_state::data : parse_state::sub;
-            break;
+            case parse_state::data:
+                if (byte == IAC) state_ = parse_state::iac;
+                break;
+            case parse_state::iac:
+                if (byte == TELNET_SB)
+                    state_ = parse_state::sub;
+                else if (byte >= TELNET_WILL && byte <= TELNET_DONT)
+                    state_ = parse_state::option;
+                else
+                    state_ = parse_state::data;  // IAC IAC or a two-byte command
+                break;
+            case parse_state::option:
+                state_ = parse_state::data;
+                break;
+            case parse_state::sub:
+                if (byte == IAC) state_ = parse_state::sub_iac;
+                break;
+            case parse_state::sub_iac:
+                state_ = byte == TELNET_SE ? parse_state::data : parse_state::sub;
+                break;
         }
     }
 }
@@ -80,38 +83,37 @@ void telnet_codec::on_event(telnet_t*, telnet_event_t* event, void* user_data) {
 
 void telnet_codec::handle(const telnet_event_t& event) {
     switch (event.type) {
-    case TELNET_EV_DATA:
-        handlers_.on_data({event.data.buffer, event.data.size});
-        break;
-    case TELNET_EV_SEND:
-        handlers_.on_send({event.data.buffer, event.data.size});
-        break;
-    case TELNET_EV_DO:
-        // libtelnet has already answered WILL NAWS; the size follows it.
-        if (event.neg.telopt == TELNET_TELOPT_NAWS) {
-            naws_enabled_ = true;
-            if (columns_ != 0) send_naws();
-        }
-        break;
-    case TELNET_EV_DONT:
-        if (event.neg.telopt == TELNET_TELOPT_NAWS) naws_enabled_ = false;
-        break;
-    case TELNET_EV_ERROR:
-        handlers_.on_error(event.error.msg);
-        break;
-    default:
-        break;
+        case TELNET_EV_DATA:
+            handlers_.on_data({event.data.buffer, event.data.size});
+            break;
+        case TELNET_EV_SEND:
+            handlers_.on_send({event.data.buffer, event.data.size});
+            break;
+        case TELNET_EV_DO:
+            // libtelnet has already answered WILL NAWS; the size follows it.
+            if (event.neg.telopt == TELNET_TELOPT_NAWS) {
+                naws_enabled_ = true;
+                if (columns_ != 0) send_naws();
+            }
+            break;
+        case TELNET_EV_DONT:
+            if (event.neg.telopt == TELNET_TELOPT_NAWS) naws_enabled_ = false;
+            break;
+        case TELNET_EV_ERROR:
+            handlers_.on_error(event.error.msg);
+            break;
+        default:
+            break;
     }
 }
 
 void telnet_codec::send_naws() {
-    const char size[4] = {
-        static_cast<char>(columns_ >> 8), static_cast<char>(columns_ & 0xff),
-        static_cast<char>(rows_ >> 8), static_cast<char>(rows_ & 0xff)};
+    const char size[4] = {static_cast<char>(columns_ >> 8), static_cast<char>(columns_ & 0xff),
+                          static_cast<char>(rows_ >> 8), static_cast<char>(rows_ & 0xff)};
     // telnet_send inside a sub-negotiation doubles a 255 byte, as RFC 1073 asks.
     telnet_begin_sb(telnet_.get(), TELNET_TELOPT_NAWS);
     telnet_send(telnet_.get(), size, sizeof size);
     telnet_finish_sb(telnet_.get());
 }
 
-} // namespace console
+}  // namespace console

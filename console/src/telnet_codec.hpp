@@ -15,9 +15,9 @@ namespace console {
 class telnet_codec {
 public:
     struct callbacks {
-        std::function<void(std::string_view)> on_data;  // terminal bytes for the browser
-        std::function<void(std::string_view)> on_send;  // bytes for the telnet socket
-        std::function<void(std::string_view)> on_error; // protocol error: close the link
+        std::function<void(std::string_view)> on_data;   // terminal bytes for the browser
+        std::function<void(std::string_view)> on_send;   // bytes for the telnet socket
+        std::function<void(std::string_view)> on_error;  // protocol error: close the link
     };
 
     explicit telnet_codec(callbacks handlers);
@@ -48,4 +48,4 @@ private:
     std::uint16_t rows_ = 0;
 };
 
-} // namespace console
+}  // namespace console

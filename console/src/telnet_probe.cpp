@@ -42,11 +42,11 @@ struct probe : std::enable_shared_from_this<probe> {
     std::function<void(bool)> done;
 };
 
-} // namespace
+}  // namespace
 
 void probe_telnet(const net::any_io_executor& executor, const endpoint& target,
                   std::function<void(bool)> done) {
     std::make_shared<probe>(executor, std::move(done))->start(target);
 }
 
-} // namespace console
+}  // namespace console

@@ -14,4 +14,4 @@ namespace console {
 void probe_telnet(const boost::asio::any_io_executor& executor, const endpoint& target,
                   std::function<void(bool)> done);
 
-} // namespace console
+}  // namespace console

@@ -10,15 +10,15 @@ namespace launcher {
 
 // One assignment from a configuration file, with where it came from.
 struct conf_entry {
-  std::string key;
-  std::string value;
-  std::string origin;  // "path:line", for error messages
+    std::string key;
+    std::string value;
+    std::string origin;  // "path:line", for error messages
 };
 
 // A line that is not an assignment, or a value with an unclosed quote.
 class conf_error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
+public:
+    using std::runtime_error::runtime_error;
 };
 
 // Parses `KEY=VALUE` lines: `#` comments, blank lines, an optional leading

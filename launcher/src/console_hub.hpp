@@ -15,37 +15,37 @@ namespace launcher {
 
 // A receiver of guest output: a telnet session, or a test's fake.
 class console_client {
- public:
-  virtual ~console_client() = default;
-  // Queues `piece`; a client that cannot keep up drops itself from the hub.
-  virtual void deliver(const chunk& piece) = 0;
+public:
+    virtual ~console_client() = default;
+    // Queues `piece`; a client that cannot keep up drops itself from the hub.
+    virtual void deliver(const chunk& piece) = 0;
 };
 
 class console_hub {
- public:
-  using sink = std::function<void(std::string_view)>;
+public:
+    using sink = std::function<void(std::string_view)>;
 
-  // `mirror` gets every raw output byte (stdout); `keyboard` every typed byte.
-  console_hub(std::size_t scrollback_bytes, sink mirror, sink keyboard);
+    // `mirror` gets every raw output byte (stdout); `keyboard` every typed byte.
+    console_hub(std::size_t scrollback_bytes, sink mirror, sink keyboard);
 
-  // Adds a client and hands it the scrollback first.
-  void join(const std::shared_ptr<console_client>& client);
-  void leave(const std::shared_ptr<console_client>& client);
+    // Adds a client and hands it the scrollback first.
+    void join(const std::shared_ptr<console_client>& client);
+    void leave(const std::shared_ptr<console_client>& client);
 
-  // Guest output: escaped once, shared by scrollback and all clients.
-  void publish(std::string_view raw);
+    // Guest output: escaped once, shared by scrollback and all clients.
+    void publish(std::string_view raw);
 
-  // Keystrokes from a client, on their way to the guest.
-  void type(std::string_view bytes) const;
+    // Keystrokes from a client, on their way to the guest.
+    void type(std::string_view bytes) const;
 
-  std::size_t client_count() const { return clients_.size(); }
-  const scrollback& history() const { return history_; }
+    std::size_t client_count() const { return clients_.size(); }
+    const scrollback& history() const { return history_; }
 
- private:
-  scrollback history_;
-  sink mirror_;
-  sink keyboard_;
-  std::unordered_set<std::shared_ptr<console_client>> clients_;
+private:
+    scrollback history_;
+    sink mirror_;
+    sink keyboard_;
+    std::unordered_set<std::shared_ptr<console_client>> clients_;
 };
 
 }  // namespace launcher

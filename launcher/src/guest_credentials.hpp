@@ -19,37 +19,37 @@ std::string set_password_command(std::string_view user, std::string_view passwor
 std::string add_ssh_keys_command(std::string_view user, std::string_view keys);
 
 class guest_credentials {
- public:
-  // Takes over the agent channel's incoming bytes; empty values are not set.
-  guest_credentials(std::shared_ptr<unix_channel> agent, std::string password,
-                    std::string ssh_key);
+public:
+    // Takes over the agent channel's incoming bytes; empty values are not set.
+    guest_credentials(std::shared_ptr<unix_channel> agent, std::string password,
+                      std::string ssh_key);
 
-  bool wanted() const { return !steps_.empty(); }
-  // The agent's port has (re)opened: synchronise, then send every step.
-  void start();
+    bool wanted() const { return !steps_.empty(); }
+    // The agent's port has (re)opened: synchronise, then send every step.
+    void start();
 
-  // Bytes from the agent (public for tests).
-  void on_data(std::string_view bytes);
+    // Bytes from the agent (public for tests).
+    void on_data(std::string_view bytes);
 
- private:
-  struct step {
-    std::string command;  // the JSON line
-    std::string done;     // logged on success
-    std::string what;     // logged with the agent's error
-  };
+private:
+    struct step {
+        std::string command;  // the JSON line
+        std::string done;     // logged on success
+        std::string what;     // logged with the agent's error
+    };
 
-  void handle_reply(std::string_view line);
-  void send_next();
+    void handle_reply(std::string_view line);
+    void send_next();
 
-  std::shared_ptr<unix_channel> agent_;
-  std::string password_;
-  std::vector<step> steps_;
-  std::size_t next_ = 0;        // the step whose reply is awaited, once synced
-  unsigned long sync_id_ = 0;
-  bool delimited_ = false;     // the sync reply's 0xFF has arrived
-  bool synced_ = false;        // and its {"return": id}
-  bool active_ = false;
-  std::string partial_;
+    std::shared_ptr<unix_channel> agent_;
+    std::string password_;
+    std::vector<step> steps_;
+    std::size_t next_ = 0;  // the step whose reply is awaited, once synced
+    unsigned long sync_id_ = 0;
+    bool delimited_ = false;  // the sync reply's 0xFF has arrived
+    bool synced_ = false;     // and its {"return": id}
+    bool active_ = false;
+    std::string partial_;
 };
 
 }  // namespace launcher

@@ -11,28 +11,29 @@ namespace {
 
 // --dry-run: the argv QEMU would get, one argument per line.
 int print_argv(const launcher::vm_settings& vm) {
-  const auto paths = launcher::make_runtime_paths(vm.runtime_dir + "/launcher-XXXXXX");
-  for (const auto& arg : launcher::build_qemu_argv(vm, paths)) std::cout << arg << "\n";
-  return 0;
+    const auto paths = launcher::make_runtime_paths(vm.runtime_dir + "/launcher-XXXXXX");
+    for (const auto& arg : launcher::build_qemu_argv(vm, paths))
+        std::cout << arg << "\n";
+    return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  // A telnet client that disconnects must not kill the launcher.
-  std::signal(SIGPIPE, SIG_IGN);
-  try {
-    auto loaded = launcher::load_settings(argc, argv, launcher::process_environment());
-    if (const int* exit_code = std::get_if<int>(&loaded)) return *exit_code;
-    const auto& vm = std::get<launcher::vm_settings>(loaded);
-    if (vm.dry_run) return print_argv(vm);
-    launcher::supervisor run(vm);
-    return run.run();
-  } catch (const launcher::settings_error& e) {
-    std::cerr << "launcher: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "launcher: " << e.what() << "\n";
-    return 1;
-  }
+    // A telnet client that disconnects must not kill the launcher.
+    std::signal(SIGPIPE, SIG_IGN);
+    try {
+        auto loaded = launcher::load_settings(argc, argv, launcher::process_environment());
+        if (const int* exit_code = std::get_if<int>(&loaded)) return *exit_code;
+        const auto& vm = std::get<launcher::vm_settings>(loaded);
+        if (vm.dry_run) return print_argv(vm);
+        launcher::supervisor run(vm);
+        return run.run();
+    } catch (const launcher::settings_error& e) {
+        std::cerr << "launcher: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "launcher: " << e.what() << "\n";
+        return 1;
+    }
 }

@@ -18,70 +18,73 @@ constexpr const char* footer_text =
     "optional quotes and 'export', never run by a shell), flags.\n"
     "Relative paths are taken from the data directory.";
 
-bool given_as_flag(const sourced_value& value) { return value.origin.rfind("--", 0) == 0; }
+bool given_as_flag(const sourced_value& value) {
+    return value.origin.rfind("--", 0) == 0;
+}
 
 }  // namespace
 
 env_lookup process_environment() {
-  return [](const std::string& key) -> std::optional<std::string> {
-    const char* value = std::getenv(key.c_str());
-    if (value == nullptr) return std::nullopt;
-    return std::string(value);
-  };
+    return [](const std::string& key) -> std::optional<std::string> {
+        const char* value = std::getenv(key.c_str());
+        if (value == nullptr) return std::nullopt;
+        return std::string(value);
+    };
 }
 
 void apply_data_dir_conf(raw_settings& layered) {
-  const std::filesystem::path data_dir = layered.at("VM_DATA_DIR").value;
-  if (!std::filesystem::is_directory(data_dir)) return;  // reported by validation
-  for (const auto& entry : read_data_dir_conf(data_dir)) {
-    const setting_spec* spec = find_spec(entry.key);
-    if (spec == nullptr) {
-      throw settings_error(entry.origin + ": unknown variable " + entry.key + "=" +
-                           entry.value);
+    const std::filesystem::path data_dir = layered.at("VM_DATA_DIR").value;
+    if (!std::filesystem::is_directory(data_dir)) return;  // reported by validation
+    for (const auto& entry : read_data_dir_conf(data_dir)) {
+        const setting_spec* spec = find_spec(entry.key);
+        if (spec == nullptr) {
+            throw settings_error(entry.origin + ": unknown variable " + entry.key + "=" +
+                                 entry.value);
+        }
+        if (entry.key == "VM_DATA_DIR") {
+            throw settings_error(entry.origin + ": VM_DATA_DIR=" + entry.value +
+                                 " cannot be set inside the data directory");
+        }
+        auto& current = layered.at(entry.key);
+        if (!given_as_flag(current)) current = {entry.value, entry.origin};
     }
-    if (entry.key == "VM_DATA_DIR") {
-      throw settings_error(entry.origin + ": VM_DATA_DIR=" + entry.value +
-                           " cannot be set inside the data directory");
-    }
-    auto& current = layered.at(entry.key);
-    if (!given_as_flag(current)) current = {entry.value, entry.origin};
-  }
 }
 
 std::variant<vm_settings, int> load_settings(int argc, const char* const* argv,
                                              const env_lookup& env) {
-  CLI::App app{"Runs a RISC-V virtual machine in QEMU and serves its serial console "
-               "as telnet on 127.0.0.1.",
-               "launcher"};
-  app.footer(footer_text);
-  std::map<std::string, std::string> flag_values;
-  std::map<std::string, CLI::Option*> flags;
-  for (const auto& spec : setting_specs()) {
-    const std::string help = std::string(spec.help) + " [" + spec.key + ", default: " +
-                             (*spec.fallback ? spec.fallback : "none") + "]";
-    flags[spec.key] = app.add_option(spec.flag, flag_values[spec.key], help);
-  }
-  bool dry_run = false;
-  app.add_flag("--dry-run", dry_run, "Print QEMU's argv, one argument per line, and exit");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
-  // Layer the sources: default, then environment, then flag.
-  raw_settings layered;
-  for (const auto& spec : setting_specs()) {
-    sourced_value value{spec.fallback, "default"};
-    if (auto from_env = env(spec.key)) value = {*from_env, "environment"};
-    if (flags[spec.key]->count() > 0) value = {flag_values[spec.key], spec.flag};
-    layered[spec.key] = value;
-  }
-  try {
-    apply_data_dir_conf(layered);
-  } catch (const conf_error& e) {
-    throw settings_error(e.what());
-  }
-  return build_settings(layered, dry_run);
+    CLI::App app{
+        "Runs a RISC-V virtual machine in QEMU and serves its serial console "
+        "as telnet on 127.0.0.1.",
+        "launcher"};
+    app.footer(footer_text);
+    std::map<std::string, std::string> flag_values;
+    std::map<std::string, CLI::Option*> flags;
+    for (const auto& spec : setting_specs()) {
+        const std::string help = std::string(spec.help) + " [" + spec.key +
+                                 ", default: " + (*spec.fallback ? spec.fallback : "none") + "]";
+        flags[spec.key] = app.add_option(spec.flag, flag_values[spec.key], help);
+    }
+    bool dry_run = false;
+    app.add_flag("--dry-run", dry_run, "Print QEMU's argv, one argument per line, and exit");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    // Layer the sources: default, then environment, then flag.
+    raw_settings layered;
+    for (const auto& spec : setting_specs()) {
+        sourced_value value{spec.fallback, "default"};
+        if (auto from_env = env(spec.key)) value = {*from_env, "environment"};
+        if (flags[spec.key]->count() > 0) value = {flag_values[spec.key], spec.flag};
+        layered[spec.key] = value;
+    }
+    try {
+        apply_data_dir_conf(layered);
+    } catch (const conf_error& e) {
+        throw settings_error(e.what());
+    }
+    return build_settings(layered, dry_run);
 }
 
 }  // namespace launcher

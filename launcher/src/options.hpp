@@ -13,8 +13,8 @@ namespace launcher {
 
 // A setting's text before validation, and where it came from.
 struct sourced_value {
-  std::string value;
-  std::string origin;  // "default", "environment", "--memory", "/data/vm.conf:3"
+    std::string value;
+    std::string origin;  // "default", "environment", "--memory", "/data/vm.conf:3"
 };
 using raw_settings = std::map<std::string, sourced_value>;
 
@@ -24,8 +24,8 @@ env_lookup process_environment();
 
 // Bad input: the message names the variable (or file and line) and the value.
 class settings_error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
+public:
+    using std::runtime_error::runtime_error;
 };
 
 // The validated settings, or the exit code when CLI11 ended the run

@@ -9,9 +9,9 @@ namespace launcher {
 
 // The run-time files QEMU is pointed at; the launcher listens on the sockets.
 struct runtime_paths {
-  std::string serial_socket;  // the guest's ttyS0
-  std::string qmp_socket;     // QMP control monitor
-  std::string agent_socket;   // virtio-serial port org.qemu.guest_agent.0
+    std::string serial_socket;  // the guest's ttyS0
+    std::string qmp_socket;     // QMP control monitor
+    std::string agent_socket;   // virtio-serial port org.qemu.guest_agent.0
 };
 
 // The socket names inside a run directory `dir`.

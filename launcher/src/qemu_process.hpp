@@ -10,19 +10,19 @@
 namespace launcher {
 
 class qemu_process {
- public:
-  // Starts argv[0] with stdin from /dev/null; throws when fork fails.
-  explicit qemu_process(const std::vector<std::string>& argv);
+public:
+    // Starts argv[0] with stdin from /dev/null; throws when fork fails.
+    explicit qemu_process(const std::vector<std::string>& argv);
 
-  pid_t pid() const { return pid_; }
-  // The wait status once QEMU has exited, reaping it; nullopt while it runs.
-  std::optional<int> poll();
-  // Sends `signal_number` while QEMU runs.
-  void signal(int signal_number) const;
+    pid_t pid() const { return pid_; }
+    // The wait status once QEMU has exited, reaping it; nullopt while it runs.
+    std::optional<int> poll();
+    // Sends `signal_number` while QEMU runs.
+    void signal(int signal_number) const;
 
- private:
-  pid_t pid_ = -1;
-  bool reaped_ = false;
+private:
+    pid_t pid_ = -1;
+    bool reaped_ = false;
 };
 
 // "exited with status 1", "was killed by signal 9 (Killed)".

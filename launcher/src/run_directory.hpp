@@ -7,19 +7,19 @@
 namespace launcher {
 
 class run_directory {
- public:
-  // Creates `<base>/launcher-XXXXXX` (mode 0700); throws naming `base`.
-  explicit run_directory(const std::string& base);
-  ~run_directory();
-  run_directory(const run_directory&) = delete;
-  run_directory& operator=(const run_directory&) = delete;
+public:
+    // Creates `<base>/launcher-XXXXXX` (mode 0700); throws naming `base`.
+    explicit run_directory(const std::string& base);
+    ~run_directory();
+    run_directory(const run_directory&) = delete;
+    run_directory& operator=(const run_directory&) = delete;
 
-  std::string base() const { return dir_.string(); }
-  // The path of `name` inside the directory.
-  std::string path(const std::string& name) const;
+    std::string base() const { return dir_.string(); }
+    // The path of `name` inside the directory.
+    std::string path(const std::string& name) const;
 
- private:
-  std::filesystem::path dir_;
+private:
+    std::filesystem::path dir_;
 };
 
 }  // namespace launcher

@@ -9,17 +9,17 @@
 namespace launcher {
 
 class scrollback {
- public:
-  explicit scrollback(std::size_t limit) : limit_(limit) {}
+public:
+    explicit scrollback(std::size_t limit) : limit_(limit) {}
 
-  void append(const chunk& piece);
-  const std::deque<chunk>& chunks() const { return chunks_; }
-  std::size_t size() const { return bytes_; }
+    void append(const chunk& piece);
+    const std::deque<chunk>& chunks() const { return chunks_; }
+    std::size_t size() const { return bytes_; }
 
- private:
-  std::size_t limit_;
-  std::size_t bytes_ = 0;
-  std::deque<chunk> chunks_;
+private:
+    std::size_t limit_;
+    std::size_t bytes_ = 0;
+    std::deque<chunk> chunks_;
 };
 
 }  // namespace launcher

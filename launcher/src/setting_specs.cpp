@@ -3,44 +3,43 @@
 namespace launcher {
 
 const std::vector<setting_spec>& setting_specs() {
-  static const std::vector<setting_spec> specs = {
-      {"VM_CPU_COUNT", "--cpus", "2", "Virtual CPUs (-smp), 1 to 512"},
-      {"VM_MEMORY", "--memory", "2048", "Guest memory in MiB (-m), 16 to 1048576"},
-      {"VM_CPU_FEATURES", "--cpu-features", "",
-       "rv64 CPU properties appended to -cpu rv64, e.g. v=true,vlen=256"},
-      {"VM_BIOS", "--bios", default_bios,
-       "Firmware (-bios): a file, or 'default'/'none' as QEMU takes them"},
-      {"VM_KERNEL", "--kernel", default_kernel,
-       "Kernel or U-Boot (-kernel); empty for none"},
-      {"VM_INITRD", "--initrd", "", "Initial ramdisk (-initrd); empty for none"},
-      {"VM_DRIVE", "--drive", "disk.img",
-       "Disk image, raw or qcow2 (detected), as virtio-blk; the default only when "
-       "present; empty for none"},
-      {"VM_APPEND", "--append", "", "Kernel command line (-append), one argument"},
-      {"VM_DATA_DIR", "--data-dir", "/data",
-       "Data directory: holds vm.conf (or config.sh); relative paths start here"},
-      {"VM_TELNET_PORT", "--telnet-port", "10023",
-       "Serial console telnet port on 127.0.0.1; 0 picks a free port"},
-      {"VM_FORWARD_PORTS", "--forward-ports", "",
-       "Guest TCP ports forwarded from all host addresses: [hostPort:]guestPort,..."},
-      {"VM_SHUTDOWN_TIMEOUT", "--shutdown-timeout", "25",
-       "Seconds the guest gets to power off after SIGTERM before QEMU is stopped"},
-      {"VM_QEMU", "--qemu", "qemu-system-riscv64", "QEMU binary, a path or a name in PATH"},
-      {"VM_RUNTIME_DIR", "--runtime-dir", "/tmp",
-       "Writable directory for the QMP, serial and guest-agent sockets"},
-      {"VM_GUEST_PASSWORD", "--guest-password", "",
-       "Root's password, set through the QEMU guest agent once it answers"},
-      {"VM_GUEST_SSH_KEY", "--guest-ssh-key", "",
-       "Root's SSH authorized key(s), added through the QEMU guest agent once it answers"},
-  };
-  return specs;
+    static const std::vector<setting_spec> specs = {
+        {"VM_CPU_COUNT", "--cpus", "2", "Virtual CPUs (-smp), 1 to 512"},
+        {"VM_MEMORY", "--memory", "2048", "Guest memory in MiB (-m), 16 to 1048576"},
+        {"VM_CPU_FEATURES", "--cpu-features", "",
+         "rv64 CPU properties appended to -cpu rv64, e.g. v=true,vlen=256"},
+        {"VM_BIOS", "--bios", default_bios,
+         "Firmware (-bios): a file, or 'default'/'none' as QEMU takes them"},
+        {"VM_KERNEL", "--kernel", default_kernel, "Kernel or U-Boot (-kernel); empty for none"},
+        {"VM_INITRD", "--initrd", "", "Initial ramdisk (-initrd); empty for none"},
+        {"VM_DRIVE", "--drive", "disk.img",
+         "Disk image, raw or qcow2 (detected), as virtio-blk; the default only when "
+         "present; empty for none"},
+        {"VM_APPEND", "--append", "", "Kernel command line (-append), one argument"},
+        {"VM_DATA_DIR", "--data-dir", "/data",
+         "Data directory: holds vm.conf (or config.sh); relative paths start here"},
+        {"VM_TELNET_PORT", "--telnet-port", "10023",
+         "Serial console telnet port on 127.0.0.1; 0 picks a free port"},
+        {"VM_FORWARD_PORTS", "--forward-ports", "",
+         "Guest TCP ports forwarded from all host addresses: [hostPort:]guestPort,..."},
+        {"VM_SHUTDOWN_TIMEOUT", "--shutdown-timeout", "25",
+         "Seconds the guest gets to power off after SIGTERM before QEMU is stopped"},
+        {"VM_QEMU", "--qemu", "qemu-system-riscv64", "QEMU binary, a path or a name in PATH"},
+        {"VM_RUNTIME_DIR", "--runtime-dir", "/tmp",
+         "Writable directory for the QMP, serial and guest-agent sockets"},
+        {"VM_GUEST_PASSWORD", "--guest-password", "",
+         "Root's password, set through the QEMU guest agent once it answers"},
+        {"VM_GUEST_SSH_KEY", "--guest-ssh-key", "",
+         "Root's SSH authorized key(s), added through the QEMU guest agent once it answers"},
+    };
+    return specs;
 }
 
 const setting_spec* find_spec(const std::string& key) {
-  for (const auto& spec : setting_specs()) {
-    if (key == spec.key) return &spec;
-  }
-  return nullptr;
+    for (const auto& spec : setting_specs()) {
+        if (key == spec.key) return &spec;
+    }
+    return nullptr;
 }
 
 }  // namespace launcher

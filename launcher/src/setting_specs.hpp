@@ -6,10 +6,10 @@
 namespace launcher {
 
 struct setting_spec {
-  const char* key;       // environment and vm.conf name, e.g. VM_MEMORY
-  const char* flag;      // command-line twin, e.g. --memory
-  const char* fallback;  // built-in default, as text
-  const char* help;      // one line for --help
+    const char* key;       // environment and vm.conf name, e.g. VM_MEMORY
+    const char* flag;      // command-line twin, e.g. --memory
+    const char* fallback;  // built-in default, as text
+    const char* help;      // one line for --help
 };
 
 // Every setting the launcher reads, in --help order.
@@ -21,7 +21,6 @@ const setting_spec* find_spec(const std::string& key);
 // Default firmware and kernel: Debian's OpenSBI fw_jump and U-Boot S-mode.
 inline constexpr const char* default_bios =
     "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf";
-inline constexpr const char* default_kernel =
-    "/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf";
+inline constexpr const char* default_kernel = "/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf";
 
 }  // namespace launcher

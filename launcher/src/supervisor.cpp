@@ -17,35 +17,37 @@ using namespace std::chrono_literals;
 
 constexpr std::size_t scrollback_bytes = 64 * 1024;
 constexpr std::size_t keyboard_queue_bytes = 64 * 1024;
-constexpr auto quit_grace = 5s;    // after QMP quit, before SIGKILL
+constexpr auto quit_grace = 5s;     // after QMP quit, before SIGKILL
 constexpr auto drain_time = 300ms;  // last serial bytes after QEMU exits
 
 // Guest output mirrored to stdout for `kubectl logs`; a closed stdout is ignored.
 void write_stdout(std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(1, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
+    while (!bytes.empty()) {
+        const ssize_t n = ::write(1, bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
 }
 
 // The launcher's own CPU time (user + system), for `make bench` and operators.
 std::string cpu_milliseconds() {
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  const auto us = [](const timeval& t) { return t.tv_sec * 1000000L + t.tv_usec; };
-  const long total = us(usage.ru_utime) + us(usage.ru_stime);
-  return std::to_string(total / 1000) + "." + std::to_string(total % 1000 / 100);
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    const auto us = [](const timeval& t) {
+        return t.tv_sec * 1000000L + t.tv_usec;
+    };
+    const long total = us(usage.ru_utime) + us(usage.ru_stime);
+    return std::to_string(total / 1000) + "." + std::to_string(total % 1000 / 100);
 }
 
 std::shared_ptr<telnet_server> bind_telnet(net::io_context& io, int port, console_hub& hub) {
-  try {
-    return std::make_shared<telnet_server>(io, static_cast<unsigned short>(port), hub);
-  } catch (const boost::system::system_error& e) {
-    throw std::runtime_error("VM_TELNET_PORT='" + std::to_string(port) +
-                             "': cannot listen on 127.0.0.1: " + e.code().message());
-  }
+    try {
+        return std::make_shared<telnet_server>(io, static_cast<unsigned short>(port), hub);
+    } catch (const boost::system::system_error& e) {
+        throw std::runtime_error("VM_TELNET_PORT='" + std::to_string(port) +
+                                 "': cannot listen on 127.0.0.1: " + e.code().message());
+    }
 }
 
 }  // namespace
@@ -55,8 +57,7 @@ supervisor::supervisor(const vm_settings& vm)
       signals_(io_, SIGTERM, SIGINT, SIGCHLD),
       timer_(io_),
       dir_(vm.runtime_dir),
-      hub_(scrollback_bytes, write_stdout,
-           [this](std::string_view keys) { serial_->send(keys); }),
+      hub_(scrollback_bytes, write_stdout, [this](std::string_view keys) { serial_->send(keys); }),
       serial_(std::make_shared<unix_channel>(io_, dir_.path("serial.sock"), "serial line",
                                              keyboard_queue_bytes)),
       monitor_(std::make_shared<unix_channel>(io_, dir_.path("qmp.sock"), "QMP", 65536)),
@@ -64,96 +65,97 @@ supervisor::supervisor(const vm_settings& vm)
       qmp_(std::make_unique<qmp_client>(monitor_, agent_)),
       credentials_(agent_, vm.guest_password, vm.guest_ssh_key),
       telnet_(bind_telnet(io_, vm.telnet_port, hub_)) {
-  serial_->on_data([this](std::string_view bytes) { hub_.publish(bytes); });
-  if (credentials_.wanted()) qmp_->on_agent_open([this] { credentials_.start(); });
+    serial_->on_data([this](std::string_view bytes) { hub_.publish(bytes); });
+    if (credentials_.wanted()) qmp_->on_agent_open([this] { credentials_.start(); });
 }
 
 int supervisor::run() {
-  const runtime_paths paths = make_runtime_paths(dir_.base());
-  for (const auto& channel : {serial_, monitor_, agent_}) channel->start();
-  telnet_->start();
-  std::cerr << "launcher: serial console on telnet 127.0.0.1:" << telnet_->port() << "\n";
-  wait_signal();
-  qemu_.emplace(build_qemu_argv(vm_, paths));
-  std::cerr << "launcher: QEMU started (pid " << qemu_->pid() << ")\n";
-  io_.run();
-  std::cerr << "launcher: exiting with status " << exit_code_ << " (launcher CPU "
-            << cpu_milliseconds() << " ms)\n";
-  return exit_code_;
+    const runtime_paths paths = make_runtime_paths(dir_.base());
+    for (const auto& channel : {serial_, monitor_, agent_})
+        channel->start();
+    telnet_->start();
+    std::cerr << "launcher: serial console on telnet 127.0.0.1:" << telnet_->port() << "\n";
+    wait_signal();
+    qemu_.emplace(build_qemu_argv(vm_, paths));
+    std::cerr << "launcher: QEMU started (pid " << qemu_->pid() << ")\n";
+    io_.run();
+    std::cerr << "launcher: exiting with status " << exit_code_ << " (launcher CPU "
+              << cpu_milliseconds() << " ms)\n";
+    return exit_code_;
 }
 
 void supervisor::wait_signal() {
-  signals_.async_wait([this](auto ec, int signal_number) { on_signal(ec, signal_number); });
+    signals_.async_wait([this](auto ec, int signal_number) { on_signal(ec, signal_number); });
 }
 
 void supervisor::on_signal(boost::system::error_code ec, int signal_number) {
-  if (ec) return;
-  if (signal_number == SIGCHLD) {
-    on_child_exit();
-  } else if (!shutting_down_) {
-    std::cerr << "launcher: " << ::strsignal(signal_number) << ": shutting the guest down\n";
-    begin_shutdown();
-  } else {
-    std::cerr << "launcher: second signal: stopping QEMU now\n";
-    stop_qemu();
-  }
-  wait_signal();
+    if (ec) return;
+    if (signal_number == SIGCHLD) {
+        on_child_exit();
+    } else if (!shutting_down_) {
+        std::cerr << "launcher: " << ::strsignal(signal_number) << ": shutting the guest down\n";
+        begin_shutdown();
+    } else {
+        std::cerr << "launcher: second signal: stopping QEMU now\n";
+        stop_qemu();
+    }
+    wait_signal();
 }
 
 void supervisor::on_child_exit() {
-  const auto status = qemu_ ? qemu_->poll() : std::nullopt;
-  if (!status) return;
-  const bool asked = shutting_down_;
-  const std::string what = "QEMU " + describe_wait_status(*status);
-  if (!asked && *status != 0) {
-    std::cerr << "launcher: " << what << " on its own\n";
-  } else {
-    std::cerr << "launcher: " << what << "\n";
-  }
-  finish(*status);
+    const auto status = qemu_ ? qemu_->poll() : std::nullopt;
+    if (!status) return;
+    const bool asked = shutting_down_;
+    const std::string what = "QEMU " + describe_wait_status(*status);
+    if (!asked && *status != 0) {
+        std::cerr << "launcher: " << what << " on its own\n";
+    } else {
+        std::cerr << "launcher: " << what << "\n";
+    }
+    finish(*status);
 }
 
 // The guest agent, when the guest runs one, powers the guest off cleanly;
 // without one nothing can ask the guest, so QEMU is stopped at once.
 void supervisor::begin_shutdown() {
-  shutting_down_ = true;
-  telnet_->stop();
-  if (!qmp_->agent_running()) {
-    std::cerr << "launcher: no guest agent: stopping QEMU\n";
-    return stop_qemu();
-  }
-  qmp_->request_guest_shutdown();
-  timer_.expires_after(std::chrono::seconds(vm_.shutdown_timeout_s));
-  timer_.async_wait([this](auto ec) {
-    if (ec) return;
-    std::cerr << "launcher: the guest did not power off in " << vm_.shutdown_timeout_s
-              << " s: stopping QEMU\n";
-    stop_qemu();
-  });
+    shutting_down_ = true;
+    telnet_->stop();
+    if (!qmp_->agent_running()) {
+        std::cerr << "launcher: no guest agent: stopping QEMU\n";
+        return stop_qemu();
+    }
+    qmp_->request_guest_shutdown();
+    timer_.expires_after(std::chrono::seconds(vm_.shutdown_timeout_s));
+    timer_.async_wait([this](auto ec) {
+        if (ec) return;
+        std::cerr << "launcher: the guest did not power off in " << vm_.shutdown_timeout_s
+                  << " s: stopping QEMU\n";
+        stop_qemu();
+    });
 }
 
 // QMP quit (or SIGTERM without QMP), then SIGKILL if QEMU lingers.
 void supervisor::stop_qemu() {
-  if (qmp_->monitor_ready()) {
-    qmp_->quit();
-  } else {
-    qemu_->signal(SIGTERM);
-  }
-  timer_.expires_after(quit_grace);
-  timer_.async_wait([this](auto ec) {
-    if (!ec) qemu_->signal(SIGKILL);
-  });
+    if (qmp_->monitor_ready()) {
+        qmp_->quit();
+    } else {
+        qemu_->signal(SIGTERM);
+    }
+    timer_.expires_after(quit_grace);
+    timer_.async_wait([this](auto ec) {
+        if (!ec) qemu_->signal(SIGKILL);
+    });
 }
 
 // QEMU is gone: let the last serial bytes through, then end the run.
 void supervisor::finish(int status) {
-  const bool died = WIFSIGNALED(status) && !shutting_down_;
-  exit_code_ = exit_code_for(status);
-  if (died && exit_code_ == 0) exit_code_ = 1;
-  shutting_down_ = true;
-  telnet_->stop();
-  timer_.expires_after(drain_time);
-  timer_.async_wait([this](auto) { io_.stop(); });
+    const bool died = WIFSIGNALED(status) && !shutting_down_;
+    exit_code_ = exit_code_for(status);
+    if (died && exit_code_ == 0) exit_code_ = 1;
+    shutting_down_ = true;
+    telnet_->stop();
+    timer_.expires_after(drain_time);
+    timer_.async_wait([this](auto) { io_.stop(); });
 }
 
 }  // namespace launcher

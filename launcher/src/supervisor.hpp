@@ -20,36 +20,36 @@
 namespace launcher {
 
 class supervisor {
- public:
-  // Binds every socket; throws naming the setting when one cannot be bound.
-  explicit supervisor(const vm_settings& vm);
+public:
+    // Binds every socket; throws naming the setting when one cannot be bound.
+    explicit supervisor(const vm_settings& vm);
 
-  // Starts QEMU and runs until it has exited; returns the launcher's exit code.
-  int run();
+    // Starts QEMU and runs until it has exited; returns the launcher's exit code.
+    int run();
 
- private:
-  void wait_signal();
-  void on_signal(boost::system::error_code ec, int signal_number);
-  void on_child_exit();
-  void begin_shutdown();
-  void stop_qemu();
-  void finish(int status);
+private:
+    void wait_signal();
+    void on_signal(boost::system::error_code ec, int signal_number);
+    void on_child_exit();
+    void begin_shutdown();
+    void stop_qemu();
+    void finish(int status);
 
-  const vm_settings& vm_;
-  boost::asio::io_context io_{1};
-  boost::asio::signal_set signals_;
-  boost::asio::steady_timer timer_;
-  run_directory dir_;
-  console_hub hub_;
-  std::shared_ptr<unix_channel> serial_;
-  std::shared_ptr<unix_channel> monitor_;
-  std::shared_ptr<unix_channel> agent_;
-  std::unique_ptr<qmp_client> qmp_;
-  guest_credentials credentials_;
-  std::shared_ptr<telnet_server> telnet_;
-  std::optional<qemu_process> qemu_;
-  bool shutting_down_ = false;
-  int exit_code_ = 1;
+    const vm_settings& vm_;
+    boost::asio::io_context io_{1};
+    boost::asio::signal_set signals_;
+    boost::asio::steady_timer timer_;
+    run_directory dir_;
+    console_hub hub_;
+    std::shared_ptr<unix_channel> serial_;
+    std::shared_ptr<unix_channel> monitor_;
+    std::shared_ptr<unix_channel> agent_;
+    std::unique_ptr<qmp_client> qmp_;
+    guest_credentials credentials_;
+    std::shared_ptr<telnet_server> telnet_;
+    std::optional<qemu_process> qemu_;
+    bool shutting_down_ = false;
+    int exit_code_ = 1;
 };
 
 }  // namespace launcher

@@ -10,20 +10,20 @@
 namespace launcher {
 
 class telnet_server : public std::enable_shared_from_this<telnet_server> {
- public:
-  // Binds at once, so a taken port fails before QEMU starts; port 0 picks one.
-  telnet_server(boost::asio::io_context& io, unsigned short port, console_hub& hub);
+public:
+    // Binds at once, so a taken port fails before QEMU starts; port 0 picks one.
+    telnet_server(boost::asio::io_context& io, unsigned short port, console_hub& hub);
 
-  void start() { do_accept(); }
-  void stop();
-  unsigned short port() const { return acceptor_.local_endpoint().port(); }
+    void start() { do_accept(); }
+    void stop();
+    unsigned short port() const { return acceptor_.local_endpoint().port(); }
 
- private:
-  void do_accept();
-  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+private:
+    void do_accept();
+    void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
 
-  boost::asio::ip::tcp::acceptor acceptor_;
-  console_hub& hub_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    console_hub& hub_;
 };
 
 }  // namespace launcher

@@ -16,40 +16,39 @@
 
 namespace launcher {
 
-class telnet_session : public console_client,
-                       public std::enable_shared_from_this<telnet_session> {
- public:
-  // Past this many queued bytes the client is dropped, never waited for.
-  static constexpr std::size_t queue_limit = 1024 * 1024;
+class telnet_session : public console_client, public std::enable_shared_from_this<telnet_session> {
+public:
+    // Past this many queued bytes the client is dropped, never waited for.
+    static constexpr std::size_t queue_limit = 1024 * 1024;
 
-  telnet_session(boost::asio::ip::tcp::socket socket, console_hub& hub);
+    telnet_session(boost::asio::ip::tcp::socket socket, console_hub& hub);
 
-  // Negotiates options as QEMU's telnet server does, joins the hub, reads.
-  void start();
-  void deliver(const chunk& piece) override;
+    // Negotiates options as QEMU's telnet server does, joins the hub, reads.
+    void start();
+    void deliver(const chunk& piece) override;
 
- private:
-  struct telnet_deleter {
-    void operator()(telnet_t* t) const { telnet_free(t); }
-  };
-  static void on_telnet_event(telnet_t* t, telnet_event_t* ev, void* user);
+private:
+    struct telnet_deleter {
+        void operator()(telnet_t* t) const { telnet_free(t); }
+    };
+    static void on_telnet_event(telnet_t* t, telnet_event_t* ev, void* user);
 
-  void do_read();
-  void on_read(boost::system::error_code ec, std::size_t n);
-  void do_write();
-  void on_write(boost::system::error_code ec, std::size_t n);
-  void forward_keys(const char* data, std::size_t size);
-  void close();
+    void do_read();
+    void on_read(boost::system::error_code ec, std::size_t n);
+    void do_write();
+    void on_write(boost::system::error_code ec, std::size_t n);
+    void forward_keys(const char* data, std::size_t size);
+    void close();
 
-  boost::asio::ip::tcp::socket socket_;
-  console_hub& hub_;
-  std::unique_ptr<telnet_t, telnet_deleter> telnet_;
-  std::array<char, 4096> input_{};
-  std::deque<chunk> queue_;
-  std::size_t queued_bytes_ = 0;
-  std::size_t in_flight_ = 0;  // chunks of queue_ being written
-  bool after_cr_ = false;      // the last typed byte was CR
-  bool closed_ = false;
+    boost::asio::ip::tcp::socket socket_;
+    console_hub& hub_;
+    std::unique_ptr<telnet_t, telnet_deleter> telnet_;
+    std::array<char, 4096> input_{};
+    std::deque<chunk> queue_;
+    std::size_t queued_bytes_ = 0;
+    std::size_t in_flight_ = 0;  // chunks of queue_ being written
+    bool after_cr_ = false;      // the last typed byte was CR
+    bool closed_ = false;
 };
 
 }  // namespace launcher

@@ -9,11 +9,11 @@ namespace net = boost::asio;
 using unix_socket = net::local::stream_protocol;
 
 void fail(boost::system::error_code ec, const std::string& name, const char* what) {
-  if (ec == net::error::operation_aborted || ec == net::error::eof ||
-      ec == net::error::connection_reset) {
-    return;
-  }
-  std::cerr << "launcher: " << name << " " << what << ": " << ec.message() << "\n";
+    if (ec == net::error::operation_aborted || ec == net::error::eof ||
+        ec == net::error::connection_reset) {
+        return;
+    }
+    std::cerr << "launcher: " << name << " " << what << ": " << ec.message() << "\n";
 }
 
 }  // namespace
@@ -26,65 +26,64 @@ unix_channel::unix_channel(net::io_context& io, const std::string& path, std::st
       queue_limit_(queue_limit) {}
 
 void unix_channel::start() {
-  acceptor_.async_accept(socket_, [self = shared_from_this()](auto ec) { self->on_accept(ec); });
+    acceptor_.async_accept(socket_, [self = shared_from_this()](auto ec) { self->on_accept(ec); });
 }
 
 void unix_channel::on_accept(boost::system::error_code ec) {
-  if (ec) return fail(ec, name_, "accept");
-  // One peer only: QEMU.
-  boost::system::error_code ignored;
-  acceptor_.close(ignored);
-  if (on_connect_) on_connect_();
-  do_read();
-  if (!queue_.empty() && !writing_) do_write();
+    if (ec) return fail(ec, name_, "accept");
+    // One peer only: QEMU.
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    if (on_connect_) on_connect_();
+    do_read();
+    if (!queue_.empty() && !writing_) do_write();
 }
 
 void unix_channel::do_read() {
-  socket_.async_read_some(net::buffer(input_), [self = shared_from_this()](auto ec, auto n) {
-    self->on_read(ec, n);
-  });
+    socket_.async_read_some(net::buffer(input_),
+                            [self = shared_from_this()](auto ec, auto n) { self->on_read(ec, n); });
 }
 
 void unix_channel::on_read(boost::system::error_code ec, std::size_t n) {
-  if (ec) {
-    fail(ec, name_, "read");
-    close();
-    if (on_close_) on_close_();
-    return;
-  }
-  if (on_data_) on_data_(std::string_view(input_.data(), n));
-  if (socket_.is_open()) do_read();
+    if (ec) {
+        fail(ec, name_, "read");
+        close();
+        if (on_close_) on_close_();
+        return;
+    }
+    if (on_data_) on_data_(std::string_view(input_.data(), n));
+    if (socket_.is_open()) do_read();
 }
 
 void unix_channel::send(std::string_view bytes) {
-  if (queued_bytes_ + bytes.size() > queue_limit_) {
-    std::cerr << "launcher: " << name_ << " is not reading; dropped " << bytes.size()
-              << " bytes\n";
-    return;
-  }
-  queue_.emplace_back(bytes);
-  queued_bytes_ += bytes.size();
-  if (!writing_ && socket_.is_open()) do_write();
+    if (queued_bytes_ + bytes.size() > queue_limit_) {
+        std::cerr << "launcher: " << name_ << " is not reading; dropped " << bytes.size()
+                  << " bytes\n";
+        return;
+    }
+    queue_.emplace_back(bytes);
+    queued_bytes_ += bytes.size();
+    if (!writing_ && socket_.is_open()) do_write();
 }
 
 void unix_channel::do_write() {
-  writing_ = true;
-  net::async_write(socket_, net::buffer(queue_.front()),
-                   [self = shared_from_this()](auto ec, auto n) { self->on_write(ec, n); });
+    writing_ = true;
+    net::async_write(socket_, net::buffer(queue_.front()),
+                     [self = shared_from_this()](auto ec, auto n) { self->on_write(ec, n); });
 }
 
 void unix_channel::on_write(boost::system::error_code ec, std::size_t) {
-  writing_ = false;
-  if (ec) return fail(ec, name_, "write");
-  queued_bytes_ -= queue_.front().size();
-  queue_.pop_front();
-  if (!queue_.empty() && socket_.is_open()) do_write();
+    writing_ = false;
+    if (ec) return fail(ec, name_, "write");
+    queued_bytes_ -= queue_.front().size();
+    queue_.pop_front();
+    if (!queue_.empty() && socket_.is_open()) do_write();
 }
 
 void unix_channel::close() {
-  boost::system::error_code ignored;
-  acceptor_.close(ignored);
-  socket_.close(ignored);
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    socket_.close(ignored);
 }
 
 }  // namespace launcher

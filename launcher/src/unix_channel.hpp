@@ -15,43 +15,43 @@
 namespace launcher {
 
 class unix_channel : public std::enable_shared_from_this<unix_channel> {
- public:
-  using data_handler = std::function<void(std::string_view)>;
-  using event_handler = std::function<void()>;
+public:
+    using data_handler = std::function<void(std::string_view)>;
+    using event_handler = std::function<void()>;
 
-  // Binds and listens on `path` at once; `name` labels log lines.
-  unix_channel(boost::asio::io_context& io, const std::string& path, std::string name,
-               std::size_t queue_limit);
+    // Binds and listens on `path` at once; `name` labels log lines.
+    unix_channel(boost::asio::io_context& io, const std::string& path, std::string name,
+                 std::size_t queue_limit);
 
-  void on_data(data_handler handler) { on_data_ = std::move(handler); }
-  void on_connect(event_handler handler) { on_connect_ = std::move(handler); }
-  void on_close(event_handler handler) { on_close_ = std::move(handler); }
+    void on_data(data_handler handler) { on_data_ = std::move(handler); }
+    void on_connect(event_handler handler) { on_connect_ = std::move(handler); }
+    void on_close(event_handler handler) { on_close_ = std::move(handler); }
 
-  // Accepts the one connection and reads it until end of file.
-  void start();
-  // Queues bytes for QEMU; beyond the queue limit they are dropped with a warning.
-  void send(std::string_view bytes);
-  void close();
-  bool connected() const { return socket_.is_open(); }
+    // Accepts the one connection and reads it until end of file.
+    void start();
+    // Queues bytes for QEMU; beyond the queue limit they are dropped with a warning.
+    void send(std::string_view bytes);
+    void close();
+    bool connected() const { return socket_.is_open(); }
 
- private:
-  void on_accept(boost::system::error_code ec);
-  void do_read();
-  void on_read(boost::system::error_code ec, std::size_t n);
-  void do_write();
-  void on_write(boost::system::error_code ec, std::size_t n);
+private:
+    void on_accept(boost::system::error_code ec);
+    void do_read();
+    void on_read(boost::system::error_code ec, std::size_t n);
+    void do_write();
+    void on_write(boost::system::error_code ec, std::size_t n);
 
-  boost::asio::local::stream_protocol::acceptor acceptor_;
-  boost::asio::local::stream_protocol::socket socket_;
-  std::string name_;
-  std::size_t queue_limit_;
-  std::array<char, 65536> input_{};
-  std::deque<std::string> queue_;
-  std::size_t queued_bytes_ = 0;
-  bool writing_ = false;
-  data_handler on_data_;
-  event_handler on_connect_;
-  event_handler on_close_;
+    boost::asio::local::stream_protocol::acceptor acceptor_;
+    boost::asio::local::stream_protocol::socket socket_;
+    std::string name_;
+    std::size_t queue_limit_;
+    std::array<char, 65536> input_{};
+    std::deque<std::string> queue_;
+    std::size_t queued_bytes_ = 0;
+    bool writing_ = false;
+    data_handler on_data_;
+    event_handler on_connect_;
+    event_handler on_close_;
 };
 
 }  // namespace launcher

@@ -18,106 +18,108 @@ namespace {
 
 // Every field, empty ones included ("a," gives "a" and "").
 std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (auto end = text.find(separator); end != std::string::npos;
-       end = text.find(separator, start)) {
-    parts.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  parts.push_back(text.substr(start));
-  return parts;
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (auto end = text.find(separator); end != std::string::npos;
+         end = text.find(separator, start)) {
+        parts.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    parts.push_back(text.substr(start));
+    return parts;
 }
 
 std::uint16_t parse_port(const std::string& text) {
-  const bool digits = !text.empty() && text.size() <= 5 &&
-                      std::all_of(text.begin(), text.end(),
-                                  [](unsigned char c) { return std::isdigit(c); });
-  const int port = digits ? std::stoi(text) : 0;
-  if (port < 1 || port > 65535) {
-    throw std::invalid_argument("'" + text + "' is not a TCP port (1 to 65535)");
-  }
-  return static_cast<std::uint16_t>(port);
+    const bool digits =
+        !text.empty() && text.size() <= 5 &&
+        std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+    const int port = digits ? std::stoi(text) : 0;
+    if (port < 1 || port > 65535) {
+        throw std::invalid_argument("'" + text + "' is not a TCP port (1 to 65535)");
+    }
+    return static_cast<std::uint16_t>(port);
 }
 
 // Runs argv and returns what it printed on stdout and stderr; empty on failure.
 std::string capture_output(const std::vector<std::string>& args) {
-  int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0) return {};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
-  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-  std::vector<char*> argv;
-  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(pipe_fds[1]);
-  std::string output;
-  char buffer[4096];
-  for (ssize_t n; spawned == 0 && (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) {
-    output.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(pipe_fds[0]);
-  int status = 0;
-  if (spawned == 0) ::waitpid(pid, &status, 0);
-  return output;
+    int pipe_fds[2];
+    if (::pipe(pipe_fds) != 0) return {};
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
+    posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+    std::vector<char*> argv;
+    for (const auto& arg : args)
+        argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(pipe_fds[1]);
+    std::string output;
+    char buffer[4096];
+    for (ssize_t n; spawned == 0 && (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) {
+        output.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(pipe_fds[0]);
+    int status = 0;
+    if (spawned == 0) ::waitpid(pid, &status, 0);
+    return output;
 }
 
 }  // namespace
 
 std::vector<port_forward> parse_forward_ports(const std::string& text) {
-  std::vector<port_forward> forwards;
-  if (text.empty()) return forwards;
-  for (const auto& item : split(text, ',')) {
-    const auto colon = item.find(':');
-    const std::string guest = colon == std::string::npos ? item : item.substr(colon + 1);
-    const std::string host = colon == std::string::npos ? item : item.substr(0, colon);
-    forwards.push_back({parse_port(host), parse_port(guest)});
-  }
-  return forwards;
+    std::vector<port_forward> forwards;
+    if (text.empty()) return forwards;
+    for (const auto& item : split(text, ',')) {
+        const auto colon = item.find(':');
+        const std::string guest = colon == std::string::npos ? item : item.substr(colon + 1);
+        const std::string host = colon == std::string::npos ? item : item.substr(0, colon);
+        forwards.push_back({parse_port(host), parse_port(guest)});
+    }
+    return forwards;
 }
 
 std::vector<std::string> parse_cpu_feature_names(const std::string& text) {
-  static const std::regex feature("([A-Za-z][A-Za-z0-9_.-]*)(=[A-Za-z0-9_.]+)?");
-  std::vector<std::string> names;
-  if (text.empty()) return names;
-  for (const auto& item : split(text, ',')) {
-    std::smatch match;
-    if (!std::regex_match(item, match, feature)) {
-      throw std::invalid_argument("'" + item + "' is not a CPU property (name or name=value)");
+    static const std::regex feature("([A-Za-z][A-Za-z0-9_.-]*)(=[A-Za-z0-9_.]+)?");
+    std::vector<std::string> names;
+    if (text.empty()) return names;
+    for (const auto& item : split(text, ',')) {
+        std::smatch match;
+        if (!std::regex_match(item, match, feature)) {
+            throw std::invalid_argument("'" + item +
+                                        "' is not a CPU property (name or name=value)");
+        }
+        names.push_back(match[1]);
     }
-    names.push_back(match[1]);
-  }
-  return names;
+    return names;
 }
 
 std::vector<std::string> query_cpu_properties(const std::string& qemu) {
-  static const std::regex property_line(R"(^\s+([A-Za-z0-9_.-]+)=<)");
-  std::vector<std::string> names;
-  std::stringstream lines(capture_output({qemu, "-machine", "none", "-device",
-                                          "rv64-riscv-cpu,help"}));
-  std::smatch match;
-  for (std::string line; std::getline(lines, line);) {
-    if (std::regex_search(line, match, property_line)) names.push_back(match[1]);
-  }
-  return names;
+    static const std::regex property_line(R"(^\s+([A-Za-z0-9_.-]+)=<)");
+    std::vector<std::string> names;
+    std::stringstream lines(
+        capture_output({qemu, "-machine", "none", "-device", "rv64-riscv-cpu,help"}));
+    std::smatch match;
+    for (std::string line; std::getline(lines, line);) {
+        if (std::regex_search(line, match, property_line)) names.push_back(match[1]);
+    }
+    return names;
 }
 
 std::string find_executable(const std::string& name) {
-  if (name.empty()) return {};
-  if (name.find('/') != std::string::npos) {
-    return ::access(name.c_str(), X_OK) == 0 ? name : std::string{};
-  }
-  const char* path = std::getenv("PATH");
-  for (const auto& dir : split(path ? path : "/usr/bin:/bin", ':')) {
-    const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return {};
+    if (name.empty()) return {};
+    if (name.find('/') != std::string::npos) {
+        return ::access(name.c_str(), X_OK) == 0 ? name : std::string{};
+    }
+    const char* path = std::getenv("PATH");
+    for (const auto& dir : split(path ? path : "/usr/bin:/bin", ':')) {
+        const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
+    return {};
 }
 
 }  // namespace launcher

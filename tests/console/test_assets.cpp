@@ -17,13 +17,15 @@ TEST_CASE("the page carries the escaped title", "[assets]") {
 
 TEST_CASE("xterm.js, its addons and the protocol are embedded", "[assets]") {
     const asset_catalog catalog("vm");
-    for (const char* path : {"/assets/xterm.js", "/assets/xterm.css", "/assets/addon-fit.js",
-                             "/assets/addon-web-links.js", "/assets/console.js", "/assets/protocol.js"}) {
+    for (const char* path :
+         {"/assets/xterm.js", "/assets/xterm.css", "/assets/addon-fit.js",
+          "/assets/addon-web-links.js", "/assets/console.js", "/assets/protocol.js"}) {
         const auto* file = catalog.find(path);
         REQUIRE(file);
         CHECK(file->body.size() > 100);
     }
-    CHECK(catalog.find("/assets/protocol.js")->body.find("clientInput: 0x30") != std::string_view::npos);
+    CHECK(catalog.find("/assets/protocol.js")->body.find("clientInput: 0x30") !=
+          std::string_view::npos);
 }
 
 TEST_CASE("only listed paths exist", "[assets]") {

@@ -11,17 +11,21 @@ constexpr char IAC = '\xff', WILL = '\xfb', WONT = '\xfc', DO = '\xfd', DONT = '
 constexpr char SB = '\xfa', SE = '\xf0';
 constexpr char ECHO = '\x01', SGA = '\x03', BINARY = '\x00', NAWS = '\x1f', TTYPE = '\x18';
 
-std::string bytes(std::initializer_list<char> list) { return std::string(list); }
+std::string bytes(std::initializer_list<char> list) {
+    return std::string(list);
+}
 
 // A codec whose output is collected for inspection.
 struct harness {
     std::string data, sent, error;
     console::telnet_codec codec{{[this](std::string_view d) { data.append(d); },
                                  [this](std::string_view s) { sent.append(s); },
-                                 [this](std::string_view e) { error.append(e); }}};
+                                 [this](std::string_view e) {
+                                     error.append(e);
+                                 }}};
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("QEMU's opening gets the agreeing replies", "[telnet]") {
     harness h;
@@ -48,10 +52,12 @@ TEST_CASE("IAC is doubled out and undoubled in", "[telnet]") {
 TEST_CASE("every byte value survives both directions", "[telnet]") {
     harness h;
     std::string all;
-    for (int value = 0; value < 256; ++value) all.push_back(static_cast<char>(value));
+    for (int value = 0; value < 256; ++value)
+        all.push_back(static_cast<char>(value));
     h.codec.send_input(all);
     std::string doubled;
-    for (char c : all) doubled.append(c == IAC ? 2 : 1, c);
+    for (char c : all)
+        doubled.append(c == IAC ? 2 : 1, c);
     CHECK(h.sent == doubled);
     h.codec.receive(doubled);
     CHECK(h.data == all);
@@ -63,7 +69,9 @@ TEST_CASE("a command split across reads is still parsed", "[telnet]") {
     h.codec.receive(bytes({IAC, 'b', IAC}));
     h.codec.receive(bytes({WILL}));
     h.codec.receive(bytes({ECHO, 'c'}));
-    CHECK(h.data == "a\xff" "bc");
+    CHECK(h.data ==
+          "a\xff"
+          "bc");
     CHECK(h.sent == bytes({IAC, DO, ECHO}));
 }
 

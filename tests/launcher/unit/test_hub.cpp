@@ -7,56 +7,58 @@
 namespace {
 
 class recording_client : public launcher::console_client {
- public:
-  void deliver(const launcher::chunk& piece) override { pieces.push_back(piece); }
-  std::vector<launcher::chunk> pieces;
+public:
+    void deliver(const launcher::chunk& piece) override { pieces.push_back(piece); }
+    std::vector<launcher::chunk> pieces;
 };
 
 }  // namespace
 
 TEST_CASE("output is copied once and shared by every client", "[hub]") {
-  std::string mirrored;
-  std::string typed;
-  launcher::console_hub hub(64 * 1024, [&](std::string_view b) { mirrored.append(b); },
-                            [&](std::string_view b) { typed.append(b); });
-  auto first = std::make_shared<recording_client>();
-  auto second = std::make_shared<recording_client>();
-  hub.join(first);
-  hub.join(second);
-  hub.publish("boot\r\n");
-  REQUIRE(first->pieces.size() == 1);
-  REQUIRE(second->pieces.size() == 1);
-  CHECK(first->pieces[0].get() == second->pieces[0].get());
-  CHECK(hub.history().chunks().back().get() == first->pieces[0].get());
-  CHECK(*first->pieces[0] == "boot\r\n");
-  CHECK(mirrored == "boot\r\n");
-  hub.type("ls\r");
-  CHECK(typed == "ls\r");
+    std::string mirrored;
+    std::string typed;
+    launcher::console_hub hub(
+        64 * 1024, [&](std::string_view b) { mirrored.append(b); },
+        [&](std::string_view b) { typed.append(b); });
+    auto first = std::make_shared<recording_client>();
+    auto second = std::make_shared<recording_client>();
+    hub.join(first);
+    hub.join(second);
+    hub.publish("boot\r\n");
+    REQUIRE(first->pieces.size() == 1);
+    REQUIRE(second->pieces.size() == 1);
+    CHECK(first->pieces[0].get() == second->pieces[0].get());
+    CHECK(hub.history().chunks().back().get() == first->pieces[0].get());
+    CHECK(*first->pieces[0] == "boot\r\n");
+    CHECK(mirrored == "boot\r\n");
+    hub.type("ls\r");
+    CHECK(typed == "ls\r");
 }
 
 TEST_CASE("a joining client gets the history, a leaving one nothing more", "[hub]") {
-  launcher::console_hub hub(16, [](std::string_view) {}, [](std::string_view) {});
-  hub.publish("0123456789");
-  hub.publish("abcdefghij");
-  // 20 bytes exceed the 16-byte bound: the oldest chunk went whole.
-  CHECK(hub.history().size() == 10);
-  auto late = std::make_shared<recording_client>();
-  hub.join(late);
-  REQUIRE(late->pieces.size() == 1);
-  CHECK(*late->pieces[0] == "abcdefghij");
-  hub.leave(late);
-  hub.publish("more");
-  CHECK(late->pieces.size() == 1);
-  CHECK(hub.client_count() == 0);
+    launcher::console_hub hub(
+        16, [](std::string_view) {}, [](std::string_view) {});
+    hub.publish("0123456789");
+    hub.publish("abcdefghij");
+    // 20 bytes exceed the 16-byte bound: the oldest chunk went whole.
+    CHECK(hub.history().size() == 10);
+    auto late = std::make_shared<recording_client>();
+    hub.join(late);
+    REQUIRE(late->pieces.size() == 1);
+    CHECK(*late->pieces[0] == "abcdefghij");
+    hub.leave(late);
+    hub.publish("more");
+    CHECK(late->pieces.size() == 1);
+    CHECK(hub.client_count() == 0);
 }
 
 TEST_CASE("mirror gets raw bytes, clients IAC-escaped ones", "[hub]") {
-  std::string mirrored;
-  launcher::console_hub hub(1024, [&](std::string_view b) { mirrored.append(b); },
-                            [](std::string_view) {});
-  auto client = std::make_shared<recording_client>();
-  hub.join(client);
-  hub.publish(std::string_view("\xff\x01", 2));
-  CHECK(mirrored == std::string("\xff\x01", 2));
-  CHECK(*client->pieces[0] == std::string("\xff\xff\x01", 3));
+    std::string mirrored;
+    launcher::console_hub hub(
+        1024, [&](std::string_view b) { mirrored.append(b); }, [](std::string_view) {});
+    auto client = std::make_shared<recording_client>();
+    hub.join(client);
+    hub.publish(std::string_view("\xff\x01", 2));
+    CHECK(mirrored == std::string("\xff\x01", 2));
+    CHECK(*client->pieces[0] == std::string("\xff\xff\x01", 3));
 }

@@ -16,151 +16,157 @@ namespace {
 // A data directory with every file a VM needs, and a fake QEMU that lists
 // two rv64 CPU properties the way `-device rv64-riscv-cpu,help` does.
 struct fixture {
-  launcher_test::temp_dir dir;
-  std::map<std::string, std::string> env;
+    launcher_test::temp_dir dir;
+    std::map<std::string, std::string> env;
 
-  fixture() {
-    dir.write("fw.bin", "firmware");
-    dir.write("Image", "kernel");
-    dir.write("other-Image", "kernel");
-    const auto qemu = dir.write("fake-qemu", "#!/bin/sh\necho '  v=<bool>'\necho '  vlen=<uint16>'\n");
-    ::chmod(qemu.c_str(), 0755);
-    env = {{"VM_DATA_DIR", dir.path().string()}, {"VM_BIOS", "fw.bin"},
-           {"VM_KERNEL", "Image"}, {"VM_QEMU", qemu},
-           {"VM_RUNTIME_DIR", dir.path().string()}};
-  }
-
-  std::variant<vm_settings, int> load(std::vector<std::string> flags = {}) const {
-    std::vector<const char*> argv{"launcher"};
-    for (const auto& flag : flags) argv.push_back(flag.c_str());
-    const auto lookup = [this](const std::string& key) -> std::optional<std::string> {
-      const auto found = env.find(key);
-      if (found == env.end()) return std::nullopt;
-      return found->second;
-    };
-    return launcher::load_settings(static_cast<int>(argv.size()), argv.data(), lookup);
-  }
-
-  vm_settings settings(std::vector<std::string> flags = {}) const {
-    return std::get<vm_settings>(load(std::move(flags)));
-  }
-
-  std::string error(std::vector<std::string> flags = {}) const {
-    try {
-      load(std::move(flags));
-    } catch (const settings_error& e) {
-      return e.what();
+    fixture() {
+        dir.write("fw.bin", "firmware");
+        dir.write("Image", "kernel");
+        dir.write("other-Image", "kernel");
+        const auto qemu =
+            dir.write("fake-qemu", "#!/bin/sh\necho '  v=<bool>'\necho '  vlen=<uint16>'\n");
+        ::chmod(qemu.c_str(), 0755);
+        env = {{"VM_DATA_DIR", dir.path().string()},
+               {"VM_BIOS", "fw.bin"},
+               {"VM_KERNEL", "Image"},
+               {"VM_QEMU", qemu},
+               {"VM_RUNTIME_DIR", dir.path().string()}};
     }
-    return "no error";
-  }
+
+    std::variant<vm_settings, int> load(std::vector<std::string> flags = {}) const {
+        std::vector<const char*> argv{"launcher"};
+        for (const auto& flag : flags)
+            argv.push_back(flag.c_str());
+        const auto lookup = [this](const std::string& key) -> std::optional<std::string> {
+            const auto found = env.find(key);
+            if (found == env.end()) return std::nullopt;
+            return found->second;
+        };
+        return launcher::load_settings(static_cast<int>(argv.size()), argv.data(), lookup);
+    }
+
+    vm_settings settings(std::vector<std::string> flags = {}) const {
+        return std::get<vm_settings>(load(std::move(flags)));
+    }
+
+    std::string error(std::vector<std::string> flags = {}) const {
+        try {
+            load(std::move(flags));
+        } catch (const settings_error& e) {
+            return e.what();
+        }
+        return "no error";
+    }
 };
 
 bool mentions(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
+    return text.find(part) != std::string::npos;
 }
 
 }  // namespace
 
 TEST_CASE("built-in defaults", "[options]") {
-  fixture f;
-  const auto vm = f.settings();
-  CHECK(vm.cpu_count == 2);
-  CHECK(vm.memory_mib == 2048);
-  CHECK(vm.telnet_port == 10023);
-  CHECK(vm.shutdown_timeout_s == 25);
-  CHECK(vm.drive.empty());  // no disk.img in the data directory
-  CHECK(vm.kernel == (f.dir.path() / "Image").string());
-  f.dir.write("disk.img", "raw disk");
-  CHECK(f.settings().drive == (f.dir.path() / "disk.img").string());
+    fixture f;
+    const auto vm = f.settings();
+    CHECK(vm.cpu_count == 2);
+    CHECK(vm.memory_mib == 2048);
+    CHECK(vm.telnet_port == 10023);
+    CHECK(vm.shutdown_timeout_s == 25);
+    CHECK(vm.drive.empty());  // no disk.img in the data directory
+    CHECK(vm.kernel == (f.dir.path() / "Image").string());
+    f.dir.write("disk.img", "raw disk");
+    CHECK(f.settings().drive == (f.dir.path() / "disk.img").string());
 }
 
 TEST_CASE("precedence: defaults < environment < vm.conf < flags", "[options]") {
-  fixture f;
-  f.env["VM_MEMORY"] = "512";
-  f.env["VM_CPU_COUNT"] = "3";
-  f.env["VM_APPEND"] = "from env";
-  CHECK(f.settings().memory_mib == 512);
-  f.dir.write("vm.conf", "VM_MEMORY=1024\nVM_CPU_COUNT=4\nVM_KERNEL=other-Image\n");
-  auto vm = f.settings();
-  CHECK(vm.memory_mib == 1024);
-  CHECK(vm.cpu_count == 4);
-  CHECK(vm.append == "from env");
-  CHECK(vm.kernel == (f.dir.path() / "other-Image").string());
-  vm = f.settings({"--memory", "768", "--append", "from flag"});
-  CHECK(vm.memory_mib == 768);
-  CHECK(vm.cpu_count == 4);
-  CHECK(vm.append == "from flag");
+    fixture f;
+    f.env["VM_MEMORY"] = "512";
+    f.env["VM_CPU_COUNT"] = "3";
+    f.env["VM_APPEND"] = "from env";
+    CHECK(f.settings().memory_mib == 512);
+    f.dir.write("vm.conf", "VM_MEMORY=1024\nVM_CPU_COUNT=4\nVM_KERNEL=other-Image\n");
+    auto vm = f.settings();
+    CHECK(vm.memory_mib == 1024);
+    CHECK(vm.cpu_count == 4);
+    CHECK(vm.append == "from env");
+    CHECK(vm.kernel == (f.dir.path() / "other-Image").string());
+    vm = f.settings({"--memory", "768", "--append", "from flag"});
+    CHECK(vm.memory_mib == 768);
+    CHECK(vm.cpu_count == 4);
+    CHECK(vm.append == "from flag");
 }
 
 TEST_CASE("config.sh is read when there is no vm.conf", "[options]") {
-  fixture f;
-  f.dir.write("config.sh", "export VM_CPU_COUNT=6\n");
-  CHECK(f.settings().cpu_count == 6);
-  f.dir.write("vm.conf", "VM_MEMORY=256\n");
-  const auto vm = f.settings();
-  CHECK(vm.cpu_count == 2);
-  CHECK(vm.memory_mib == 256);
+    fixture f;
+    f.dir.write("config.sh", "export VM_CPU_COUNT=6\n");
+    CHECK(f.settings().cpu_count == 6);
+    f.dir.write("vm.conf", "VM_MEMORY=256\n");
+    const auto vm = f.settings();
+    CHECK(vm.cpu_count == 2);
+    CHECK(vm.memory_mib == 256);
 }
 
 TEST_CASE("bad values name the variable, the value and the source", "[options]") {
-  fixture f;
-  SECTION("VM_MEMORY=lots") {
-    f.env["VM_MEMORY"] = "lots";
-    const auto message = f.error();
-    CHECK(mentions(message, "VM_MEMORY='lots'"));
-    CHECK(mentions(message, "environment"));
-  }
-  SECTION("VM_CPU_COUNT=0") { CHECK(mentions(f.error({"--cpus", "0"}), "VM_CPU_COUNT='0' (from --cpus)")); }
-  SECTION("a kernel that does not exist") {
-    f.env["VM_KERNEL"] = "/no/such/kernel";
-    CHECK(mentions(f.error(), "VM_KERNEL='/no/such/kernel'"));
-  }
-  SECTION("a bad value from vm.conf names its line") {
-    f.dir.write("vm.conf", "# memory\nVM_MEMORY=12x\n");
-    const auto message = f.error();
-    CHECK(mentions(message, "VM_MEMORY='12x'"));
-    CHECK(mentions(message, "vm.conf:2"));
-  }
-  SECTION("an unknown key in vm.conf") {
-    f.dir.write("vm.conf", "VM_MEMROY=512\n");
-    const auto message = f.error();
-    CHECK(mentions(message, "vm.conf:1"));
-    CHECK(mentions(message, "VM_MEMROY=512"));
-  }
-  SECTION("a line that is not KEY=VALUE") {
-    f.dir.write("vm.conf", "VM_MEMORY 512\n");
-    CHECK(mentions(f.error(), "vm.conf:1"));
-  }
-  SECTION("a bad forward port") {
-    f.env["VM_FORWARD_PORTS"] = "2222:22,99999";
-    CHECK(mentions(f.error(), "VM_FORWARD_PORTS='2222:22,99999'"));
-  }
-  SECTION("an unknown CPU property") {
-    f.env["VM_CPU_FEATURES"] = "v=true,vlen=256,warp=on";
-    CHECK(mentions(f.error(), "'warp' is not a property"));
-  }
-  SECTION("a missing data directory") {
-    f.env["VM_DATA_DIR"] = "/no/such/data";
-    CHECK(mentions(f.error(), "VM_DATA_DIR='/no/such/data'"));
-  }
-  SECTION("a QEMU that does not exist") {
-    f.env["VM_QEMU"] = "no-such-qemu-binary";
-    CHECK(mentions(f.error(), "VM_QEMU='no-such-qemu-binary'"));
-  }
+    fixture f;
+    SECTION("VM_MEMORY=lots") {
+        f.env["VM_MEMORY"] = "lots";
+        const auto message = f.error();
+        CHECK(mentions(message, "VM_MEMORY='lots'"));
+        CHECK(mentions(message, "environment"));
+    }
+    SECTION("VM_CPU_COUNT=0") {
+        CHECK(mentions(f.error({"--cpus", "0"}), "VM_CPU_COUNT='0' (from --cpus)"));
+    }
+    SECTION("a kernel that does not exist") {
+        f.env["VM_KERNEL"] = "/no/such/kernel";
+        CHECK(mentions(f.error(), "VM_KERNEL='/no/such/kernel'"));
+    }
+    SECTION("a bad value from vm.conf names its line") {
+        f.dir.write("vm.conf", "# memory\nVM_MEMORY=12x\n");
+        const auto message = f.error();
+        CHECK(mentions(message, "VM_MEMORY='12x'"));
+        CHECK(mentions(message, "vm.conf:2"));
+    }
+    SECTION("an unknown key in vm.conf") {
+        f.dir.write("vm.conf", "VM_MEMROY=512\n");
+        const auto message = f.error();
+        CHECK(mentions(message, "vm.conf:1"));
+        CHECK(mentions(message, "VM_MEMROY=512"));
+    }
+    SECTION("a line that is not KEY=VALUE") {
+        f.dir.write("vm.conf", "VM_MEMORY 512\n");
+        CHECK(mentions(f.error(), "vm.conf:1"));
+    }
+    SECTION("a bad forward port") {
+        f.env["VM_FORWARD_PORTS"] = "2222:22,99999";
+        CHECK(mentions(f.error(), "VM_FORWARD_PORTS='2222:22,99999'"));
+    }
+    SECTION("an unknown CPU property") {
+        f.env["VM_CPU_FEATURES"] = "v=true,vlen=256,warp=on";
+        CHECK(mentions(f.error(), "'warp' is not a property"));
+    }
+    SECTION("a missing data directory") {
+        f.env["VM_DATA_DIR"] = "/no/such/data";
+        CHECK(mentions(f.error(), "VM_DATA_DIR='/no/such/data'"));
+    }
+    SECTION("a QEMU that does not exist") {
+        f.env["VM_QEMU"] = "no-such-qemu-binary";
+        CHECK(mentions(f.error(), "VM_QEMU='no-such-qemu-binary'"));
+    }
 }
 
 TEST_CASE("CPU features known to QEMU pass", "[options]") {
-  fixture f;
-  f.env["VM_CPU_FEATURES"] = "v=true,vlen=256";
-  CHECK(f.settings().cpu_features == "v=true,vlen=256");
+    fixture f;
+    f.env["VM_CPU_FEATURES"] = "v=true,vlen=256";
+    CHECK(f.settings().cpu_features == "v=true,vlen=256");
 }
 
 TEST_CASE("--help ends the run with exit code 0", "[options]") {
-  fixture f;
-  const auto outcome = f.load({"--help"});
-  REQUIRE(std::holds_alternative<int>(outcome));
-  CHECK(std::get<int>(outcome) == 0);
-  const auto unknown = f.load({"--no-such-flag"});
-  REQUIRE(std::holds_alternative<int>(unknown));
-  CHECK(std::get<int>(unknown) != 0);
+    fixture f;
+    const auto outcome = f.load({"--help"});
+    REQUIRE(std::holds_alternative<int>(outcome));
+    CHECK(std::get<int>(outcome) == 0);
+    const auto unknown = f.load({"--no-such-flag"});
+    REQUIRE(std::holds_alternative<int>(unknown));
+    CHECK(std::get<int>(unknown) != 0);
 }

@@ -4,26 +4,27 @@
 #include "temp_dir.hpp"
 
 TEST_CASE("the guest agent counts as running while its port is open", "[qmp]") {
-  launcher_test::temp_dir dir;
-  boost::asio::io_context io;
-  auto monitor = std::make_shared<launcher::unix_channel>(io, (dir.path() / "qmp").string(),
-                                                          "QMP", 4096);
-  auto agent = std::make_shared<launcher::unix_channel>(io, (dir.path() / "qga").string(),
-                                                        "guest agent", 4096);
-  launcher::qmp_client qmp(monitor, agent);
-  int opened = 0;
-  qmp.on_agent_open([&] { ++opened; });
-  qmp.handle_line(R"({"QMP": {"version": {"qemu": {"major": 7}}, "capabilities": ["oob"]}})");
-  CHECK_FALSE(qmp.monitor_ready());
-  qmp.handle_line(R"({"return": {}})");
-  CHECK(qmp.monitor_ready());
-  CHECK_FALSE(qmp.agent_running());
-  qmp.handle_line(R"({"event": "VSERPORT_CHANGE", "data": {"open": true, "id": "other-port"}})");
-  CHECK_FALSE(qmp.agent_running());
-  qmp.handle_line(R"({"timestamp": {"seconds": 1}, "event": "VSERPORT_CHANGE", "data": {"open": true, "id": "qga-port"}})");
-  CHECK(qmp.agent_running());
-  CHECK(opened == 1);
-  qmp.handle_line(R"({"event": "VSERPORT_CHANGE", "data": {"open": false, "id": "qga-port"}})");
-  CHECK_FALSE(qmp.agent_running());
-  CHECK(opened == 1);
+    launcher_test::temp_dir dir;
+    boost::asio::io_context io;
+    auto monitor =
+        std::make_shared<launcher::unix_channel>(io, (dir.path() / "qmp").string(), "QMP", 4096);
+    auto agent = std::make_shared<launcher::unix_channel>(io, (dir.path() / "qga").string(),
+                                                          "guest agent", 4096);
+    launcher::qmp_client qmp(monitor, agent);
+    int opened = 0;
+    qmp.on_agent_open([&] { ++opened; });
+    qmp.handle_line(R"({"QMP": {"version": {"qemu": {"major": 7}}, "capabilities": ["oob"]}})");
+    CHECK_FALSE(qmp.monitor_ready());
+    qmp.handle_line(R"({"return": {}})");
+    CHECK(qmp.monitor_ready());
+    CHECK_FALSE(qmp.agent_running());
+    qmp.handle_line(R"({"event": "VSERPORT_CHANGE", "data": {"open": true, "id": "other-port"}})");
+    CHECK_FALSE(qmp.agent_running());
+    qmp.handle_line(
+        R"({"timestamp": {"seconds": 1}, "event": "VSERPORT_CHANGE", "data": {"open": true, "id": "qga-port"}})");
+    CHECK(qmp.agent_running());
+    CHECK(opened == 1);
+    qmp.handle_line(R"({"event": "VSERPORT_CHANGE", "data": {"open": false, "id": "qga-port"}})");
+    CHECK_FALSE(qmp.agent_running());
+    CHECK(opened == 1);
 }
