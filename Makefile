@@ -51,8 +51,8 @@ bench: build guest
 	bench/run-all.sh $(BUILD_DIR)
 
 # Images: launcher, console and the data images in DATA_IMAGES (containers/build-images.sh).
+# Needs only docker or podman: the guests are built in a builder container.
 container:
-	$(DEPS) guest container
 	CONTAINER_ENGINE=$(CONTAINER_ENGINE) containers/build-images.sh $(REGISTRY) $(VERSION) $(BUILD_DIR)
 
 container-push:

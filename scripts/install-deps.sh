@@ -10,6 +10,7 @@
 #   GROUP: build  compile launcher and console and their unit tests
 #          vm     run a RISC-V guest (QEMU, OpenSBI, U-Boot)
 #          guest  make guest images from Debian's riscv64 packages
+#          emulation  run riscv64 programs (a full Debian guest's maintainer scripts)
 #          test   integration and browser test tools
 #          container  build and run images with podman
 #          bench  the peers `make bench` measures against
@@ -20,10 +21,11 @@ packages_for() {
     build) echo g++ ccache cmake make pkg-config libboost-dev libcli11-dev libtelnet-dev catch2 nodejs ;;
     vm) echo 'qemu-system-riscv|qemu-system-misc' opensbi u-boot-qemu ipxe-qemu ;;
     guest) echo mmdebstrap cpio gzip xz-utils zstd kmod e2fsprogs qemu-utils ca-certificates curl ;;
+    emulation) echo qemu-user-static binfmt-support arch-test ;;
     test) echo python3 telnet procps chromium fonts-dejavu-core ;;
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
-    *) echo "install-deps: unknown group '$1' (build, vm, guest, test, container, bench)" >&2; return 1 ;;
+    *) echo "install-deps: unknown group '$1' (build, vm, guest, emulation, test, container, bench)" >&2; return 1 ;;
   esac
 }
 
