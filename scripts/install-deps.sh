@@ -4,7 +4,8 @@
 # Packages are installed without their Recommends, so every package a command
 # needs is named here, recommended or not (ipxe-qemu: QEMU's virtio-net ROM).
 # "a|b" installs the first of a or b the release has (qemu-system-riscv is its
-# own package from Debian 13 on; Debian 12 and Ubuntu 24.04 have it in -misc).
+# own package from Debian 13 on; Debian 12 and Ubuntu 24.04 have it in -misc;
+# Ubuntu has Chromium only as a snap, installed by chromium-browser).
 #
 #   scripts/install-deps.sh GROUP...
 #   GROUP: build  compile launcher and console and their unit tests
@@ -22,7 +23,7 @@ packages_for() {
     vm) echo 'qemu-system-riscv|qemu-system-misc' opensbi u-boot-qemu ipxe-qemu ;;
     guest) echo mmdebstrap cpio gzip xz-utils zstd kmod e2fsprogs qemu-utils ca-certificates curl ;;
     emulation) echo qemu-user-static binfmt-support arch-test ;;
-    test) echo python3 telnet procps chromium fonts-dejavu-core ;;
+    test) echo python3 telnet procps 'chromium|chromium-browser' fonts-dejavu-core ;;
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
     *) echo "install-deps: unknown group '$1' (build, vm, guest, emulation, test, container, bench)" >&2; return 1 ;;
