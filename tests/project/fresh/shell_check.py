@@ -8,9 +8,9 @@ import os
 import re
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "console"))
-from console_client import ConsoleSession  # noqa: E402
-from harness import wait_for_shell  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "pylib"))
+from qemu_riscv64_test.console import wait_for_shell  # noqa: E402
+from qemu_riscv64_test.console_session import ConsoleSession  # noqa: E402
 
 
 def main():

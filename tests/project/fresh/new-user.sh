@@ -46,11 +46,11 @@ step "make run serves the console; $(dpkg-query -W -f='${binary:Package} ' | wc 
 step "checkers' tools: scripts/install-deps.sh test (python3, chromium)"
 scripts/install-deps.sh test >/dev/null
 step "the guest's shell through the console's WebSocket"
-python3 tests/fresh/shell_check.py "$console_port" 'echo $((6*7))' 42 \
+PYTHONDONTWRITEBYTECODE=1 python3 tests/project/fresh/shell_check.py "$console_port" 'echo $((6*7))' 42 \
   || { sed 's/^/  run| /' "$run_log"; fail "no answer through the WebSocket"; }
 step "the guest's shell through the page in Chromium"
 NODE_PATH=$repo/build/tests/console/node/node_modules \
-  node tests/console/browser_check.js "http://127.0.0.1:$console_port/" 'echo $((6*7))' 42 \
+  node tests/console/browser/browser_check.js "http://127.0.0.1:$console_port/" 'echo $((6*7))' 42 \
   "$repo/build/artifacts/fresh-console-page.png" \
   || { sed 's/^/  run| /' "$run_log"; fail "no answer through the page in Chromium"; }
 stop_run
@@ -62,6 +62,6 @@ read -r -a tiers <<<"${FRESH_TIERS:-unit integration browser chart}"
 step "3. make test TIERS=\"${tiers[*]}\""
 step "left out here: container (podman inside this chroot: nested containers), portability" \
      "(a build root inside this root; this tier covers it), fresh (itself), cluster" \
-     "(a kubelet inside this chroot)"
+     "(a kubelet inside this chroot), lint (a check of the sources, not of the machine: the host runs it)"
 make test TIERS="${tiers[*]}"
 step "done on $PRETTY_NAME"

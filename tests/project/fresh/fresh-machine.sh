@@ -84,4 +84,4 @@ unshare --mount --pid --fork --propagation private -- bash -euo pipefail -c '
   ${http_proxy:+http_proxy=$http_proxy} ${https_proxy:+https_proxy=$https_proxy} \
   FRESH_CONSOLE_PORT="$console_port" FRESH_TELNET_PORT="$telnet_port" \
   FRESH_TIERS="${FRESH_TIERS:-unit integration browser chart}" \
-  bash /root/qemu-riscv64/tests/fresh/new-user.sh
+  bash /root/qemu-riscv64/tests/project/fresh/new-user.sh
