@@ -9,7 +9,7 @@
 # and builds carry over ($CACHE_DIR/fresh):
 #   minbase-RELEASE-KEY.tar  the pristine root (KEY: release and mirror)
 #   apt-RELEASE/             apt's .deb files (the root's /var/cache/apt/archives)
-#   user-cache/              the user's ~/.cache/qemu-riscv64: ccache, npm, guests, helm
+#   user-cache-RELEASE/      the user's ~/.cache/qemu-riscv64: ccache, npm, guests, helm
 # The root shares the host's network (the package registries), runs in its
 # own PID and mount namespaces (nothing it starts outlives it) and gets a
 # clean copy of the repository's HEAD (git archive), never the working tree.
@@ -34,7 +34,7 @@ fi
 # The pristine root, made once per release and mirror.
 key=$(echo "minbase $release $mirror" | sha256sum | cut -c1-12)
 tarball=$fresh/minbase-$release-$key.tar
-mkdir -p "$fresh/apt-$release/partial" "$fresh/user-cache"
+mkdir -p "$fresh/apt-$release/partial" "$fresh/user-cache-$release"
 exec 9>"$fresh/.minbase-$release.lock"
 flock 9
 if [ ! -s "$tarball" ]; then
@@ -75,7 +75,7 @@ unshare --mount --pid --fork --propagation private -- bash -euo pipefail -c '
   mount --rbind /dev "$root/dev"
   mount --bind "$fresh/apt-$release" "$root/var/cache/apt/archives"
   mkdir -p "$root/root/.cache/qemu-riscv64"
-  mount --bind "$fresh/user-cache" "$root/root/.cache/qemu-riscv64"
+  mount --bind "$fresh/user-cache-$release" "$root/root/.cache/qemu-riscv64"
   shift 3
   exec chroot "$root" "$@"
 ' _ "$root" "$fresh" "$release" \
