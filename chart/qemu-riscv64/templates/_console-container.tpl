@@ -40,7 +40,7 @@
           key: {{ include "qemu-riscv64.consoleAuthKey" . }}
     {{- end }}
     {{- with .Values.console.extraEnv }}
-    {{- toYaml . | nindent 4 }}
+    {{- include "qemu-riscv64.extraEnv" . | nindent 4 }}
     {{- end }}
   {{- $base := include "qemu-riscv64.basePath" . }}
   # Ready once the launcher says the guest is up; until then a slow boot has bootTimeout seconds.

@@ -197,3 +197,14 @@ imagePullSecrets:
 {{- $text := toString . }}
 {{- if hasSuffix "m" $text }}{{ trimSuffix "m" $text | float64 }}{{ else }}{{ mulf ($text | float64) 1000.0 }}{{ end }}
 {{- end }}
+
+{{/* extraEnv entries with every value a string (--set turns 30 into a number). */}}
+{{- define "qemu-riscv64.extraEnv" -}}
+{{- $entries := list }}
+{{- range . }}
+{{- $entry := deepCopy . }}
+{{- if hasKey $entry "value" }}{{ $_ := set $entry "value" (toString $entry.value) }}{{ end }}
+{{- $entries = append $entries $entry }}
+{{- end }}
+{{- with $entries }}{{ toYaml . }}{{ end }}
+{{- end }}

@@ -68,7 +68,7 @@
     {{- include "qemu-riscv64.guestSecretEnv" (dict "name" "VM_GUEST_SSH_KEY" "secret" . "key" "ssh-key") | nindent 4 }}
     {{- end }}
     {{- with .Values.extraEnv }}
-    {{- toYaml . | nindent 4 }}
+    {{- include "qemu-riscv64.extraEnv" . | nindent 4 }}
     {{- end }}
   securityContext:
     {{- toYaml .Values.securityContext | nindent 4 }}
