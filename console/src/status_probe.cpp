@@ -10,9 +10,10 @@
 #include <memory>
 #include <string_view>
 
+#include "namespaces.hpp"
+
 namespace console {
 
-namespace net = boost::asio;
 using stream = net::local::stream_protocol;
 
 namespace {

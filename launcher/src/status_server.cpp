@@ -7,10 +7,9 @@
 namespace launcher {
 namespace {
 
-namespace net = boost::asio;
 using stream = net::local::stream_protocol;
 
-void fail(boost::system::error_code ec, const char* what) {
+void fail(error_code ec, const char* what) {
     std::cerr << "launcher: status socket " << what << ": " << ec.message() << "\n";
 }
 
@@ -35,7 +34,7 @@ status_server::~status_server() {
 }
 
 void status_server::stop() {
-    boost::system::error_code ignored;
+    error_code ignored;
     acceptor_.close(ignored);
     backoff_.cancel();
 }
@@ -44,7 +43,7 @@ void status_server::do_accept() {
     acceptor_.async_accept(std::bind_front(&status_server::on_accept, shared_from_this()));
 }
 
-void status_server::on_accept(boost::system::error_code ec, stream::socket peer) {
+void status_server::on_accept(error_code ec, stream::socket peer) {
     if (ec == net::error::operation_aborted) return;
     if (ec) {
         fail(ec, "accept");
@@ -57,7 +56,7 @@ void status_server::on_accept(boost::system::error_code ec, stream::socket peer)
     auto client = std::make_shared<stream::socket>(std::move(peer));
     auto line = std::make_shared<const std::string>(ready_() ? "ready\n" : "booting\n");
     net::async_write(*client, net::buffer(*line), [client, line](auto, std::size_t) {
-        boost::system::error_code ignored;
+        error_code ignored;
         client->shutdown(stream::socket::shutdown_both, ignored);
         client->close(ignored);
     });

@@ -19,9 +19,11 @@ import sys
 import tempfile
 import time
 
-from console_client import ConsoleSession
-from harness import Process, check, free_port, private_guest, start_console, start_peer, wait_for_listener
-from wsclient import HandshakeError, http_get
+from qemu_riscv64_test.console import start_console, start_peer
+from qemu_riscv64_test.console_session import ConsoleSession
+from qemu_riscv64_test.launcher import start_launcher
+from qemu_riscv64_test.processes import check
+from qemu_riscv64_test.websocket import HandshakeError, http_get
 
 READY_LINE = "qemu-riscv64 busybox guest ready"
 READY_MARK = "launcher: guest ready"
@@ -29,15 +31,10 @@ READY_MARK = "launcher: guest ready"
 
 def start_guest(binary, guest_dir, **extra):
     """The launcher with a status socket; returns (process, telnet port, socket path)."""
-    runtime_dir = tempfile.mkdtemp(prefix="readiness-test-")
-    telnet_port = free_port()
-    status = os.path.join(runtime_dir, "status.sock")
-    env = {"VM_DATA_DIR": private_guest(guest_dir, runtime_dir), "VM_TELNET_PORT": str(telnet_port),
-           "VM_RUNTIME_DIR": runtime_dir, "VM_MEMORY": "512", "VM_SHUTDOWN_TIMEOUT": "5",
-           "VM_FORWARD_PORTS": "", "VM_STATUS_SOCKET": status, **extra}
-    launcher = Process([binary], env=env, name="launcher")
-    launcher.folders.append(runtime_dir)
-    wait_for_listener(telnet_port, launcher)
+    folder = tempfile.mkdtemp(prefix="readiness-test-")
+    status = os.path.join(folder, "status.sock")
+    launcher, telnet_port = start_launcher(binary, guest_dir, dict(extra, VM_STATUS_SOCKET=status))
+    launcher.folders.append(folder)
     return launcher, telnet_port, status
 
 
