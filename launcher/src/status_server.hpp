@@ -13,8 +13,7 @@ namespace launcher {
 class status_server : public std::enable_shared_from_this<status_server> {
 public:
     // Binds `path` at once (a stale socket file is replaced); `ready` is asked per client.
-    status_server(net::io_context& io, const std::string& path,
-                  std::function<bool()> ready);
+    status_server(net::io_context& io, const std::string& path, std::function<bool()> ready);
     ~status_server();
 
     void start() { do_accept(); }
