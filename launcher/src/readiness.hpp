@@ -1,6 +1,7 @@
 #pragma once
-// Whether the guest is up: the serial output matched VM_READY_PATTERN, or the
-// guest agent opened its port. Once ready, it stays ready for the run.
+// Whether the guest is up: the serial output matched VM_READY_PATTERN, or, for
+// a guest without a pattern, its agent opened its port. Once ready, it stays
+// ready for the run.
 #include <functional>
 #include <regex>
 #include <string>

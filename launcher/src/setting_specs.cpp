@@ -29,7 +29,7 @@ const std::vector<setting_spec>& setting_specs() {
          "Writable directory for the QMP, serial and guest-agent sockets"},
         {"VM_READY_PATTERN", "--ready-pattern", "login:",
          "Regex (ECMAScript) that marks the guest as up when a line of its serial output "
-         "matches; the guest agent opening its port also does; empty: the agent only"},
+         "matches; empty: the guest agent opening its port does"},
         {"VM_STATUS_SOCKET", "--status-socket", "",
          "Unix socket that answers each connection with one line, 'ready' or 'booting' "
          "(the console's /readyz asks it); empty for none"},

@@ -70,7 +70,9 @@ supervisor::supervisor(const vm_settings& vm)
         readiness_.feed(bytes);
     });
     qmp_->on_agent_open([this] {
-        readiness_.mark_ready("the guest agent opened its port");
+        // The agent is the sign only for a guest without a ready pattern: a pattern such as
+        // "login:" waits for the guest's own prompt, which may come after its agent starts.
+        if (vm_.ready_pattern.empty()) readiness_.mark_ready("the guest agent opened its port");
         if (credentials_.wanted()) credentials_.start();
     });
     if (!vm.status_socket.empty())
