@@ -21,6 +21,7 @@ import time
 
 from qemu_riscv64_test.console import start_console, start_peer
 from qemu_riscv64_test.console_session import ConsoleSession
+from qemu_riscv64_test.guest import PrivateGuest
 from qemu_riscv64_test.launcher import start_launcher
 from qemu_riscv64_test.processes import check
 from qemu_riscv64_test.websocket import HandshakeError, http_get
@@ -74,8 +75,12 @@ def readyz_follows_guest(args):
 
 
 def readyz_never_ready(args):
-    launcher, telnet_port, status = start_guest(args.launcher, args.guest,
-                                                VM_READY_PATTERN="this line never appears")
+    # vm.conf outranks the environment: the pattern goes into a copy of the guest's vm.conf.
+    guest = PrivateGuest(args.guest)
+    with open(os.path.join(guest.path, "vm.conf"), "a") as conf:
+        conf.write('VM_READY_PATTERN="this line never appears"\n')
+    launcher, telnet_port, status = start_guest(args.launcher, guest.path)
+    launcher.folders.append(guest.path)
     console = None
     try:
         console, port = start_console(args.console, telnet_port, "--status", status)
