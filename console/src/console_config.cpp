@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "project_version.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -139,6 +141,7 @@ bool parse_config(int argc, char** argv, console_config& config, int& exit_code)
         "console: the VM's serial console in the browser (xterm.js over WebSocket, "
         "bridged to telnet)"};
     add_options(app, config);
+    app.set_version_flag("--version", "console " QEMU_RISCV64_VERSION);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
