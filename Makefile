@@ -39,7 +39,7 @@ run: build guest
 	scripts/run-local.sh $(BUILD_DIR) $(GUEST_DIR)
 
 test: build guest
-	$(DEPS) vm test
+	$(DEPS) vm test cluster
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 600
 
 bench: build guest

@@ -9,6 +9,7 @@
 #          test   integration and browser test tools
 #          container  build and run images with podman
 #          bench  the peers `make bench` measures against
+#          cluster  a real Kubernetes node for the cluster tests (containerd, runc, CNI plugins)
 set -euo pipefail
 
 packages_for() {
@@ -19,7 +20,8 @@ packages_for() {
     test) echo python3 telnet procps chromium fonts-dejavu-core ;;
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
-    *) echo "install-deps: unknown group '$1' (build, vm, guest, test, container, bench)" >&2; return 1 ;;
+    cluster) echo containerd runc containernetworking-plugins iptables conntrack openssl python3 util-linux ;;
+    *) echo "install-deps: unknown group '$1' (build, vm, guest, test, container, bench, cluster)" >&2; return 1 ;;
   esac
 }
 
