@@ -151,14 +151,14 @@ def step_install(cp, helm, chart, release, values, keep_option):
           f"helm status {release}: deployed, revision 1")
     fullname = f"{release}-qemu-riscv64"
     for kind, name in [("deployment", fullname), ("service", fullname), ("secret", f"{fullname}-console-auth"),
-                       ("persistentvolumeclaim", fullname)]:
+                       ("persistentvolumeclaim", f"{fullname}-data")]:
         obj = cp.get(kind, name, NAMESPACE)
         check(obj["metadata"]["labels"].get("app.kubernetes.io/instance") == release,
               f"{kind}/{name} created by the API server, labelled with its release")
     if keep_option:
-        pvc = cp.get("persistentvolumeclaim", fullname, NAMESPACE)
+        pvc = cp.get("persistentvolumeclaim", f"{fullname}-data", NAMESPACE)
         check(pvc["metadata"].get("annotations", {}).get("helm.sh/resource-policy") == "keep",
-              f"persistentvolumeclaim/{fullname} carries helm.sh/resource-policy=keep ({keep_option}=true)")
+              f"persistentvolumeclaim/{fullname}-data carries helm.sh/resource-policy=keep ({keep_option}=true)")
     # The ReplicaSet controller created the pod and Pod Security admission let it in.
     pod = pod_with_memory(cp, release, 2048)
     check(True, f"the controllers created pod {pod['metadata']['name']} and the restricted level admitted it")
@@ -230,11 +230,11 @@ def step_uninstall(cp, helm, release, fullname, keep_option):
           f"helm uninstall {release}: its Deployment, Service and Secret are gone")
     wait_until(f"the garbage collector to remove {release}'s pods", lambda: not release_pods(cp, release))
     check(True, f"the garbage collector removed {release}'s ReplicaSets and pods")
-    pvc = cp.kubectl_run("get", "persistentvolumeclaim", fullname, "-n", NAMESPACE)
+    pvc = cp.kubectl_run("get", "persistentvolumeclaim", f"{fullname}-data", "-n", NAMESPACE)
     if keep_option:
-        check(pvc.returncode == 0, f"persistentvolumeclaim/{fullname} is kept ({keep_option}=true)")
+        check(pvc.returncode == 0, f"persistentvolumeclaim/{fullname}-data is kept ({keep_option}=true)")
     else:
-        check(pvc.returncode != 0, f"persistentvolumeclaim/{fullname} is deleted with the release (no keep asked)")
+        check(pvc.returncode != 0, f"persistentvolumeclaim/{fullname}-data is deleted with the release (no keep asked)")
 
 
 def keep_option_of(chart):

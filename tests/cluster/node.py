@@ -142,7 +142,8 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 """)
         self.procs.start("containerd", ["containerd", "--config", config, "--log-level", "info"])
         self.cp.wait_for("containerd's socket", lambda: self.ctr("version", check=False).returncode == 0)
-        log(f"containerd up: {self.ctr('version').stdout.split()[-1] if self.ctr('version').stdout else ''}")
+        server = self.ctr("version").stdout.split("Server:")[-1].split()
+        log(f"containerd {server[server.index('Version:') + 1]} up, socket {self.sock}")
 
     def _import_images(self):
         pause_binary = os.path.join(self.dir, "pause")
@@ -248,6 +249,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
             subprocess.run([self.cp.tool("kube-proxy"), "--cleanup", f"--config={self.proxy_config}"],
                            capture_output=True)
         self.procs.stop("kubelet")
+        self._remove_canary_chains()
         if any(name == "containerd" for name, _ in self.procs.running):
             for task in self.ctr("tasks", "ls", "-q", check=False).stdout.split():
                 self.ctr("tasks", "kill", "-s", "SIGKILL", task, check=False)
@@ -262,6 +264,18 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
         run("ip", "link", "delete", self.bridge, check=False)
         self._remove_cgroups()
         log(f"node stopped: containers, mounts, cgroups, bridge {self.bridge} and iptables rules removed")
+
+    @staticmethod
+    def _remove_canary_chains():
+        """The empty KUBE-*-CANARY chains the kubelet and kube-proxy make to notice a flush."""
+        for tool in ("iptables", "ip6tables"):
+            for table in ("mangle", "nat", "filter"):
+                saved = run(f"{tool}-save", "-t", table, check=False).stdout
+                for line in saved.splitlines():
+                    if line.startswith(":KUBE-") and "CANARY" in line:
+                        chain = line[1:].split()[0]
+                        run(tool, "-t", table, "-F", chain, check=False)
+                        run(tool, "-t", table, "-X", chain, check=False)
 
     def _unmount_all(self):
         with open("/proc/self/mountinfo") as f:

@@ -155,7 +155,7 @@ def main():
             check(ready["status"] == "True", f"helm install --wait returned after {time.monotonic() - started:.0f} s "
                                              f"with the pod Ready (the console's /readyz: the guest is up)")
             describe_pod(cp, pod)
-            pvc = cp.get("persistentvolumeclaim", FULLNAME, NAMESPACE)
+            pvc = cp.get("persistentvolumeclaim", f"{FULLNAME}-data", NAMESPACE)
             check(pvc["spec"].get("volumeName") == "vm-disk", "the chart's PVC is bound to the hostPath volume")
 
             forward = PortForward(cp, f"service/{FULLNAME}")
