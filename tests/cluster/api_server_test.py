@@ -203,9 +203,11 @@ def step_rollback(cp, helm, release, fullname, password):
     check([h["revision"] for h in history] == [1, 2, 3], "helm history lists revisions 1, 2, 3")
 
 
-def step_side_by_side(cp, helm, chart, first, second):
+def step_side_by_side(cp, helm, chart, first, second, keep_option):
     values = ["console.auth.enabled=true", "persistence.enabled=true", "service.port=8081", "ssh.enabled=true",
               "ssh.port=2022"]
+    if keep_option:
+        values.append(f"{keep_option}=false")
     second_name = step_install(cp, helm, chart, second, values, None)
     listed = {r["name"]: r["status"] for r in json.loads(helm.run("list", "-o", "json").stdout)}
     check(listed.get(first) == "deployed" and listed.get(second) == "deployed",
@@ -237,12 +239,28 @@ def step_uninstall(cp, helm, release, fullname, keep_option):
         check(pvc.returncode != 0, f"persistentvolumeclaim/{fullname}-data is deleted with the release (no keep asked)")
 
 
+def run_steps(cp, helm, chart, keep_option):
+    step_namespace(cp)
+    step_dry_run(cp, helm, chart)
+    first, second = "vm-one", "vm-two"
+    first_values = ["console.auth.enabled=true", "persistence.enabled=true"]
+    if keep_option:
+        first_values.append(f"{keep_option}=true")
+    fullname = step_install(cp, helm, chart, first, first_values, keep_option)
+    password = step_upgrade(cp, helm, chart, first, fullname)
+    step_rollback(cp, helm, first, fullname, password)
+    step_side_by_side(cp, helm, chart, first, second, keep_option)
+    step_uninstall(cp, helm, first, fullname, keep_option)
+    step_uninstall(cp, helm, second, f"{second}-qemu-riscv64", None)
+
+
 def keep_option_of(chart):
-    """The values key that keeps the PVC at uninstall, if the chart has one."""
+    """The values key that keeps the PVC at uninstall (persistence.keepOnUninstall), if the chart has one."""
     with open(os.path.join(chart, "values.yaml")) as f:
         for line in f:
-            if line.strip().startswith("# persistence.keep"):
-                return "persistence.keep"
+            words = line.split()
+            if len(words) > 1 and words[0] == "#" and words[1].startswith("persistence.keep"):
+                return words[1]
     return None
 
 
@@ -263,24 +281,20 @@ def main():
     helm_binary = subprocess.run([args.helm_script], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
     keep_option = keep_option_of(args.chart)
     if not keep_option:
-        log("NOTE: the chart has no persistence.keep value: uninstall is checked to delete the PVC only")
+        log("NOTE: this chart has no persistence.keepOnUninstall value yet: uninstall is checked to delete "
+            "the PVC only, not to keep it")
 
     with ControlPlane(bins.stdout.strip()) as cp, tempfile.TemporaryDirectory(prefix="helm-") as home:
         log("no node at this level: pods are admitted and scheduled nowhere (a real node: node_test.py)")
         helm = Helm(helm_binary, cp, home)
         log(f"helm {helm.run('version', '--short').stdout.strip()}")
-        step_namespace(cp)
-        step_dry_run(cp, helm, args.chart)
-        first, second = "vm-one", "vm-two"
-        first_values = ["console.auth.enabled=true", "persistence.enabled=true"]
-        if keep_option:
-            first_values.append(f"{keep_option}=true")
-        fullname = step_install(cp, helm, args.chart, first, first_values, keep_option)
-        password = step_upgrade(cp, helm, args.chart, first, fullname)
-        step_rollback(cp, helm, first, fullname, password)
-        step_side_by_side(cp, helm, args.chart, first, second)
-        step_uninstall(cp, helm, first, fullname, keep_option)
-        step_uninstall(cp, helm, second, f"{second}-qemu-riscv64", None)
+        try:
+            run_steps(cp, helm, args.chart, keep_option)
+        except Failure:
+            # What the controllers said (a refused pod shows up here as FailedCreate).
+            print(cp.kubectl_run("get", "events", "-n", NAMESPACE, "--sort-by=.lastTimestamp").stdout,
+                  file=sys.stderr)
+            raise
         log("PASS: the chart on a real API server (install, upgrade, rollback, two releases, uninstall)")
     return 0
 

@@ -12,11 +12,12 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+from qemu_riscv64_test.processes import free_port
 
 SERVICE_CIDR = "10.96.0.0/16"
 START_DEADLINE_S = 300  # a hang guard for a loaded machine, not a measurement
@@ -28,11 +29,6 @@ PR_SET_PDEATHSIG = 1
 def log(message):
     print(f"cluster: {message}", flush=True)
 
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _die_with_parent():
@@ -227,8 +223,8 @@ class ControlPlane:
         log(f"control plane up: kube-apiserver {version['serverVersion']['gitVersion']} at {self.server}, "
             f"kubectl {version['clientVersion']['gitVersion']}")
 
-    def wait_for(self, what, ready):
-        end = time.monotonic() + START_DEADLINE_S
+    def wait_for(self, what, ready, timeout=START_DEADLINE_S):
+        end = time.monotonic() + timeout
         while time.monotonic() < end:
             self.procs.check_alive()
             if ready():

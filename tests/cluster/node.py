@@ -18,7 +18,8 @@ import subprocess
 import tarfile
 import time
 
-from cluster import Processes, free_port, log
+from cluster import Processes, log
+from qemu_riscv64_test.processes import free_port
 from cluster_dns import ClusterDns
 
 PAUSE_IMAGE = "localhost/qemu-riscv64-test-pause:1"

@@ -12,19 +12,19 @@ guest's disk (on a hostPath PersistentVolume made here) is still there after
 import argparse
 import json
 import os
-import re
 import secrets
 import subprocess
 import sys
 import tempfile
 import time
 
-from cluster import ControlPlane, free_port, log
+from cluster import ControlPlane, log
 from node import NODE_NAME, Node
+from qemu_riscv64_test.console_session import ConsoleSession
+from qemu_riscv64_test.processes import free_port
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "console"))
-from console_client import ConsoleSession  # noqa: E402
+BROWSER_CHECK = os.path.join(HERE, "..", "console", "browser", "browser_check.js")
 
 NAMESPACE = "vms"
 RELEASE = "vm"
@@ -91,6 +91,11 @@ def running_pod(cp):
             if p["metadata"]["labels"].get("app.kubernetes.io/component") == "vm"
             and not p["metadata"].get("deletionTimestamp")]
     return pods[0] if pods else None
+
+
+def is_ready(pod, not_name):
+    return pod is not None and pod["metadata"]["name"] != not_name and any(
+        c["type"] == "Ready" and c["status"] == "True" for c in pod["status"].get("conditions", []))
 
 
 def describe_pod(cp, pod):
@@ -160,7 +165,7 @@ def main():
 
             forward = PortForward(cp, f"service/{FULLNAME}")
             try:
-                subprocess.run(["node", os.path.join(HERE, "..", "console", "browser_check.js"),
+                subprocess.run(["node", BROWSER_CHECK,
                                 f"http://127.0.0.1:{forward.port}/", "uname -m", "riscv64", args.screenshot,
                                 args.prompt.strip()], check=True)
                 check(True, f"the console page in Chromium, through kubectl port-forward, typed `uname -m` and "
@@ -191,9 +196,7 @@ def main():
                 log(f"NOTE: the {args.data_image} guest runs no guest agent: QEMU was stopped after sync "
                     "(the agent's powerdown path needs a guest with qemu-guest-agent, e.g. debian-13)")
 
-            cp.wait_for("the next pod Ready", lambda: (lambda p: p is not None and p["metadata"]["name"] != name and any(
-                c["type"] == "Ready" and c["status"] == "True" for c in p["status"].get("conditions", [])))(
-                running_pod(cp)))
+            cp.wait_for("the next pod Ready", lambda: is_ready(running_pod(cp), name), BOOT_DEADLINE_S)
             second = running_pod(cp)
             describe_pod(cp, second)
             forward = PortForward(cp, f"service/{FULLNAME}")
