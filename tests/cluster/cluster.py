@@ -201,6 +201,8 @@ class ControlPlane:
             "--enable-admission-plugins=NodeRestriction,PodSecurity",
             f"--kubelet-client-certificate={kubelet_client[0]}", f"--kubelet-client-key={kubelet_client[1]}",
             "--kubelet-preferred-address-types=InternalIP",
+            # The loopback address it advertises is no valid endpoint of the `kubernetes` Service.
+            "--endpoint-reconciler-type=none",
             "--allow-privileged=false", "--profiling=false", "--v=1"])
         self.wait_for("kube-apiserver /readyz", lambda: self.kubectl_ok("get", "--raw", "/readyz"))
 

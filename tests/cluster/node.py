@@ -69,9 +69,10 @@ def run(*argv, check=True):
 
 
 class Node:
-    def __init__(self, cp, images, pause_c):
+    def __init__(self, cp, images, images_archive, pause_c):
         self.cp = cp
         self.images = images
+        self.images_archive = images_archive
         self.pause_c = pause_c
         self.dir = os.path.join(cp.dir, "node")
         os.makedirs(self.dir)
@@ -130,6 +131,9 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   address = "{self.sock}"
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "{PAUSE_IMAGE}"
+  # Without CAP_SYS_RESOURCE (this sandbox) no process may lower its oom_score_adj:
+  # runc fails "can't get final child's PID from pipe" for a pause container at -998.
+  restrict_oom_score_adj = true
   enable_cdi = false
   [plugins."io.containerd.grpc.v1.cri".containerd]
     default_runtime_name = "runc"
@@ -153,16 +157,14 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
         pause_image_archive(pause_binary, archive)
         self.ctr("images", "import", archive)
         log(f"pause image {PAUSE_IMAGE} built here (static pause.c in a FROM-scratch image) and imported")
-        saved = os.path.join(self.dir, "images.tar")
-        run("flock", "/tmp/podman.lock", "podman", "save", "--multi-image-archive", "--format", "docker-archive",
-            "-o", saved, *self.images)
-        self.ctr("images", "import", saved)
-        os.remove(saved)
+        if not os.path.isfile(self.images_archive):
+            raise RuntimeError(f"--images-archive {self.images_archive} does not exist (tests/cluster/build-images.sh)")
+        self.ctr("images", "import", self.images_archive)
         listed = self.ctr("images", "ls", "-q").stdout.split()
         for image in self.images:
             if image not in listed:
                 raise RuntimeError(f"{image} is not in containerd after the import: {listed}")
-        log(f"imported into containerd from podman: {', '.join(self.images)}")
+        log(f"imported into containerd from podman's archive: {', '.join(self.images)}")
 
     def _write_cni_config(self):
         conflist = {
@@ -203,6 +205,8 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
             "imageGCHighThresholdPercent": 100, "imageGCLowThresholdPercent": 99,
             "evictionHard": {"memory.available": "100Mi", "nodefs.available": "1%", "imagefs.available": "1%"},
             "serializeImagePulls": False, "registerNode": True,
+            # No KUBE-FIREWALL chain in the host's shared tables.
+            "makeIPTablesUtilChains": False,
         }
         config_path = os.path.join(self.dir, "kubelet.json")
         with open(config_path, "w") as f:
@@ -214,6 +218,14 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
         self.procs.start("kubelet", self.kubelet_argv)
 
     def _start_kube_proxy(self):
+        # Host-wide settings kube-proxy may change, put back by _stop().
+        self.saved_sysctls = {}
+        for key in ("net/ipv4/conf/all/route_localnet", "net/bridge/bridge-nf-call-iptables"):
+            try:
+                with open(f"/proc/sys/{key}") as f:
+                    self.saved_sysctls[key] = f.read().strip()
+            except OSError:
+                pass
         kubeconfig = self.cp.pki.kubeconfig("kube-proxy", "/CN=system:kube-proxy", self.cp.server)
         config = {
             "apiVersion": "kubeproxy.config.k8s.io/v1alpha1", "kind": "KubeProxyConfiguration",
@@ -223,6 +235,8 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
             "healthzBindAddress": f"127.0.0.1:{free_port()}", "metricsBindAddress": f"127.0.0.1:{free_port()}",
             # No conntrack or rlimit tuning: this sandbox lacks CAP_SYS_RESOURCE.
             "conntrack": {"maxPerCore": 0, "min": 0},
+            # NodePorts on 127.0.0.1 would need route_localnet=1, a host-wide sysctl.
+            "iptables": {"localhostNodePorts": False},
             "oomScoreAdj": 0,
         }
         self.proxy_config = os.path.join(self.dir, "kube-proxy.json")
@@ -250,7 +264,10 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
             subprocess.run([self.cp.tool("kube-proxy"), "--cleanup", f"--config={self.proxy_config}"],
                            capture_output=True)
         self.procs.stop("kubelet")
-        self._remove_canary_chains()
+        self.remove_kube_chains()
+        for key, value in getattr(self, "saved_sysctls", {}).items():
+            with open(f"/proc/sys/{key}", "w") as f:
+                f.write(value)
         if any(name == "containerd" for name, _ in self.procs.running):
             for task in self.ctr("tasks", "ls", "-q", check=False).stdout.split():
                 self.ctr("tasks", "kill", "-s", "SIGKILL", task, check=False)
@@ -267,16 +284,21 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
         log(f"node stopped: containers, mounts, cgroups, bridge {self.bridge} and iptables rules removed")
 
     @staticmethod
-    def _remove_canary_chains():
-        """The empty KUBE-*-CANARY chains the kubelet and kube-proxy make to notice a flush."""
+    def remove_kube_chains():
+        """Every KUBE-* iptables chain and the rules jumping to them (the only Kubernetes here is the test's)."""
         for tool in ("iptables", "ip6tables"):
             for table in ("mangle", "nat", "filter"):
-                saved = run(f"{tool}-save", "-t", table, check=False).stdout
-                for line in saved.splitlines():
-                    if line.startswith(":KUBE-") and "CANARY" in line:
-                        chain = line[1:].split()[0]
-                        run(tool, "-t", table, "-F", chain, check=False)
-                        run(tool, "-t", table, "-X", chain, check=False)
+                saved = run(f"{tool}-save", "-t", table, check=False).stdout.splitlines()
+                chains = [line[1:].split()[0] for line in saved if line.startswith(":KUBE-")]
+                for line in saved:
+                    words = line.split()
+                    if words[:1] == ["-A"] and not words[1].startswith("KUBE-") and any(
+                            f"-j {chain}" in line or f"-g {chain}" in line for chain in chains):
+                        run(tool, "-t", table, "-D", *words[1:], check=False)
+                for chain in chains:
+                    run(tool, "-t", table, "-F", chain, check=False)
+                for chain in chains:
+                    run(tool, "-t", table, "-X", chain, check=False)
 
     def _unmount_all(self):
         with open("/proc/self/mountinfo") as f:

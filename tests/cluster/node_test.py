@@ -125,6 +125,7 @@ def main():
     parser.add_argument("--helm-script", required=True)
     parser.add_argument("--registry", default="localhost")
     parser.add_argument("--version", default="0.1.0")
+    parser.add_argument("--images-archive", required=True, help="made by tests/cluster/build-images.sh")
     parser.add_argument("--data-image", default="busybox")
     parser.add_argument("--prompt", default=":~# ")
     parser.add_argument("--screenshot", required=True)
@@ -149,7 +150,7 @@ def main():
               "persistence.size=1Gi", "persistence.storageClass=-", "imagePullPolicy=Never"]
 
     with ControlPlane(bins.stdout.strip()) as cp, tempfile.TemporaryDirectory(prefix="helm-") as home:
-        with Node(cp, images, os.path.join(HERE, "pause.c")) as node:
+        with Node(cp, images, args.images_archive, os.path.join(HERE, "pause.c")) as node:
             make_namespace_and_volume(cp, os.path.join(node.dir, "volumes", "vm-disk"))
             started = time.monotonic()
             set_args = [a for v in values for a in ("--set", v)]
