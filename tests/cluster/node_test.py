@@ -19,7 +19,7 @@ import tempfile
 import time
 
 from cluster import ControlPlane, log
-from node import NODE_NAME, Node
+from node import NODE_NAME, PAUSE_IMAGE, Node
 from qemu_riscv64_test.console_session import ConsoleSession
 from qemu_riscv64_test.processes import free_port
 
@@ -84,6 +84,23 @@ def make_namespace_and_volume(cp, host_dir):
                        "hostPath": {"path": host_dir, "type": "Directory"}}}
     cp.kubectl("apply", "-f", "-", stdin=json.dumps(volume))
     log(f"namespace {NAMESPACE} enforces restricted; PersistentVolume vm-disk is hostPath {host_dir}")
+
+
+def smoke_pod(cp):
+    """A restricted-level pod of the pause image: the node runs pods at all (sandbox, runc, CNI)."""
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "node-smoke", "namespace": NAMESPACE},
+           "spec": {"securityContext": {"runAsNonRoot": True, "runAsUser": 65535,
+                                        "seccompProfile": {"type": "RuntimeDefault"}},
+                    "containers": [{"name": "pause", "image": PAUSE_IMAGE, "imagePullPolicy": "Never",
+                                    "securityContext": {"allowPrivilegeEscalation": False,
+                                                        "capabilities": {"drop": ["ALL"]}}}]}}
+    cp.kubectl("apply", "-f", "-", stdin=json.dumps(pod))
+    cp.wait_for("the smoke pod Running",
+                lambda: cp.get("pod", "node-smoke", NAMESPACE)["status"].get("phase") == "Running", 300)
+    status = cp.get("pod", "node-smoke", NAMESPACE)
+    check(status["spec"]["nodeName"] == NODE_NAME,
+          f"a pause pod runs on the real node {NODE_NAME} (IP {status['status'].get('podIP')} from the CNI bridge)")
+    cp.kubectl("delete", "pod", "node-smoke", "-n", NAMESPACE, "--wait=true", "--timeout=60s")
 
 
 def running_pod(cp):
@@ -152,6 +169,7 @@ def main():
     with ControlPlane(bins.stdout.strip()) as cp, tempfile.TemporaryDirectory(prefix="helm-") as home:
         with Node(cp, images, args.images_archive, os.path.join(HERE, "pause.c")) as node:
             make_namespace_and_volume(cp, os.path.join(node.dir, "volumes", "vm-disk"))
+            smoke_pod(cp)
             started = time.monotonic()
             set_args = [a for v in values for a in ("--set", v)]
             helm_run(helm, cp, home, "install", RELEASE, args.chart, *set_args, "--wait",
