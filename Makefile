@@ -43,7 +43,7 @@ run: build guest
 	scripts/run-local.sh $(BUILD_DIR) $(GUEST_DIR)
 
 test: build guest
-	$(DEPS) vm test lint
+	$(DEPS) vm test lint cluster
 	scripts/run-tests.sh $(BUILD_DIR) $(TIERS)
 
 bench: build guest

@@ -16,6 +16,7 @@
 #          container  build and run images with podman
 #          bench  the peers `make bench` measures against
 #          lint   clang-tidy, and a venv for the pinned clang-format
+#          cluster  a real Kubernetes node for the cluster tests (containerd, runc, CNI plugins)
 set -euo pipefail
 
 packages_for() {
@@ -28,7 +29,8 @@ packages_for() {
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
     lint) echo clang-tidy python3-venv git ;;
-    *) echo "install-deps: unknown group '$1' (build, vm, guest, emulation, test, container, bench, lint)" >&2; return 1 ;;
+    cluster) echo containerd runc containernetworking-plugins iptables conntrack openssl python3 util-linux ;;
+    *) echo "install-deps: unknown group '$1' (build, vm, guest, emulation, test, container, bench, lint, cluster)" >&2; return 1 ;;
   esac
 }
 
