@@ -9,17 +9,19 @@
 #          test   integration and browser test tools
 #          container  build and run images with podman
 #          bench  the peers `make bench` measures against
+#          fuzz   libFuzzer targets and sanitizer builds (clang, compiler-rt)
 set -euo pipefail
 
 packages_for() {
   case "$1" in
-    build) echo g++ ccache cmake make pkg-config libboost-dev libcli11-dev libtelnet-dev catch2 nodejs ;;
+    build) echo g++ ccache cmake make pkg-config libboost-dev libcli11-dev libtelnet-dev catch2 nlohmann-json3-dev nodejs ;;
     vm) echo qemu-system-misc opensbi u-boot-qemu ;;
     guest) echo mmdebstrap cpio gzip xz-utils kmod e2fsprogs qemu-utils ca-certificates ;;
     test) echo python3 telnet procps chromium fonts-dejavu-core ;;
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
-    *) echo "install-deps: unknown group '$1' (build, vm, guest, test, container, bench)" >&2; return 1 ;;
+    fuzz) echo clang-14 libclang-rt-14-dev ;;
+    *) echo "install-deps: unknown group '$1' (build, vm, guest, test, container, bench, fuzz)" >&2; return 1 ;;
   esac
 }
 
