@@ -16,6 +16,15 @@
       value: {{ .Values.console.title | default .Release.Name | quote }}
     - name: CONSOLE_READ_ONLY
       value: {{ .Values.console.readOnly | ternary "true" "false" | quote }}
+    {{- /* Host allowlist against DNS rebinding: the Service's names, the Ingress host
+           (an Ingress without a host serves any name, so then any Host). */}}
+    {{- $svc := include "qemu-riscv64.fullname" . }}
+    {{- $hosts := list $svc (printf "%s.%s" $svc .Release.Namespace) (printf "%s.%s.svc" $svc .Release.Namespace) (printf "%s.%s.svc.cluster.local" $svc .Release.Namespace) }}
+    {{- if .Values.ingress.enabled }}
+    {{- $hosts = append $hosts (.Values.ingress.host | default "*") }}
+    {{- end }}
+    - name: CONSOLE_ALLOW_HOST
+      value: {{ join "," $hosts | quote }}
     {{- with .Values.console.allowOrigin }}
     - name: CONSOLE_ALLOW_ORIGIN
       value: {{ . | quote }}

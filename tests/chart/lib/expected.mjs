@@ -5,7 +5,7 @@ export const LAUNCHER_ENV = new Set(["VM_CPU_COUNT", "VM_MEMORY", "VM_CPU_FEATUR
   "VM_INITRD", "VM_DRIVE", "VM_APPEND", "VM_DATA_DIR", "VM_TELNET_PORT", "VM_FORWARD_PORTS",
   "VM_SHUTDOWN_TIMEOUT", "VM_QEMU", "VM_RUNTIME_DIR", "VM_GUEST_PASSWORD", "VM_GUEST_SSH_KEY"]);
 export const CONSOLE_ENV = new Set(["CONSOLE_LISTEN", "CONSOLE_TELNET", "CONSOLE_TITLE", "CONSOLE_AUTH",
-  "CONSOLE_READ_ONLY", "CONSOLE_ALLOW_ORIGIN", "CONSOLE_MAX_SESSIONS"]);
+  "CONSOLE_READ_ONLY", "CONSOLE_ALLOW_ORIGIN", "CONSOLE_MAX_SESSIONS", "CONSOLE_ALLOW_HOST"]);
 
 export function fullname(release, values) {
   if (values.fullnameOverride) return values.fullnameOverride;
@@ -68,6 +68,12 @@ export function consoleEnv(release, values) {
   const c = values.console;
   const env = { CONSOLE_LISTEN: "0.0.0.0:8080", CONSOLE_TELNET: "127.0.0.1:10023",
     CONSOLE_TITLE: c.title || release, CONSOLE_READ_ONLY: String(c.readOnly) };
+  // The Service's names and the Ingress host pass the console's Host allowlist.
+  const svc = fullname(release, values);
+  const ns = "vms";  // the namespace lib/helm.mjs renders into
+  const hosts = [svc, `${svc}.${ns}`, `${svc}.${ns}.svc`, `${svc}.${ns}.svc.cluster.local`];
+  if (values.ingress && values.ingress.enabled) hosts.push(values.ingress.host || "*");
+  env.CONSOLE_ALLOW_HOST = hosts.join(",");
   if (c.allowOrigin) env.CONSOLE_ALLOW_ORIGIN = c.allowOrigin;
   if (c.maxSessions !== null && c.maxSessions !== undefined) env.CONSOLE_MAX_SESSIONS = String(c.maxSessions);
   const auth = consoleAuthRef(release, values);
