@@ -14,15 +14,19 @@ REGISTRY ?= localhost
 VERSION ?= 0.1.0
 CONTAINER_ENGINE ?= docker
 
+# make sanitize: ASan + UBSan build; make fuzz: libFuzzer runs of FUZZ_SECONDS each.
+SANITIZE_DIR ?= build-sanitize
+FUZZ_SECONDS ?= 300
+
 DEPS := scripts/install-deps.sh
 GUEST_DIR := $(BUILD_DIR)/guest/busybox
 
-.PHONY: all deps build guest run test bench container container-push clean
+.PHONY: all deps build guest run test sanitize fuzz bench container container-push clean
 
 all: build
 
 deps:
-	$(DEPS) build vm guest test
+	$(DEPS) build vm guest test fuzz
 
 build:
 	$(DEPS) build
@@ -39,8 +43,26 @@ run: build guest
 	scripts/run-local.sh $(BUILD_DIR) $(GUEST_DIR)
 
 test: build guest
-	$(DEPS) vm test
+	$(DEPS) vm test fuzz
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 600
+
+# Unit and integration tiers and the fuzz corpora, built with
+# -fsanitize=address,undefined in its own folder; any report fails a test.
+sanitize: guest
+	$(DEPS) build vm test
+	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQEMU_RISCV64_SANITIZE=ON \
+	  -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DTEST_GUEST_DIR=$(abspath $(GUEST_DIR))
+	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest -L '^(unit|integration)$$' --output-on-failure --timeout 900
+
+# Every libFuzzer target for FUZZ_SECONDS (the test tier runs them for 20 s).
+fuzz: build
+	$(DEPS) fuzz
+	cd $(BUILD_DIR) && FUZZ_SECONDS=$(FUZZ_SECONDS) ctest -L fuzz -V >fuzz.log 2>&1; \
+	  status=$$?; grep -E '^[0-9]+: (#[0-9]+ +DONE|stat::number)|tests passed|Test +#' fuzz.log; \
+	  exit $$status
 
 bench: build guest
 	$(DEPS) vm bench
@@ -55,4 +77,4 @@ container-push:
 	CONTAINER_ENGINE=$(CONTAINER_ENGINE) containers/push-images.sh $(REGISTRY) $(VERSION)
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(BUILD_DIR)-fuzz $(SANITIZE_DIR)
