@@ -21,12 +21,12 @@ FUZZ_SECONDS ?= 300
 DEPS := scripts/install-deps.sh
 GUEST_DIR := $(BUILD_DIR)/guest/busybox
 
-.PHONY: all deps build guest run test sanitize fuzz bench container container-push clean
+.PHONY: all deps build guest run test sanitize fuzz bench container container-push format lint clean
 
 all: build
 
 deps:
-	$(DEPS) build vm guest test fuzz
+	$(DEPS) build vm guest test lint fuzz
 
 build:
 	$(DEPS) build
@@ -43,7 +43,7 @@ run: build guest
 	scripts/run-local.sh $(BUILD_DIR) $(GUEST_DIR)
 
 test: build guest
-	$(DEPS) vm test fuzz
+	$(DEPS) vm test lint fuzz
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 600
 
 # Unit and integration tiers and the fuzz corpora, built with
@@ -75,6 +75,16 @@ container:
 
 container-push:
 	CONTAINER_ENGINE=$(CONTAINER_ENGINE) containers/push-images.sh $(REGISTRY) $(VERSION)
+
+# The project's style (.clang-format) and static analysis (.clang-tidy).
+format:
+	$(DEPS) lint
+	scripts/lint.sh format
+
+lint: build
+	$(DEPS) lint
+	scripts/lint.sh check-format
+	scripts/lint.sh tidy $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR) $(BUILD_DIR)-fuzz $(SANITIZE_DIR)

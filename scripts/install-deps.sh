@@ -10,6 +10,7 @@
 #          container  build and run images with podman
 #          bench  the peers `make bench` measures against
 #          fuzz   libFuzzer targets and sanitizer builds (clang, compiler-rt)
+#          lint   clang-tidy, and a venv for the pinned clang-format
 set -euo pipefail
 
 packages_for() {
@@ -21,7 +22,8 @@ packages_for() {
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
     fuzz) echo clang-14 libclang-rt-14-dev ;;
-    *) echo "install-deps: unknown group '$1' (build, vm, guest, test, container, bench, fuzz)" >&2; return 1 ;;
+    lint) echo clang-tidy python3-venv git ;;
+    *) echo "install-deps: unknown group '$1' (build, vm, guest, test, container, bench, lint, fuzz)" >&2; return 1 ;;
   esac
 }
 

@@ -17,8 +17,8 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "console"))
-from wsclient import WebSocket  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "pylib"))
+from qemu_riscv64_test.websocket import WebSocket  # noqa: E402
 
 IDLE, ACTIVE = 1000, 10
 TYPE_EVERY = 5.0  # seconds between an active viewer's commands

@@ -1,6 +1,7 @@
 #include "telnet_server.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <iostream>
 #include <string_view>
 
@@ -9,7 +10,6 @@
 namespace launcher {
 namespace {
 
-namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 void fail(boost::system::error_code ec, const char* what) {
@@ -36,9 +36,7 @@ void telnet_server::stop() {
 }
 
 void telnet_server::do_accept() {
-    acceptor_.async_accept([self = shared_from_this()](auto ec, tcp::socket socket) {
-        self->on_accept(ec, std::move(socket));
-    });
+    acceptor_.async_accept(std::bind_front(&telnet_server::on_accept, shared_from_this()));
 }
 
 void telnet_server::on_accept(boost::system::error_code ec, tcp::socket socket) {

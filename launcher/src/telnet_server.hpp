@@ -2,11 +2,9 @@
 // Accepts telnet clients of the serial console on 127.0.0.1 only: at most
 // `max_clients` at once (later ones are told so and closed), and backing
 // off while accept fails (EMFILE) instead of spinning.
-#include <utility>  // before Asio: Boost 1.74 misses it under C++20
-
-#include <boost/asio.hpp>
 #include <chrono>
 #include <memory>
+#include "asio.hpp"
 
 #include "console_hub.hpp"
 

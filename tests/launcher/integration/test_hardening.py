@@ -20,10 +20,11 @@ import tempfile
 import threading
 import time
 
-from harness import Launcher, PrivateGuest, TelnetClient, wait_gone
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "console"))
-from console_client import ConsoleSession  # noqa: E402
+from qemu_riscv64_test.console_session import ConsoleSession
+from qemu_riscv64_test.guest import PrivateGuest
+from qemu_riscv64_test.launcher import Launcher
+from qemu_riscv64_test.processes import wait_gone
+from qemu_riscv64_test.telnet import TelnetClient
 
 PASSWORD = "Hunter2-never-seen"
 SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHardeningTestKeyNeverSeen test@example"

@@ -1,82 +1,17 @@
-"""Runs build/bin/launcher and talks to its telnet console (standard library only)."""
+"""The launcher binary under test: `Launcher` keeps its stdout and stderr in
+memory (launcher tests), `start_launcher` runs it on a private copy of the
+busybox guest behind a log file (console tests)."""
 import os
 import re
-import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
 import time
 
-IAC = 255
-
-
-def strip_telnet(data):
-    """Guest text from telnet bytes: option negotiation removed, IAC IAC kept as 0xFF."""
-    out = bytearray()
-    i = 0
-    while i < len(data):
-        if data[i] != IAC:
-            out.append(data[i])
-            i += 1
-        elif i + 1 < len(data) and data[i + 1] == IAC:
-            out.append(IAC)
-            i += 2
-        else:
-            i += 3  # IAC WILL/WONT/DO/DONT option
-    return bytes(out)
-
-
-class PrivateGuest:
-    """A copy of a guest's data directory: QEMU locks the disk image for
-    writing, so tests booting the same guest at once each need their own,
-    and a `make guest` rewriting the shared files cannot disturb a boot."""
-
-    def __init__(self, guest_dir):
-        self._tmp = tempfile.TemporaryDirectory(prefix="launcher-guest-")
-        self.path = self._tmp.name
-        for name in os.listdir(guest_dir):
-            shutil.copy(os.path.join(guest_dir, name), self.path)
-
-    def __enter__(self):
-        return self.path
-
-    def __exit__(self, *exc):
-        self._tmp.cleanup()
-
-
-class TelnetClient:
-    """A raw-socket telnet client of the launcher's console."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
-        self.raw = b""
-
-    def text(self):
-        return strip_telnet(self.raw)
-
-    def read_until(self, needle, timeout=120):
-        deadline = time.monotonic() + timeout
-        while needle not in self.text():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"no {needle!r} within {timeout} s; got {self.text()[-400:]!r}")
-            self.sock.settimeout(min(remaining, 1.0))
-            try:
-                data = self.sock.recv(65536)
-            except socket.timeout:
-                continue
-            if not data:
-                raise AssertionError(f"connection closed before {needle!r}")
-            self.raw += data
-        return self.text()
-
-    def type(self, text):
-        self.sock.sendall(text.encode())
-
-    def close(self):
-        self.sock.close()
+from .guest import PrivateGuest
+from .processes import Process, check, free_port, wait_for_listener
+from .telnet import TelnetClient
 
 
 class Launcher:
@@ -142,19 +77,17 @@ class Launcher:
             self.proc.wait()
 
 
-def process_gone(pid):
-    """True when `pid` no longer runs (a zombie counts as gone)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
-
-
-def wait_gone(pid, timeout):
-    deadline = time.monotonic() + timeout
-    while not process_gone(pid):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
+def start_launcher(binary, guest_dir):
+    """The launcher on a private copy of the busybox guest; returns (process, telnet port)."""
+    check(os.access(binary, os.X_OK),
+          "no launcher at %s (build it: cmake --build build --target launcher)" % binary)
+    telnet_port = free_port()
+    runtime_dir = tempfile.mkdtemp(prefix="console-test-")
+    guest = PrivateGuest(guest_dir)
+    env = {"VM_DATA_DIR": guest.path, "VM_TELNET_PORT": str(telnet_port),
+           "VM_RUNTIME_DIR": runtime_dir, "VM_MEMORY": "512", "VM_SHUTDOWN_TIMEOUT": "5",
+           "VM_FORWARD_PORTS": ""}
+    launcher = Process([binary], env=env, name="launcher")
+    launcher.folders += [runtime_dir, guest.path]
+    wait_for_listener(telnet_port, launcher)
+    return launcher, telnet_port
