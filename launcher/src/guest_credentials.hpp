@@ -3,15 +3,13 @@
 // opens: guest-sync-delimited first, then one command at a time, each reply
 // (parsed as JSON) logged on stderr, never the secret. The sync and each
 // command time out; the whole exchange is retried on the agent's next open.
-#include <utility>  // before Asio: Boost 1.74 misses it under C++20
-
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "asio.hpp"
 #include "line_splitter.hpp"
 #include "unix_channel.hpp"
 

@@ -4,14 +4,13 @@
 // non-blocking descriptor. When nobody reads stdout (a paused terminal, a
 // stalled log pipe) output beyond the queue is dropped, counted and reported
 // once on stderr; telnet clients, QMP and signals carry on.
-#include <utility>  // before Asio: Boost 1.74 misses it under C++20
-
-#include <boost/asio.hpp>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include "asio.hpp"
 
 namespace launcher {
 

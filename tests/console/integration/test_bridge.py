@@ -311,8 +311,11 @@ def auth_file_and_throttle(_):
             # Two typos answered at once, then 0.5 s, then 1 s (lower bounds only).
             check(waits[2] >= 0.45 and waits[3] >= 0.95, "failed logins not slowed: %r" % waits)
             check(http_get(port, "/", headers=good)[0] == 200, "the right password after failures")
-    flagged = subprocess.run([CONSOLE, "--auth", "a:b", "--listen", "nowhere"], capture_output=True, text=True)
+    flagged = subprocess.run([CONSOLE, "--auth", "a:b", "--auth-file", "/no/such/file"],
+                             capture_output=True, text=True)
     check("--auth puts the password in the process list" in flagged.stderr, "no warning for --auth")
+    check(flagged.returncode != 0 and "CONSOLE_AUTH and CONSOLE_AUTH_FILE are both set" in flagged.stderr,
+          "both auth sources accepted: %r" % flagged.stderr)
 
 
 @case

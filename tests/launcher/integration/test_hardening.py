@@ -32,6 +32,7 @@ CONSOLE_SECRET = "admin:console-secret-never-seen"
 # 1 MiB of printable output, then a marker the typed command line cannot show.
 MIB_COMMAND = "yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ | head -c 1048576; echo; echo END-$((6*7))\r"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PROMPT = b"root@riscv-busybox:~# "
 
 
 def check(condition, message):
@@ -116,8 +117,11 @@ def read_all(client, needle, results, key):
 def check_stalled_stdout(launcher):
     first, second = TelnetClient(launcher.port), TelnetClient(launcher.port)
     for client in (first, second):
-        client.type("\r")
-        client.read_until(b"#", timeout=180)
+        client.read_until(PROMPT, timeout=180)
+    # The shell is reading its line now (a command typed during its start-up is flushed).
+    first.type("\r")
+    first.read_until(PROMPT + b"\x1b[6n\r\n" + PROMPT, timeout=60)
+    time.sleep(0.5)
     results = {}
     readers = [threading.Thread(target=read_all, args=(client, b"END-42", results, name))
                for name, client in (("first", first), ("second", second))]
