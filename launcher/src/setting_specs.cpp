@@ -32,6 +32,12 @@ const std::vector<setting_spec>& setting_specs() {
          "Writable directory for the QMP, serial and guest-agent sockets"},
         {"VM_TELNET_MAX_CLIENTS", "--telnet-max-clients", "64",
          "Most telnet clients of the serial console at once; more are refused, 1 to 10000"},
+        {"VM_READY_PATTERN", "--ready-pattern", "login:",
+         "Regex (ECMAScript) that marks the guest as up when a line of its serial output "
+         "matches; empty: the guest agent opening its port does"},
+        {"VM_STATUS_SOCKET", "--status-socket", "",
+         "Unix socket that answers each connection with one line, 'ready' or 'booting' "
+         "(the console's /readyz asks it); empty for none"},
         {"VM_GUEST_PASSWORD", "--guest-password", "",
          "Root's password, set through the QEMU guest agent once it answers (as a flag it "
          "shows in the process list: prefer VM_GUEST_PASSWORD_FILE)",

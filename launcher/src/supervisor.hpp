@@ -10,8 +10,10 @@
 #include "guest_credentials.hpp"
 #include "qemu_process.hpp"
 #include "qmp_client.hpp"
+#include "readiness.hpp"
 #include "run_directory.hpp"
 #include "settings.hpp"
+#include "status_server.hpp"
 #include "stdout_mirror.hpp"
 #include "telnet_server.hpp"
 #include "unix_channel.hpp"
@@ -46,6 +48,8 @@ private:
     std::shared_ptr<unix_channel> agent_;
     std::unique_ptr<qmp_client> qmp_;
     guest_credentials credentials_;
+    readiness readiness_;
+    std::shared_ptr<status_server> status_;  // null without VM_STATUS_SOCKET
     std::shared_ptr<telnet_server> telnet_;
     std::optional<qemu_process> qemu_;
     bool shutting_down_ = false;
