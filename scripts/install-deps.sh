@@ -14,9 +14,9 @@ set -euo pipefail
 packages_for() {
   case "$1" in
     build) echo g++ ccache cmake make pkg-config libboost-dev libcli11-dev libtelnet-dev catch2 nodejs ;;
-    vm) echo qemu-system-misc opensbi u-boot-qemu ;;
+    vm) echo qemu-system-misc opensbi u-boot-qemu passt ;;
     guest) echo mmdebstrap cpio gzip xz-utils kmod e2fsprogs qemu-utils ca-certificates ;;
-    test) echo python3 telnet procps chromium fonts-dejavu-core ;;
+    test) echo python3 telnet procps iproute2 chromium fonts-dejavu-core ;;
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
     *) echo "install-deps: unknown group '$1' (build, vm, guest, test, container, bench)" >&2; return 1 ;;

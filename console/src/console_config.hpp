@@ -7,18 +7,19 @@
 namespace console {
 
 struct endpoint {
-    std::string host;     // name or address
-    unsigned short port;  // TCP port
+    std::string host;       // name or address
+    unsigned short port;    // TCP port
+    std::string unix_path;  // "unix:PATH" (--telnet only): a unix socket instead
 };
 
 struct console_config {
-    endpoint listen{"0.0.0.0", 8080};     // HTTP and WebSocket server
-    endpoint telnet{"127.0.0.1", 10023};  // the VM's serial console (telnet server)
-    std::string title = "RISC-V VM";      // name of the VM shown by the page
-    std::string auth;                     // "user:password" for HTTP Basic, empty = off
-    bool read_only = false;               // drop keystrokes and resizes from every browser
-    std::string allow_origin;             // regex of extra origins allowed to open /ws
-    std::size_t max_sessions = 64;        // concurrent WebSocket sessions
+    endpoint listen{"0.0.0.0", 8080, ""};     // HTTP and WebSocket server
+    endpoint telnet{"127.0.0.1", 10023, ""};  // the VM's serial console (telnet server)
+    std::string title = "RISC-V VM";          // name of the VM shown by the page
+    std::string auth;                         // "user:password" for HTTP Basic, empty = off
+    bool read_only = false;                   // drop keystrokes and resizes from every browser
+    std::string allow_origin;                 // regex of extra origins allowed to open /ws
+    std::size_t max_sessions = 64;            // concurrent WebSocket sessions
     unsigned stall_timeout_seconds = 10;  // close a session whose browser stops reading this long
     unsigned ping_interval_seconds = 25;  // WebSocket ping after this much silence
     unsigned threads = 2;                 // I/O threads
@@ -26,6 +27,12 @@ struct console_config {
 
 // Splits "host:port" (or "[v6]:port"); throws std::invalid_argument naming `what` and the text.
 endpoint parse_endpoint(const std::string& text, const std::string& what);
+
+// "unix:/run/x.sock" or "host:port"; throws std::invalid_argument naming `what` and the text.
+endpoint parse_telnet_target(const std::string& text, const std::string& what);
+
+// "unix:PATH" or "host:port", for messages.
+std::string describe(const endpoint& target);
 
 // Parses flags and environment into `config`. Returns false when the program
 // should stop (--help, bad input), having printed why and set `exit_code`.

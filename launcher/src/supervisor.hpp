@@ -10,6 +10,7 @@
 
 #include "console_hub.hpp"
 #include "guest_credentials.hpp"
+#include "passt_process.hpp"
 #include "qemu_process.hpp"
 #include "qmp_client.hpp"
 #include "run_directory.hpp"
@@ -33,6 +34,7 @@ private:
     void on_child_exit();
     void begin_shutdown();
     void stop_qemu();
+    void stop_consoles();
     void finish(int status);
 
     const vm_settings& vm_;
@@ -47,6 +49,8 @@ private:
     std::unique_ptr<qmp_client> qmp_;
     guest_credentials credentials_;
     std::shared_ptr<telnet_server> telnet_;
+    std::shared_ptr<telnet_server> telnet_unix_;  // VM_TELNET_SOCKET, when set
+    std::unique_ptr<passt_process> passt_;        // VM_NETWORK=passt only
     std::optional<qemu_process> qemu_;
     bool shutting_down_ = false;
     int exit_code_ = 1;

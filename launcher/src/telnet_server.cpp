@@ -1,5 +1,7 @@
 #include "telnet_server.hpp"
 
+#include <sys/stat.h>
+
 #include <iostream>
 
 #include "telnet_session.hpp"
@@ -9,21 +11,67 @@ namespace {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+using unix_socket = net::local::stream_protocol;
 
 void fail(boost::system::error_code ec, const char* what) {
     if (ec == net::error::operation_aborted) return;
     std::cerr << "launcher: telnet " << what << ": " << ec.message() << "\n";
 }
 
+// A socket file nobody answers on is what a killed launcher left behind.
+void remove_stale_socket(net::io_context& io, const std::string& path) {
+    struct stat info {};
+    if (::lstat(path.c_str(), &info) != 0 || !S_ISSOCK(info.st_mode)) return;
+    unix_socket::socket probe(io);
+    boost::system::error_code ec;
+    probe.connect(unix_socket::endpoint(path), ec);
+    if (!ec)
+        throw std::runtime_error("VM_TELNET_SOCKET='" + path + "': another launcher serves it");
+    ::unlink(path.c_str());
+}
+
 }  // namespace
 
-telnet_server::telnet_server(net::io_context& io, unsigned short port, console_hub& hub)
+std::shared_ptr<telnet_server> telnet_server::on_loopback(net::io_context& io, unsigned short port,
+                                                          console_hub& hub) {
+    try {
+        const tcp::endpoint where(net::ip::make_address("127.0.0.1"), port);
+        return std::make_shared<telnet_server>(io, endpoint(where), hub);
+    } catch (const boost::system::system_error& e) {
+        throw std::runtime_error("VM_TELNET_PORT='" + std::to_string(port) +
+                                 "': cannot listen on 127.0.0.1: " + e.code().message());
+    }
+}
+
+std::shared_ptr<telnet_server> telnet_server::on_unix_socket(net::io_context& io,
+                                                             const std::string& path,
+                                                             console_hub& hub) {
+    try {
+        remove_stale_socket(io, path);
+        auto server =
+            std::make_shared<telnet_server>(io, endpoint(unix_socket::endpoint(path)), hub);
+        // The console container (same user, or the pod's group) connects to it.
+        ::chmod(path.c_str(), 0660);
+        return server;
+    } catch (const boost::system::system_error& e) {
+        throw std::runtime_error("VM_TELNET_SOCKET='" + path +
+                                 "': cannot listen: " + e.code().message());
+    }
+}
+
+telnet_server::telnet_server(net::io_context& io, const endpoint& where, console_hub& hub)
     : acceptor_(io), hub_(hub) {
-    const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), port);
-    acceptor_.open(endpoint.protocol());
-    acceptor_.set_option(net::socket_base::reuse_address(true));
-    acceptor_.bind(endpoint);
+    acceptor_.open(where.protocol());
+    if (where.protocol().family() != AF_UNIX)
+        acceptor_.set_option(net::socket_base::reuse_address(true));
+    acceptor_.bind(where);
     acceptor_.listen(net::socket_base::max_listen_connections);
+}
+
+unsigned short telnet_server::port() const {
+    const endpoint local = acceptor_.local_endpoint();
+    if (local.protocol().family() != AF_INET) return 0;
+    return ntohs(reinterpret_cast<const sockaddr_in*>(local.data())->sin_port);
 }
 
 void telnet_server::stop() {
@@ -32,17 +80,19 @@ void telnet_server::stop() {
 }
 
 void telnet_server::do_accept() {
-    acceptor_.async_accept([self = shared_from_this()](auto ec, tcp::socket socket) {
-        self->on_accept(ec, std::move(socket));
-    });
+    acceptor_.async_accept(
+        [self = shared_from_this()](auto ec, net::generic::stream_protocol::socket socket) {
+            self->on_accept(ec, std::move(socket));
+        });
 }
 
-void telnet_server::on_accept(boost::system::error_code ec, tcp::socket socket) {
+void telnet_server::on_accept(boost::system::error_code ec,
+                              net::generic::stream_protocol::socket socket) {
     if (ec) {
         fail(ec, "accept");
         if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     } else {
-        boost::system::error_code ignored;
+        boost::system::error_code ignored;  // no such option on a unix socket
         socket.set_option(tcp::no_delay(true), ignored);
         std::make_shared<telnet_session>(std::move(socket), hub_)->start();
     }

@@ -1,9 +1,11 @@
 #pragma once
-// Accepts telnet clients of the serial console on 127.0.0.1 only.
+// Accepts telnet clients of the serial console: on 127.0.0.1 only, or on a
+// unix socket (for the console container of a pod).
 #include <utility>  // before Asio: Boost 1.74 misses it under C++20
 
 #include <boost/asio.hpp>
 #include <memory>
+#include <string>
 
 #include "console_hub.hpp"
 
@@ -11,18 +13,29 @@ namespace launcher {
 
 class telnet_server : public std::enable_shared_from_this<telnet_server> {
 public:
-    // Binds at once, so a taken port fails before QEMU starts; port 0 picks one.
-    telnet_server(boost::asio::io_context& io, unsigned short port, console_hub& hub);
+    using endpoint = boost::asio::generic::stream_protocol::endpoint;
+
+    // Both bind at once, so a taken port or path fails before QEMU starts.
+    // 127.0.0.1:port; port 0 picks one.
+    static std::shared_ptr<telnet_server> on_loopback(boost::asio::io_context& io,
+                                                      unsigned short port, console_hub& hub);
+    // A unix socket at `path` (mode 0660); a stale socket left there is replaced.
+    static std::shared_ptr<telnet_server> on_unix_socket(boost::asio::io_context& io,
+                                                         const std::string& path, console_hub& hub);
+
+    telnet_server(boost::asio::io_context& io, const endpoint& where, console_hub& hub);
 
     void start() { do_accept(); }
     void stop();
-    unsigned short port() const { return acceptor_.local_endpoint().port(); }
+    // The TCP port (on_loopback only).
+    unsigned short port() const;
 
 private:
     void do_accept();
-    void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+    void on_accept(boost::system::error_code ec,
+                   boost::asio::generic::stream_protocol::socket socket);
 
-    boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::basic_socket_acceptor<boost::asio::generic::stream_protocol> acceptor_;
     console_hub& hub_;
 };
 
