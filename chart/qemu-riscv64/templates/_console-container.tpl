@@ -1,4 +1,4 @@
-{{/* The console container: HTTP + WebSocket on 8080, bridged to the launcher's telnet on 127.0.0.1:10023. */}}
+{{/* The console container: HTTP + WebSocket on 8080, bridged to the launcher's telnet on its unix socket. */}}
 {{- define "qemu-riscv64.consoleContainer" -}}
 - name: console
   image: {{ .Values.images.console | quote }}
@@ -11,7 +11,7 @@
     - name: CONSOLE_LISTEN
       value: "0.0.0.0:8080"
     - name: CONSOLE_TELNET
-      value: "127.0.0.1:10023"
+      value: {{ printf "unix:%s" (include "qemu-riscv64.consoleSocket" .) | quote }}
     - name: CONSOLE_TITLE
       value: {{ .Values.console.title | default .Release.Name | quote }}
     - name: CONSOLE_READ_ONLY
@@ -47,6 +47,10 @@
     failureThreshold: 3
   securityContext:
     {{- toYaml .Values.securityContext | nindent 4 }}
+  volumeMounts:
+    - name: runtime
+      mountPath: /run/qemu-riscv64
+      readOnly: true
   {{- with .Values.console.resources }}
   resources:
     {{- toYaml . | nindent 4 }}

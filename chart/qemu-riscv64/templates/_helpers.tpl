@@ -62,7 +62,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- $ports = append $ports (dict "name" "ssh" "port" 2222 "servicePort" (int64 .Values.ssh.port) "guestPort" 22 "nodePort" .Values.ssh.nodePort) }}
 {{- end }}
 {{- range .Values.forwardPorts }}
-{{- $ports = append $ports (dict "name" .name "port" (int64 .port) "servicePort" (int64 .port) "guestPort" (int64 .guestPort) "nodePort" nil) }}
+{{- $container := int64 (.containerPort | default (ternary .guestPort .port (ge (int64 .guestPort) 1024))) }}
+{{- $ports = append $ports (dict "name" .name "port" $container "servicePort" (int64 .port) "guestPort" (int64 .guestPort) "nodePort" nil) }}
 {{- end }}
 {{- dict "ports" $ports | toJson }}
 {{- end }}
@@ -74,6 +75,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- $pairs = append $pairs (printf "%d:%d" (int64 .port) (int64 .guestPort)) }}
 {{- end }}
 {{- join "," $pairs }}
+{{- end }}
+
+{{/* The launcher's serial console socket in the shared runtime volume, which the console dials. */}}
+{{- define "qemu-riscv64.consoleSocket" -}}
+/run/qemu-riscv64/console.sock
 {{- end }}
 
 {{/* The Secret holding CONSOLE_AUTH, and its key. */}}

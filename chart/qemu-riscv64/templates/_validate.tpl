@@ -29,6 +29,9 @@
 {{- fail (printf "forwardPorts name=%q is already taken by %s" .name (get $names .name)) }}
 {{- end }}
 {{- $_ := set $names .name $what }}
+{{- if lt (int64 .port) 1024 }}
+{{- fail (printf "%s: guestPort %d and the Service port are both below 1024: set containerPort (1024 or above), the pod port that reaches the guest; nothing in the pod binds a privileged port" $what (int64 .guestPort)) }}
+{{- end }}
 {{- $cp := toString (int64 .port) }}
 {{- if hasKey $containerPorts $cp }}
 {{- fail (printf "%s: container port %s is already used by %s" $what $cp (get $containerPorts $cp)) }}

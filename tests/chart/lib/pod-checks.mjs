@@ -30,6 +30,8 @@ function checkConsole(t, spec, release, values) {
   const env = envOf(consoleContainer);
   t.equal(Object.keys(env).filter((k) => !want.CONSOLE_ENV.has(k)), [], "console env names the console reads");
   t.equal(env, want.consoleEnv(release, values), "console env");
+  t.equal(consoleContainer.volumeMounts, [{ name: "runtime", mountPath: "/run/qemu-riscv64", readOnly: true }],
+    "console mounts the runtime volume (the launcher's console socket), read-only");
 }
 
 function checkLauncher(t, spec, release, values) {
@@ -46,12 +48,14 @@ function checkLauncher(t, spec, release, values) {
   t.equal(String(requests.cpu), String(values.cpu.count), "CPU request equals cpu.count");
   t.that(mebibytes(requests.memory) > values.memory, `memory request ${requests.memory} is above memory=${values.memory} MiB`);
   t.equal(mebibytes(requests.memory), want.memoryRequestMi(values), "memory request = memory + overhead, in Mi");
-  t.equal(launcher.volumeMounts, [{ name: "data", mountPath: "/data" }, { name: "tmp", mountPath: "/tmp" }], "launcher mounts");
+  t.equal(launcher.volumeMounts, [{ name: "data", mountPath: "/data" }, { name: "tmp", mountPath: "/tmp" },
+    { name: "runtime", mountPath: "/run/qemu-riscv64" }], "launcher mounts");
 }
 
 function checkVolumes(t, spec, release, values) {
   const volumes = Object.fromEntries((spec.volumes ?? []).map((v) => [v.name, v]));
-  t.equal(Object.keys(volumes).sort(), ["data", "tmp", "tools"], "volumes");
+  t.equal(Object.keys(volumes).sort(), ["data", "runtime", "tmp", "tools"], "volumes");
+  t.that(volumes.runtime?.emptyDir !== undefined, "runtime (the console socket) is an emptyDir");
   t.that(volumes.tools?.emptyDir !== undefined, "tools is an emptyDir");
   t.that(volumes.tmp?.emptyDir !== undefined, "tmp is an emptyDir");
   if (values.persistence.enabled) {
