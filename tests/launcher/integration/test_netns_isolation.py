@@ -309,6 +309,8 @@ def inbound(names, binary, guest_dir, runtime):
                            (telnet, "guest-on-telnet-port")):
             guest.run(f"(while :; do echo {word} | nc -l -p {port}; done >/dev/null 2>&1 &)")
         got = outside(names.outside, tcp_read_code(POD_ADDR, GUEST_PORT))
+        if "guest-tcp" not in got:
+            print("guest:", guest.run("netstat -ltn; ip addr show eth0; ip route"))
         check("guest-tcp" in got, f"guest TCP port {GUEST_PORT} not reachable: {got}")
         print(f"outside -> {POD_ADDR}:{GUEST_PORT}: {got.strip()}")
         got = outside(names.outside, tcp_read_code(POD_ADDR, FORWARD_HOST))
