@@ -6,14 +6,13 @@
 // guest sees is never the host's loopback.
 #include <sys/types.h>
 
-#include <utility>  // before Asio: Boost 1.74 misses it under C++20
-
-#include <boost/asio.hpp>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "asio.hpp"
 #include "settings.hpp"
 
 namespace launcher {

@@ -2,11 +2,9 @@
 // One VM run: listens for the serial line, QMP and guest agent, serves the
 // console over telnet, starts QEMU, hands root's credentials to the guest
 // agent, and turns SIGTERM into a guest shutdown.
-#include <utility>  // before Asio: Boost 1.74 misses it under C++20
-
-#include <boost/asio.hpp>
 #include <memory>
 #include <optional>
+#include "asio.hpp"
 
 #include "console_hub.hpp"
 #include "guest_credentials.hpp"

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <functional>
 #include <iostream>
 
 #include "telnet_session.hpp"
@@ -9,7 +10,6 @@
 namespace launcher {
 namespace {
 
-namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using unix_socket = net::local::stream_protocol;
 
@@ -80,10 +80,7 @@ void telnet_server::stop() {
 }
 
 void telnet_server::do_accept() {
-    acceptor_.async_accept(
-        [self = shared_from_this()](auto ec, net::generic::stream_protocol::socket socket) {
-            self->on_accept(ec, std::move(socket));
-        });
+    acceptor_.async_accept(std::bind_front(&telnet_server::on_accept, shared_from_this()));
 }
 
 void telnet_server::on_accept(boost::system::error_code ec,

@@ -1,11 +1,10 @@
 #pragma once
 // Accepts telnet clients of the serial console: on 127.0.0.1 only, or on a
 // unix socket (for the console container of a pod).
-#include <utility>  // before Asio: Boost 1.74 misses it under C++20
-
-#include <boost/asio.hpp>
 #include <memory>
 #include <string>
+
+#include "asio.hpp"
 
 #include "console_hub.hpp"
 

@@ -26,7 +26,8 @@ import sys
 import threading
 import time
 
-from harness import Launcher, PrivateGuest
+from qemu_riscv64_test.guest import PrivateGuest
+from qemu_riscv64_test.launcher import Launcher
 
 PROMPT = b"root@riscv-busybox:~# "
 POD_ADDR, OUTSIDE_ADDR = "192.0.2.2", "192.0.2.1"  # TEST-NET-1, never routed anywhere
