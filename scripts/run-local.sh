@@ -5,6 +5,8 @@
 # CONSOLE_LISTEN=0.0.0.0:8080 opens it to the network on purpose.
 # VM_NETWORK (user, the default here, or passt) and VM_FORWARD_PORTS pass
 # through to the launcher.
+# The console's /readyz answers 503 while the guest boots and 200 once its
+# ready line (VM_READY_PATTERN in vm.conf) is out; each change is printed.
 #
 #   run-local.sh BUILD_DIR GUEST_DIR
 set -euo pipefail
@@ -19,7 +21,7 @@ chmod 711 "$runtime"  # passt (VM_NETWORK=passt, as root: nobody) reaches its ow
 
 stop() {
   # The launcher powers the guest off (or quits QEMU after its timeout).
-  kill -TERM "${launcher_pid:-}" "${console_pid:-}" 2>/dev/null || true
+  kill -TERM "${launcher_pid:-}" "${console_pid:-}" "${watcher_pid:-}" 2>/dev/null || true
   wait 2>/dev/null || true
   rm -rf "$runtime"
 }
@@ -28,14 +30,44 @@ trap stop EXIT INT TERM
 # The console dials the launcher's unix socket; telnet 127.0.0.1 works too.
 VM_DATA_DIR=$guest VM_TELNET_PORT=$telnet_port VM_RUNTIME_DIR=$runtime \
 VM_TELNET_SOCKET=$runtime/console.sock VM_POD_PORTS=$port \
-  "$build/bin/launcher" &
+VM_STATUS_SOCKET=$runtime/status.sock "$build/bin/launcher" &
 launcher_pid=$!
 
 # The socket exists once the launcher has bound it.
 for _ in $(seq 100); do [ -S "$runtime/console.sock" ] && break; sleep 0.1; done
 CONSOLE_LISTEN=$listen CONSOLE_TELNET=unix:$runtime/console.sock \
+CONSOLE_STATUS=$runtime/status.sock \
 CONSOLE_TITLE=${CONSOLE_TITLE:-busybox guest} "$build/bin/console" &
 console_pid=$!
+
+# The status code of GET /readyz (bash's /dev/tcp: no HTTP client needed), empty on no answer.
+readyz() {
+  local code=""
+  if exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null; then
+    printf 'GET /readyz HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3
+    read -r _ code _ <&3 || true
+    exec 3>&-
+  fi
+  echo "$code"
+}
+
+# Prints /readyz each time its answer changes, until the guest is up.
+watch_readyz() {
+  local last="" code
+  while :; do
+    code=$(readyz)
+    if [ -n "$code" ] && [ "$code" != "$last" ]; then
+      case "$code" in
+        200) echo "qemu-riscv64: /readyz 200: the guest is up"; return ;;
+        *) echo "qemu-riscv64: /readyz $code: the guest is booting" ;;
+      esac
+      last=$code
+    fi
+    sleep 0.2
+  done
+}
+watch_readyz &
+watcher_pid=$!
 
 echo
 echo "qemu-riscv64: the guest's console is at http://localhost:$port (listening on $listen)"

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "conf_file.hpp"
+#include "project_version.hpp"
 #include "setting_specs.hpp"
 #include "settings_builder.hpp"
 
@@ -66,6 +67,7 @@ std::variant<vm_settings, int> load_settings(int argc, const char* const* argv,
     }
     bool dry_run = false;
     app.add_flag("--dry-run", dry_run, "Print QEMU's argv, one argument per line, and exit");
+    app.set_version_flag("--version", "launcher " QEMU_RISCV64_VERSION);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

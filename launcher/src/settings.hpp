@@ -46,6 +46,8 @@ struct vm_settings {
     int shutdown_timeout_s = 25;                // VM_SHUTDOWN_TIMEOUT: grace for the guest to stop
     std::string qemu;                           // VM_QEMU: qemu-system-riscv64 binary, resolved
     std::string runtime_dir = "/tmp";           // VM_RUNTIME_DIR: the run's sockets go below
+    std::string ready_pattern = "login:";       // VM_READY_PATTERN: serial line that means "up"
+    std::string status_socket;                  // VM_STATUS_SOCKET: answers "ready"/"booting"
     std::string guest_password;  // VM_GUEST_PASSWORD: root's, set through the guest agent
     std::string guest_ssh_key;   // VM_GUEST_SSH_KEY: root's, added through the guest agent
     bool dry_run = false;        // --dry-run: print QEMU's argv and exit

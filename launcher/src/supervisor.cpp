@@ -54,12 +54,24 @@ supervisor::supervisor(const vm_settings& vm)
       agent_(std::make_shared<unix_channel>(io_, dir_.path("qga.sock"), "guest agent", 65536)),
       qmp_(std::make_unique<qmp_client>(monitor_, agent_)),
       credentials_(agent_, vm.guest_password, vm.guest_ssh_key),
+      readiness_(vm.ready_pattern),
       telnet_(telnet_server::on_loopback(io_, static_cast<unsigned short>(vm.telnet_port), hub_)) {
     if (!vm.telnet_socket.empty())
         telnet_unix_ = telnet_server::on_unix_socket(io_, vm.telnet_socket, hub_);
     if (vm.network == network_mode::passt) passt_ = std::make_unique<passt_process>(io_, vm);
-    serial_->on_data([this](std::string_view bytes) { hub_.publish(bytes); });
-    if (credentials_.wanted()) qmp_->on_agent_open([this] { credentials_.start(); });
+    serial_->on_data([this](std::string_view bytes) {
+        hub_.publish(bytes);
+        readiness_.feed(bytes);
+    });
+    qmp_->on_agent_open([this] {
+        // The agent is the sign only for a guest without a ready pattern: a pattern such as
+        // "login:" waits for the guest's own prompt, which may come after its agent starts.
+        if (vm_.ready_pattern.empty()) readiness_.mark_ready("the guest agent opened its port");
+        if (credentials_.wanted()) credentials_.start();
+    });
+    if (!vm.status_socket.empty())
+        status_ = std::make_shared<status_server>(io_, vm.status_socket,
+                                                  [this] { return readiness_.ready(); });
 }
 
 int supervisor::run() {
@@ -68,6 +80,10 @@ int supervisor::run() {
         channel->start();
     telnet_->start();
     std::cerr << "launcher: serial console on telnet 127.0.0.1:" << telnet_->port() << "\n";
+    if (status_) {
+        status_->start();
+        std::cerr << "launcher: status on " << vm_.status_socket << "\n";
+    }
     if (telnet_unix_) {
         telnet_unix_->start();
         std::cerr << "launcher: serial console on telnet unix:" << vm_.telnet_socket << "\n";
@@ -125,6 +141,7 @@ void supervisor::on_child_exit() {
 void supervisor::begin_shutdown() {
     shutting_down_ = true;
     stop_consoles();
+    if (status_) status_->stop();
     if (!qmp_->agent_running()) {
         std::cerr << "launcher: no guest agent: stopping QEMU\n";
         return stop_qemu();
@@ -164,6 +181,7 @@ void supervisor::finish(int status) {
     if (died && exit_code_ == 0) exit_code_ = 1;
     shutting_down_ = true;
     stop_consoles();
+    if (status_) status_->stop();
     if (passt_) passt_->stop();
     timer_.expires_after(drain_time);
     timer_.async_wait([this](auto) { io_.stop(); });

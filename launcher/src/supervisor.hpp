@@ -11,8 +11,10 @@
 #include "passt_process.hpp"
 #include "qemu_process.hpp"
 #include "qmp_client.hpp"
+#include "readiness.hpp"
 #include "run_directory.hpp"
 #include "settings.hpp"
+#include "status_server.hpp"
 #include "telnet_server.hpp"
 #include "unix_channel.hpp"
 
@@ -46,6 +48,8 @@ private:
     std::shared_ptr<unix_channel> agent_;
     std::unique_ptr<qmp_client> qmp_;
     guest_credentials credentials_;
+    readiness readiness_;
+    std::shared_ptr<status_server> status_;  // null without VM_STATUS_SOCKET
     std::shared_ptr<telnet_server> telnet_;
     std::shared_ptr<telnet_server> telnet_unix_;  // VM_TELNET_SOCKET, when set
     std::unique_ptr<passt_process> passt_;        // VM_NETWORK=passt only
