@@ -23,10 +23,10 @@ set -euo pipefail
 packages_for() {
   case "$1" in
     build) echo g++ ccache cmake make pkg-config libboost-dev libcli11-dev libtelnet-dev catch2 nlohmann-json3-dev nodejs ;;
-    vm) echo 'qemu-system-riscv|qemu-system-misc' opensbi u-boot-qemu ipxe-qemu ;;
+    vm) echo 'qemu-system-riscv|qemu-system-misc' opensbi u-boot-qemu ipxe-qemu passt ;;
     guest) echo mmdebstrap cpio gzip xz-utils zstd kmod e2fsprogs qemu-utils ca-certificates curl ;;
     emulation) echo qemu-user-static binfmt-support arch-test ;;
-    test) echo python3 telnet procps 'chromium|chromium-browser' fonts-dejavu-core ;;
+    test) echo python3 telnet procps iproute2 'chromium|chromium-browser' fonts-dejavu-core ;;
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
     fuzz) echo clang libclang-rt-dev ;;

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # `make run`: the launcher boots the busybox guest and the console serves its
-# serial console on http://localhost:8080, until Ctrl-C. The console's /readyz
-# answers 503 while the guest boots and 200 once its ready line (VM_READY_PATTERN
-# in vm.conf) is out; each change is printed.
+# serial console on http://localhost:8080, until Ctrl-C. The console listens
+# on 127.0.0.1 only (a root shell is one click away);
+# CONSOLE_LISTEN=0.0.0.0:8080 opens it to the network on purpose.
+# VM_NETWORK (user, the default here, or passt) and VM_FORWARD_PORTS pass
+# through to the launcher.
+# The console's /readyz answers 503 while the guest boots and 200 once its
+# ready line (VM_READY_PATTERN in vm.conf) is out; each change is printed.
 #
 #   run-local.sh BUILD_DIR GUEST_DIR
 set -euo pipefail
 
 build=${1:?usage: run-local.sh BUILD_DIR GUEST_DIR}
 guest=${2:?usage: run-local.sh BUILD_DIR GUEST_DIR}
-port=${CONSOLE_PORT:-8080}
+listen=${CONSOLE_LISTEN:-127.0.0.1:${CONSOLE_PORT:-8080}}
+port=${listen##*:}
 telnet_port=${VM_TELNET_PORT:-10023}
 runtime=$(mktemp -d)
+chmod 711 "$runtime"  # passt (VM_NETWORK=passt, as root: nobody) reaches its own folder in it
 
 stop() {
   # The launcher powers the guest off (or quits QEMU after its timeout).
@@ -21,11 +27,15 @@ stop() {
 }
 trap stop EXIT INT TERM
 
+# The console dials the launcher's unix socket; telnet 127.0.0.1 works too.
 VM_DATA_DIR=$guest VM_TELNET_PORT=$telnet_port VM_RUNTIME_DIR=$runtime \
+VM_TELNET_SOCKET=$runtime/console.sock VM_POD_PORTS=$port \
 VM_STATUS_SOCKET=$runtime/status.sock "$build/bin/launcher" &
 launcher_pid=$!
 
-CONSOLE_LISTEN=0.0.0.0:$port CONSOLE_TELNET=127.0.0.1:$telnet_port \
+# The socket exists once the launcher has bound it.
+for _ in $(seq 100); do [ -S "$runtime/console.sock" ] && break; sleep 0.1; done
+CONSOLE_LISTEN=$listen CONSOLE_TELNET=unix:$runtime/console.sock \
 CONSOLE_STATUS=$runtime/status.sock \
 CONSOLE_TITLE=${CONSOLE_TITLE:-busybox guest} "$build/bin/console" &
 console_pid=$!
@@ -60,7 +70,7 @@ watch_readyz &
 watcher_pid=$!
 
 echo
-echo "qemu-riscv64: the guest's console is at http://localhost:$port"
+echo "qemu-riscv64: the guest's console is at http://localhost:$port (listening on $listen)"
 echo "              (telnet 127.0.0.1 $telnet_port works too; Ctrl-C stops both)"
 echo
 # Either process ending ends the run.

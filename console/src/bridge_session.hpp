@@ -8,6 +8,8 @@
 #include "server_state.hpp"
 #include "telnet_codec.hpp"
 
+#include <boost/asio/generic/stream_protocol.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -43,7 +45,8 @@ private:
     void connect_telnet();
     void on_resolve(boost::beast::error_code ec,
                     boost::asio::ip::tcp::resolver::results_type results);
-    void on_connect(boost::beast::error_code ec, const boost::asio::ip::tcp::endpoint& peer);
+    void on_connect(boost::beast::error_code ec,
+                    const boost::asio::generic::stream_protocol::endpoint& peer);
     void do_telnet_wait();
     void on_telnet_readable(boost::beast::error_code ec);
     void resume_telnet();
@@ -60,7 +63,7 @@ private:
     boost::beast::flat_buffer browser_buffer_;
     outbox to_browser_;
     boost::asio::ip::tcp::resolver resolver_;
-    boost::asio::ip::tcp::socket telnet_;
+    boost::asio::generic::stream_protocol::socket telnet_;  // TCP or unix socket
     outbox to_telnet_;
     telnet_codec codec_;
     boost::asio::steady_timer stall_timer_;

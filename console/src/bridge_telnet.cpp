@@ -6,10 +6,12 @@
 #include <array>
 #include <chrono>
 #include <iostream>
+#include <vector>
 
 namespace console {
 
 using tcp = net::ip::tcp;
+using generic_endpoint = net::generic::stream_protocol::endpoint;
 
 namespace {
 
@@ -25,6 +27,13 @@ void fail(beast::error_code ec, const char* what) {
 
 void bridge_session::connect_telnet() {
     const auto& target = state_->config.telnet;
+    if (!target.unix_path.empty()) {
+        const std::vector<generic_endpoint> where{
+            net::local::stream_protocol::endpoint(target.unix_path)};
+        return net::async_connect(
+            telnet_, where,
+            beast::bind_front_handler(&bridge_session::on_connect, shared_from_this()));
+    }
     resolver_.async_resolve(
         target.host, std::to_string(target.port),
         beast::bind_front_handler(&bridge_session::on_resolve, shared_from_this()));
@@ -36,18 +45,22 @@ void bridge_session::on_resolve(beast::error_code ec, tcp::resolver::results_typ
         fail(ec, "resolve");
         return close_browser({websocket::close_code::try_again_later, "VM console not reachable"});
     }
-    net::async_connect(telnet_, results,
+    std::vector<generic_endpoint> where;
+    for (const auto& entry : results)
+        where.emplace_back(entry.endpoint());
+    net::async_connect(telnet_, where,
                        beast::bind_front_handler(&bridge_session::on_connect, shared_from_this()));
 }
 
-void bridge_session::on_connect(beast::error_code ec, const tcp::endpoint&) {
+void bridge_session::on_connect(beast::error_code ec, const generic_endpoint&) {
     if (stopped_) return;
     if (ec) {
         fail(ec, "connect");
         return close_browser({websocket::close_code::try_again_later, "VM console not reachable"});
     }
     telnet_connected_ = true;
-    telnet_.set_option(tcp::no_delay(true));
+    beast::error_code no_option;  // a unix socket has no Nagle to turn off
+    telnet_.set_option(tcp::no_delay(true), no_option);
     telnet_.non_blocking(true);
     do_telnet_write();
     do_telnet_wait();

@@ -31,7 +31,23 @@ endpoint parse_endpoint(const std::string& text, const std::string& what) {
     if (error != std::errc() || end != port_text.data() + port_text.size() || port > 65535 ||
         port_text.empty())
         throw bad("port must be a number from 0 to 65535");
-    return {host, static_cast<unsigned short>(port)};
+    return {host, static_cast<unsigned short>(port), ""};
+}
+
+endpoint parse_telnet_target(const std::string& text, const std::string& what) {
+    const std::string prefix = "unix:";
+    if (text.rfind(prefix, 0) != 0) return parse_endpoint(text, what);
+    const std::string path = text.substr(prefix.size());
+    // sockaddr_un holds 108 bytes with the terminator.
+    if (path.empty() || path.size() > 107)
+        throw std::invalid_argument(what + " '" + text +
+                                    "': expected unix:PATH, PATH 1 to 107 bytes");
+    return {"", 0, path};
+}
+
+std::string describe(const endpoint& target) {
+    if (!target.unix_path.empty()) return "unix:" + target.unix_path;
+    return target.host + ":" + std::to_string(target.port);
 }
 
 std::string parse_base_path(const std::string& text, const std::string& what) {
@@ -59,28 +75,32 @@ std::string parse_base_path(const std::string& text, const std::string& what) {
 
 namespace {
 
-// A flag whose value is checked by parse_endpoint, so flag and variable fail alike.
+using endpoint_parser = endpoint (*)(const std::string&, const std::string&);
+
+// A flag whose value is checked by `parse`, so flag and variable fail alike.
 void add_endpoint_option(CLI::App& app, const std::string& flag, const std::string& env,
-                         endpoint& target, const std::string& help) {
+                         endpoint& target, const std::string& help,
+                         endpoint_parser parse = parse_endpoint) {
     app.add_option_function<std::string>(
            flag,
-           [&target, flag, env](const std::string& text) {
+           [&target, flag, env, parse](const std::string& text) {
                try {
-                   target = parse_endpoint(text, flag + "/" + env);
+                   target = parse(text, flag + "/" + env);
                } catch (const std::invalid_argument& error) {
                    throw CLI::ValidationError(error.what());
                }
            },
            help + " (default " + target.host + ":" + std::to_string(target.port) + ")")
         ->envname(env)
-        ->type_name("HOST:PORT");
+        ->type_name(parse == parse_endpoint ? "HOST:PORT" : "HOST:PORT|unix:PATH");
 }
 
 void add_options(CLI::App& app, console_config& config) {
     add_endpoint_option(app, "--listen", "CONSOLE_LISTEN", config.listen,
                         "address of the HTTP and WebSocket server");
     add_endpoint_option(app, "--telnet", "CONSOLE_TELNET", config.telnet,
-                        "telnet server of the VM's serial console");
+                        "telnet server of the VM's serial console, HOST:PORT or unix:PATH",
+                        parse_telnet_target);
     app.add_option_function<std::string>(
            "--base-path",
            [&config](const std::string& text) {

@@ -7,24 +7,25 @@
 namespace console {
 
 struct endpoint {
-    std::string host;     // name or address
-    unsigned short port;  // TCP port
+    std::string host;       // name or address
+    unsigned short port;    // TCP port
+    std::string unix_path;  // "unix:PATH" (--telnet only): a unix socket instead
 };
 
 struct console_config {
-    endpoint listen{"0.0.0.0", 8080};     // HTTP and WebSocket server
-    endpoint telnet{"127.0.0.1", 10023};  // the VM's serial console (telnet server)
-    std::string base_path;                // URL prefix of every route, e.g. "/vm1"; empty = "/"
-    std::string status_socket;            // the launcher's status socket for /readyz; empty =
-                                          // /readyz only checks that the telnet target accepts
-    std::string title = "RISC-V VM";      // name of the VM shown by the page
-    std::string auth;                     // "user:password" for HTTP Basic, empty = off
-    std::string auth_file;                // file holding "user:password" (CONSOLE_AUTH_FILE)
-    std::string allow_host;               // extra Host names allowed (comma-separated)
-    bool read_only = false;               // drop keystrokes and resizes from every browser
-    std::string allow_origin;             // regex of extra origins allowed to open /ws
-    std::size_t max_sessions = 64;        // concurrent WebSocket sessions
-    std::size_t max_connections = 1024;   // concurrent HTTP connections (before any upgrade)
+    endpoint listen{"0.0.0.0", 8080, ""};     // HTTP and WebSocket server
+    endpoint telnet{"127.0.0.1", 10023, ""};  // the VM's serial console (telnet server)
+    std::string base_path;                    // URL prefix of every route, e.g. "/vm1"; empty = "/"
+    std::string status_socket;                // the launcher's status socket for /readyz; empty =
+                                              // /readyz only checks that the telnet target accepts
+    std::string title = "RISC-V VM";          // name of the VM shown by the page
+    std::string auth;                         // "user:password" for HTTP Basic, empty = off
+    std::string auth_file;                    // file holding "user:password" (CONSOLE_AUTH_FILE)
+    std::string allow_host;                   // extra Host names allowed (comma-separated)
+    bool read_only = false;                   // drop keystrokes and resizes from every browser
+    std::string allow_origin;                 // regex of extra origins allowed to open /ws
+    std::size_t max_sessions = 64;            // concurrent WebSocket sessions
+    std::size_t max_connections = 1024;       // concurrent HTTP connections (before any upgrade)
     unsigned stall_timeout_seconds = 10;  // close a session whose browser stops reading this long
     unsigned ping_interval_seconds = 25;  // WebSocket ping after this much silence
     unsigned threads = 2;                 // I/O threads
@@ -36,6 +37,12 @@ endpoint parse_endpoint(const std::string& text, const std::string& what);
 // "user:password" from the first line of `path`; throws std::runtime_error
 // naming CONSOLE_AUTH_FILE and the path (never the contents) when it cannot.
 std::string read_auth_file(const std::string& path);
+
+// "unix:/run/x.sock" or "host:port"; throws std::invalid_argument naming `what` and the text.
+endpoint parse_telnet_target(const std::string& text, const std::string& what);
+
+// "unix:PATH" or "host:port", for messages.
+std::string describe(const endpoint& target);
 
 // Checks a URL prefix ("/vm1", "/a/b", "/" or empty) and returns it without
 // its trailing slash ("" for the root); throws std::invalid_argument naming `what` and the text.

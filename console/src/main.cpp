@@ -23,8 +23,8 @@ int main(int argc, char** argv) {
         signals.async_wait([&ioc](auto, int) { ioc.stop(); });
         const auto where = server->local_endpoint();
         std::cout << "console: serving http://" << where.address().to_string() << ":"
-                  << where.port() << " for telnet " << config.telnet.host << ":"
-                  << config.telnet.port << std::endl;
+                  << where.port() << " for telnet " << console::describe(config.telnet)
+                  << std::endl;
         if (!config.base_path.empty())
             std::cout << "console: under base path " << config.base_path << "/" << std::endl;
         std::vector<std::thread> workers;

@@ -3,6 +3,7 @@
 #include "namespaces.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include <chrono>
@@ -19,9 +20,10 @@ constexpr auto probe_timeout = std::chrono::seconds(2);  // under the kubelet's 
 // Owns resolver and stream until the attempt ends.
 struct probe : std::enable_shared_from_this<probe> {
     probe(const net::any_io_executor& executor, std::function<void(bool)> callback)
-        : resolver(executor), stream(executor), done(std::move(callback)) {}
+        : resolver(executor), unix_stream(executor), stream(executor), done(std::move(callback)) {}
 
     void start(const endpoint& target) {
+        if (!target.unix_path.empty()) return connect_unix(target.unix_path);
         resolver.async_resolve(target.host, std::to_string(target.port),
                                [self = shared_from_this()](auto ec, auto results) {
                                    if (ec) return self->done(false);
@@ -37,7 +39,16 @@ struct probe : std::enable_shared_from_this<probe> {
         });
     }
 
+    void connect_unix(const std::string& path) {
+        unix_stream.async_connect(net::local::stream_protocol::endpoint(path),
+                                  [self = shared_from_this()](auto ec) {
+                                      self->unix_stream.close();
+                                      self->done(!ec);
+                                  });
+    }
+
     tcp::resolver resolver;
+    net::local::stream_protocol::socket unix_stream;  // connects at once or fails
     boost::beast::tcp_stream stream;
     std::function<void(bool)> done;
 };

@@ -1,4 +1,4 @@
-// /readyz: can a TCP connection to the telnet target be opened right now?
+// /readyz: can a connection to the telnet target (TCP or unix socket) be opened right now?
 #pragma once
 
 #include "console_config.hpp"

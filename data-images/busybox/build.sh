@@ -34,7 +34,7 @@ build_into() {
   mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,mnt,etc,run}
   cp "$work/debs/usr/bin/busybox" "$root/bin/busybox"
   cp -r "$here/rootfs/." "$root/etc/"
-  chmod +x "$root/etc/init.d/rcS"
+  chmod +x "$root/etc/init.d/rcS" "$root/etc/udhcpc.script"
   ln -s /bin/busybox "$root/init"
   install_modules "$work/debs" "$root" "$kver"
   # The kernel opens /dev/console before init runs: it must exist in the archive.

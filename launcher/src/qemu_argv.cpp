@@ -34,14 +34,31 @@ void add_drive(std::vector<std::string>& argv, const vm_settings& vm) {
                "-device", "virtio-blk-pci,drive=disk0"});
 }
 
-// User networking; each forward listens on all host addresses.
-void add_network(std::vector<std::string>& argv, const vm_settings& vm) {
-    std::string netdev = "user,id=net0";
-    for (const auto& forward : vm.forwards) {
-        netdev += ",hostfwd=tcp::" + std::to_string(forward.host_port) +
-                  "-:" + std::to_string(forward.guest_port);
+// The network card and what is behind it. User networking runs restricted:
+// without it, every address of QEMU's 10.0.2.0/24 but the DNS alias reaches
+// the host's loopback (libslirp's host alias), and the guest could type into
+// the serial console's telnet port. Restricted, the guest reaches nothing but
+// DHCP; the forwards still reach the guest.
+void add_network(std::vector<std::string>& argv, const vm_settings& vm,
+                 const runtime_paths& paths) {
+    std::string netdev;
+    switch (vm.network) {
+        case network_mode::none:
+            return add(argv, {"-nic", "none"});
+        case network_mode::passt:
+            netdev = "stream,id=net0,server=off,addr.type=unix,addr.path=" +
+                     escape_commas(paths.passt_socket);
+            break;
+        case network_mode::user:
+            netdev = "user,id=net0,restrict=on,ipv6=off";
+            for (const auto& forward : vm.forwards) {
+                netdev += ",hostfwd=tcp::" + std::to_string(forward.host_port) +
+                          "-:" + std::to_string(forward.guest_port);
+            }
+            break;
     }
-    add(argv, {"-netdev", netdev, "-device", "virtio-net-pci,netdev=net0"});
+    // No option ROM: riscv firmware never runs it, and it needs Debian's ipxe-qemu.
+    add(argv, {"-netdev", netdev, "-device", "virtio-net-pci,netdev=net0,romfile="});
 }
 
 // QEMU connects to sockets the launcher already listens on: no output is lost.
@@ -58,7 +75,7 @@ void add_channels(std::vector<std::string>& argv, const runtime_paths& paths) {
 }  // namespace
 
 runtime_paths make_runtime_paths(const std::string& dir) {
-    return {dir + "/serial.sock", dir + "/qmp.sock", dir + "/qga.sock"};
+    return {dir + "/serial.sock", dir + "/qmp.sock", dir + "/qga.sock", dir + "/passt.sock"};
 }
 
 std::string detect_drive_format(const std::string& path) {
@@ -77,7 +94,7 @@ std::vector<std::string> build_qemu_argv(const vm_settings& vm, const runtime_pa
                std::to_string(vm.memory_mib), "-nographic"});
     add_boot_files(argv, vm);
     add_drive(argv, vm);
-    add_network(argv, vm);
+    add_network(argv, vm, paths);
     add_channels(argv, paths);
     return argv;
 }

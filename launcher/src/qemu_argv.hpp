@@ -12,6 +12,7 @@ struct runtime_paths {
     std::string serial_socket;  // the guest's ttyS0
     std::string qmp_socket;     // QMP control monitor
     std::string agent_socket;   // virtio-serial port org.qemu.guest_agent.0
+    std::string passt_socket;   // passt's end of the network card (VM_NETWORK=passt)
 };
 
 // The socket names inside a run directory `dir`.

@@ -20,8 +20,22 @@ const std::vector<setting_spec>& setting_specs() {
          "Data directory: holds vm.conf (or config.sh); relative paths start here"},
         {"VM_TELNET_PORT", "--telnet-port", "10023",
          "Serial console telnet port on 127.0.0.1; 0 picks a free port"},
+        {"VM_TELNET_SOCKET", "--telnet-socket", "",
+         "Unix socket serving the serial console as telnet too (mode 0660); empty for none"},
+        {"VM_NETWORK", "--network", "user",
+         "Guest network: 'user' (QEMU user networking, restricted: the guest reaches nothing "
+         "outside, VM_FORWARD_PORTS reach it), 'passt' (the guest takes the host's address, "
+         "every port of VM_PASST_PORTS but VM_POD_PORTS reaches it) or 'none'"},
         {"VM_FORWARD_PORTS", "--forward-ports", "",
-         "Guest TCP ports forwarded from all host addresses: [hostPort:]guestPort,..."},
+         "Guest TCP ports reachable on every host address: [hostPort:]guestPort,..."},
+        {"VM_PASST_PORTS", "--passt-ports", "1024-49151",
+         "passt mode: host ports forwarded, TCP and UDP, to the same guest port: "
+         "first[-last],...; empty for none"},
+        {"VM_POD_PORTS", "--pod-ports", "8080",
+         "passt mode: host ports left to the pod's own servers, never forwarded to the guest "
+         "(the telnet port is always left): port,..."},
+        {"VM_PASST", "--passt", "passt",
+         "passt binary (VM_NETWORK=passt), a path or a name in PATH"},
         {"VM_SHUTDOWN_TIMEOUT", "--shutdown-timeout", "25",
          "Seconds the guest gets to power off after SIGTERM before QEMU is stopped"},
         {"VM_QEMU", "--qemu", "qemu-system-riscv64", "QEMU binary, a path or a name in PATH"},

@@ -129,6 +129,42 @@ std::vector<std::string> read_env_names(const setting_reader& in) {
     return names;
 }
 
+// A structured setting through its parser; a parse error names the setting.
+template <typename Parser>
+auto parse_setting(const setting_reader& in, const std::string& key, Parser parse) {
+    try {
+        return parse(in.text(key));
+    } catch (const std::invalid_argument& e) {
+        in.fail(key, e.what());
+    }
+}
+
+bool contains(const std::vector<std::uint16_t>& ports, int port) {
+    return std::find(ports.begin(), ports.end(), port) != ports.end();
+}
+
+void read_network(const setting_reader& in, vm_settings& vm) {
+    vm.network = parse_setting(in, "VM_NETWORK", parse_network_mode);
+    vm.forwards = parse_setting(in, "VM_FORWARD_PORTS", parse_forward_ports);
+    vm.passt_ports = parse_setting(in, "VM_PASST_PORTS", parse_port_ranges);
+    vm.pod_ports = parse_setting(in, "VM_POD_PORTS", parse_port_list);
+    if (vm.network == network_mode::none && !vm.forwards.empty())
+        in.fail("VM_FORWARD_PORTS", "VM_NETWORK=none gives the guest no network to forward to");
+    for (const auto& forward : vm.forwards) {
+        const std::string host = std::to_string(forward.host_port);
+        if (forward.host_port == vm.telnet_port)
+            in.fail("VM_FORWARD_PORTS", "host port " + host + " is VM_TELNET_PORT");
+        if (vm.network == network_mode::passt && contains(vm.pod_ports, forward.host_port))
+            in.fail("VM_FORWARD_PORTS", "host port " + host + " is one of VM_POD_PORTS");
+    }
+    if (vm.network != network_mode::passt) return;
+    vm.passt = find_executable(in.text("VM_PASST"));
+    if (vm.passt.empty())
+        in.fail("VM_PASST",
+                "no such executable (PATH searched): install Debian's passt, or "
+                "set VM_NETWORK=user");
+}
+
 void read_runtime(const setting_reader& in, vm_settings& vm) {
     vm.qemu = find_executable(in.text("VM_QEMU"));
     if (vm.qemu.empty()) in.fail("VM_QEMU", "no such executable (PATH searched)");
@@ -156,11 +192,8 @@ vm_settings build_settings(const raw_settings& raw, bool dry_run) {
     vm.telnet_port = in.integer("VM_TELNET_PORT", 0, 65535);
     vm.telnet_max_clients = in.integer("VM_TELNET_MAX_CLIENTS", 1, 10000);
     vm.shutdown_timeout_s = in.integer("VM_SHUTDOWN_TIMEOUT", 0, 3600);
-    try {
-        vm.forwards = parse_forward_ports(in.text("VM_FORWARD_PORTS"));
-    } catch (const std::invalid_argument& e) {
-        in.fail("VM_FORWARD_PORTS", e.what());
-    }
+    vm.telnet_socket = in.text("VM_TELNET_SOCKET");
+    read_network(in, vm);
     vm.append = in.text("VM_APPEND");
     vm.ready_pattern = in.text("VM_READY_PATTERN");
     try {

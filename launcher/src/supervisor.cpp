@@ -34,17 +34,6 @@ std::string cpu_milliseconds() {
     return std::to_string(total / 1000) + "." + std::to_string(total % 1000 / 100);
 }
 
-std::shared_ptr<telnet_server> bind_telnet(net::io_context& io, int port, console_hub& hub,
-                                           int max_clients) {
-    try {
-        return std::make_shared<telnet_server>(io, static_cast<unsigned short>(port), hub,
-                                               static_cast<std::size_t>(max_clients));
-    } catch (const boost::system::system_error& e) {
-        throw std::runtime_error("VM_TELNET_PORT='" + std::to_string(port) +
-                                 "': cannot listen on 127.0.0.1: " + e.code().message());
-    }
-}
-
 }  // namespace
 
 supervisor::supervisor(const vm_settings& vm)
@@ -63,7 +52,12 @@ supervisor::supervisor(const vm_settings& vm)
       qmp_(std::make_unique<qmp_client>(monitor_, agent_)),
       credentials_(agent_, vm.guest_password, vm.guest_ssh_key),
       readiness_(vm.ready_pattern),
-      telnet_(bind_telnet(io_, vm.telnet_port, hub_, vm.telnet_max_clients)) {
+      telnet_(telnet_server::on_loopback(io_, static_cast<unsigned short>(vm.telnet_port), hub_,
+                                         static_cast<std::size_t>(vm.telnet_max_clients))) {
+    if (!vm.telnet_socket.empty())
+        telnet_unix_ = telnet_server::on_unix_socket(
+            io_, vm.telnet_socket, hub_, static_cast<std::size_t>(vm.telnet_max_clients));
+    if (vm.network == network_mode::passt) passt_ = std::make_unique<passt_process>(io_, vm);
     serial_->on_data([this](std::string_view bytes) {
         hub_.publish(bytes);
         readiness_.feed(bytes);
@@ -80,7 +74,7 @@ supervisor::supervisor(const vm_settings& vm)
 }
 
 int supervisor::run() {
-    const runtime_paths paths = make_runtime_paths(dir_.base());
+    runtime_paths paths = make_runtime_paths(dir_.base());
     for (const auto& channel : {serial_, monitor_, agent_})
         channel->start();
     telnet_->start();
@@ -88,6 +82,14 @@ int supervisor::run() {
     if (status_) {
         status_->start();
         std::cerr << "launcher: status on " << vm_.status_socket << "\n";
+    }
+    if (telnet_unix_) {
+        telnet_unix_->start();
+        std::cerr << "launcher: serial console on telnet unix:" << vm_.telnet_socket << "\n";
+    }
+    if (passt_) {
+        passt_->start(telnet_->port());
+        paths.passt_socket = passt_->socket_path();
     }
     wait_signal();
     qemu_.emplace(build_qemu_argv(vm_, paths), qemu_environment(environ, vm_.qemu_env));
@@ -118,23 +120,27 @@ void supervisor::on_signal(boost::system::error_code ec, int signal_number) {
 }
 
 void supervisor::on_child_exit() {
-    const auto status = qemu_ ? qemu_->poll() : std::nullopt;
-    if (!status) return;
-    const bool asked = shutting_down_;
-    const std::string what = "QEMU " + describe_wait_status(*status);
-    if (!asked && *status != 0) {
-        std::cerr << "launcher: " << what << " on its own\n";
-    } else {
-        std::cerr << "launcher: " << what << "\n";
+    if (const auto status = qemu_ ? qemu_->poll() : std::nullopt) {
+        const std::string what = "QEMU " + describe_wait_status(*status);
+        if (!shutting_down_ && *status != 0) {
+            std::cerr << "launcher: " << what << " on its own\n";
+        } else {
+            std::cerr << "launcher: " << what << "\n";
+        }
+        finish(*status);
     }
-    finish(*status);
+    // passt ends with QEMU (--one-off); on its own, it takes the guest's network along.
+    if (const auto status = passt_ ? passt_->poll() : std::nullopt) {
+        std::cerr << "launcher: passt " << describe_wait_status(*status)
+                  << (shutting_down_ ? "\n" : ": the guest has no network any more\n");
+    }
 }
 
 // The guest agent, when the guest runs one, powers the guest off cleanly;
 // without one nothing can ask the guest, so QEMU is stopped at once.
 void supervisor::begin_shutdown() {
     shutting_down_ = true;
-    telnet_->stop();
+    stop_consoles();
     if (status_) status_->stop();
     if (!qmp_->agent_running()) {
         std::cerr << "launcher: no guest agent: stopping QEMU\n";
@@ -163,14 +169,20 @@ void supervisor::stop_qemu() {
     });
 }
 
+void supervisor::stop_consoles() {
+    telnet_->stop();
+    if (telnet_unix_) telnet_unix_->stop();
+}
+
 // QEMU is gone: let the last serial bytes through, then end the run.
 void supervisor::finish(int status) {
     const bool died = WIFSIGNALED(status) && !shutting_down_;
     exit_code_ = exit_code_for(status);
     if (died && exit_code_ == 0) exit_code_ = 1;
     shutting_down_ = true;
-    telnet_->stop();
+    stop_consoles();
     if (status_) status_->stop();
+    if (passt_) passt_->stop();
     timer_.expires_after(drain_time);
     timer_.async_wait([this](auto) { io_.stop(); });
 }

@@ -8,6 +8,7 @@
 
 #include "console_hub.hpp"
 #include "guest_credentials.hpp"
+#include "passt_process.hpp"
 #include "qemu_process.hpp"
 #include "qmp_client.hpp"
 #include "readiness.hpp"
@@ -34,6 +35,7 @@ private:
     void on_child_exit();
     void begin_shutdown();
     void stop_qemu();
+    void stop_consoles();
     void finish(int status);
 
     const vm_settings& vm_;
@@ -51,6 +53,8 @@ private:
     readiness readiness_;
     std::shared_ptr<status_server> status_;  // null without VM_STATUS_SOCKET
     std::shared_ptr<telnet_server> telnet_;
+    std::shared_ptr<telnet_server> telnet_unix_;  // VM_TELNET_SOCKET, when set
+    std::unique_ptr<passt_process> passt_;        // VM_NETWORK=passt only
     std::optional<qemu_process> qemu_;
     bool shutting_down_ = false;
     int exit_code_ = 1;

@@ -27,7 +27,7 @@ void fail(boost::system::error_code ec, const char* what) {
 
 }  // namespace
 
-telnet_session::telnet_session(net::ip::tcp::socket socket, console_hub& hub)
+telnet_session::telnet_session(net::generic::stream_protocol::socket socket, console_hub& hub)
     : socket_(std::move(socket)),
       hub_(hub),
       telnet_(telnet_init(telnet_options, &telnet_session::on_telnet_event, 0, this)) {}
@@ -127,7 +127,7 @@ void telnet_session::close() {
     if (closed_) return;
     closed_ = true;
     boost::system::error_code ignored;
-    socket_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+    socket_.shutdown(net::socket_base::shutdown_both, ignored);
     socket_.close(ignored);
     hub_.leave(shared_from_this());
 }

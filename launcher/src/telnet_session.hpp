@@ -19,7 +19,8 @@ public:
     // Past this many queued bytes the client is dropped, never waited for.
     static constexpr std::size_t queue_limit = 1024 * 1024;
 
-    telnet_session(boost::asio::ip::tcp::socket socket, console_hub& hub);
+    // A TCP or unix-domain connection.
+    telnet_session(boost::asio::generic::stream_protocol::socket socket, console_hub& hub);
 
     // Negotiates options as QEMU's telnet server does, joins the hub, reads.
     void start();
@@ -40,7 +41,7 @@ private:
     void forward_keys(const char* data, std::size_t size);
     void close();
 
-    boost::asio::ip::tcp::socket socket_;
+    boost::asio::generic::stream_protocol::socket socket_;
     console_hub& hub_;
     std::unique_ptr<telnet_t, telnet_deleter> telnet_;
     std::array<char, 4096> input_{};

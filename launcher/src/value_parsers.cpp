@@ -37,7 +37,7 @@ std::uint16_t parse_port(const std::string& text) {
         std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
     const int port = digits ? std::stoi(text) : 0;
     if (port < 1 || port > 65535) {
-        throw std::invalid_argument("'" + text + "' is not a TCP port (1 to 65535)");
+        throw std::invalid_argument("'" + text + "' is not a port (1 to 65535)");
     }
     return static_cast<std::uint16_t>(port);
 }
@@ -88,6 +88,35 @@ std::vector<port_forward> parse_forward_ports(const std::string& text) {
         forwards.push_back({parse_port(host), parse_port(guest)});
     }
     return forwards;
+}
+
+std::vector<port_range> parse_port_ranges(const std::string& text) {
+    std::vector<port_range> ranges;
+    if (text.empty()) return ranges;
+    for (const auto& item : split(text, ',')) {
+        const auto dash = item.find('-');
+        const std::uint16_t first = parse_port(item.substr(0, dash));
+        const std::uint16_t last =
+            dash == std::string::npos ? first : parse_port(item.substr(dash + 1));
+        if (last < first) throw std::invalid_argument("'" + item + "' ends before it starts");
+        ranges.push_back({first, last});
+    }
+    return ranges;
+}
+
+std::vector<std::uint16_t> parse_port_list(const std::string& text) {
+    std::vector<std::uint16_t> ports;
+    if (text.empty()) return ports;
+    for (const auto& item : split(text, ','))
+        ports.push_back(parse_port(item));
+    return ports;
+}
+
+network_mode parse_network_mode(const std::string& text) {
+    if (text == "user") return network_mode::user;
+    if (text == "passt") return network_mode::passt;
+    if (text == "none") return network_mode::none;
+    throw std::invalid_argument("expected 'user', 'passt' or 'none'");
 }
 
 std::vector<std::string> parse_cpu_feature_names(const std::string& text) {

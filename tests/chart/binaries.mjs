@@ -110,11 +110,13 @@ async function checkConsole(sets) {
   }
 }
 
-checkLauncher([], { "-smp": "2", "-m": "2048" });
-checkLauncher(["cpu.count=4,memory=4096,ssh.enabled=true,guest.password=pw,guest.sshAuthorizedKey=ssh-ed25519 AAAA k",
+// The default network is passt: QEMU's card is a stream socket to it.
+checkLauncher([], { "-smp": "2", "-m": "2048", contains: ["stream,id=net0,server=off,addr.type=unix"],
+  absent: ["user,id=net0"] });
+checkLauncher(["network.mode=user,cpu.count=4,memory=4096,ssh.enabled=true,guest.password=pw,guest.sshAuthorizedKey=ssh-ed25519 AAAA k",
   "cpu.features=v=true\\,vlen=256", "forwardPorts[0].name=web,forwardPorts[0].port=8000,forwardPorts[0].guestPort=80"],
 { "-smp": "4", "-m": "4096", "-cpu": "rv64,v=true,vlen=256",
-  contains: ["hostfwd=tcp::2222-:22", "hostfwd=tcp::10080-:80"],
+  contains: ["user,id=net0,restrict=on", "hostfwd=tcp::2222-:22", "hostfwd=tcp::10080-:80"],
   // The credentials reach the launcher from the Secret; it sets them through the guest agent,
   // so they never appear on QEMU's command line.
   env: { VM_GUEST_PASSWORD: "pw", VM_GUEST_SSH_KEY: "ssh-ed25519 AAAA k" },

@@ -1,4 +1,4 @@
-{{/* The console container: HTTP + WebSocket on 8080, bridged to the launcher's telnet on 127.0.0.1:10023. */}}
+{{/* The console container: HTTP + WebSocket on 8080, bridged to the launcher's telnet on its unix socket. */}}
 {{- define "qemu-riscv64.consoleContainer" -}}
 - name: console
   image: {{ include "qemu-riscv64.image" (dict "ref" .Values.images.console "root" .) | quote }}
@@ -11,7 +11,7 @@
     - name: CONSOLE_LISTEN
       value: "0.0.0.0:8080"
     - name: CONSOLE_TELNET
-      value: "127.0.0.1:10023"
+      value: {{ printf "unix:%s" (include "qemu-riscv64.consoleSocket" .) | quote }}
     - name: CONSOLE_STATUS
       value: /run/qemu-riscv64/status.sock
     - name: CONSOLE_ALLOW_HOST

@@ -81,6 +81,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- join "," $pairs }}
 {{- end }}
 
+{{/* The launcher's serial console socket in the shared runtime volume, which the console dials. */}}
+{{- define "qemu-riscv64.consoleSocket" -}}
+/run/qemu-riscv64/console.sock
+{{- end }}
+
 {{/* The Secret holding CONSOLE_AUTH, and its key. */}}
 {{- define "qemu-riscv64.consoleAuthSecret" -}}
 {{- default (printf "%s-console-auth" (include "qemu-riscv64.fullname" .)) .Values.console.auth.existingSecret }}

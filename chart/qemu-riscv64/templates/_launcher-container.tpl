@@ -55,6 +55,16 @@
       value: /tmp
     - name: VM_TELNET_PORT
       value: "10023"
+    - name: VM_TELNET_SOCKET
+      value: {{ include "qemu-riscv64.consoleSocket" . | quote }}
+    - name: VM_NETWORK
+      value: {{ .Values.network.mode | quote }}
+    {{- if eq .Values.network.mode "passt" }}
+    - name: VM_PASST_PORTS
+      value: {{ .Values.network.passtPorts | quote }}
+    - name: VM_POD_PORTS
+      value: "8080"
+    {{- end }}
     - name: VM_STATUS_SOCKET
       value: /run/qemu-riscv64/status.sock
     - name: VM_SHUTDOWN_TIMEOUT

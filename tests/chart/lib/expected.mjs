@@ -4,7 +4,9 @@
 export const LAUNCHER_ENV = new Set(["VM_CPU_COUNT", "VM_MEMORY", "VM_CPU_FEATURES", "VM_BIOS", "VM_KERNEL",
   "VM_INITRD", "VM_DRIVE", "VM_APPEND", "VM_DATA_DIR", "VM_TELNET_PORT", "VM_FORWARD_PORTS",
   "VM_SHUTDOWN_TIMEOUT", "VM_QEMU", "VM_RUNTIME_DIR", "VM_GUEST_PASSWORD", "VM_GUEST_SSH_KEY",
+  "VM_TELNET_SOCKET", "VM_NETWORK", "VM_PASST_PORTS", "VM_POD_PORTS", "VM_PASST",
   "VM_READY_PATTERN", "VM_STATUS_SOCKET"]);
+export const CONSOLE_SOCKET = "/run/qemu-riscv64/console.sock";
 export const CONSOLE_ENV = new Set(["CONSOLE_LISTEN", "CONSOLE_TELNET", "CONSOLE_TITLE", "CONSOLE_AUTH",
   "CONSOLE_READ_ONLY", "CONSOLE_ALLOW_ORIGIN", "CONSOLE_MAX_SESSIONS", "CONSOLE_STATUS", "CONSOLE_BASE_PATH",
   "CONSOLE_ALLOW_HOST", "CONSOLE_STALL_TIMEOUT", "CONSOLE_PING_INTERVAL"]);
@@ -92,7 +94,9 @@ export function launcherEnv(release, values) {
   if (values.cpu.features) env.VM_CPU_FEATURES = values.cpu.features;
   if (values.append) env.VM_APPEND = values.append;
   Object.assign(env, { VM_DATA_DIR: "/data", VM_RUNTIME_DIR: "/tmp", VM_TELNET_PORT: "10023",
-    VM_STATUS_SOCKET: STATUS_SOCKET, VM_SHUTDOWN_TIMEOUT: String(values.shutdownTimeout) });
+    VM_TELNET_SOCKET: CONSOLE_SOCKET, VM_NETWORK: values.network.mode, VM_STATUS_SOCKET: STATUS_SOCKET });
+  if (values.network.mode === "passt") Object.assign(env, { VM_PASST_PORTS: values.network.passtPorts, VM_POD_PORTS: "8080" });
+  env.VM_SHUTDOWN_TIMEOUT = String(values.shutdownTimeout);
   const ports = forwards(values);
   if (ports.length) env.VM_FORWARD_PORTS = ports.map((p) => `${p.port}:${p.guestPort}`).join(",");
   const secret = guestSecretName(release, values);
@@ -105,7 +109,7 @@ export function launcherEnv(release, values) {
 
 export function consoleEnv(release, values) {
   const c = values.console;
-  const env = { CONSOLE_LISTEN: "0.0.0.0:8080", CONSOLE_TELNET: "127.0.0.1:10023",
+  const env = { CONSOLE_LISTEN: "0.0.0.0:8080", CONSOLE_TELNET: `unix:${CONSOLE_SOCKET}`,
     CONSOLE_STATUS: STATUS_SOCKET, CONSOLE_ALLOW_HOST: allowHosts(release, values) };
   if (basePath(values)) env.CONSOLE_BASE_PATH = basePath(values);
   Object.assign(env, { CONSOLE_TITLE: c.title || release, CONSOLE_READ_ONLY: String(c.readOnly) });

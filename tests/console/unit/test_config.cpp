@@ -30,6 +30,26 @@ TEST_CASE("bad endpoints name the flag and the value", "[config]") {
     }
 }
 
+TEST_CASE("the telnet target may be a unix socket", "[config]") {
+    const auto local =
+        console::parse_telnet_target("unix:/run/qemu-riscv64/console.sock", "--telnet");
+    CHECK(local.unix_path == "/run/qemu-riscv64/console.sock");
+    CHECK(console::describe(local) == "unix:/run/qemu-riscv64/console.sock");
+    const auto tcp = console::parse_telnet_target("127.0.0.1:10023", "--telnet");
+    CHECK(tcp.unix_path.empty());
+    CHECK(console::describe(tcp) == "127.0.0.1:10023");
+    for (const std::string& bad :
+         std::vector<std::string>{"unix:", "unix:" + std::string(120, 'x')}) {
+        CAPTURE(bad);
+        try {
+            console::parse_telnet_target(bad, "--telnet/CONSOLE_TELNET");
+            FAIL("accepted");
+        } catch (const std::invalid_argument& error) {
+            CHECK(std::string(error.what()).find("--telnet/CONSOLE_TELNET") != std::string::npos);
+        }
+    }
+}
+
 TEST_CASE("base paths: a prefix without its trailing slash", "[config]") {
     using console::parse_base_path;
     CHECK(parse_base_path("", "--base-path").empty());

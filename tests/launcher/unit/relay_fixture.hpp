@@ -20,11 +20,13 @@ public:
           hub_(
               64 * 1024, [this](std::string_view bytes) { mirrored_.append(bytes); },
               [this](std::string_view keys) { serial_->send(keys); }),
-          telnet_(std::make_shared<launcher::telnet_server>(io_, 0, hub_, 64)),
+          telnet_(launcher::telnet_server::on_loopback(io_, 0, hub_, 64)),
+          telnet_unix_(launcher::telnet_server::on_unix_socket(io_, unix_path(), hub_, 64)),
           port_(telnet_->port()) {
         serial_->on_data([this](std::string_view bytes) { hub_.publish(bytes); });
         serial_->start();
         telnet_->start();
+        telnet_unix_->start();
         thread_ = std::thread([this] { io_.run(); });
         guest = std::make_unique<test_socket>(
             test_socket::unix_client((dir_.path() / "serial.sock").string()));
@@ -39,6 +41,9 @@ public:
     test_socket client(int receive_buffer = 0) const {
         return test_socket::tcp(port_, receive_buffer);
     }
+    // A client of the same console on its unix socket (VM_TELNET_SOCKET).
+    test_socket unix_client() const { return test_socket::unix_client(unix_path()); }
+    std::string unix_path() const { return (dir_.path() / "console.sock").string(); }
 
     // Runs `query` on the relay's thread and returns its result.
     template <typename Query>
@@ -67,6 +72,7 @@ private:
     std::string mirrored_;
     launcher::console_hub hub_;
     std::shared_ptr<launcher::telnet_server> telnet_;
+    std::shared_ptr<launcher::telnet_server> telnet_unix_;
     unsigned short port_;
     std::thread thread_;
 };

@@ -138,6 +138,22 @@ TEST_CASE("bad values name the variable, the value and the source", "[options]")
         f.dir.write("vm.conf", "VM_MEMORY 512\n");
         CHECK(mentions(f.error(), "vm.conf:1"));
     }
+    SECTION("an unknown network mode") {
+        f.env["VM_NETWORK"] = "bridge";
+        CHECK(mentions(f.error(), "VM_NETWORK='bridge' (from environment): expected 'user'"));
+    }
+    SECTION("a forward onto the telnet port") {
+        f.env["VM_FORWARD_PORTS"] = "10023:22";
+        CHECK(mentions(f.error(), "host port 10023 is VM_TELNET_PORT"));
+    }
+    SECTION("passt mode: a forward onto a pod port, a missing passt") {
+        f.env["VM_NETWORK"] = "passt";
+        f.env["VM_FORWARD_PORTS"] = "8080:80";
+        CHECK(mentions(f.error(), "host port 8080 is one of VM_POD_PORTS"));
+        f.env["VM_FORWARD_PORTS"] = "";
+        f.env["VM_PASST"] = "/no/such/passt";
+        CHECK(mentions(f.error(), "VM_PASST='/no/such/passt'"));
+    }
     SECTION("a bad forward port") {
         f.env["VM_FORWARD_PORTS"] = "2222:22,99999";
         CHECK(mentions(f.error(), "VM_FORWARD_PORTS='2222:22,99999'"));

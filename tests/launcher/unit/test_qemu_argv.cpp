@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "catch.hpp"
+#include "passt_process.hpp"
 #include "qemu_argv.hpp"
 #include "temp_dir.hpp"
 
@@ -77,13 +78,67 @@ TEST_CASE("commas in paths are doubled for QEMU", "[argv]") {
     CHECK(value_of(build_qemu_argv(vm, paths), "-drive").rfind("file=/data/a,,b.img,", 0) == 0);
 }
 
-TEST_CASE("guest port forwards become hostfwd rules", "[argv]") {
+TEST_CASE("user networking is restricted; forwards become hostfwd rules", "[argv][network]") {
     auto vm = basic_vm();
     vm.forwards = {{2222, 22}, {8000, 8000}};
+    // Unrestricted, libslirp maps 10.0.2.2 (and the rest of 10.0.2.0/24) to the host's loopback.
     CHECK(value_of(build_qemu_argv(vm, paths), "-netdev") ==
-          "user,id=net0,hostfwd=tcp::2222-:22,hostfwd=tcp::8000-:8000");
+          "user,id=net0,restrict=on,ipv6=off,hostfwd=tcp::2222-:22,hostfwd=tcp::8000-:8000");
     vm.forwards.clear();
-    CHECK(value_of(build_qemu_argv(vm, paths), "-netdev") == "user,id=net0");
+    const auto argv = build_qemu_argv(vm, paths);
+    CHECK(value_of(argv, "-netdev") == "user,id=net0,restrict=on,ipv6=off");
+    CHECK(value_of(argv, "-device", "virtio-net") == "virtio-net-pci,netdev=net0,romfile=");
+}
+
+TEST_CASE("passt mode: the card is a stream socket to passt", "[argv][network]") {
+    auto vm = basic_vm();
+    vm.network = launcher::network_mode::passt;
+    auto run = launcher::make_runtime_paths("/run/l");
+    run.passt_socket = "/run/passt-1/passt.sock";
+    const auto argv = build_qemu_argv(vm, run);
+    CHECK(value_of(argv, "-netdev") ==
+          "stream,id=net0,server=off,addr.type=unix,addr.path=/run/passt-1/passt.sock");
+    for (const auto& arg : argv)
+        CHECK(arg.find("user,") == std::string::npos);
+}
+
+TEST_CASE("no network: no card, and no default user-networking card either", "[argv][network]") {
+    auto vm = basic_vm();
+    vm.network = launcher::network_mode::none;
+    const auto argv = build_qemu_argv(vm, paths);
+    CHECK(value_of(argv, "-nic") == "none");
+    CHECK(value_of(argv, "-netdev") == "(absent)");
+}
+
+TEST_CASE("passt's argv: no gateway mapping, every port but the pod's, the forwards", "[passt]") {
+    auto vm = basic_vm();
+    vm.passt = "/usr/bin/passt";
+    vm.passt_ports = {{1024, 49151}};
+    vm.pod_ports = {8080, 60000};
+    vm.forwards = {{2222, 22}};
+    const auto argv = launcher::build_passt_argv(vm, "/run/p/passt.sock", 10023, "");
+    const std::vector<std::string> expected{"/usr/bin/passt", "--foreground",
+                                            "--one-off",      "--no-map-gw",
+                                            "--socket",       "/run/p/passt.sock",
+                                            "--tcp-ports",    "1024-49151,~8080,~10023,~2222",
+                                            "--udp-ports",    "1024-49151,~8080,~10023",
+                                            "--tcp-ports",    "2222:22"};
+    CHECK(argv == expected);
+    // As root, passt is told to run as nobody; no ranges and no forwards: no ports at all.
+    vm.passt_ports.clear();
+    vm.forwards.clear();
+    const auto bare = launcher::build_passt_argv(vm, "/s", 10023, "65534:65534");
+    CHECK(value_of(bare, "--runas") == "65534:65534");
+    CHECK(value_of(bare, "--tcp-ports") == "none");
+    CHECK(value_of(bare, "--udp-ports") == "none");
+}
+
+TEST_CASE("passt's banner and syslog complaints are not relayed", "[passt]") {
+    CHECK_FALSE(launcher::worth_relaying("Failed to send 47 bytes to syslog"));
+    CHECK_FALSE(
+        launcher::worth_relaying("You can now start qemu (>= 7.2, with commit 13c6be96618c):"));
+    CHECK_FALSE(launcher::worth_relaying("   "));
+    CHECK(launcher::worth_relaying("L4 socket: Too many open files"));
 }
 
 TEST_CASE("serial, QMP and guest agent go to the launcher's sockets", "[argv]") {

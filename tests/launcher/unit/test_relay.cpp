@@ -29,6 +29,20 @@ TEST_CASE("a client is greeted with QEMU's telnet options", "[relay]") {
     CHECK(client.received.substr(0, negotiation.size()) == negotiation);
 }
 
+TEST_CASE("the unix socket serves the same console", "[relay]") {
+    relay_fixture relay;
+    auto tcp = relay.client();
+    auto local = relay.unix_client();
+    REQUIRE(local.read_at_least(negotiation.size()));
+    CHECK(local.received.substr(0, negotiation.size()) == negotiation);
+    REQUIRE(wait_for_clients(relay, 2));
+    relay.guest->send("login: ");
+    CHECK(local.read_until("login: "));
+    CHECK(tcp.read_until("login: "));
+    local.send("root\r");
+    CHECK(relay.guest->read_until("root\r"));
+}
+
 TEST_CASE("every client sees all output and each can type", "[relay]") {
     relay_fixture relay;
     auto first = relay.client();

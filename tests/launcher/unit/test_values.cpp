@@ -23,6 +23,25 @@ TEST_CASE("forward ports: [hostPort:]guestPort, comma-separated", "[values]") {
     REQUIRE_THROWS_AS(launcher::parse_forward_ports("1:2:3"), std::invalid_argument);
 }
 
+TEST_CASE("port ranges, port lists and network modes", "[values]") {
+    const auto ranges = launcher::parse_port_ranges("1024-49151,60000");
+    REQUIRE(ranges.size() == 2);
+    CHECK(ranges[0].first == 1024);
+    CHECK(ranges[0].last == 49151);
+    CHECK(ranges[1].first == 60000);
+    CHECK(ranges[1].last == 60000);
+    CHECK(launcher::parse_port_ranges("").empty());
+    REQUIRE_THROWS_AS(launcher::parse_port_ranges("2000-1000"), std::invalid_argument);
+    REQUIRE_THROWS_AS(launcher::parse_port_ranges("0-10"), std::invalid_argument);
+    REQUIRE_THROWS_AS(launcher::parse_port_ranges("1-2-3"), std::invalid_argument);
+    CHECK(launcher::parse_port_list("8080,9090") == std::vector<std::uint16_t>{8080, 9090});
+    REQUIRE_THROWS_AS(launcher::parse_port_list("http"), std::invalid_argument);
+    CHECK(launcher::parse_network_mode("passt") == launcher::network_mode::passt);
+    CHECK(launcher::parse_network_mode("user") == launcher::network_mode::user);
+    CHECK(launcher::parse_network_mode("none") == launcher::network_mode::none);
+    REQUIRE_THROWS_AS(launcher::parse_network_mode("slirp"), std::invalid_argument);
+}
+
 TEST_CASE("CPU features: names with optional values", "[values]") {
     const auto names = launcher::parse_cpu_feature_names("v=true,vlen=256,vext_spec=v1.0,zba");
     REQUIRE(names.size() == 4);

@@ -1,0 +1,224 @@
+#include "passt_process.hpp"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+#include <thread>
+
+#include "qemu_process.hpp"
+
+namespace launcher {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr auto socket_timeout = 60s;  // binding ~100,000 sockets takes a few seconds
+constexpr uid_t nobody = 65534;       // passt refuses to keep root
+
+[[noreturn]] void fail(const std::string& what) {
+    throw std::runtime_error("VM_NETWORK=passt: " + what);
+}
+
+bool within(const std::vector<port_range>& ranges, std::uint16_t port) {
+    return std::any_of(ranges.begin(), ranges.end(),
+                       [port](const port_range& r) { return r.first <= port && port <= r.last; });
+}
+
+// "1024-49151,~8080,~10023": the ranges, less the ports kept out of them.
+std::string range_spec(const std::vector<port_range>& ranges,
+                       const std::vector<std::uint16_t>& excluded) {
+    std::string spec;
+    for (const auto& range : ranges) {
+        spec += spec.empty() ? "" : ",";
+        spec += std::to_string(range.first);
+        if (range.last != range.first) spec += "-" + std::to_string(range.last);
+    }
+    for (const auto port : excluded) {
+        if (within(ranges, port)) spec += ",~" + std::to_string(port);
+    }
+    return spec.empty() ? "none" : spec;
+}
+
+// In the child, between fork and exec: only async-signal-safe calls.
+[[noreturn]] void exec_child(const std::vector<char*>& argv, pid_t parent, int output) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
+    ::setpgid(0, 0);
+    const int null_fd = ::open("/dev/null", O_RDONLY);
+    if (null_fd >= 0) ::dup2(null_fd, 0);
+    ::dup2(output, 1);
+    ::dup2(output, 2);
+    ::close_range(3, ~0U, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::signal(SIGPIPE, SIG_DFL);
+    ::execv(argv[0], argv.data());
+    static const char message[] = "cannot execute passt\n";
+    [[maybe_unused]] auto ignored = ::write(2, message, sizeof message - 1);
+    ::_exit(127);
+}
+
+}  // namespace
+
+std::vector<std::string> build_passt_argv(const vm_settings& vm, const std::string& socket,
+                                          std::uint16_t telnet_port, const std::string& run_as) {
+    std::vector<std::string> argv{vm.passt,      "--foreground", "--one-off",
+                                  "--no-map-gw", "--socket",     socket};
+    if (!run_as.empty()) argv.insert(argv.end(), {"--runas", run_as});
+    std::vector<std::uint16_t> kept = vm.pod_ports;
+    kept.push_back(telnet_port);
+    std::vector<std::uint16_t> tcp_kept = kept;
+    std::string forwards;
+    for (const auto& forward : vm.forwards) {
+        tcp_kept.push_back(forward.host_port);
+        forwards += forwards.empty() ? "" : ",";
+        forwards += std::to_string(forward.host_port) + ":" + std::to_string(forward.guest_port);
+    }
+    argv.insert(argv.end(), {"--tcp-ports", range_spec(vm.passt_ports, tcp_kept), "--udp-ports",
+                             range_spec(vm.passt_ports, kept)});
+    if (!forwards.empty()) argv.insert(argv.end(), {"--tcp-ports", forwards});
+    return argv;
+}
+
+bool worth_relaying(const std::string& line) {
+    static const char* const noise[] = {"bytes to syslog", "You can now start qemu",
+                                        "kvm ... ",        "or qrap, for earlier",
+                                        "./qrap ",         "UNIX domain socket bound"};
+    if (line.find_first_not_of(" \t\r") == std::string::npos) return false;
+    return std::none_of(std::begin(noise), std::end(noise),
+                        [&](const char* text) { return line.find(text) != std::string::npos; });
+}
+
+passt_process::passt_process(boost::asio::io_context& io, const vm_settings& vm)
+    : vm_(vm), messages_(io) {
+    std::string pattern = (fs::path(vm.runtime_dir) / "passt-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+        throw std::runtime_error("VM_RUNTIME_DIR='" + vm.runtime_dir +
+                                 "': cannot create a directory: " + std::strerror(errno));
+    }
+    dir_ = pattern;
+    // As root, passt becomes nobody before it makes its socket: the directory is nobody's.
+    if (::geteuid() == 0 && ::chown(dir_.c_str(), nobody, nobody) != 0) {
+        fs::remove_all(dir_);
+        throw std::runtime_error("VM_RUNTIME_DIR='" + vm.runtime_dir +
+                                 "': cannot hand a directory to passt: " + std::strerror(errno));
+    }
+}
+
+passt_process::~passt_process() {
+    stop();
+    if (pid_ > 0 && !reaped_) ::waitpid(pid_, nullptr, 0);
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+}
+
+void passt_process::start(std::uint16_t telnet_port) {
+    const std::string run_as = ::geteuid() == 0 ? "65534:65534" : "";
+    const auto argv = build_passt_argv(vm_, socket_path(), telnet_port, run_as);
+    std::vector<char*> args;
+    for (const auto& arg : argv)
+        args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) fail(std::string("pipe: ") + std::strerror(errno));
+    const pid_t parent = ::getpid();
+    pid_ = ::fork();
+    if (pid_ < 0) fail(std::string("fork: ") + std::strerror(errno));
+    if (pid_ == 0) exec_child(args, parent, pipe_fds[1]);
+    ::close(pipe_fds[1]);
+    messages_.assign(pipe_fds[0]);
+    messages_.non_blocking(true);
+    wait_for_socket();
+    std::cerr << "launcher: passt (pid " << pid_ << ") gives the guest this host's address\n";
+    do_read();
+}
+
+// passt binds every forwarded port, then its socket; QEMU must not come earlier.
+void passt_process::wait_for_socket() {
+    const auto deadline = std::chrono::steady_clock::now() + socket_timeout;
+    while (!fs::exists(socket_path())) {
+        if (const auto status = poll()) {
+            const std::string words = drain_messages();
+            fail("passt " + describe_wait_status(*status) + " before QEMU could start" +
+                 (words.empty() ? "" : ":\n" + words) +
+                 "\n(\"Too many open files\" means RLIMIT_NOFILE is too low for VM_PASST_PORTS"
+                 " (two per port): narrow VM_PASST_PORTS or raise the limit)");
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            stop();
+            fail("passt made no socket in " + std::to_string(socket_timeout.count()) + " s");
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+}
+
+// Everything passt printed before it exited, the noise left out.
+std::string passt_process::drain_messages() {
+    std::string text;
+    for (;;) {
+        boost::system::error_code ec;
+        const std::size_t n = messages_.read_some(boost::asio::buffer(input_), ec);
+        if (ec || n == 0) break;
+        text.append(input_.data(), n);
+    }
+    std::string kept;
+    std::size_t start = 0;
+    for (auto end = text.find('\n'); start < text.size(); end = text.find('\n', start)) {
+        const std::string line = text.substr(start, end - start);
+        if (worth_relaying(line)) kept += "  passt: " + line + "\n";
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    if (!kept.empty()) kept.pop_back();
+    return kept;
+}
+
+std::optional<int> passt_process::poll() {
+    if (pid_ <= 0 || reaped_) return std::nullopt;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return std::nullopt;
+    reaped_ = true;
+    return status;
+}
+
+void passt_process::stop() {
+    if (pid_ > 0 && !reaped_) ::kill(pid_, SIGTERM);
+}
+
+void passt_process::do_read() {
+    messages_.async_read_some(boost::asio::buffer(input_),
+                              [this](auto ec, std::size_t n) { on_read(ec, n); });
+}
+
+void passt_process::on_read(boost::system::error_code ec, std::size_t n) {
+    if (ec) return;
+    relay(std::string_view(input_.data(), n));
+    do_read();
+}
+
+// Whole lines to stderr, prefixed, the noise left out.
+void passt_process::relay(std::string_view text) {
+    partial_line_.append(text);
+    for (auto end = partial_line_.find('\n'); end != std::string::npos;
+         end = partial_line_.find('\n')) {
+        const std::string line = partial_line_.substr(0, end);
+        partial_line_.erase(0, end + 1);
+        if (worth_relaying(line)) std::cerr << "launcher: passt: " << line << "\n";
+    }
+}
+
+}  // namespace launcher

@@ -1,0 +1,365 @@
+#!/usr/bin/env python3
+"""Guest isolation, in a private network namespace ("pod") whose default route
+leads through a veth pair into a second namespace of the test's own
+("outside"), so no packet leaves the machine.
+
+In the pod namespace: the real launcher on a copy of the busybox guest, the
+real console (dialing the launcher's unix socket), and a canary server on
+127.0.0.1. From the guest's shell, as root, connections to 10.0.2.2, to the
+guest's default gateway and (after routing 127.0.0.1 out of eth0) to
+127.0.0.1, on the telnet port, the console's port and the canary's port, must
+all fail: the canary receives nothing, the serial console never runs what was
+sent, the console never answers.
+
+  isolation  the above, for VM_NETWORK (user or passt); also what the guest
+             reaches outside (passt: the outside namespace; user: nothing)
+             and, in user mode, a VM_FORWARD_PORTS forward into the guest.
+  inbound    passt: guest TCP servers reachable at the pod's address
+             from outside, a VM_FORWARD_PORTS forward too, the pod's own
+             ports never.
+
+usage: test_netns_isolation.py isolation|inbound user|passt LAUNCHER CONSOLE GUEST_DIR"""
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+from qemu_riscv64_test.guest import PrivateGuest
+from qemu_riscv64_test.launcher import Launcher
+
+PROMPT = b"root@riscv-busybox:~# "
+POD_ADDR, OUTSIDE_ADDR = "192.0.2.2", "192.0.2.1"  # TEST-NET-1, never routed anywhere
+CONSOLE_PORT, TELNET_PORT, CANARY_PORT, OUTSIDE_PORT = 8080, 10023, 9500, 4242
+# Forwarded by passt: fits this machine's RLIMIT_NOFILE (two descriptors per
+# port), holds the console's and the telnet port; the canary's is outside it.
+PASST_PORTS = "1024-8999,10000-10100"
+GUEST_PORT, FORWARD_HOST, FORWARD_GUEST = 5000, 2222, 22
+
+
+def sh(*argv, check=True):
+    return subprocess.run(argv, check=check, capture_output=True, text=True)
+
+
+class Namespaces:
+    """pod <-veth-> outside; the pod's default route is the outside's address."""
+
+    def __init__(self):
+        tag = f"{os.getpid() % 100000}"
+        self.pod, self.outside = f"qr-{tag}-pod", f"qr-{tag}-out"
+        self.veth_pod, self.veth_out = f"qr{tag}p", f"qr{tag}o"
+
+    def __enter__(self):
+        try:
+            sh("ip", "netns", "add", self.pod)
+            sh("ip", "netns", "add", self.outside)
+            sh("ip", "link", "add", self.veth_pod, "type", "veth", "peer", "name", self.veth_out)
+            sh("ip", "link", "set", self.veth_pod, "netns", self.pod)
+            sh("ip", "link", "set", self.veth_out, "netns", self.outside)
+            for ns, dev, addr in ((self.pod, self.veth_pod, POD_ADDR),
+                                  (self.outside, self.veth_out, OUTSIDE_ADDR)):
+                sh("ip", "-n", ns, "addr", "add", addr + "/24", "dev", dev)
+                sh("ip", "-n", ns, "link", "set", dev, "up")
+                sh("ip", "-n", ns, "link", "set", "lo", "up")
+            sh("ip", "-n", self.pod, "route", "add", "default", "via", OUTSIDE_ADDR)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        for ns in (self.pod, self.outside):  # deleting a namespace deletes its veth end
+            sh("ip", "netns", "delete", ns, check=False)
+
+
+class Canary:
+    """A TCP server and a UDP socket on the pod's 127.0.0.1 (same port number)
+    that record every connection and datagram."""
+
+    def __init__(self, port):
+        self.connections = []
+        self.server = socket.create_server(("127.0.0.1", port))
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(("127.0.0.1", port))
+        threading.Thread(target=self._serve, daemon=True).start()
+        threading.Thread(target=self._receive, daemon=True).start()
+
+    def _receive(self):
+        while True:
+            try:
+                self.connections.append(self.udp.recvfrom(4096))
+            except OSError:
+                return
+
+    def _serve(self):
+        while True:
+            try:
+                conn, peer = self.server.accept()
+            except OSError:
+                return
+            conn.settimeout(2)
+            try:
+                data = conn.recv(4096)
+            except OSError:
+                data = b""
+            self.connections.append((peer, data))
+            conn.close()
+
+
+class Guest:
+    """The guest's shell, through one telnet client of the launcher."""
+
+    def __init__(self, launcher):
+        self.client = launcher.client()
+        self.counter = 0
+
+    def run(self, command, timeout=120):
+        """Runs `command`; returns what it printed between two markers (the
+        typed line shows $((n)), never the computed n)."""
+        self.counter += 1
+        n = self.counter
+        self.client.type(f"echo begin-$(({n})); {command}; echo end-$(({n}))\r")
+        text = self.client.read_until(f"end-{n}\r\n".encode(), timeout)
+        start = text.rindex(f"begin-{n}\r\n".encode()) + len(f"begin-{n}\r\n")
+        return text[start:text.rindex(f"end-{n}\r\n".encode())].decode(errors="replace")
+
+
+def outside(ns, code):
+    """Runs Python `code` in namespace `ns`; returns its stdout."""
+    result = subprocess.run(["ip", "netns", "exec", ns, sys.executable, "-c", code],
+                            capture_output=True, text=True, timeout=60)
+    return result.stdout + result.stderr
+
+
+HEALTHZ = (f"import socket\n"
+           f"c = socket.create_connection(('127.0.0.1', {CONSOLE_PORT}), timeout=5)\n"
+           f"c.sendall(b'GET /healthz HTTP/1.0\\r\\n\\r\\n')\n"
+           f"print(c.recv(200))\n")
+
+
+def tcp_read_code(addr, port):
+    return (f"import socket\n"
+            f"try:\n"
+            f"  c = socket.create_connection(('{addr}', {port}), timeout=5)\n"
+            f"  c.settimeout(5)\n"
+            f"  print('GOT', c.recv(200))\n"
+            f"except OSError as e:\n"
+            f"  print('FAILED', e)\n")
+
+
+def start_outside_server(ns):
+    """A server in the outside namespace the guest may reach (passt)."""
+    code = ("import socket\n"
+            f"s = socket.create_server(('{OUTSIDE_ADDR}', {OUTSIDE_PORT}))\n"
+            "while True:\n"
+            "  c, _ = s.accept(); c.sendall(b'outside-answers\\n'); c.close()\n")
+    return subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", code])
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def attempts(guest, telnet_port):
+    """Connections from the guest to every loopback listener through every
+    address that might lead there; returns a report line per attempt."""
+    routes = guest.run("ip route")
+    if "default via" not in routes:
+        # Restricted user networking leases no gateway; root in the guest adds
+        # QEMU's usual one.
+        guest.run("ip route add default via 10.0.2.2 dev eth0")
+        routes = guest.run("ip route")
+    gateway = next((line.split()[2] for line in routes.splitlines()
+                    if line.startswith("default via ")), None)
+    check(gateway, f"the guest has no default route: {routes!r}")
+    targets = ["10.0.2.2", "10.0.2.3", gateway]
+    report = []
+    for target in dict.fromkeys(targets):
+        for port in (telnet_port, CONSOLE_PORT, CANARY_PORT):
+            # Were this the serial console, it would run this line and print PWNED42.
+            out = guest.run(f"echo bytes=$(printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n"
+                            f"echo PWNED$((40+2))\\r\\n' | timeout 5 nc -w 2 {target} {port} "
+                            f"2>/dev/null | wc -c)")
+            report.append((target, port, out))
+        guest.run(udp_probe(target))
+    return gateway, report
+
+
+def udp_probe(target):
+    """busybox has no `nc -u`: tftp sends one datagram (a read request)."""
+    return f"timeout 3 tftp -g -r udp-canary -l /tmp/udp-canary {target} {CANARY_PORT} 2>/dev/null"
+
+
+def route_loopback_out_of_eth0(guest, gateway):
+    """Root in the guest sends to 127.0.0.1 itself, through eth0."""
+    guest.run("echo 1 > /proc/sys/net/ipv4/conf/eth0/route_localnet; "
+              "echo 1 > /proc/sys/net/ipv4/conf/all/route_localnet; "
+              "ip route del local 127.0.0.0/8 dev lo table local; "
+              "ip route del local 127.0.0.1 dev lo table local; "
+              f"ip route add 127.0.0.1/32 via {gateway} dev eth0 2>&1")
+    routed = guest.run("ip route get 127.0.0.1")
+    check("eth0" in routed, f"127.0.0.1 is not routed out of eth0: {routed}")
+
+
+def root_route_attempts(guest, gateway, launcher, canary):
+    """User networking (restricted) drops whatever guest root addresses to 127.0.0.1."""
+    route_loopback_out_of_eth0(guest, gateway)
+    for port in (launcher.port, CONSOLE_PORT, CANARY_PORT):
+        out = guest.run(f"echo bytes=$(printf 'echo PWNED$((40+2))\\r\\n' | "
+                        f"timeout 5 nc -w 2 127.0.0.1 {port} 2>/dev/null | wc -c)")
+        print(f"  guest root -> 127.0.0.1:{port} via eth0: {out.strip()}")
+        check("bytes=0" in out, f"guest root reached 127.0.0.1:{port}: {out}")
+    guest.run(udp_probe("127.0.0.1"))
+    check(not canary.connections, f"the canary on 127.0.0.1 was reached: {canary.connections}")
+    check(b"PWNED42" not in launcher.stdout, "guest root typed into its own serial console")
+
+
+def passt_root_route_limitation(guest, gateway, launcher, canary):
+    """Debian 12's passt (0.0~git20230309) forwards packets the guest addresses
+    to 127.0.0.1 to the host's loopback; only guest root can send them (it must
+    route 127.0.0.0/8 out of eth0 with route_localnet). Documented in
+    launcher/README.md; this checks the limitation is still exactly that, and
+    says so loudly when a passt update closes it."""
+    route_loopback_out_of_eth0(guest, gateway)
+    guest.run(f"echo tcp-canary | timeout 5 nc -w 2 127.0.0.1 {CANARY_PORT}")
+    guest.run(udp_probe("127.0.0.1"))
+    time.sleep(1)
+    if canary.connections:
+        print(f"  LIMITATION (passt): guest root reached the pod's 127.0.0.1 by routing it "
+              f"out of eth0: {canary.connections}")
+    else:
+        print("  passt no longer forwards guest packets for 127.0.0.1: make this check strict")
+
+
+def boot(ns, binary, guest_dir, network, extra_env, runtime):
+    env = {"VM_DATA_DIR": guest_dir, "VM_MEMORY": "256", "VM_NETWORK": network,
+           "VM_TELNET_SOCKET": os.path.join(runtime, "console.sock"),
+           "VM_POD_PORTS": str(CONSOLE_PORT), "VM_RUNTIME_DIR": runtime,
+           "VM_TELNET_PORT": str(TELNET_PORT), "VM_PASST_PORTS": PASST_PORTS}
+    env.update(extra_env)
+    return Launcher("ip", env, args=("netns", "exec", ns, binary))
+
+
+def isolation(names, network, binary, console_binary, guest_dir, runtime):
+    canary = Canary(CANARY_PORT)
+    extra = {"VM_FORWARD_PORTS": f"{FORWARD_HOST}:{FORWARD_GUEST}"} if network == "user" else {}
+    launcher = boot(names.pod, binary, guest_dir, network, extra, runtime)
+    console = subprocess.Popen(
+        ["ip", "netns", "exec", names.pod, console_binary, "--listen",
+         f"127.0.0.1:{CONSOLE_PORT}", "--telnet", "unix:" + os.path.join(runtime, "console.sock")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    outside_server = start_outside_server(names.outside)
+    try:
+        guest = Guest(launcher)
+        guest.client.read_until(b"busybox guest ready")
+        guest.client.read_until(PROMPT)
+        address = guest.run("ip -4 addr show eth0 | sed -n 's/.*inet \\([0-9.]*\\).*/\\1/p'")
+        print(f"{network}: guest address {address.strip()}")
+        # The console answers on the pod's loopback, and bridges the unix socket.
+        health = subprocess.run([sys.executable, "-c", HEALTHZ], capture_output=True,
+                                text=True).stdout
+        check("200 OK" in health, f"the console does not answer in the pod: {health}")
+        gateway, report = attempts(guest, launcher.port)
+        for target, port, out in report:
+            print(f"  guest -> {target}:{port}: {out.strip()}")
+            check("bytes=0" in out, f"the guest got an answer from {target}:{port}: {out}")
+        check(not canary.connections, f"the canary on 127.0.0.1 was reached: {canary.connections}")
+        check(b"PWNED42" not in launcher.stdout, "the guest typed into its own serial console")
+        if network == "user":
+            root_route_attempts(guest, gateway, launcher, canary)
+        else:
+            passt_root_route_limitation(guest, gateway, launcher, canary)
+        # What the guest reaches outside the pod.
+        out = guest.run(f"timeout 5 nc -w 3 {OUTSIDE_ADDR} {OUTSIDE_PORT} </dev/null")
+        if network == "passt":
+            check("outside-answers" in out, f"passt: the guest cannot reach the outside: {out}")
+        else:
+            check("outside-answers" not in out, f"user: the guest reached the outside: {out}")
+        print(f"  guest -> outside {OUTSIDE_ADDR}:{OUTSIDE_PORT}: "
+              f"{'reached' if 'outside-answers' in out else 'not reached'}")
+        if network == "user":
+            guest.run(f"(echo forwarded-to-guest | nc -l -p {FORWARD_GUEST} &) ; sleep 1")
+            got = outside(names.outside, tcp_read_code(POD_ADDR, FORWARD_HOST))
+            check("forwarded-to-guest" in got, f"VM_FORWARD_PORTS did not reach the guest: {got}")
+            print(f"  outside -> {POD_ADDR}:{FORWARD_HOST} (VM_FORWARD_PORTS): {got.strip()}")
+        if network == "user":
+            print("user: nothing in the guest, root included, reached the pod's loopback: ok")
+        else:
+            print("passt: no ordinary path from the guest reached the pod's loopback: ok "
+                  "(guest root re-routing 127.0.0.0/8: see LIMITATION above)")
+    finally:
+        launcher.kill()
+        for proc in (console, outside_server):
+            proc.kill()
+            proc.wait()
+        canary.server.close()
+        canary.udp.close()
+        print(launcher.stderr)
+
+
+def inbound(names, binary, guest_dir, runtime):
+    extra = {"VM_FORWARD_PORTS": f"{FORWARD_HOST}:{FORWARD_GUEST}"}
+    launcher = boot(names.pod, binary, guest_dir, "passt", extra, runtime)
+    try:
+        guest = Guest(launcher)
+        guest.client.read_until(b"busybox guest ready")
+        guest.client.read_until(PROMPT)
+        telnet = launcher.port
+        # Servers in the guest: an ordinary port, the forward's guest port, the
+        # pod's own ports (which must stay the pod's), and a UDP port.
+        for port, word in ((GUEST_PORT, "guest-tcp"), (FORWARD_GUEST, "guest-ssh"),
+                           (CONSOLE_PORT, "guest-on-console-port"),
+                           (telnet, "guest-on-telnet-port")):
+            guest.run(f"(while :; do echo {word} | nc -l -p {port}; done >/dev/null 2>&1 &)")
+        got = outside(names.outside, tcp_read_code(POD_ADDR, GUEST_PORT))
+        if "guest-tcp" not in got:
+            print("guest:", guest.run("netstat -ltn; ip addr show eth0; ip route"))
+        check("guest-tcp" in got, f"guest TCP port {GUEST_PORT} not reachable: {got}")
+        print(f"outside -> {POD_ADDR}:{GUEST_PORT}: {got.strip()}")
+        got = outside(names.outside, tcp_read_code(POD_ADDR, FORWARD_HOST))
+        check("guest-ssh" in got, f"VM_FORWARD_PORTS {FORWARD_HOST}:{FORWARD_GUEST}: {got}")
+        print(f"outside -> {POD_ADDR}:{FORWARD_HOST} (to guest {FORWARD_GUEST}): {got.strip()}")
+        for port in (CONSOLE_PORT, telnet):
+            got = outside(names.outside, tcp_read_code(POD_ADDR, port))
+            check("guest-on" not in got, f"pod port {port} was forwarded to the guest: {got}")
+            print(f"outside -> {POD_ADDR}:{port} (a pod port): {got.strip()}")
+        print("passt: guest ports reachable at the pod's address, the pod's own ports not: ok")
+    finally:
+        launcher.kill()
+        print(launcher.stderr)
+
+
+def main(kind, network, binary, console_binary, shared_guest_dir):
+    if os.geteuid() != 0:
+        sys.exit("test_netns_isolation: needs root for `ip netns` (CAP_SYS_ADMIN, CAP_NET_ADMIN)")
+    runtime = f"/tmp/qr-netns-{os.getpid()}"
+    os.makedirs(runtime, mode=0o755)
+    home = open("/proc/self/ns/net")
+    try:
+        with PrivateGuest(shared_guest_dir) as guest_dir, Namespaces() as names:
+            # This process enters the pod namespace: the canary, the telnet
+            # client and the probes of the pod's loopback all run there.
+            set_netns(open(f"/run/netns/{names.pod}"))
+            try:
+                if kind == "isolation":
+                    isolation(names, network, binary, console_binary, guest_dir, runtime)
+                else:
+                    inbound(names, binary, guest_dir, runtime)
+            finally:
+                set_netns(home)
+    finally:
+        subprocess.run(["rm", "-rf", runtime])
+
+
+def set_netns(ns_file):
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    with ns_file:
+        if libc.setns(ns_file.fileno(), 0x40000000) != 0:  # CLONE_NEWNET
+            raise OSError(ctypes.get_errno(), f"setns {ns_file.name}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:6])
