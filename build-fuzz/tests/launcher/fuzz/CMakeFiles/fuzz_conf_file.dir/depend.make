@@ -1,2 +1,0 @@
-# Empty dependencies file for fuzz_conf_file.
-# This may be replaced when dependencies are built.
