@@ -34,7 +34,7 @@ struct vm_settings {
     std::string status_socket;             // VM_STATUS_SOCKET: answers "ready"/"booting"
     std::string guest_password;            // VM_GUEST_PASSWORD[_FILE]: root's, via the guest agent
     std::string guest_ssh_key;             // VM_GUEST_SSH_KEY[_FILE]: root's, via the guest agent
-    bool dry_run = false;       // --dry-run: print QEMU's argv and exit
+    bool dry_run = false;                  // --dry-run: print QEMU's argv and exit
 };
 
 }  // namespace launcher
