@@ -47,7 +47,7 @@ run: build guest
 	scripts/run-local.sh $(BUILD_DIR) $(GUEST_DIR)
 
 test: build guest
-	$(DEPS) vm test lint fuzz
+	$(DEPS) vm test lint fuzz cluster
 	scripts/run-tests.sh $(BUILD_DIR) $(TIERS)
 
 # Unit and integration tiers and the fuzz corpora, built with

@@ -1,4 +1,4 @@
-# cmake -DSOURCE_DIR=... -DBUILD_DIR=... -DCXX=clang++-14 -P build-fuzz.cmake
+# cmake -DSOURCE_DIR=... -DBUILD_DIR=... -DCXX=clang++ -P build-fuzz.cmake
 # Configures and builds the libFuzzer targets (QEMU_RISCV64_FUZZ) in BUILD_DIR.
 find_program(CCACHE ccache)
 set(launcher_flag "")

@@ -10,7 +10,7 @@
 option(QEMU_RISCV64_FUZZ "Build the libFuzzer targets only (clang)" OFF)
 option(QEMU_RISCV64_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
 set(FUZZ_BUILD_DIR "${CMAKE_BINARY_DIR}-fuzz" CACHE PATH "Build folder of the libFuzzer targets")
-set(FUZZ_CXX_COMPILER "clang++-14" CACHE STRING "clang of the libFuzzer build")
+set(FUZZ_CXX_COMPILER "clang++" CACHE STRING "clang of the libFuzzer build (Debian's default clang)")
 
 set(sanitizers -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
 if(QEMU_RISCV64_FUZZ)

@@ -17,6 +17,7 @@
 #          bench  the peers `make bench` measures against
 #          fuzz   libFuzzer targets and sanitizer builds (clang, compiler-rt)
 #          lint   clang-tidy, and a venv for the pinned clang-format
+#          cluster  a real Kubernetes node for the cluster tests (containerd, runc, CNI plugins)
 set -euo pipefail
 
 packages_for() {
@@ -28,9 +29,10 @@ packages_for() {
     test) echo python3 telnet procps 'chromium|chromium-browser' fonts-dejavu-core ;;
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
-    fuzz) echo clang-14 libclang-rt-14-dev ;;
+    fuzz) echo clang libclang-rt-dev ;;
     lint) echo clang-tidy python3-venv git ;;
-    *) echo "install-deps: unknown group '$1' (build, vm, guest, emulation, test, container, bench, lint, fuzz)" >&2; return 1 ;;
+    cluster) echo containerd runc containernetworking-plugins iptables conntrack openssl python3 util-linux ;;
+    *) echo "install-deps: unknown group '$1' (build, vm, guest, emulation, test, container, bench, lint, fuzz, cluster)" >&2; return 1 ;;
   esac
 }
 
