@@ -28,16 +28,47 @@ void qmp_client::on_data(std::string_view bytes) {
 }
 
 void qmp_client::handle_line(std::string_view line) {
-    if (contains(line, "\"QMP\"")) {
-        qmp_->send("{\"execute\": \"qmp_capabilities\"}\n");
-    } else if (contains(line, "\"return\"") && !ready_) {
-        ready_ = true;
+    const bool event = contains(line, "\"event\"");
+    if (contains(line, "\"QMP\"") && !event) {
+        execute("{\"execute\": \"qmp_capabilities\"}\n", [this](std::string_view) {
+            ready_ = true;
+            if (on_ready_) on_ready_();
+        });
+    } else if (!event && (contains(line, "\"return\"") || contains(line, "\"error\""))) {
+        if (pending_.empty()) return;
+        const reply_handler handler = std::move(pending_.front());
+        pending_.pop_front();
+        handler(line);
     } else if (contains(line, "\"VSERPORT_CHANGE\"") && contains(line, "\"qga-port\"")) {
         agent_open_ = contains(line, "\"open\": true") || contains(line, "\"open\":true");
         std::cerr << "launcher: guest agent " << (agent_open_ ? "connected" : "disconnected")
                   << "\n";
         if (agent_open_ && on_agent_open_) on_agent_open_();
     }
+}
+
+void qmp_client::execute(const std::string& command, reply_handler on_reply) {
+    pending_.push_back(std::move(on_reply));
+    qmp_->send(command);
+}
+
+void qmp_client::human_command(const std::string& command,
+                               std::function<void(std::string)> on_reply) {
+    std::string escaped;
+    for (const char c : command) {
+        if (c == '"' || c == '\\') escaped += '\\';
+        escaped += c;
+    }
+    execute("{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"" +
+                escaped + "\"}}\n",
+            [on_reply = std::move(on_reply)](std::string_view line) {
+                // {"return": ""} is success; any other text is the monitor's message.
+                std::string compact;
+                for (const char c : line) {
+                    if (c != ' ' && c != '\r') compact += c;
+                }
+                on_reply(compact == "{\"return\":\"\"}" ? std::string{} : std::string(line));
+            });
 }
 
 void qmp_client::request_guest_shutdown() {

@@ -31,6 +31,9 @@ const std::vector<setting_spec>& setting_specs() {
          "Root's password, set through the QEMU guest agent once it answers"},
         {"VM_GUEST_SSH_KEY", "--guest-ssh-key", "",
          "Root's SSH authorized key(s), added through the QEMU guest agent once it answers"},
+        {"VM_WARM_START", "--warm-start", "auto",
+         "auto: resume the data image's snapshot when the disk is fresh and the settings "
+         "match; off: always boot cold"},
     };
     return specs;
 }

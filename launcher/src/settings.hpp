@@ -30,6 +30,8 @@ struct vm_settings {
     std::string runtime_dir = "/tmp";    // VM_RUNTIME_DIR: the run's sockets go below
     std::string guest_password;          // VM_GUEST_PASSWORD: root's, set through the guest agent
     std::string guest_ssh_key;           // VM_GUEST_SSH_KEY: root's, added through the guest agent
+    bool warm_start = true;              // VM_WARM_START: auto (true) or off
+    std::string save_snapshot;           // --save-snapshot: the image's snapshot.conf
     bool dry_run = false;                // --dry-run: print QEMU's argv and exit
 };
 

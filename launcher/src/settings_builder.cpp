@@ -93,6 +93,9 @@ void read_runtime(const setting_reader& in, vm_settings& vm) {
     if (::access(vm.runtime_dir.c_str(), W_OK) != 0) in.fail("VM_RUNTIME_DIR", "not writable");
     vm.guest_password = in.text("VM_GUEST_PASSWORD");
     vm.guest_ssh_key = in.text("VM_GUEST_SSH_KEY");
+    const std::string warm = in.text("VM_WARM_START");
+    if (warm != "auto" && warm != "off") in.fail("VM_WARM_START", "expected auto or off");
+    vm.warm_start = warm == "auto";
 }
 
 }  // namespace

@@ -5,9 +5,12 @@
 
 #include <cerrno>
 #include <csignal>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "qemu_argv.hpp"
+#include "warm_resume.hpp"
 
 namespace launcher {
 namespace {
@@ -65,8 +68,17 @@ supervisor::supervisor(const vm_settings& vm)
       qmp_(std::make_unique<qmp_client>(monitor_, agent_)),
       credentials_(agent_, vm.guest_password, vm.guest_ssh_key),
       telnet_(bind_telnet(io_, vm.telnet_port, hub_)) {
-    serial_->on_data([this](std::string_view bytes) { hub_.publish(bytes); });
-    if (credentials_.wanted()) qmp_->on_agent_open([this] { credentials_.start(); });
+    serial_->on_data([this](std::string_view bytes) {
+        hub_.publish(bytes);
+        if (saver_) saver_->on_output(bytes);
+    });
+    qmp_->on_agent_open([this] {
+        if (credentials_.wanted()) credentials_.start();
+        if (saver_) saver_->on_agent_open();
+    });
+    qmp_->on_ready([this] {
+        if (warm_.resume) on_resumed();
+    });
 }
 
 int supervisor::run() {
@@ -76,12 +88,59 @@ int supervisor::run() {
     telnet_->start();
     std::cerr << "launcher: serial console on telnet 127.0.0.1:" << telnet_->port() << "\n";
     wait_signal();
-    qemu_.emplace(build_qemu_argv(vm_, paths));
+    cold_argv_ = build_qemu_argv(vm_, paths);
+    qemu_.emplace(plan_boot(cold_argv_));
     std::cerr << "launcher: QEMU started (pid " << qemu_->pid() << ")\n";
     io_.run();
     std::cerr << "launcher: exiting with status " << exit_code_ << " (launcher CPU "
               << cpu_milliseconds() << " ms)\n";
     return exit_code_;
+}
+
+std::vector<std::string> supervisor::plan_boot(const std::vector<std::string>& cold_argv) {
+    if (!vm_.save_snapshot.empty()) {
+        saver_ = std::make_unique<snapshot_saver>(io_, read_recipe(vm_.save_snapshot), *qmp_,
+                                                  [this] { stop_qemu(); });
+        saver_->start();
+        std::cerr << "launcher: cold boot to save a snapshot at '" << saver_->recipe().ready_pattern
+                  << "'\n";
+        return cold_argv;
+    }
+    warm_ = plan_warm_start(vm_, cold_argv);
+    if (warm_.resume) {
+        std::cerr << "launcher: warm start: resuming snapshot '" << warm_.manifest.snapshot
+                  << "' of " << warm_.manifest.saved_at << " (" << warm_.state_bytes / (1024 * 1024)
+                  << " MiB of VM state)\n";
+    } else {
+        std::cerr << "launcher: cold boot: " << warm_.reason << "\n";
+    }
+    return with_loadvm(cold_argv, warm_);
+}
+
+// The guest runs from the snapshot: show its screen, give it the present time,
+// fresh entropy and its resume hook, then root's credentials as after a cold boot.
+void supervisor::on_resumed() {
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started_;
+    const warm_manifest& manifest = warm_.manifest;
+    std::ifstream screen(std::filesystem::path(vm_.data_dir) / screen_name, std::ios::binary);
+    hub_.publish(resume_banner(manifest, took.count()) +
+                 std::string(std::istreambuf_iterator<char>(screen), {}));
+    std::cerr << "launcher: warm start: resumed in " << static_cast<int>(took.count() * 10) / 10.0
+              << " s\n";
+    const auto now = std::chrono::system_clock::now();
+    if (!manifest.recipe.resume_console.empty()) {
+        hub_.type(console_line(manifest.recipe.resume_console, now));
+    }
+    if (!manifest.agent) return;
+    qmp_->assume_agent_running();
+    credentials_.add_once(set_time_command(now), "clock set to the host's",
+                          "guest-set-time failed");
+    if (!manifest.recipe.resume_agent_exec.empty()) {
+        credentials_.add_once(exec_command(manifest.recipe.resume_agent_exec, host_entropy(64)),
+                              "resume hook " + manifest.recipe.resume_agent_exec + " started",
+                              "resume hook failed");
+    }
+    credentials_.start();
 }
 
 void supervisor::wait_signal() {
@@ -152,6 +211,7 @@ void supervisor::finish(int status) {
     const bool died = WIFSIGNALED(status) && !shutting_down_;
     exit_code_ = exit_code_for(status);
     if (died && exit_code_ == 0) exit_code_ = 1;
+    if (saver_ && !saver_->finish(vm_, cold_argv_, status)) exit_code_ = 1;
     shutting_down_ = true;
     telnet_->stop();
     timer_.expires_after(drain_time);

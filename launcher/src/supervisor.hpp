@@ -5,8 +5,11 @@
 #include <utility>  // before Asio: Boost 1.74 misses it under C++20
 
 #include <boost/asio.hpp>
+#include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "console_hub.hpp"
 #include "guest_credentials.hpp"
@@ -14,8 +17,10 @@
 #include "qmp_client.hpp"
 #include "run_directory.hpp"
 #include "settings.hpp"
+#include "snapshot_saver.hpp"
 #include "telnet_server.hpp"
 #include "unix_channel.hpp"
+#include "warm_start.hpp"
 
 namespace launcher {
 
@@ -30,6 +35,10 @@ public:
 private:
     void wait_signal();
     void on_signal(boost::system::error_code ec, int signal_number);
+    // The argv QEMU gets: cold, warm (-loadvm) or cold to save a snapshot.
+    std::vector<std::string> plan_boot(const std::vector<std::string>& cold_argv);
+    // QMP answers: a resumed guest runs again.
+    void on_resumed();
     void on_child_exit();
     void begin_shutdown();
     void stop_qemu();
@@ -48,6 +57,10 @@ private:
     guest_credentials credentials_;
     std::shared_ptr<telnet_server> telnet_;
     std::optional<qemu_process> qemu_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    std::vector<std::string> cold_argv_;
+    warm_plan warm_;
+    std::unique_ptr<snapshot_saver> saver_;
     bool shutting_down_ = false;
     int exit_code_ = 1;
 };

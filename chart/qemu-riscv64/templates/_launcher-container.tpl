@@ -48,6 +48,9 @@
     {{- end }}
     - name: VM_DATA_DIR
       value: /data
+    - name: VM_WARM_START
+      {{- /* An unquoted YAML off is a boolean. */}}
+      value: {{ ternary (ternary "auto" "off" .Values.warmStart) (.Values.warmStart | default "auto") (kindIs "bool" .Values.warmStart) | quote }}
     - name: VM_RUNTIME_DIR
       value: /tmp
     - name: VM_TELNET_PORT
