@@ -101,10 +101,11 @@ std::string snapshot_saver::screen() const {
         const auto line = screen.find('\n');
         screen.erase(0, line == std::string::npos ? 0 : line + 1);
     }
+    // A cursor position query (the shell's ESC [6n) would make a viewer's terminal answer it.
+    for (auto at = screen.find("\x1b[6n"); at != std::string::npos; at = screen.find("\x1b[6n"))
+        screen.erase(at, 4);
     return screen;
 }
-
-}  // namespace launcher
 
 bool snapshot_saver::finish(const vm_settings& vm, const std::vector<std::string>& cold_argv,
                             int status) {
@@ -134,3 +135,5 @@ bool snapshot_saver::finish(const vm_settings& vm, const std::vector<std::string
               << " MiB of VM state in " << vm.drive << ")\n";
     return true;
 }
+
+}  // namespace launcher

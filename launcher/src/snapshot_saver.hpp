@@ -30,6 +30,7 @@ public:
     // The guest agent's port opened.
     void on_agent_open();
 
+    const snapshot_recipe& recipe() const { return recipe_; }
     // QEMU has exited: writes warm-start.conf and warm-start.screen into the
     // data directory when the snapshot was saved; false (logged) otherwise.
     bool finish(const vm_settings& vm, const std::vector<std::string>& cold_argv, int status);
