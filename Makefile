@@ -17,12 +17,12 @@ CONTAINER_ENGINE ?= docker
 DEPS := scripts/install-deps.sh
 GUEST_DIR := $(BUILD_DIR)/guest/busybox
 
-.PHONY: all deps build guest run test bench container container-push clean
+.PHONY: all deps build guest run test bench container container-push format lint clean
 
 all: build
 
 deps:
-	$(DEPS) build vm guest test
+	$(DEPS) build vm guest test lint
 
 build:
 	$(DEPS) build
@@ -39,7 +39,7 @@ run: build guest
 	scripts/run-local.sh $(BUILD_DIR) $(GUEST_DIR)
 
 test: build guest
-	$(DEPS) vm test
+	$(DEPS) vm test lint
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 600
 
 bench: build guest
@@ -53,6 +53,16 @@ container:
 
 container-push:
 	CONTAINER_ENGINE=$(CONTAINER_ENGINE) containers/push-images.sh $(REGISTRY) $(VERSION)
+
+# The project's style (.clang-format) and static analysis (.clang-tidy).
+format:
+	$(DEPS) lint
+	scripts/lint.sh format
+
+lint: build
+	$(DEPS) lint
+	scripts/lint.sh check-format
+	scripts/lint.sh tidy $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)

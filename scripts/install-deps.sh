@@ -9,6 +9,7 @@
 #          test   integration and browser test tools
 #          container  build and run images with podman
 #          bench  the peers `make bench` measures against
+#          lint   clang-tidy, and a venv for the pinned clang-format
 set -euo pipefail
 
 packages_for() {
@@ -19,7 +20,8 @@ packages_for() {
     test) echo python3 telnet procps chromium fonts-dejavu-core ;;
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
-    *) echo "install-deps: unknown group '$1' (build, vm, guest, test, container, bench)" >&2; return 1 ;;
+    lint) echo clang-tidy python3-venv git ;;
+    *) echo "install-deps: unknown group '$1' (build, vm, guest, test, container, bench, lint)" >&2; return 1 ;;
   esac
 }
 

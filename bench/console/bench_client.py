@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Load for `bench/console/run.sh`: throughput, echo latency and idle sessions
-through a WebSocket bridge to the telnet test peer (tests/console/telnet_peer.py).
+through a WebSocket bridge to the telnet test peer (tests/pylib/qemu_riscv64_test/telnet_peer.py).
 
     bench_client.py throughput --port P --kind console|raw --clients N --mib M --unit-mib U
     bench_client.py latency    --port P --kind console|raw|tcp --count N
@@ -19,9 +19,9 @@ import struct
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "console"))
-from telnet_peer import OPENING, pattern_block  # noqa: E402
-from wsclient import OP_BINARY, OP_CONT, WebSocket  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "pylib"))
+from qemu_riscv64_test.telnet_peer import OPENING, pattern_block  # noqa: E402
+from qemu_riscv64_test.websocket import OP_BINARY, OP_CONT, WebSocket  # noqa: E402
 
 BLOCK = pattern_block()
 START = BLOCK[:24]

@@ -19,8 +19,9 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "console"))
-from harness import Process, free_port, start_console, start_peer, wait_for_listener  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "pylib"))
+from qemu_riscv64_test.console import start_console, start_peer  # noqa: E402
+from qemu_riscv64_test.processes import Process, free_port, wait_for_listener  # noqa: E402
 
 TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 CLIENT = [sys.executable, os.path.join(HERE, "bench_client.py")]
@@ -173,7 +174,7 @@ def write_results(args, rows, floor):
         "%s; peers: %s." % (
             command, datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             os.cpu_count(), os.getloadavg()[0], platform.platform(), versions), "",
-        "Every bridge relays the same QEMU-like telnet peer (`tests/console/telnet_peer.py`: IAC WILL ECHO,",
+        "Every bridge relays the same QEMU-like telnet peer (`tests/pylib/qemu_riscv64_test/telnet_peer.py`: IAC WILL ECHO,",
         "WILL SGA, WILL BINARY, DO BINARY, then echo, or 5 MiB of terminal text per Ctrl-F); the client",
         "(`bench/console/bench_client.py`) checks every byte of the flood. CPU is the bridge's whole",
         "process tree (websocketd's telnet children included); PSS is the growth of the tree from 0 to",

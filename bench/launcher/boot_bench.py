@@ -11,8 +11,9 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../tests/launcher/integration"))
-from harness import Launcher, PrivateGuest  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "pylib"))
+from qemu_riscv64_test.guest import PrivateGuest  # noqa: E402
+from qemu_riscv64_test.launcher import Launcher  # noqa: E402
 
 PROMPT = b"root@riscv-busybox:~# "
 BIOS = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf"

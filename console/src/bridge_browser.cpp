@@ -1,6 +1,7 @@
 // The browser half of a bridge_session: WebSocket handshake, the protocol's
 // messages, output frames, back-pressure and the stall timeout.
 #include "bridge_session.hpp"
+#include "namespaces.hpp"
 
 #include "protocol.hpp"
 
@@ -8,10 +9,6 @@
 #include <iostream>
 
 namespace console {
-
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
-namespace net = boost::asio;
 
 namespace {
 

@@ -1,6 +1,7 @@
 // The telnet half of a bridge_session: connect to the VM's console, read
 // what it prints into libtelnet, write keystrokes one write at a time.
 #include "bridge_session.hpp"
+#include "namespaces.hpp"
 
 #include <array>
 #include <chrono>
@@ -8,9 +9,6 @@
 
 namespace console {
 
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
-namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {

@@ -1,9 +1,8 @@
 // Building responses: status, body, caching and security headers.
 #include "http_responses.hpp"
+#include "namespaces.hpp"
 
 namespace console {
-
-namespace http = boost::beast::http;
 
 namespace {
 

@@ -1,6 +1,7 @@
 // Request routing. Probes answer without credentials; the page, the assets
 // and /ws need them when --auth is set.
 #include "http_session.hpp"
+#include "namespaces.hpp"
 
 #include "bridge_session.hpp"
 #include "telnet_probe.hpp"
@@ -12,10 +13,6 @@
 #include <iostream>
 
 namespace console {
-
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace net = boost::asio;
 
 namespace {
 

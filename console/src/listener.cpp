@@ -1,5 +1,6 @@
 // The accept loop.
 #include "listener.hpp"
+#include "namespaces.hpp"
 
 #include "http_session.hpp"
 
@@ -10,7 +11,6 @@
 
 namespace console {
 
-namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {

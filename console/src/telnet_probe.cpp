@@ -1,5 +1,6 @@
 // The readiness probe's connection attempt.
 #include "telnet_probe.hpp"
+#include "namespaces.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -9,7 +10,6 @@
 
 namespace console {
 
-namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {

@@ -15,7 +15,6 @@
 namespace launcher {
 namespace {
 
-namespace net = boost::asio;
 using namespace std::chrono_literals;
 
 constexpr std::size_t scrollback_bytes = 64 * 1024;

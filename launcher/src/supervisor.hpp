@@ -2,14 +2,13 @@
 // One VM run: listens for the serial line, QMP and guest agent, serves the
 // console over telnet, starts QEMU, hands root's credentials to the guest
 // agent, and turns SIGTERM into a guest shutdown.
-#include <utility>  // before Asio: Boost 1.74 misses it under C++20
-
-#include <boost/asio.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "asio.hpp"
 
 #include "console_hub.hpp"
 #include "guest_credentials.hpp"

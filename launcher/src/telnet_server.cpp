@@ -1,5 +1,6 @@
 #include "telnet_server.hpp"
 
+#include <functional>
 #include <iostream>
 
 #include "telnet_session.hpp"
@@ -7,7 +8,6 @@
 namespace launcher {
 namespace {
 
-namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 void fail(boost::system::error_code ec, const char* what) {
@@ -32,9 +32,7 @@ void telnet_server::stop() {
 }
 
 void telnet_server::do_accept() {
-    acceptor_.async_accept([self = shared_from_this()](auto ec, tcp::socket socket) {
-        self->on_accept(ec, std::move(socket));
-    });
+    acceptor_.async_accept(std::bind_front(&telnet_server::on_accept, shared_from_this()));
 }
 
 void telnet_server::on_accept(boost::system::error_code ec, tcp::socket socket) {

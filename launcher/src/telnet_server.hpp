@@ -1,9 +1,7 @@
 #pragma once
 // Accepts telnet clients of the serial console on 127.0.0.1 only.
-#include <utility>  // before Asio: Boost 1.74 misses it under C++20
-
-#include <boost/asio.hpp>
 #include <memory>
+#include "asio.hpp"
 
 #include "console_hub.hpp"
 

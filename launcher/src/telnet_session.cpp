@@ -1,12 +1,11 @@
 #include "telnet_session.hpp"
 
+#include <functional>
 #include <iostream>
 #include <vector>
 
 namespace launcher {
 namespace {
-
-namespace net = boost::asio;
 
 // As QEMU's own telnet server: we echo, suppress go-ahead, 8-bit both ways.
 const telnet_telopt_t telnet_options[] = {
@@ -72,9 +71,8 @@ void telnet_session::forward_keys(const char* data, std::size_t size) {
 }
 
 void telnet_session::do_read() {
-    socket_.async_read_some(
-        net::buffer(input_),
-        [self = shared_from_this()](auto ec, std::size_t n) { self->on_read(ec, n); });
+    socket_.async_read_some(net::buffer(input_),
+                            std::bind_front(&telnet_session::on_read, shared_from_this()));
 }
 
 void telnet_session::on_read(boost::system::error_code ec, std::size_t n) {
@@ -105,9 +103,8 @@ void telnet_session::do_write() {
     buffers.reserve(in_flight_);
     for (std::size_t i = 0; i < in_flight_; ++i)
         buffers.push_back(net::buffer(*queue_[i]));
-    net::async_write(socket_, buffers, [self = shared_from_this()](auto ec, std::size_t n) {
-        self->on_write(ec, n);
-    });
+    net::async_write(socket_, buffers,
+                     std::bind_front(&telnet_session::on_write, shared_from_this()));
 }
 
 void telnet_session::on_write(boost::system::error_code ec, std::size_t) {

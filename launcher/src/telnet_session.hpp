@@ -6,11 +6,9 @@
 #include <libtelnet.h>
 
 #include <array>
-#include <utility>  // before Asio: Boost 1.74 misses it under C++20
-
-#include <boost/asio.hpp>
 #include <deque>
 #include <memory>
+#include "asio.hpp"
 
 #include "console_hub.hpp"
 

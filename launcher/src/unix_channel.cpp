@@ -1,11 +1,11 @@
 #include "unix_channel.hpp"
 
+#include <functional>
 #include <iostream>
 
 namespace launcher {
 namespace {
 
-namespace net = boost::asio;
 using unix_socket = net::local::stream_protocol;
 
 void fail(boost::system::error_code ec, const std::string& name, const char* what) {
@@ -26,7 +26,7 @@ unix_channel::unix_channel(net::io_context& io, const std::string& path, std::st
       queue_limit_(queue_limit) {}
 
 void unix_channel::start() {
-    acceptor_.async_accept(socket_, [self = shared_from_this()](auto ec) { self->on_accept(ec); });
+    acceptor_.async_accept(socket_, std::bind_front(&unix_channel::on_accept, shared_from_this()));
 }
 
 void unix_channel::on_accept(boost::system::error_code ec) {
@@ -41,7 +41,7 @@ void unix_channel::on_accept(boost::system::error_code ec) {
 
 void unix_channel::do_read() {
     socket_.async_read_some(net::buffer(input_),
-                            [self = shared_from_this()](auto ec, auto n) { self->on_read(ec, n); });
+                            std::bind_front(&unix_channel::on_read, shared_from_this()));
 }
 
 void unix_channel::on_read(boost::system::error_code ec, std::size_t n) {
@@ -69,7 +69,7 @@ void unix_channel::send(std::string_view bytes) {
 void unix_channel::do_write() {
     writing_ = true;
     net::async_write(socket_, net::buffer(queue_.front()),
-                     [self = shared_from_this()](auto ec, auto n) { self->on_write(ec, n); });
+                     std::bind_front(&unix_channel::on_write, shared_from_this()));
 }
 
 void unix_channel::on_write(boost::system::error_code ec, std::size_t) {

@@ -3,14 +3,12 @@
 // listens on a path before QEMU starts, QEMU connects as the client.
 // Incoming bytes go to a handler; outgoing ones through a bounded queue.
 #include <array>
-#include <utility>  // before Asio: Boost 1.74 misses it under C++20
-
-#include <boost/asio.hpp>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include "asio.hpp"
 
 namespace launcher {
 

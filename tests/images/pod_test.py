@@ -18,9 +18,7 @@ import time
 
 from rendered_pod import RenderedPod, render
 
-# The console tests' WebSocket client speaks the console's protocol.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "console"))
-from console_client import ConsoleSession  # noqa: E402
+from qemu_riscv64_test.console_session import ConsoleSession
 
 BOOT_DEADLINE_S = 1500  # a hang guard for an emulated boot, not a measurement
 
@@ -84,7 +82,7 @@ def check_uname_and_write(port, args, token):
 
 def check_in_browser(port, args):
     """The console page in headless Chromium: it reaches the shell and shows `uname -m`'s answer."""
-    check_script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "console", "browser_check.js")
+    check_script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "console", "browser", "browser_check.js")
     subprocess.run(["node", check_script, f"http://127.0.0.1:{port}/", "uname -m", "riscv64",
                     args.browser_screenshot, args.prompt.strip()], check=True)
     print(f"pod_test: the page in Chromium showed riscv64 ({args.browser_screenshot})")

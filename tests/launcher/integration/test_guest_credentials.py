@@ -12,7 +12,7 @@ import signal
 import sys
 import tempfile
 
-from harness import Launcher
+from qemu_riscv64_test.launcher import Launcher
 
 PASSWORD = "s3cret, with \"quotes\" and ünicode"
 

@@ -6,7 +6,9 @@ usage: test_guest_session.py LAUNCHER GUEST_DIR"""
 import signal
 import sys
 
-from harness import Launcher, PrivateGuest, wait_gone
+from qemu_riscv64_test.guest import PrivateGuest
+from qemu_riscv64_test.launcher import Launcher
+from qemu_riscv64_test.processes import wait_gone
 
 PROMPT = b"root@riscv-busybox:~# "
 SHUTDOWN_TIMEOUT = 25

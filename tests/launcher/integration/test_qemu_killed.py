@@ -6,7 +6,8 @@ import os
 import signal
 import sys
 
-from harness import Launcher, PrivateGuest
+from qemu_riscv64_test.guest import PrivateGuest
+from qemu_riscv64_test.launcher import Launcher
 
 
 def main(binary, shared_guest_dir):

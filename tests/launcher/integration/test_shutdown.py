@@ -9,7 +9,8 @@ import signal
 import sys
 import tempfile
 
-from harness import Launcher, wait_gone
+from qemu_riscv64_test.launcher import Launcher
+from qemu_riscv64_test.processes import wait_gone
 
 
 def start(binary, fake_qemu, data_dir, guest):

@@ -13,7 +13,8 @@ import signal
 import sys
 import time
 
-from harness import Launcher, PrivateGuest
+from qemu_riscv64_test.guest import PrivateGuest
+from qemu_riscv64_test.launcher import Launcher
 
 PROMPT = b"root@riscv-busybox:~# "
 

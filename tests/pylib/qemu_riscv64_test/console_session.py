@@ -1,4 +1,4 @@
-"""The console's protocol on top of wsclient: what the tests and the benchmark type and read.
+"""The console's protocol on top of the websocket module: what the tests and the benchmark type and read.
 
 Opcodes come from console/src/protocol.hpp itself, so a change there that the
 tests miss cannot go unnoticed.
@@ -8,9 +8,9 @@ import re
 import struct
 import time
 
-from wsclient import OP_BINARY, OP_PING, OP_PONG, ConnectionClosed, WebSocket
+from .websocket import OP_BINARY, OP_PING, OP_PONG, ConnectionClosed, WebSocket
 
-HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "console", "src",
+HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "console", "src",
                       "protocol.hpp")
 
 

@@ -8,9 +8,11 @@ One guest boot serves every case; each prints "ok: <case>" as it passes.
 import argparse
 import sys
 
-from console_client import ConsoleSession
-from harness import check, start_console, start_launcher, wait_for_shell
-from wsclient import HandshakeError, http_get
+from qemu_riscv64_test.console import start_console, wait_for_shell
+from qemu_riscv64_test.console_session import ConsoleSession
+from qemu_riscv64_test.launcher import start_launcher
+from qemu_riscv64_test.processes import check
+from qemu_riscv64_test.websocket import HandshakeError, http_get
 
 
 def output_after(session, mark):

@@ -11,7 +11,10 @@ import os
 import subprocess
 import sys
 
-from harness import HERE, start_console, start_launcher
+from qemu_riscv64_test.console import start_console
+from qemu_riscv64_test.launcher import start_launcher
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def main():

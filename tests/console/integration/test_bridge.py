@@ -7,10 +7,11 @@ import argparse
 import contextlib
 import sys
 
-from console_client import OP, ConsoleSession
-from harness import check, start_console, start_peer
-from wsclient import OP_BINARY, OP_PING, OP_PONG, OP_TEXT, HandshakeError, http_get
-from wsclient import basic_auth as authorization
+from qemu_riscv64_test.console import start_console, start_peer
+from qemu_riscv64_test.console_session import OP, ConsoleSession
+from qemu_riscv64_test.processes import check
+from qemu_riscv64_test.websocket import OP_BINARY, OP_PING, OP_PONG, OP_TEXT, HandshakeError, http_get
+from qemu_riscv64_test.websocket import basic_auth as authorization
 
 CASES = {}
 CONSOLE = None

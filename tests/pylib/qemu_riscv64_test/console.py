@@ -1,0 +1,37 @@
+"""The console binary under test, the QEMU-like telnet peer it bridges to in
+the bridge tests, and waiting for the guest's shell through a session."""
+import os
+import sys
+import time
+
+from .processes import Process
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def start_peer(*flags):
+    """The QEMU-like telnet peer; returns (process, port)."""
+    peer = Process([sys.executable, os.path.join(HERE, "telnet_peer.py")] + list(flags), name="peer")
+    return peer, int(peer.wait_for(r"PORT (\d+)").group(1))
+
+
+def start_console(binary, telnet_port, *flags, env=None, listen_port=0):
+    """The console on 127.0.0.1 (a free port unless given); returns (process, port)."""
+    argv = [binary, "--listen", "127.0.0.1:%d" % listen_port, "--telnet", "127.0.0.1:%d" % telnet_port]
+    argv += list(flags)
+    console = Process(argv, env=env, name="console")
+    return console, int(console.wait_for(r"serving http://[^ ]+:(\d+) ").group(1))
+
+
+def wait_for_shell(session, prompt=b"# ", attempts=60):
+    """Presses Enter until the guest's shell prompt follows; the boot may still be printing."""
+    for _ in range(attempts):
+        mark = len(session.output)
+        session.type("\r")
+        try:
+            session.read_until(b"riscv-busybox", timeout=3)
+            if prompt in session.output[mark:]:
+                return
+        except TimeoutError:
+            pass
+    raise TimeoutError("no shell prompt:\n%r" % bytes(session.output[-600:]))

@@ -1,0 +1,89 @@
+"""The launcher binary under test: `Launcher` keeps its stdout and stderr in
+memory (launcher tests), `start_launcher` runs it on a private copy of the
+busybox guest behind a log file (console tests)."""
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+
+from .guest import PrivateGuest
+from .processes import Process, check, free_port, wait_for_listener
+from .telnet import TelnetClient
+
+
+class Launcher:
+    """build/bin/launcher with a free telnet port; stdout and stderr collected."""
+
+    def __init__(self, binary, env_overrides, args=()):
+        env = dict(os.environ)
+        env.update({"VM_TELNET_PORT": "0"})
+        env.update(env_overrides)
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen([binary, *args], env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        self.stdout = b""
+        self.stderr = ""
+        self._lock = threading.Lock()
+        threading.Thread(target=self._drain_stdout, daemon=True).start()
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
+        self.port = int(self.wait_stderr(r"telnet 127\.0\.0\.1:(\d+)").group(1))
+        self.qemu_pid = int(self.wait_stderr(r"QEMU started \(pid (\d+)\)").group(1))
+
+    def _drain_stdout(self):
+        for data in iter(lambda: self.proc.stdout.read1(65536), b""):
+            with self._lock:
+                self.stdout += data
+
+    def _drain_stderr(self):
+        for line in iter(self.proc.stderr.readline, b""):
+            with self._lock:
+                self.stderr += line.decode(errors="replace")
+
+    def wait_stderr(self, pattern, timeout=60):
+        deadline = time.monotonic() + timeout
+        exited_at = None
+        while time.monotonic() < deadline:
+            with self._lock:
+                match = re.search(pattern, self.stderr)
+            if match:
+                return match
+            # After an exit, give the reader thread a moment for the last lines.
+            if self.proc.poll() is not None:
+                exited_at = exited_at or time.monotonic()
+                if time.monotonic() - exited_at > 1:
+                    raise AssertionError(f"launcher exited ({self.proc.returncode}): {self.stderr}")
+            time.sleep(0.05)
+        raise AssertionError(f"no /{pattern}/ on stderr within {timeout} s: {self.stderr}")
+
+    def client(self):
+        return TelnetClient(self.port)
+
+    def signal(self, number):
+        self.proc.send_signal(number)
+
+    def wait(self, timeout):
+        return self.proc.wait(timeout=timeout)
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+
+
+def start_launcher(binary, guest_dir):
+    """The launcher on a private copy of the busybox guest; returns (process, telnet port)."""
+    check(os.access(binary, os.X_OK),
+          "no launcher at %s (build it: cmake --build build --target launcher)" % binary)
+    telnet_port = free_port()
+    runtime_dir = tempfile.mkdtemp(prefix="console-test-")
+    guest = PrivateGuest(guest_dir)
+    env = {"VM_DATA_DIR": guest.path, "VM_TELNET_PORT": str(telnet_port),
+           "VM_RUNTIME_DIR": runtime_dir, "VM_MEMORY": "512", "VM_SHUTDOWN_TIMEOUT": "5",
+           "VM_FORWARD_PORTS": ""}
+    launcher = Process([binary], env=env, name="launcher")
+    launcher.folders += [runtime_dir, guest.path]
+    wait_for_listener(telnet_port, launcher)
+    return launcher, telnet_port

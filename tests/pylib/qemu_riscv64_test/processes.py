@@ -1,0 +1,96 @@
+"""Child processes with their output in a log, free ports, and waiting on both."""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+
+class Process:
+    """A child process whose stdout and stderr go to a log file."""
+
+    def __init__(self, argv, env=None, name="process"):
+        self.name = name
+        self.folders = []  # removed by stop()
+        self.log = tempfile.NamedTemporaryFile(prefix=name + "-", suffix=".log", delete=False)
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=dict(os.environ, **(env or {})))
+
+    def text(self):
+        with open(self.log.name, encoding="utf-8", errors="replace") as log:
+            return log.read()
+
+    def wait_for(self, pattern, timeout=30):
+        """Waits until the log matches `pattern`; returns the match."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = re.search(pattern, self.text())
+            if found:
+                return found
+            if self.proc.poll() is not None:
+                raise RuntimeError("%s exited (%s) before printing %r:\n%s" % (
+                    self.name, self.proc.returncode, pattern, self.text()))
+            time.sleep(0.05)
+        raise TimeoutError("%s did not print %r:\n%s" % (self.name, pattern, self.text()))
+
+    def stop(self, timeout=30):
+        if self.log is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        os.unlink(self.log.name)
+        self.log = None
+        for folder in self.folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def free_port():
+    """A TCP port free right now on 127.0.0.1, for programs that cannot take port 0."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_listener(port, process, timeout=120):
+    """Waits until 127.0.0.1:port accepts connections while `process` runs."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.proc.poll() is not None:
+            raise RuntimeError("%s exited (%s):\n%s" % (process.name, process.proc.returncode,
+                                                        process.text()))
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError("nothing listens on port %d:\n%s" % (port, process.text()))
+
+
+def process_gone(pid):
+    """True when `pid` no longer runs (a zombie counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def wait_gone(pid, timeout):
+    deadline = time.monotonic() + timeout
+    while not process_gone(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
