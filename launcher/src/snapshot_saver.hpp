@@ -3,14 +3,12 @@
 // (its console text, a quiet console, the guest agent if asked), saves the VM
 // into its qcow2 disk (savevm over QMP) and has QEMU quit; once QEMU is gone
 // the supervisor writes the manifest with what the snapshot needs to match.
-#include <utility>  // before Asio: Boost 1.74 misses it under C++20
-
-#include <boost/asio.hpp>
 #include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "asio.hpp"
 #include "qmp_client.hpp"
 #include "settings.hpp"
 #include "warm_manifest.hpp"
