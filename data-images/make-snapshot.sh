@@ -35,7 +35,7 @@ run_launcher() {
 
 key=$( { run_launcher --warm-start off --dry-run 2>/dev/null | sed "s|$guest|DATA|g; s|launcher-[A-Za-z0-9]*|RUN|g"
          qemu-system-riscv64 --version | head -n1
-         cat "$recipe"
+         cat "$recipe" "$(dirname "$recipe")"/*hook* 2>/dev/null
          (cd "$guest" && find . -type f ! -name 'warm-start.*' | LC_ALL=C sort | xargs sha256sum)
          cat "$repo"/launcher/src/{warm_manifest,warm_start,snapshot_saver,qcow2_file,fingerprint}.cpp
        } | sha256sum | cut -c1-16)

@@ -15,7 +15,7 @@ cache_root=${CACHE_DIR:-$HOME/.cache/qemu-riscv64}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 disk_size=${DEBIAN_DISK_SIZE:-4G}
 
-key=$( (cd "$here" && find . -type f ! -name Dockerfile ! -name snapshot.conf | LC_ALL=C sort | xargs sha256sum;
+key=$( (cd "$here" && find . -type f ! -name Dockerfile ! -name snapshot.conf ! -name resume-hook.sh | LC_ALL=C sort | xargs sha256sum;
         echo "$disk_size ${DEBIAN_GUEST_PASSWORD:-}") | sha256sum | cut -c1-16)
 cached="$cache_root/guest-debian-13-$key"
 

@@ -6,7 +6,7 @@ root=$1
 here=$(cd "$(dirname "$0")" && pwd)
 
 cp -a "$here/rootfs/." "$root/"
-chmod 755 "$root"/usr/local/sbin/qemu-riscv64-*
+chmod 755 "$root/usr/local/sbin/qemu-riscv64-guest-setup"
 
 # The documented default login (docs: data-images/README.md); the chart's
 # guest password and SSH key replace it at boot through fw_cfg.

@@ -129,6 +129,12 @@ bool snapshot_saver::finish(const vm_settings& vm, const std::vector<std::string
     manifest.disk_fingerprint = disk->metadata_fingerprint;
     const fs::path data_dir = vm.data_dir;
     std::ofstream(data_dir / screen_name, std::ios::binary) << screen();
+    // The resume hook travels in the data directory, beside the manifest.
+    if (!recipe_.resume_agent_script.empty()) {
+        fs::copy_file(recipe_.resume_agent_script, data_dir / hook_name,
+                      fs::copy_options::overwrite_existing);
+        manifest.recipe.resume_agent_script = hook_name;
+    }
     write_manifest((data_dir / manifest_name).string(), manifest);
     std::cerr << "launcher: snapshot: " << (data_dir / manifest_name).string() << " written ("
               << disk->find(manifest.snapshot)->vm_state_bytes / (1024 * 1024)

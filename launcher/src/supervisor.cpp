@@ -134,9 +134,12 @@ void supervisor::on_resumed() {
     qmp_->assume_agent_running();
     credentials_.add_once(set_time_command(now), "clock set to the host's",
                           "guest-set-time failed");
-    if (!manifest.recipe.resume_agent_exec.empty()) {
-        credentials_.add_once(exec_command(manifest.recipe.resume_agent_exec, host_entropy(64)),
-                              "resume hook " + manifest.recipe.resume_agent_exec + " started",
+    if (!manifest.recipe.resume_agent_script.empty()) {
+        std::ifstream hook(std::filesystem::path(vm_.data_dir) /
+                           manifest.recipe.resume_agent_script);
+        const std::string script(std::istreambuf_iterator<char>(hook), {});
+        credentials_.add_once(exec_script_command(script, host_entropy(64)),
+                              "resume hook " + manifest.recipe.resume_agent_script + " started",
                               "resume hook failed");
     }
     credentials_.start();

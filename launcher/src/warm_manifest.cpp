@@ -48,9 +48,9 @@ std::map<std::string, std::function<void(const conf_entry&)>> recipe_fields(snap
          [&r](const conf_entry& e) {
              r.timeout_seconds = to_int(e);
          }},
-        {"RESUME_AGENT_EXEC",
+        {"RESUME_AGENT_SCRIPT",
          [&r](const conf_entry& e) {
-             r.resume_agent_exec = e.value;
+             r.resume_agent_script = e.value;
          }},
         {"RESUME_CONSOLE",
          [&r](const conf_entry& e) {
@@ -146,6 +146,15 @@ snapshot_recipe read_recipe(const std::string& path) {
     snapshot_recipe recipe;
     read_fields(path, recipe_fields(recipe));
     if (recipe.ready_pattern.empty()) throw conf_error(path + ": READY_PATTERN is missing");
+    // The hook script lives beside snapshot.conf.
+    if (!recipe.resume_agent_script.empty()) {
+        const auto script = std::filesystem::path(path).parent_path() / recipe.resume_agent_script;
+        if (!std::filesystem::is_regular_file(script)) {
+            throw conf_error(path + ": RESUME_AGENT_SCRIPT='" + recipe.resume_agent_script +
+                             "': no file " + script.string());
+        }
+        recipe.resume_agent_script = script.string();
+    }
     return recipe;
 }
 
@@ -172,7 +181,7 @@ void write_manifest(const std::string& path, const warm_manifest& m) {
             << "\nINITRD=" << quoted(k.initrd) << "\nAPPEND=" << quoted(k.append)
             << "\n# After a resume\nREADY_PATTERN=" << quoted(r.ready_pattern)
             << "\nWAIT_AGENT=" << (r.wait_agent ? "yes" : "no")
-            << "\nRESUME_AGENT_EXEC=" << quoted(r.resume_agent_exec)
+            << "\nRESUME_AGENT_SCRIPT=" << quoted(r.resume_agent_script)
             << "\nRESUME_CONSOLE=" << quoted(r.resume_console) << "\n";
         if (!out.flush()) throw std::runtime_error(temporary + ": cannot be written");
     }

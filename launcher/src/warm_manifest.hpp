@@ -9,6 +9,7 @@ namespace launcher {
 
 inline constexpr const char* manifest_name = "warm-start.conf";
 inline constexpr const char* screen_name = "warm-start.screen";
+inline constexpr const char* hook_name = "warm-start.hook";
 
 // What QEMU ran when the snapshot was taken; equal records can resume.
 struct machine_record {
@@ -29,8 +30,10 @@ struct snapshot_recipe {
     bool wait_agent = false;    // WAIT_AGENT: also wait for the guest agent (yes/no)
     int quiet_seconds = 3;      // QUIET_SECONDS: console silent this long first
     int timeout_seconds = 900;  // TIMEOUT_SECONDS: give up past this
-    std::string
-        resume_agent_exec;       // RESUME_AGENT_EXEC: run through guest-exec, host entropy on stdin
+    // RESUME_AGENT_SCRIPT: a shell script run with /bin/sh -c through guest-exec,
+    // 64 bytes of host entropy on its stdin; in snapshot.conf relative to its
+    // folder, in the manifest the copy in the data directory (warm-start.hook).
+    std::string resume_agent_script;
     std::string resume_console;  // RESUME_CONSOLE: typed at the console, {epoch} = host time
 };
 

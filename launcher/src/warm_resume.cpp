@@ -13,14 +13,40 @@ std::string set_time_command(std::chrono::system_clock::time_point now) {
            std::to_string(ns.count()) + "}}\n";
 }
 
-std::string exec_command(const std::string& path, std::string_view input) {
-    std::string escaped;
-    for (const char c : path) {
-        if (c == '"' || c == '\\') escaped += '\\';
-        escaped += c;
+namespace {
+
+// A JSON string literal: quotes, backslashes and control bytes escaped.
+std::string json_string(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (byte < 0x20) {
+            out += "\\u00";
+            out += hex[byte >> 4];
+            out += hex[byte & 0xf];
+        } else {
+            out += c;
+        }
     }
-    return "{\"execute\": \"guest-exec\", \"arguments\": {\"path\": \"" + escaped +
-           "\", \"input-data\": \"" + base64_encode(input) + "\"}}\n";
+    return out + "\"";
+}
+
+}  // namespace
+
+std::string exec_command(const std::string& path, std::string_view input) {
+    return "{\"execute\": \"guest-exec\", \"arguments\": {\"path\": " + json_string(path) +
+           ", \"input-data\": \"" + base64_encode(input) + "\"}}\n";
+}
+
+std::string exec_script_command(std::string_view script, std::string_view input) {
+    return "{\"execute\": \"guest-exec\", \"arguments\": {\"path\": \"/bin/sh\", \"arg\": "
+           "[\"-c\", " +
+           json_string(script) + ", " + json_string(hook_name) + "], \"input-data\": \"" +
+           base64_encode(input) + "\"}}\n";
 }
 
 std::string host_entropy(std::size_t count) {

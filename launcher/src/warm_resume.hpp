@@ -14,6 +14,8 @@ namespace launcher {
 std::string set_time_command(std::chrono::system_clock::time_point now);
 // guest-exec of `path` with `input` on its stdin.
 std::string exec_command(const std::string& path, std::string_view input);
+// guest-exec of `/bin/sh -c script` with `input` on its stdin.
+std::string exec_script_command(std::string_view script, std::string_view input);
 // `count` bytes from the host's random source.
 std::string host_entropy(std::size_t count);
 // The image's RESUME_CONSOLE line with {epoch} replaced, ended by a carriage return.

@@ -21,7 +21,7 @@ from rendered_pod import RenderedPod, render
 
 from qemu_riscv64_test.console_session import ConsoleSession
 
-HOOK = "/usr/local/sbin/qemu-riscv64-resumed"
+HOOK = "warm-start.hook"
 
 
 def launcher_log(pod, pattern, timeout=600):

@@ -25,7 +25,7 @@ launcher::warm_manifest sample_manifest() {
     m.machine.bios = "default";
     m.machine.append = "root=/dev/vda rw console=ttyS0";
     m.recipe.ready_pattern = "login: ";
-    m.recipe.resume_agent_exec = "/usr/local/sbin/qemu-riscv64-resumed";
+    m.recipe.resume_agent_script = "warm-start.hook";
     m.recipe.resume_console = "date -s @{epoch} >/dev/null";
     return m;
 }
@@ -174,6 +174,9 @@ TEST_CASE("after a resume: the clock, the hook and the console line", "[warm]") 
     CHECK(launcher::exec_command("/x", "abc") ==
           "{\"execute\": \"guest-exec\", \"arguments\": {\"path\": \"/x\", \"input-data\": "
           "\"YWJj\"}}\n");
+    CHECK(launcher::exec_script_command("echo \"$1\"\n", "") ==
+          "{\"execute\": \"guest-exec\", \"arguments\": {\"path\": \"/bin/sh\", \"arg\": [\"-c\", "
+          "\"echo \\\"$1\\\"\\u000a\", \"warm-start.hook\"], \"input-data\": \"\"}}\n");
     CHECK(launcher::console_line("date -s @{epoch}", now) == "date -s @1700000000\r");
     CHECK(launcher::host_entropy(64).size() == 64);
     CHECK(launcher::host_entropy(64) != launcher::host_entropy(64));
