@@ -9,9 +9,13 @@ export CACHE_DIR
 # Compiler cache: a fresh clone recompiles only what changed.
 export CCACHE_DIR ?= $(CACHE_DIR)/ccache
 
+# make test: only these ctest labels, e.g. TIERS="unit integration" (default: every tier).
+TIERS ?=
+
 # Container images (make container)
 REGISTRY ?= localhost
-VERSION ?= 0.1.0
+# One version for binaries, images and chart: the chart's appVersion.
+VERSION ?= $(shell sed -n 's/^appVersion: *"\{0,1\}\([^" ]*\)"\{0,1\}.*/\1/p' chart/qemu-riscv64/Chart.yaml)
 CONTAINER_ENGINE ?= docker
 
 DEPS := scripts/install-deps.sh
@@ -40,15 +44,15 @@ run: build guest
 
 test: build guest
 	$(DEPS) vm test lint
-	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 600
+	scripts/run-tests.sh $(BUILD_DIR) $(TIERS)
 
 bench: build guest
 	$(DEPS) vm bench
 	bench/run-all.sh $(BUILD_DIR)
 
 # Images: launcher, console and the data images in DATA_IMAGES (containers/build-images.sh).
+# Needs only docker or podman: the guests are built in a builder container.
 container:
-	$(DEPS) guest container
 	CONTAINER_ENGINE=$(CONTAINER_ENGINE) containers/build-images.sh $(REGISTRY) $(VERSION) $(BUILD_DIR)
 
 container-push:

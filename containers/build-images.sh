@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Builds every image `make container` promises, with docker or podman:
+# Builds every image `make container` promises, with docker or podman and
+# nothing else on the host:
 #   $REGISTRY/qemu-riscv64-launcher:$VERSION   containers/launcher/Dockerfile
 #   $REGISTRY/qemu-riscv64-console:$VERSION    containers/console/Dockerfile
 #   $REGISTRY/qemu-riscv64-data-NAME:$VERSION  data-images/NAME/Dockerfile, for
 #                                              each NAME in $DATA_IMAGES
-# The guests are built on the host first (data-images/NAME/build.sh, cached in
-# $CACHE_DIR) into BUILD_DIR/images/NAME, the data image's context (apart from
+# The guests are built by data-images/NAME/build.sh inside a builder container
+# (containers/guest-builder, privileged; cached in $CACHE_DIR, which it mounts)
+# into BUILD_DIR/images/NAME, the data image's context (apart from
 # BUILD_DIR/guest, whose disks the tests write to).
+# Every image carries the OCI labels title, version, source, licenses, created.
 #
 #   containers/build-images.sh REGISTRY VERSION BUILD_DIR
 #   CONTAINER_ENGINE  docker (default) or podman
 #   DATA_IMAGES       default "debian-13 busybox"; ubuntu-22.04 needs internet
+#   IMAGE_SOURCE      org.opencontainers.image.source (default: git remote origin)
+#   IMAGE_LICENSES    org.opencontainers.image.licenses (default: NOASSERTION)
 set -euo pipefail
 
 registry=${1:?usage: build-images.sh REGISTRY VERSION BUILD_DIR}
@@ -19,11 +24,15 @@ build_dir=${3:?usage: build-images.sh REGISTRY VERSION BUILD_DIR}
 engine=${CONTAINER_ENGINE:-docker}
 data_images=${DATA_IMAGES:-debian-13 busybox}
 repo=$(cd "$(dirname "$0")/.." && pwd)
+cache_root=${CACHE_DIR:-$HOME/.cache/qemu-riscv64}
+created=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+source_url=${IMAGE_SOURCE:-$(git -C "$repo" remote get-url origin 2>/dev/null || echo unknown)}
+licenses=${IMAGE_LICENSES:-NOASSERTION}
 
 case "$engine" in
-  docker) build_flags=() ;;
+  docker) build_flags=() run_flags=() ;;
   # podman's build containers get the host's network: apt and npm need it.
-  podman) build_flags=(--network host --layers)
+  podman) build_flags=(--network host --layers) run_flags=(--network host)
           "$repo/scripts/podman-setup.sh" ;;
   *) echo "build-images: CONTAINER_ENGINE='$engine' is neither docker nor podman" >&2; exit 2 ;;
 esac
@@ -39,18 +48,46 @@ build() {
   local name=$1 dockerfile=$2 context=$3
   local tag="$registry/qemu-riscv64-$name:$version"
   echo "build-images: $tag"
-  "$engine" build "${build_flags[@]}" -f "$dockerfile" -t "$tag" "$context"
+  "$engine" build "${build_flags[@]}" -f "$dockerfile" -t "$tag" \
+    --label "org.opencontainers.image.title=qemu-riscv64-$name" \
+    --label "org.opencontainers.image.version=$version" \
+    --label "org.opencontainers.image.source=$source_url" \
+    --label "org.opencontainers.image.licenses=$licenses" \
+    --label "org.opencontainers.image.created=$created" \
+    "$context"
+}
+
+# data-images/NAME/build.sh in the builder container: the repository read-only,
+# the cache and the output folder mounted, files handed back to the caller's UID.
+build_guest() {
+  local name=$1 out
+  mkdir -p "$build_dir/images" "$cache_root"
+  out=$(cd "$build_dir/images" && pwd)
+  echo "build-images: guest $name (in $builder)"
+  "$engine" run --rm --privileged "${run_flags[@]}" \
+    -v "$repo:/src:ro" -v "$(cd "$cache_root" && pwd):/cache" -v "$out:/out" \
+    -e CACHE_DIR=/cache -e DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}" \
+    ${DEBIAN_GUEST_PASSWORD:+-e DEBIAN_GUEST_PASSWORD="$DEBIAN_GUEST_PASSWORD"} \
+    "$builder" bash -euc '
+      /src/data-images/$1/build.sh /out/$1
+      chown -R "$2" /out/$1
+      find /cache -maxdepth 1 \( -name "guest-*" -o -name downloads \) -exec chown -R "$2" {} +
+    ' _ "$name" "$(id -u):$(id -g)"
 }
 
 cd "$repo"
-build launcher containers/launcher/Dockerfile .
-build console containers/console/Dockerfile .
 for name in $data_images; do
   if [ ! -f "data-images/$name/Dockerfile" ]; then
     echo "build-images: DATA_IMAGES names '$name', but data-images/$name/Dockerfile does not exist" >&2
     exit 2
   fi
-  "data-images/$name/build.sh" "$build_dir/images/$name"
+done
+build launcher containers/launcher/Dockerfile .
+build console containers/console/Dockerfile .
+builder=$registry/qemu-riscv64-guest-builder:$version
+build guest-builder containers/guest-builder/Dockerfile .
+for name in $data_images; do
+  build_guest "$name"
   build "data-$name" "data-images/$name/Dockerfile" "$build_dir/images/$name"
 done
 "$engine" images --filter "reference=$registry/qemu-riscv64-*:$version"

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Installs what a group of make targets needs, and only what is missing:
 # Debian's packages with apt-get, JavaScript tools with npm. Idempotent, no prompts.
+# Packages are installed without their Recommends, so every package a command
+# needs is named here, recommended or not (ipxe-qemu: QEMU's virtio-net ROM).
+# "a|b" installs the first of a or b the release has (qemu-system-riscv is its
+# own package from Debian 13 on; Debian 12 and Ubuntu 24.04 have it in -misc;
+# Ubuntu has Chromium only as a snap, installed by chromium-browser).
 #
 #   scripts/install-deps.sh GROUP...
 #   GROUP: build  compile launcher and console and their unit tests
 #          vm     run a RISC-V guest (QEMU, OpenSBI, U-Boot)
 #          guest  make guest images from Debian's riscv64 packages
+#          emulation  run riscv64 programs (a full Debian guest's maintainer scripts)
 #          test   integration and browser test tools
 #          container  build and run images with podman
 #          bench  the peers `make bench` measures against
@@ -15,21 +21,44 @@ set -euo pipefail
 packages_for() {
   case "$1" in
     build) echo g++ ccache cmake make pkg-config libboost-dev libcli11-dev libtelnet-dev catch2 nodejs ;;
-    vm) echo qemu-system-misc opensbi u-boot-qemu ;;
-    guest) echo mmdebstrap cpio gzip xz-utils kmod e2fsprogs qemu-utils ca-certificates ;;
-    test) echo python3 telnet procps chromium fonts-dejavu-core ;;
+    vm) echo 'qemu-system-riscv|qemu-system-misc' opensbi u-boot-qemu ipxe-qemu ;;
+    guest) echo mmdebstrap cpio gzip xz-utils zstd kmod e2fsprogs qemu-utils ca-certificates curl ;;
+    emulation) echo qemu-user-static binfmt-support arch-test ;;
+    test) echo python3 telnet procps 'chromium|chromium-browser' fonts-dejavu-core ;;
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
     lint) echo clang-tidy python3-venv git ;;
-    *) echo "install-deps: unknown group '$1' (build, vm, guest, test, container, bench, lint)" >&2; return 1 ;;
+    *) echo "install-deps: unknown group '$1' (build, vm, guest, emulation, test, container, bench, lint)" >&2; return 1 ;;
   esac
 }
 
+installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+# Prints each wanted entry none of whose alternatives is installed.
 missing_packages() {
-  local pkg
-  for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || echo "$pkg"
+  local entry alt found
+  for entry in "$@"; do
+    found=
+    for alt in ${entry//|/ }; do
+      if installed "$alt"; then found=1; break; fi
+    done
+    [ -n "$found" ] || echo "$entry"
   done
+}
+
+# The first alternative of "a|b" that the package lists offer (after apt-get update).
+pick_alternative() {
+  local alt
+  for alt in ${1//|/ }; do
+    if [ -n "$(apt-cache policy "$alt" 2>/dev/null | awk '/Candidate:/ && $2 != "(none)" {print $2}')" ]; then
+      echo "$alt"
+      return
+    fi
+  done
+  echo "install-deps: none of '$1' is offered by the configured apt sources" >&2
+  return 1
 }
 
 as_root() {
@@ -48,7 +77,10 @@ if [[ " ${wanted[*]} " == *" nodejs "* ]] && ! command -v npm >/dev/null; then
   missing+=(npm)
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
-  echo "install-deps: installing ${missing[*]}"
   as_root apt-get update -q
+  for i in "${!missing[@]}"; do
+    case "${missing[$i]}" in *"|"*) missing[$i]=$(pick_alternative "${missing[$i]}") ;; esac
+  done
+  echo "install-deps: installing ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi

@@ -3,6 +3,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "project_version.hpp"
+
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <iostream>
 #include <stdexcept>
@@ -26,6 +30,29 @@ endpoint parse_endpoint(const std::string& text, const std::string& what) {
         port_text.empty())
         throw bad("port must be a number from 0 to 65535");
     return {host, static_cast<unsigned short>(port)};
+}
+
+std::string parse_base_path(const std::string& text, const std::string& what) {
+    const auto bad = [&](const std::string& why) {
+        return std::invalid_argument(what + " '" + text + "': " + why);
+    };
+    if (text.empty() || text == "/") return "";
+    if (text.front() != '/') throw bad("must start with /");
+    std::string path = text.back() == '/' ? text.substr(0, text.size() - 1) : text;
+    // Segments of letters, digits and - . _ ~ only: nothing a proxy would rewrite.
+    std::size_t start = 1;
+    while (start <= path.size()) {
+        const auto end = std::min(path.find('/', start), path.size());
+        const std::string segment = path.substr(start, end - start);
+        if (segment.empty() || segment == "." || segment == "..")
+            throw bad("empty, '.' or '..' segment");
+        for (const char c : segment)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '_' &&
+                c != '~')
+                throw bad("only letters, digits, '-', '.', '_', '~' and '/' are allowed");
+        start = end + 1;
+    }
+    return path;
 }
 
 namespace {
@@ -52,6 +79,29 @@ void add_options(CLI::App& app, console_config& config) {
                         "address of the HTTP and WebSocket server");
     add_endpoint_option(app, "--telnet", "CONSOLE_TELNET", config.telnet,
                         "telnet server of the VM's serial console");
+    app.add_option_function<std::string>(
+           "--base-path",
+           [&config](const std::string& text) {
+               try {
+                   config.base_path = parse_base_path(text, "--base-path/CONSOLE_BASE_PATH");
+               } catch (const std::invalid_argument& error) {
+                   throw CLI::ValidationError(error.what());
+               }
+           },
+           "URL prefix of the page, assets, /ws, /healthz and /readyz, e.g. /vm1 for an "
+           "Ingress path shared by several VMs (default /)")
+        ->envname("CONSOLE_BASE_PATH")
+        ->type_name("PATH");
+    app.add_option("--status", config.status_socket,
+                   "the launcher's status socket (VM_STATUS_SOCKET): /readyz answers 200 once it "
+                   "says ready; without it /readyz only checks that the telnet target accepts")
+        ->envname("CONSOLE_STATUS")
+        ->type_name("PATH")
+        ->check([](const std::string& path) {
+            return path.size() < 108
+                       ? std::string{}
+                       : "--status/CONSOLE_STATUS '" + path + "': path too long for a unix socket";
+        });
     app.add_option("--title", config.title, "name of the VM shown by the page")
         ->envname("CONSOLE_TITLE")
         ->capture_default_str();
@@ -91,6 +141,7 @@ bool parse_config(int argc, char** argv, console_config& config, int& exit_code)
         "console: the VM's serial console in the browser (xterm.js over WebSocket, "
         "bridged to telnet)"};
     add_options(app, config);
+    app.set_version_flag("--version", "console " QEMU_RISCV64_VERSION);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

@@ -14,6 +14,9 @@ struct endpoint {
 struct console_config {
     endpoint listen{"0.0.0.0", 8080};     // HTTP and WebSocket server
     endpoint telnet{"127.0.0.1", 10023};  // the VM's serial console (telnet server)
+    std::string base_path;                // URL prefix of every route, e.g. "/vm1"; empty = "/"
+    std::string status_socket;            // the launcher's status socket for /readyz; empty =
+                                          // /readyz only checks that the telnet target accepts
     std::string title = "RISC-V VM";      // name of the VM shown by the page
     std::string auth;                     // "user:password" for HTTP Basic, empty = off
     bool read_only = false;               // drop keystrokes and resizes from every browser
@@ -26,6 +29,10 @@ struct console_config {
 
 // Splits "host:port" (or "[v6]:port"); throws std::invalid_argument naming `what` and the text.
 endpoint parse_endpoint(const std::string& text, const std::string& what);
+
+// Checks a URL prefix ("/vm1", "/a/b", "/" or empty) and returns it without
+// its trailing slash ("" for the root); throws std::invalid_argument naming `what` and the text.
+std::string parse_base_path(const std::string& text, const std::string& what);
 
 // Parses flags and environment into `config`. Returns false when the program
 // should stop (--help, bad input), having printed why and set `exit_code`.

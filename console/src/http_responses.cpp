@@ -37,6 +37,12 @@ response text_response(const request& req, http::status status, std::string_view
     return res;
 }
 
+response redirect_response(const request& req, const std::string& location) {
+    auto res = text_response(req, http::status::moved_permanently, "moved to " + location);
+    res.set(http::field::location, location);
+    return res;
+}
+
 response unauthorized_response(const request& req) {
     auto res = text_response(req, http::status::unauthorized, "authentication required");
     res.set(http::field::www_authenticate,

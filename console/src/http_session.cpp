@@ -4,6 +4,7 @@
 #include "namespaces.hpp"
 
 #include "bridge_session.hpp"
+#include "status_probe.hpp"
 #include "telnet_probe.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -65,7 +66,18 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
 }
 
 void http_session::route(request&& req) {
-    const auto path = path_of(req);
+    auto path = path_of(req);
+    // Under a base path, only it and what lies below it exist; "/vm1" becomes "/vm1/".
+    const std::string& base = state_->config.base_path;
+    if (!base.empty()) {
+        const std::string_view target = req.target();
+        if (path == base)
+            return send(
+                redirect_response(req, base + "/" + std::string(target.substr(path.size()))));
+        if (path.size() <= base.size() || !path.starts_with(base) || path[base.size()] != '/')
+            return send(text_response(req, http::status::not_found, "not found"));
+        path.remove_prefix(base.size());
+    }
     if (!is_read_method(req))
         return send(text_response(req, http::status::method_not_allowed, "only GET and HEAD"));
     if (path == "/healthz") return send(text_response(req, http::status::ok, "ok"));
@@ -92,6 +104,14 @@ void http_session::upgrade(request&& req) {
 }
 
 void http_session::check_ready(const request& req) {
+    if (!state_->config.status_socket.empty())
+        return probe_status(
+            stream_.get_executor(), state_->config.status_socket,
+            [self = shared_from_this(), req](bool ready) {
+                self->send(ready ? text_response(req, http::status::ok, "ready")
+                                 : text_response(req, http::status::service_unavailable,
+                                                 "the guest is not up yet"));
+            });
     probe_telnet(stream_.get_executor(), state_->config.telnet,
                  [self = shared_from_this(), req](bool reachable) {
                      self->send(reachable ? text_response(req, http::status::ok, "ready")

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
         std::cout << "console: serving http://" << where.address().to_string() << ":"
                   << where.port() << " for telnet " << config.telnet.host << ":"
                   << config.telnet.port << std::endl;
+        if (!config.base_path.empty())
+            std::cout << "console: under base path " << config.base_path << "/" << std::endl;
         std::vector<std::thread> workers;
         for (unsigned i = 1; i < config.threads; ++i)
             workers.emplace_back([&ioc] { ioc.run(); });

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "conf_file.hpp"
+#include "project_version.hpp"
 #include "setting_specs.hpp"
 #include "settings_builder.hpp"
 
@@ -71,6 +72,7 @@ std::variant<vm_settings, int> load_settings(int argc, const char* const* argv,
                    "Boot cold, wait for the ready point named in this snapshot.conf, save the "
                    "VM into its qcow2 disk, write warm-start.conf in the data directory, exit")
         ->check(CLI::ExistingFile);
+    app.set_version_flag("--version", "launcher " QEMU_RISCV64_VERSION);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

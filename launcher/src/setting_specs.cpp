@@ -27,6 +27,12 @@ const std::vector<setting_spec>& setting_specs() {
         {"VM_QEMU", "--qemu", "qemu-system-riscv64", "QEMU binary, a path or a name in PATH"},
         {"VM_RUNTIME_DIR", "--runtime-dir", "/tmp",
          "Writable directory for the QMP, serial and guest-agent sockets"},
+        {"VM_READY_PATTERN", "--ready-pattern", "login:",
+         "Regex (ECMAScript) that marks the guest as up when a line of its serial output "
+         "matches; empty: the guest agent opening its port does"},
+        {"VM_STATUS_SOCKET", "--status-socket", "",
+         "Unix socket that answers each connection with one line, 'ready' or 'booting' "
+         "(the console's /readyz asks it); empty for none"},
         {"VM_GUEST_PASSWORD", "--guest-password", "",
          "Root's password, set through the QEMU guest agent once it answers"},
         {"VM_GUEST_SSH_KEY", "--guest-ssh-key", "",

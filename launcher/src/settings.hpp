@@ -14,25 +14,27 @@ struct port_forward {
 };
 
 struct vm_settings {
-    int cpu_count = 2;                   // VM_CPU_COUNT: virtual CPUs (-smp)
-    int memory_mib = 2048;               // VM_MEMORY: guest RAM in MiB (-m)
-    std::string cpu_features;            // VM_CPU_FEATURES: appended to -cpu rv64
-    std::string bios;                    // VM_BIOS: absolute path, or "default"/"none"
-    std::string kernel;                  // VM_KERNEL: absolute path, empty for none
-    std::string initrd;                  // VM_INITRD: absolute path, empty for none
-    std::string drive;                   // VM_DRIVE: absolute path, empty for none
-    std::string append;                  // VM_APPEND: kernel command line, one argument
-    std::string data_dir = "/data";      // VM_DATA_DIR: base of relative paths
-    int telnet_port = 10023;             // VM_TELNET_PORT: on 127.0.0.1; 0 picks a free one
-    std::vector<port_forward> forwards;  // VM_FORWARD_PORTS: "[host:]guest,..."
-    int shutdown_timeout_s = 25;         // VM_SHUTDOWN_TIMEOUT: grace for the guest to stop
-    std::string qemu;                    // VM_QEMU: qemu-system-riscv64 binary, resolved
-    std::string runtime_dir = "/tmp";    // VM_RUNTIME_DIR: the run's sockets go below
-    std::string guest_password;          // VM_GUEST_PASSWORD: root's, set through the guest agent
-    std::string guest_ssh_key;           // VM_GUEST_SSH_KEY: root's, added through the guest agent
-    bool warm_start = true;              // VM_WARM_START: auto (true) or off
-    std::string save_snapshot;           // --save-snapshot: the image's snapshot.conf
-    bool dry_run = false;                // --dry-run: print QEMU's argv and exit
+    int cpu_count = 2;                     // VM_CPU_COUNT: virtual CPUs (-smp)
+    int memory_mib = 2048;                 // VM_MEMORY: guest RAM in MiB (-m)
+    std::string cpu_features;              // VM_CPU_FEATURES: appended to -cpu rv64
+    std::string bios;                      // VM_BIOS: absolute path, or "default"/"none"
+    std::string kernel;                    // VM_KERNEL: absolute path, empty for none
+    std::string initrd;                    // VM_INITRD: absolute path, empty for none
+    std::string drive;                     // VM_DRIVE: absolute path, empty for none
+    std::string append;                    // VM_APPEND: kernel command line, one argument
+    std::string data_dir = "/data";        // VM_DATA_DIR: base of relative paths
+    int telnet_port = 10023;               // VM_TELNET_PORT: on 127.0.0.1; 0 picks a free one
+    std::vector<port_forward> forwards;    // VM_FORWARD_PORTS: "[host:]guest,..."
+    int shutdown_timeout_s = 25;           // VM_SHUTDOWN_TIMEOUT: grace for the guest to stop
+    std::string qemu;                      // VM_QEMU: qemu-system-riscv64 binary, resolved
+    std::string runtime_dir = "/tmp";      // VM_RUNTIME_DIR: the run's sockets go below
+    std::string ready_pattern = "login:";  // VM_READY_PATTERN: serial line that means "up"
+    std::string status_socket;             // VM_STATUS_SOCKET: answers "ready"/"booting"
+    std::string guest_password;            // VM_GUEST_PASSWORD: root's, set through the guest agent
+    std::string guest_ssh_key;  // VM_GUEST_SSH_KEY: root's, added through the guest agent
+    bool warm_start = true;     // VM_WARM_START: auto (true) or off
+    std::string save_snapshot;  // --save-snapshot: the image's snapshot.conf
+    bool dry_run = false;       // --dry-run: print QEMU's argv and exit
 };
 
 }  // namespace launcher

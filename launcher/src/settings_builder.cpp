@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
+#include <regex>
 
 #include "value_parsers.hpp"
 
@@ -91,6 +92,9 @@ void read_runtime(const setting_reader& in, vm_settings& vm) {
     in.check("VM_RUNTIME_DIR", CLI::ExistingDirectory);
     vm.runtime_dir = in.text("VM_RUNTIME_DIR");
     if (::access(vm.runtime_dir.c_str(), W_OK) != 0) in.fail("VM_RUNTIME_DIR", "not writable");
+    vm.status_socket = in.text("VM_STATUS_SOCKET");
+    // sockaddr_un holds 108 bytes with the terminator.
+    if (vm.status_socket.size() >= 108) in.fail("VM_STATUS_SOCKET", "path too long for a socket");
     vm.guest_password = in.text("VM_GUEST_PASSWORD");
     vm.guest_ssh_key = in.text("VM_GUEST_SSH_KEY");
     const std::string warm = in.text("VM_WARM_START");
@@ -116,6 +120,12 @@ vm_settings build_settings(const raw_settings& raw, bool dry_run) {
         in.fail("VM_FORWARD_PORTS", e.what());
     }
     vm.append = in.text("VM_APPEND");
+    vm.ready_pattern = in.text("VM_READY_PATTERN");
+    try {
+        std::regex check(vm.ready_pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+        in.fail("VM_READY_PATTERN", std::string("not a regular expression: ") + e.what());
+    }
     read_paths(in, vm);
     read_runtime(in, vm);
     vm.cpu_features = in.text("VM_CPU_FEATURES");

@@ -66,18 +66,26 @@ supervisor::supervisor(const vm_settings& vm)
       agent_(std::make_shared<unix_channel>(io_, dir_.path("qga.sock"), "guest agent", 65536)),
       qmp_(std::make_unique<qmp_client>(monitor_, agent_)),
       credentials_(agent_, vm.guest_password, vm.guest_ssh_key),
+      readiness_(vm.ready_pattern),
       telnet_(bind_telnet(io_, vm.telnet_port, hub_)) {
     serial_->on_data([this](std::string_view bytes) {
         hub_.publish(bytes);
+        readiness_.feed(bytes);
         if (saver_) saver_->on_output(bytes);
     });
     qmp_->on_agent_open([this] {
+        // The agent is the sign only for a guest without a ready pattern: a pattern such as
+        // "login:" waits for the guest's own prompt, which may come after its agent starts.
+        if (vm_.ready_pattern.empty()) readiness_.mark_ready("the guest agent opened its port");
         if (credentials_.wanted()) credentials_.start();
         if (saver_) saver_->on_agent_open();
     });
     qmp_->on_ready([this] {
         if (warm_.resume) on_resumed();
     });
+    if (!vm.status_socket.empty())
+        status_ = std::make_shared<status_server>(io_, vm.status_socket,
+                                                  [this] { return readiness_.ready(); });
 }
 
 int supervisor::run() {
@@ -86,6 +94,10 @@ int supervisor::run() {
         channel->start();
     telnet_->start();
     std::cerr << "launcher: serial console on telnet 127.0.0.1:" << telnet_->port() << "\n";
+    if (status_) {
+        status_->start();
+        std::cerr << "launcher: status on " << vm_.status_socket << "\n";
+    }
     wait_signal();
     cold_argv_ = build_qemu_argv(vm_, paths);
     qemu_.emplace(plan_boot(cold_argv_));
@@ -124,6 +136,8 @@ void supervisor::on_resumed() {
     std::ifstream screen(std::filesystem::path(vm_.data_dir) / screen_name, std::ios::binary);
     hub_.publish(resume_banner(manifest, took.count()) +
                  std::string(std::istreambuf_iterator<char>(screen), {}));
+    // The snapshot was taken at the guest's ready point.
+    readiness_.mark_ready("the guest resumed from the data image's snapshot");
     std::cerr << "launcher: warm start: resumed in " << static_cast<int>(took.count() * 10) / 10.0
               << " s\n";
     const auto now = std::chrono::system_clock::now();
@@ -181,6 +195,7 @@ void supervisor::on_child_exit() {
 void supervisor::begin_shutdown() {
     shutting_down_ = true;
     telnet_->stop();
+    if (status_) status_->stop();
     if (!qmp_->agent_running()) {
         std::cerr << "launcher: no guest agent: stopping QEMU\n";
         return stop_qemu();
@@ -216,6 +231,7 @@ void supervisor::finish(int status) {
     if (saver_ && !saver_->finish(vm_, cold_argv_, status)) exit_code_ = 1;
     shutting_down_ = true;
     telnet_->stop();
+    if (status_) status_->stop();
     timer_.expires_after(drain_time);
     timer_.async_wait([this](auto) { io_.stop(); });
 }

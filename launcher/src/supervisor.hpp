@@ -14,9 +14,11 @@
 #include "guest_credentials.hpp"
 #include "qemu_process.hpp"
 #include "qmp_client.hpp"
+#include "readiness.hpp"
 #include "run_directory.hpp"
 #include "settings.hpp"
 #include "snapshot_saver.hpp"
+#include "status_server.hpp"
 #include "telnet_server.hpp"
 #include "unix_channel.hpp"
 #include "warm_start.hpp"
@@ -54,6 +56,8 @@ private:
     std::shared_ptr<unix_channel> agent_;
     std::unique_ptr<qmp_client> qmp_;
     guest_credentials credentials_;
+    readiness readiness_;
+    std::shared_ptr<status_server> status_;  // null without VM_STATUS_SOCKET
     std::shared_ptr<telnet_server> telnet_;
     std::optional<qemu_process> qemu_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();

@@ -1,7 +1,7 @@
 // Bad values must fail `helm template` (as `helm install` would) with an error naming the value.
 //
 //   node tests/chart/bad-values.mjs            every case
-//   node tests/chart/bad-values.mjs CASE...    the named ones
+//   node tests/chart/bad-values.mjs CASE...    the named ones (a name, or its slug: ctest's chart.refused.SLUG)
 import { Expect } from "./lib/expect.mjs";
 import { template } from "./lib/helm.mjs";
 
@@ -21,8 +21,12 @@ export const badCases = {
   "persistence.size=lots": [["persistence.enabled=true,persistence.size=lots"], "/persistence/size"],
   "imagePullPolicy=Sometimes": [["imagePullPolicy=Sometimes"], "/imagePullPolicy"],
   "ssh.enabled=yes": [["ssh.enabled=yes"], "/ssh/enabled"],
-  "forward port on the console's 8080": [["forwardPorts[0].name=web,forwardPorts[0].port=8080,forwardPorts[0].guestPort=80"],
-    "/forwardPorts/0/port"],
+  "forward port on the console's Service port": [["forwardPorts[0].name=web,forwardPorts[0].port=8080,forwardPorts[0].guestPort=80"],
+    "forwardPorts web=8080 collides with service.port"],
+  "forward containerPort on the console's 8080": [["forwardPorts[0].name=web,forwardPorts[0].port=80,forwardPorts[0].guestPort=80,forwardPorts[0].containerPort=8080"],
+    "/forwardPorts/0/containerPort"],
+  "forward guest port 8080 lands on the console's pod port": [["forwardPorts[0].name=web,forwardPorts[0].port=80,forwardPorts[0].guestPort=8080"],
+    "forwardPorts web: container port 8080 is already used by the console: set its containerPort"],
   "grace period below shutdownTimeout": [["terminationGracePeriodSeconds=20"], "terminationGracePeriodSeconds=20"],
   "ssh.port equal to service.port": [["ssh.enabled=true,ssh.port=8080"], "ssh.port=8080"],
   "two forwards on one port": [["forwardPorts[0].name=a,forwardPorts[0].port=9000,forwardPorts[0].guestPort=80",
@@ -32,11 +36,41 @@ export const badCases = {
   "ingress.path without a slash": [["ingress.enabled=true,ingress.path=console"], "/ingress/path"],
   "no QEMU overhead": [["memoryOverhead.fixed=0"], "/memoryOverhead/fixed"],
   "nodePort on ClusterIP": [["service.type=ClusterIP,service.nodePort=30080"], "service.nodePort"],
+  "nodePort outside 30000-32767": [["service.type=NodePort,service.nodePort=8080"], "/service/nodePort"],
+  "ssh.nodePort outside 30000-32767": [["service.type=NodePort,ssh.enabled=true,ssh.nodePort=40000"], "/ssh/nodePort"],
+  "memory limit below the request": [["memory=4096,resources.limits.memory=2Gi"],
+    "resources.limits.memory=2Gi is below the memory request 4762Mi"],
+  "memory limit below a lowered request": [["resources.requests.memory=1Gi,resources.limits.memory=512Mi"],
+    "resources.limits.memory=512Mi is below the memory request 1Gi"],
+  "cpu limit below the request": [["cpu.count=4,resources.limits.cpu=2"], "resources.limits.cpu=2 is below the CPU request 4"],
+  "cpu limit below a lowered request": [["resources.requests.cpu=1500m,resources.limits.cpu=1"],
+    "resources.limits.cpu=1 is below the CPU request 1500m"],
+  "requests.memory not a quantity": [["resources.requests.memory=lots"], "/resources/requests/memory"],
+  "existingClaim without persistence": [["persistence.existingClaim=myclaim"],
+    "persistence.existingClaim=\"myclaim\" needs persistence.enabled=true"],
+  "auth existingSecret with auth off": [["console.auth.enabled=false,console.auth.existingSecret=login"],
+    "console.auth.existingSecret=\"login\" needs console.auth.enabled=true"],
+  "podLabels on the selector's name": [["podLabels.app\\.kubernetes\\.io/name=other"],
+    "podLabels.app.kubernetes.io/name: the chart sets this selector label itself"],
+  "podLabels on the selector's instance": [["podLabels.app\\.kubernetes\\.io/instance=other"],
+    "podLabels.app.kubernetes.io/instance: the chart sets this selector label itself"],
+  "imagePullSecrets entry without a name": [["imagePullSecrets[0].secret=regcred"], "/imagePullSecrets/0"],
+  "externalTrafficPolicy on ClusterIP": [["service.type=ClusterIP,service.externalTrafficPolicy=Local"],
+    "service.externalTrafficPolicy=Local needs service.type=NodePort or LoadBalancer"],
+  "externalTrafficPolicy unknown": [["service.externalTrafficPolicy=Nearest"], "/service/externalTrafficPolicy"],
+  "loadBalancerSourceRanges without a LoadBalancer": [["service.type=NodePort,service.loadBalancerSourceRanges[0]=10.0.0.0/8"],
+    "service.loadBalancerSourceRanges needs service.type=LoadBalancer, not NodePort"],
+  "bootTimeout too short": [["bootTimeout=5"], "/bootTimeout"],
+  "ingress.path with a query": [["ingress.enabled=true,ingress.path=/vm1?x"], "/ingress/path"],
 };
+
+// "memory limit below the request" -> "memory-limit-below-the-request" (CMakeLists.txt does the same).
+export const slug = (name) => name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 
 function run(names) {
   const t = new Expect();
-  for (const name of names) {
+  for (const asked of names) {
+    const name = Object.keys(badCases).find((key) => key === asked || slug(key) === asked) ?? asked;
     const entry = badCases[name];
     if (!t.that(entry, `unknown case '${name}'`)) continue;
     const [sets, mention] = entry;

@@ -76,22 +76,37 @@ async function checkConsole(sets) {
   const rendered = template("myvm", sets);
   const [httpPort, telnetPort] = [await freePort(), await freePort()];
   const podEnvironment = podEnv(rendered.objects, "console");
-  const env = { ...podEnvironment, PATH: process.env.PATH,
+  // The launcher's status socket: in a folder of our own instead of the pod's runtime volume.
+  const folder = mkdtempSync(join(tmpdir(), "chart-binaries-"));
+  const statusSocket = join(folder, "status.sock");
+  t.equal(podEnvironment.CONSOLE_STATUS, "/run/qemu-riscv64/status.sock", "CONSOLE_STATUS in the runtime volume");
+  const env = { ...podEnvironment, PATH: process.env.PATH, CONSOLE_STATUS: statusSocket,
     CONSOLE_LISTEN: `127.0.0.1:${httpPort}`, CONSOLE_TELNET: `127.0.0.1:${telnetPort}` };
   const child = spawn(opts.console, [], { env, stdio: ["ignore", "inherit", "inherit"] });
   const what = sets.join(" ") || "defaults";
+  const base = podEnvironment.CONSOLE_BASE_PATH ?? "";
+  // A launcher stand-in answering one line per connection, as VM_STATUS_SOCKET does.
+  const launcherSays = async (line) => {
+    const server = createServer((socket) => socket.end(line));
+    await new Promise((resolve) => server.listen(statusSocket, resolve));
+    return server;
+  };
   try {
-    t.equal(await get(httpPort, "/healthz"), 200, `${what}: /healthz (liveness)`);
-    t.that((await get(httpPort, "/readyz")) !== 200, `${what}: /readyz is not ready without the launcher`);
-    const telnet = createServer((socket) => socket.end());
-    await new Promise((resolve) => telnet.listen(telnetPort, "127.0.0.1", resolve));
-    t.equal(await get(httpPort, "/readyz"), 200, `${what}: /readyz (readiness) with the launcher's telnet up`);
-    telnet.close();
+    t.equal(await get(httpPort, `${base}/healthz`), 200, `${what}: ${base}/healthz (liveness)`);
+    t.equal(await get(httpPort, `${base}/readyz`), 503, `${what}: /readyz is 503 without the launcher`);
+    let status = await launcherSays("booting\n");
+    t.equal(await get(httpPort, `${base}/readyz`), 503, `${what}: /readyz is 503 while the launcher says booting`);
+    await new Promise((resolve) => status.close(resolve));
+    status = await launcherSays("ready\n");
+    t.equal(await get(httpPort, `${base}/readyz`), 200, `${what}: /readyz is 200 once the launcher says ready`);
+    await new Promise((resolve) => status.close(resolve));
     const auth = podEnvironment.CONSOLE_AUTH;
-    t.equal(await get(httpPort, "/", auth), 200, `${what}: the page, with the rendered credentials`);
-    if (auth) t.equal(await get(httpPort, "/"), 401, `${what}: the page needs the credentials`);
+    t.equal(await get(httpPort, `${base}/`, auth), 200, `${what}: the page, with the rendered credentials`);
+    if (auth) t.equal(await get(httpPort, `${base}/`), 401, `${what}: the page needs the credentials`);
+    if (base) t.equal(await get(httpPort, "/", auth), 404, `${what}: nothing outside ${base}`);
   } finally {
     child.kill("SIGTERM");
+    rmSync(folder, { recursive: true, force: true });
   }
 }
 
@@ -99,7 +114,7 @@ checkLauncher([], { "-smp": "2", "-m": "2048" });
 checkLauncher(["cpu.count=4,memory=4096,ssh.enabled=true,guest.password=pw,guest.sshAuthorizedKey=ssh-ed25519 AAAA k",
   "cpu.features=v=true\\,vlen=256", "forwardPorts[0].name=web,forwardPorts[0].port=8000,forwardPorts[0].guestPort=80"],
 { "-smp": "4", "-m": "4096", "-cpu": "rv64,v=true,vlen=256",
-  contains: ["hostfwd=tcp::2222-:22", "hostfwd=tcp::8000-:80"],
+  contains: ["hostfwd=tcp::2222-:22", "hostfwd=tcp::10080-:80"],
   // The credentials reach the launcher from the Secret; it sets them through the guest agent,
   // so they never appear on QEMU's command line.
   env: { VM_GUEST_PASSWORD: "pw", VM_GUEST_SSH_KEY: "ssh-ed25519 AAAA k" },
@@ -112,4 +127,6 @@ checkLauncher(["append=console=ttyS0 quiet"], { "-append": "console=ttyS0 quiet"
 rmSync(bare, { recursive: true });
 await checkConsole([]);
 await checkConsole(["console.auth.enabled=true,console.readOnly=true,console.maxSessions=3,console.title=Lab VM"]);
+await checkConsole(["console.auth.enabled=false"]);
+await checkConsole(["ingress.enabled=true,ingress.host=lab.example.org,ingress.path=/vm1"]);
 process.exitCode = t.report("binaries");

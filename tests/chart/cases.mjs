@@ -18,6 +18,10 @@ export const cases = {
       t.that(!("VM_CPU_FEATURES" in launcherEnv(objects)), "no VM_CPU_FEATURES by default: the data image decides");
       t.equal(podSpec(objects).terminationGracePeriodSeconds, 40, "default grace period");
       t.equal(launcher(objects).resources.requests, { cpu: "2", memory: "2509Mi" }, "default requests");
+      t.equal(only(objects, "Deployment").spec.strategy, { type: "Recreate" }, "Recreate without persistence too");
+      t.equal(consoleEnv(objects).CONSOLE_AUTH, { secret: "myvm-qemu-riscv64-console-auth", key: "auth", optional: false },
+        "console auth on by default");
+      t.equal(container(podSpec(objects), "console").startupProbe.failureThreshold * 10, 600, "startupProbe: 600 s");
       t.equal(podSpec(objects).initContainers[1].image, "localhost/qemu-riscv64-data-debian-13:0.1.0", "default guest");
     },
   },
@@ -76,8 +80,24 @@ export const cases = {
   "ssh-and-forwards": {
     sets: ["ssh.enabled=true,ssh.port=2200", "forwardPorts[0].name=web,forwardPorts[0].port=8000,forwardPorts[0].guestPort=80"],
     check(t, objects) {
-      t.equal(launcherEnv(objects).VM_FORWARD_PORTS, "2222:22,8000:80", "VM_FORWARD_PORTS");
-      t.equal(servicePorts(objects).map((p) => p.port), [8080, 2200, 8000], "Service ports");
+      t.equal(launcherEnv(objects).VM_FORWARD_PORTS, "2222:22,10080:80", "VM_FORWARD_PORTS: pod port 10080 to guest port 80");
+      t.equal(servicePorts(objects).map((p) => [p.port, p.targetPort]), [[8080, "http"], [2200, "ssh"], [8000, "web"]],
+        "Service ports: the Service port given, the named pod port behind it");
+    },
+  },
+  "forward-service-and-guest-ports": {
+    sets: ["forwardPorts[0].name=web,forwardPorts[0].port=80,forwardPorts[0].guestPort=8000",
+      "forwardPorts[1].name=db,forwardPorts[1].port=5432,forwardPorts[1].guestPort=5432,forwardPorts[1].containerPort=15432"],
+    check(t, objects) {
+      t.equal(launcherEnv(objects).VM_FORWARD_PORTS, "8000:8000,15432:5432", "VM_FORWARD_PORTS");
+      t.equal(launcher(objects).ports.map((p) => p.containerPort), [8000, 15432], "pod ports");
+      t.equal(servicePorts(objects).map((p) => p.port), [8080, 80, 5432], "Service ports differ from the guest ports");
+    },
+  },
+  "auth-off": {
+    sets: ["console.auth.enabled=false"],
+    check(t, objects) {
+      t.that(!("CONSOLE_AUTH" in consoleEnv(objects)), "no CONSOLE_AUTH: the original's open console");
     },
   },
   auth: {
@@ -175,6 +195,132 @@ export const cases = {
     check(t, objects) {
       t.equal(podSpec(objects).initContainers.map((c) => c.image),
         ["registry.example.org/vm/launcher:1.0", "registry.example.org/vm/data-busybox:1.0"], "init images");
+    },
+  },
+  "requests-lowered": {
+    sets: ["resources.requests.cpu=500m,resources.requests.memory=1Gi"],
+    check(t, objects) {
+      t.equal(launcher(objects).resources.requests, { cpu: "500m", memory: "1Gi" }, "the requests given");
+      t.equal(launcherEnv(objects).VM_CPU_COUNT, "2", "the guest keeps cpu.count");
+    },
+  },
+  "limits-at-requests": {
+    sets: ["memory=4096,resources.limits.memory=5Gi,resources.limits.cpu=2"],
+    check(t, objects) {
+      t.equal(launcher(objects).resources.limits, { cpu: 2, memory: "5Gi" }, "limits kept");
+    },
+  },
+  "boot-timeout": {
+    sets: ["bootTimeout=1200"],
+    check(t, objects) {
+      const probe = container(podSpec(objects), "console").startupProbe;
+      t.equal([probe.periodSeconds, probe.failureThreshold], [10, 120], "startupProbe: 120 x 10 s");
+    },
+  },
+  "ingress-base-path": {
+    sets: ["ingress.enabled=true,ingress.host=lab.example.org,ingress.path=/vm1"],
+    check(t, objects) {
+      t.equal(consoleEnv(objects).CONSOLE_BASE_PATH, "/vm1", "CONSOLE_BASE_PATH from ingress.path");
+      t.equal(container(podSpec(objects), "console").readinessProbe.httpGet.path, "/vm1/readyz", "probe under the base path");
+      t.equal(only(objects, "Ingress").spec.rules[0].http.paths[0].path, "/vm1", "Ingress path");
+      t.that(consoleEnv(objects).CONSOLE_ALLOW_HOST.split(",").includes("lab.example.org"), "Ingress host allowed");
+    },
+  },
+  "allow-hosts": {
+    sets: ["console.allowHosts[0]=vm.lab.example.org,console.allowHosts[1]=10.0.0.5"],
+    check(t, objects) {
+      t.equal(consoleEnv(objects).CONSOLE_ALLOW_HOST.split(",").slice(-2), ["vm.lab.example.org", "10.0.0.5"],
+        "console.allowHosts after the Service names");
+      t.that(consoleEnv(objects).CONSOLE_ALLOW_HOST.startsWith("myvm-qemu-riscv64,"), "the Service name first");
+    },
+  },
+  "image-pull-secret-names": {
+    sets: ["imagePullSecrets[0]=regcred,imagePullSecrets[1]=mirror"],
+    check(t, objects) {
+      t.equal(podSpec(objects).imagePullSecrets, [{ name: "regcred" }, { name: "mirror" }], "names become objects");
+      t.equal(only(objects, "Pod").spec.imagePullSecrets, [{ name: "regcred" }, { name: "mirror" }], "test pod too");
+    },
+  },
+  "pod-labels": {
+    sets: ["podLabels.team=lab,podLabels.app\\.kubernetes\\.io/component=sandbox"],
+    check(t, objects) {
+      const labels = only(objects, "Deployment").spec.template.metadata.labels;
+      t.equal([labels.team, labels["app.kubernetes.io/component"]], ["lab", "sandbox"], "podLabels, one value per key");
+    },
+  },
+  "global-image-registry": {
+    sets: ["global.imageRegistry=mirror.example.org:5000"],
+    check(t, objects) {
+      const spec = podSpec(objects);
+      t.equal([...spec.initContainers, ...spec.containers].map((c) => c.image), [
+        "mirror.example.org:5000/qemu-riscv64-launcher:0.1.0", "mirror.example.org:5000/qemu-riscv64-data-debian-13:0.1.0",
+        "mirror.example.org:5000/qemu-riscv64-console:0.1.0", "mirror.example.org:5000/qemu-riscv64-launcher:0.1.0"],
+      "every image from the mirror");
+    },
+  },
+  "launcher-rvv071": {
+    sets: ["images.launcherRVV071=carvicsforth/qemu-riscv64-launcher-rvv-0.7.1:1.2.0",
+      "images.data=carvicsforth/qemu-riscv64-buildroot-rvv-0.7.1:954aeb7-1"],
+    check(t, objects) {
+      t.equal(launcher(objects).image, "carvicsforth/qemu-riscv64-launcher-rvv-0.7.1:1.2.0", "the rvv-0.7.1 launcher");
+    },
+  },
+  "launcher-rvv071-unused": {
+    sets: ["images.launcherRVV071=carvicsforth/qemu-riscv64-launcher-rvv-0.7.1:1.2.0"],
+    check(t, objects) {
+      t.equal(launcher(objects).image, "localhost/qemu-riscv64-launcher:0.1.0", "not for other data images");
+    },
+  },
+  "extra-env": {
+    sets: ["extraEnv[0].name=VM_READY_PATTERN,extraEnv[0].value=ready>",
+      "console.extraEnv[0].name=CONSOLE_STALL_TIMEOUT,console.extraEnv[0].value=30"],
+    check(t, objects) {
+      t.equal(launcherEnv(objects).VM_READY_PATTERN, "ready>", "launcher extraEnv");
+      t.equal(consoleEnv(objects).CONSOLE_STALL_TIMEOUT, "30", "console extraEnv");
+    },
+  },
+  "pod-placement": {
+    sets: ["runtimeClassName=kata", "topologySpreadConstraints[0].maxSkew=1,topologySpreadConstraints[0].topologyKey=kubernetes.io/hostname,topologySpreadConstraints[0].whenUnsatisfiable=ScheduleAnyway"],
+    check(t, objects) {
+      t.equal(podSpec(objects).runtimeClassName, "kata", "runtimeClassName");
+      t.equal(podSpec(objects).topologySpreadConstraints[0].topologyKey, "kubernetes.io/hostname", "topologySpreadConstraints");
+    },
+  },
+  "service-account": {
+    sets: ["serviceAccount.name=vm-runner,serviceAccount.annotations.team=lab"],
+    check(t, objects) {
+      const account = only(objects, "ServiceAccount");
+      t.equal([account.metadata.name, account.automountServiceAccountToken], ["vm-runner", false], "the ServiceAccount");
+      t.equal(podSpec(objects).serviceAccountName, "vm-runner", "the pod uses it");
+    },
+  },
+  "service-account-existing": {
+    sets: ["serviceAccount.create=false,serviceAccount.name=shared"],
+    check(t, objects) {
+      t.equal(objects.filter((o) => o.kind === "ServiceAccount").length, 0, "none created");
+      t.equal(podSpec(objects).serviceAccountName, "shared", "the pod uses the named one");
+    },
+  },
+  "load-balancer-options": {
+    sets: ["service.loadBalancerSourceRanges[0]=203.0.113.0/24,service.externalTrafficPolicy=Local"],
+    check(t, objects) {
+      const spec = only(objects, "Service").spec;
+      t.equal([spec.loadBalancerSourceRanges, spec.externalTrafficPolicy], [["203.0.113.0/24"], "Local"], "LB options");
+    },
+  },
+  "persistence-not-kept": {
+    sets: ["persistence.enabled=true,persistence.keepOnUninstall=false"],
+    check(t, objects) {
+      t.equal(only(objects, "PersistentVolumeClaim").metadata.annotations, undefined, "no resource-policy");
+    },
+  },
+  "original-values": {
+    sets: [],
+    valuesFile: "original-values-1.2.0.yaml",
+    check(t, objects) {
+      t.equal(launcher(objects).image, "carvicsforth/qemu-riscv64-launcher:1.2.0", "the original's launcher image");
+      t.equal(podSpec(objects).initContainers[1].image, "carvicsforth/qemu-riscv64-ubuntu:22.04-1", "the original's data image");
+      t.equal(only(objects, "Service").spec.type, "LoadBalancer", "LoadBalancer as the original");
     },
   },
 };

@@ -25,6 +25,19 @@ expectIn(notes(["service.port=8081"]), ["http://localhost:8081", "--set service.
 expectIn(notes(["service.type=NodePort"]), ["{.spec.ports[?(@.name==\"http\")].nodePort}", "minikube service -n vms myvm-qemu-riscv64 --url"],
   "NodePort");
 expectIn(notes(["service.type=ClusterIP"]), ["kubectl port-forward -n vms svc/myvm-qemu-riscv64 8080:8080"], "ClusterIP");
+for (const type of ["LoadBalancer", "NodePort", "ClusterIP"]) {
+  expectIn(notes([`service.type=${type}`]), ["kubectl port-forward -n vms svc/myvm-qemu-riscv64 8080:8080",
+    "http://localhost:8080/", "kubectl wait -n vms --for=condition=Ready pod"], `port-forward on a ${type}`);
+}
+expectIn(notes([]), ["user: admin",
+  "kubectl get secret -n vms myvm-qemu-riscv64-console-auth -o jsonpath='{.data.password}' | base64 -d"], "auth by default");
+expectIn(notes(["console.auth.enabled=false"]), ["WARNING: console.auth.enabled=false: anyone who reaches the Service gets a root shell"],
+  "auth off");
+t.that(!notes([]).includes("WARNING"), "no warning with auth on");
+expectIn(notes(["ingress.enabled=true,ingress.host=lab.example.org,ingress.path=/vm1"]),
+  ["http://lab.example.org/vm1", "http://localhost:8080/vm1/"], "base path");
+expectIn(notes(["persistence.enabled=true"]), ["helm uninstall keeps the claim", "kubectl delete pvc -n vms myvm-qemu-riscv64-data"],
+  "kept claim");
 expectIn(notes(["console.auth.enabled=true"]), ["user: admin",
   "kubectl get secret -n vms myvm-qemu-riscv64-console-auth -o jsonpath='{.data.password}' | base64 -d"], "auth");
 expectIn(notes(["console.auth.enabled=true,console.auth.existingSecret=login"]), ["key auth of Secret login"], "existing auth");

@@ -18,4 +18,19 @@ t.that(!selects(selector(first), podLabels(second)), "the first Service does not
 t.that(!selects(selector(second), podLabels(first)), "the second Service does not select the first pod");
 const ports = (r) => only(r.objects, "Service").spec.ports.map((p) => p.port);
 t.equal(ports(first).filter((p) => ports(second).includes(p)), [], "no Service port in common (shared LoadBalancer host)");
+
+// Two releases on one Ingress host, by path: each console serves under its own path.
+const ingress = (release, path) => template(release, [`ingress.enabled=true,ingress.host=lab.example.org,ingress.path=${path}`]);
+const vm1 = ingress("vm1", "/vm1");
+const vm2 = ingress("vm2", "/vm2");
+t.that(vm1.status === 0 && vm2.status === 0, `both Ingress releases render: ${vm1.stderr}${vm2.stderr}`);
+const rule = (r) => only(r.objects, "Ingress").spec.rules[0];
+t.equal([rule(vm1).host, rule(vm2).host], ["lab.example.org", "lab.example.org"], "one host");
+t.equal([rule(vm1).http.paths[0].path, rule(vm2).http.paths[0].path], ["/vm1", "/vm2"], "a path each");
+t.equal([rule(vm1).http.paths[0].backend.service.name, rule(vm2).http.paths[0].backend.service.name],
+  ["vm1-qemu-riscv64", "vm2-qemu-riscv64"], "each path reaches its own Service");
+const basePath = (r) => only(r.objects, "Deployment").spec.template.spec.containers[0].env
+  .find((e) => e.name === "CONSOLE_BASE_PATH")?.value;
+t.equal([basePath(vm1), basePath(vm2)], ["/vm1", "/vm2"], "each console serves under its path");
+t.equal(names(vm1).filter((n) => names(vm2).includes(n)), [], "no object name in common");
 process.exitCode = t.report("side by side");

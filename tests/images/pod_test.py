@@ -29,24 +29,41 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def wait_ready(port):
-    """Polls the console's /readyz until it answers 200 (telnet reachable)."""
+def readyz(port):
+    """The status of the console's /readyz, or None while nothing answers."""
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/readyz")
+        return conn.getresponse().status
+    except OSError:
+        return None
+
+
+def wait_ready(port, pod=None, ready_text=None):
+    """Polls /readyz until it answers 200 (the launcher says the guest is up). With
+    `ready_text`: /readyz must first answer 503, and 200 only once the launcher's
+    log (the guest's serial output) holds `ready_text`."""
     end = time.monotonic() + BOOT_DEADLINE_S
+    answers = []
     while time.monotonic() < end:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/readyz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
+        status = readyz(port)
+        if status is not None:
+            answers.append(status)
+        if status == 200:
+            if ready_text:
+                if answers[0] != 503:
+                    raise AssertionError(f"/readyz answered {answers[0]} first, not 503 while booting")
+                if ready_text not in pod.launcher_log():
+                    raise AssertionError(f"/readyz was 200 before {ready_text!r} was on the serial console")
+                print(f"pod_test: /readyz answered 503 {answers.count(503)} times, 200 after {ready_text!r}")
+            return
         time.sleep(1)
     raise TimeoutError(f"console on port {port} never became ready")
 
 
-def open_shell(port, args):
+def open_shell(port, args, pod=None):
     """Returns a WebSocket at a shell prompt, logging in when the guest asks."""
-    wait_ready(port)
+    wait_ready(port, pod, args.ready_text)
     console = ConsoleSession(port, origin=f"http://127.0.0.1:{port}")
     if args.login_password:
         # Whatever the guest printed before, Enter brings a fresh login prompt.
@@ -70,8 +87,8 @@ def run(console, command, expect):
     return console.read_until(expect, 120)
 
 
-def check_uname_and_write(port, args, token):
-    console = open_shell(port, args)
+def check_uname_and_write(port, args, token, pod):
+    console = open_shell(port, args, pod)
     # The echoed command has no "riscv64"; the answer ends its own line.
     run(console, "uname -m", b"riscv64\r\n")
     print("pod_test: uname -m printed riscv64 through the console's WebSocket")
@@ -88,8 +105,8 @@ def check_in_browser(port, args):
     print(f"pod_test: the page in Chromium showed riscv64 ({args.browser_screenshot})")
 
 
-def check_file_kept(port, args, token):
-    console = open_shell(port, args)
+def check_file_kept(port, args, token, pod):
+    console = open_shell(port, args, pod)
     run(console, f"cat {args.persist_file}", token.encode())
     print(f"pod_test: {args.persist_file} survived the pod restart")
     console.close()
@@ -106,10 +123,12 @@ def main():
                         help="hand the login password to the guest through the chart's guest.password")
     parser.add_argument("--persist-file", help="with persistence on: a file written in the guest")
     parser.add_argument("--browser-screenshot", help="also open the console page in Chromium; its screenshot")
+    parser.add_argument("--ready-text", help="/readyz must stay 503 until the serial console shows this")
     args = parser.parse_args()
 
     helm = subprocess.run([args.helm_script], check=True, capture_output=True, text=True).stdout.strip()
-    values = {"images.data": args.data_image}
+    # The test's clients speak to the console without credentials: the original's open console.
+    values = {"images.data": args.data_image, "console.auth.enabled": False}
     if args.chart_password:
         values["guest.password"] = args.login_password
     if args.persist_file:
@@ -120,13 +139,13 @@ def main():
     token = f"kept-{secrets.token_hex(8)}"
     try:
         pod.play()
-        check_uname_and_write(http_port, args, token)
+        check_uname_and_write(http_port, args, token, pod)
         if args.browser_screenshot:
             check_in_browser(http_port, args)
         if args.persist_file:
             pod.down()
             pod.play()
-            check_file_kept(http_port, args, token)
+            check_file_kept(http_port, args, token, pod)
     except Exception:
         pod.diagnostics()
         raise

@@ -113,6 +113,16 @@ class RenderedPod:
             print(f"--- logs of {container}")
             subprocess.run(["podman", "logs", "--tail", "60", container], check=False)
 
+    def launcher_log(self):
+        """What the launcher container printed so far (the guest's serial console and its own lines)."""
+        listing = subprocess.run(["podman", "ps", "-a", "--format", "{{.Names}}", "--filter", f"name={self.name}"],
+                                 capture_output=True, text=True, check=False).stdout.split()
+        names = [name for name in listing if name.endswith("-launcher")]
+        if len(names) != 1:
+            raise AssertionError(f"expected one launcher container of {self.name}, found {listing}")
+        return subprocess.run(["podman", "logs", names[0]], capture_output=True, text=True,
+                              errors="replace", check=False).stdout
+
     def remove(self):
         self.down()
         if self.claim:

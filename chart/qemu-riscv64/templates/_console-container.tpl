@@ -1,7 +1,7 @@
 {{/* The console container: HTTP + WebSocket on 8080, bridged to the launcher's telnet on 127.0.0.1:10023. */}}
 {{- define "qemu-riscv64.consoleContainer" -}}
 - name: console
-  image: {{ .Values.images.console | quote }}
+  image: {{ include "qemu-riscv64.image" (dict "ref" .Values.images.console "root" .) | quote }}
   imagePullPolicy: {{ .Values.imagePullPolicy }}
   ports:
     - name: http
@@ -12,6 +12,14 @@
       value: "0.0.0.0:8080"
     - name: CONSOLE_TELNET
       value: "127.0.0.1:10023"
+    - name: CONSOLE_STATUS
+      value: /run/qemu-riscv64/status.sock
+    - name: CONSOLE_ALLOW_HOST
+      value: {{ include "qemu-riscv64.allowHosts" . | quote }}
+    {{- with include "qemu-riscv64.basePath" . }}
+    - name: CONSOLE_BASE_PATH
+      value: {{ . | quote }}
+    {{- end }}
     - name: CONSOLE_TITLE
       value: {{ .Values.console.title | default .Release.Name | quote }}
     - name: CONSOLE_READ_ONLY
@@ -31,22 +39,38 @@
           name: {{ include "qemu-riscv64.consoleAuthSecret" . }}
           key: {{ include "qemu-riscv64.consoleAuthKey" . }}
     {{- end }}
+    {{- with .Values.console.extraEnv }}
+    {{- include "qemu-riscv64.extraEnv" . | nindent 4 }}
+    {{- end }}
+  {{- $base := include "qemu-riscv64.basePath" . }}
+  # Ready once the launcher says the guest is up; until then a slow boot has bootTimeout seconds.
+  startupProbe:
+    httpGet:
+      path: {{ printf "%s/readyz" $base }}
+      port: http
+    periodSeconds: 10
+    timeoutSeconds: 3
+    failureThreshold: {{ div (add (int64 .Values.bootTimeout) 9) 10 }}
   livenessProbe:
     httpGet:
-      path: /healthz
+      path: {{ printf "%s/healthz" $base }}
       port: http
     periodSeconds: 10
     timeoutSeconds: 3
     failureThreshold: 3
   readinessProbe:
     httpGet:
-      path: /readyz
+      path: {{ printf "%s/readyz" $base }}
       port: http
     periodSeconds: 5
     timeoutSeconds: 3
     failureThreshold: 3
   securityContext:
     {{- toYaml .Values.securityContext | nindent 4 }}
+  volumeMounts:
+    - name: runtime
+      mountPath: /run/qemu-riscv64
+      readOnly: true
   {{- with .Values.console.resources }}
   resources:
     {{- toYaml . | nindent 4 }}

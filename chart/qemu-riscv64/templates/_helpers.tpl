@@ -55,14 +55,19 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
-{{/* Guest ports forwarded by the launcher, as JSON {"ports":[{name,port,guestPort,nodePort}]}. */}}
+{{/* Guest ports forwarded by the launcher, as JSON {"ports":[{name,port,servicePort,guestPort,nodePort}]}:
+     port is the pod (container) port, servicePort the Service's. */}}
 {{- define "qemu-riscv64.forwards" -}}
 {{- $ports := list }}
 {{- if .Values.ssh.enabled }}
 {{- $ports = append $ports (dict "name" "ssh" "port" 2222 "servicePort" (int64 .Values.ssh.port) "guestPort" 22 "nodePort" .Values.ssh.nodePort) }}
 {{- end }}
 {{- range .Values.forwardPorts }}
-{{- $ports = append $ports (dict "name" .name "port" (int64 .port) "servicePort" (int64 .port) "guestPort" (int64 .guestPort) "nodePort" nil) }}
+{{- $guest := int64 .guestPort }}
+{{- /* An unprivileged pod port: the guest's own, or 10000 above it for ports below 1024. */}}
+{{- $container := ternary $guest (add $guest 10000) (ge $guest 1024) }}
+{{- if .containerPort }}{{ $container = int64 .containerPort }}{{ end }}
+{{- $ports = append $ports (dict "name" .name "port" (int64 $container) "servicePort" (int64 .port) "guestPort" $guest "nodePort" nil) }}
 {{- end }}
 {{- dict "ports" $ports | toJson }}
 {{- end }}
@@ -105,4 +110,101 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- $lines = append $lines (printf "%s: %s" ($key | quote) ($value | toString | quote)) }}
 {{- end }}
 {{- join "\n" $lines }}
+{{- end }}
+
+{{/* An image reference with global.imageRegistry in place of its registry (the first part
+     when it names a host: holds a dot or a colon, or is localhost), or in front of it. */}}
+{{- define "qemu-riscv64.image" -}}
+{{- $ref := .ref }}
+{{- $registry := "" }}
+{{- with .root.Values.global }}{{ $registry = .imageRegistry | default "" }}{{ end }}
+{{- if $registry }}
+{{- $parts := splitList "/" $ref }}
+{{- $first := first $parts }}
+{{- if and (gt (len $parts) 1) (or (contains "." $first) (contains ":" $first) (eq $first "localhost")) }}
+{{- $ref = join "/" (rest $parts) }}
+{{- end }}
+{{- $ref = printf "%s/%s" (trimSuffix "/" $registry) $ref }}
+{{- end }}
+{{- $ref }}
+{{- end }}
+
+{{/* The launcher image: images.launcherRVV071 for an rvv-0.7.1 data image, as the original chart chose. */}}
+{{- define "qemu-riscv64.launcherImage" -}}
+{{- $ref := .Values.images.launcher }}
+{{- if and .Values.images.launcherRVV071 (contains "rvv-0.7.1" .Values.images.data) }}
+{{- $ref = .Values.images.launcherRVV071 }}
+{{- end }}
+{{- include "qemu-riscv64.image" (dict "ref" $ref "root" .) }}
+{{- end }}
+
+{{/* The console's URL prefix (CONSOLE_BASE_PATH): ingress.path without its trailing slash, "" for "/". */}}
+{{- define "qemu-riscv64.basePath" -}}
+{{- if .Values.ingress.enabled }}{{ trimSuffix "/" .Values.ingress.path }}{{ end }}
+{{- end }}
+
+{{/* CONSOLE_ALLOW_HOST: the Service's names, the Ingress host and console.allowHosts, comma-separated. */}}
+{{- define "qemu-riscv64.allowHosts" -}}
+{{- $name := include "qemu-riscv64.fullname" . }}
+{{- $ns := .Release.Namespace }}
+{{- $hosts := list $name (printf "%s.%s" $name $ns) (printf "%s.%s.svc" $name $ns) (printf "%s.%s.svc.cluster.local" $name $ns) }}
+{{- if and .Values.ingress.enabled .Values.ingress.host }}{{ $hosts = append $hosts .Values.ingress.host }}{{ end }}
+{{- join "," (concat $hosts (.Values.console.allowHosts | default list) | uniq) }}
+{{- end }}
+
+{{/* The ServiceAccount of the pod. */}}
+{{- define "qemu-riscv64.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "qemu-riscv64.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* imagePullSecrets as objects: a plain name becomes {name: ...}. */}}
+{{- define "qemu-riscv64.imagePullSecrets" -}}
+{{- $secrets := list }}
+{{- range .Values.imagePullSecrets }}
+{{- $secrets = append $secrets (kindIs "string" . | ternary (dict "name" .) .) }}
+{{- end }}
+{{- with $secrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/* The pod's labels: the chart's, then podLabels (which may not touch the selector labels). */}}
+{{- define "qemu-riscv64.podLabels" -}}
+{{- $labels := include "qemu-riscv64.labels" . | fromYaml }}
+{{- $_ := set $labels "app.kubernetes.io/component" "vm" }}
+{{- range $key, $value := .Values.podLabels }}
+{{- $_ := set $labels $key ($value | toString) }}
+{{- end }}
+{{- include "qemu-riscv64.stringMap" $labels }}
+{{- end }}
+
+{{/* A memory quantity in bytes, as a float: 512Mi, 2Gi, 2G, 1e9 and plain bytes. */}}
+{{- define "qemu-riscv64.bytes" -}}
+{{- $text := toString . }}
+{{- $units := dict "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "K" 1e3 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 }}
+{{- $suffix := regexFind "[A-Za-z]+$" $text }}
+{{- $number := trimSuffix $suffix $text | float64 }}
+{{- mulf $number (get $units $suffix | default 1.0) }}
+{{- end }}
+
+{{/* A CPU quantity in millicores, as a float: 2, 0.5, 500m. */}}
+{{- define "qemu-riscv64.millicores" -}}
+{{- $text := toString . }}
+{{- if hasSuffix "m" $text }}{{ trimSuffix "m" $text | float64 }}{{ else }}{{ mulf ($text | float64) 1000.0 }}{{ end }}
+{{- end }}
+
+{{/* extraEnv entries with every value a string (--set turns 30 into a number). */}}
+{{- define "qemu-riscv64.extraEnv" -}}
+{{- $entries := list }}
+{{- range . }}
+{{- $entry := deepCopy . }}
+{{- if hasKey $entry "value" }}{{ $_ := set $entry "value" (toString $entry.value) }}{{ end }}
+{{- $entries = append $entries $entry }}
+{{- end }}
+{{- with $entries }}{{ toYaml . }}{{ end }}
 {{- end }}

@@ -31,7 +31,7 @@ echo "data-provider: copied the data image into $volume"
 
 {{- define "qemu-riscv64.initContainers" -}}
 - name: busybox-provider
-  image: {{ .Values.images.launcher | quote }}
+  image: {{ include "qemu-riscv64.launcherImage" . | quote }}
   imagePullPolicy: {{ .Values.imagePullPolicy }}
   command: ["/bin/busybox", "cp", "/bin/busybox", "/tools/busybox"]
   securityContext:
@@ -46,7 +46,7 @@ echo "data-provider: copied the data image into $volume"
     - name: tools
       mountPath: /tools
 - name: data-provider
-  image: {{ .Values.images.data | quote }}
+  image: {{ include "qemu-riscv64.image" (dict "ref" .Values.images.data "root" .) | quote }}
   imagePullPolicy: {{ .Values.imagePullPolicy }}
   command: ["/tools/busybox", "sh", "-c"]
   args:

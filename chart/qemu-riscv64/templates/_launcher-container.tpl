@@ -1,11 +1,14 @@
 {{/* The launcher container: QEMU with the guest from /data, env named as the launcher reads it. */}}
 
-{{/* Launcher resources: the values' resources with requests.cpu/memory from cpu.count and memory. */}}
+{{/* Launcher resources: the values' resources; requests.cpu/memory default to cpu.count and
+     memory + overhead, and resources.requests may set them lower. */}}
 {{- define "qemu-riscv64.launcherResources" -}}
 {{- $resources := deepCopy (.Values.resources | default dict) }}
 {{- $requests := get $resources "requests" | default dict }}
-{{- $_ := set $requests "cpu" (toString (int64 .Values.cpu.count)) }}
-{{- $_ := set $requests "memory" (include "qemu-riscv64.memoryRequest" .) }}
+{{- if not $requests.cpu }}{{ $_ := set $requests "cpu" (toString (int64 .Values.cpu.count)) }}{{ end }}
+{{- if not $requests.memory }}{{ $_ := set $requests "memory" (include "qemu-riscv64.memoryRequest" .) }}{{ end }}
+{{- $_ := set $requests "cpu" (toString $requests.cpu) }}
+{{- $_ := set $requests "memory" (toString $requests.memory) }}
 {{- $_ := set $resources "requests" $requests }}
 {{- toYaml $resources }}
 {{- end }}
@@ -23,7 +26,7 @@
 {{- define "qemu-riscv64.launcherContainer" -}}
 {{- $forwards := (include "qemu-riscv64.forwards" . | fromJson).ports -}}
 - name: launcher
-  image: {{ .Values.images.launcher | quote }}
+  image: {{ include "qemu-riscv64.launcherImage" . | quote }}
   imagePullPolicy: {{ .Values.imagePullPolicy }}
   {{- with $forwards }}
   ports:
@@ -55,6 +58,8 @@
       value: /tmp
     - name: VM_TELNET_PORT
       value: "10023"
+    - name: VM_STATUS_SOCKET
+      value: /run/qemu-riscv64/status.sock
     - name: VM_SHUTDOWN_TIMEOUT
       value: {{ .Values.shutdownTimeout | int64 | toString | quote }}
     {{- with $forwards }}
@@ -65,6 +70,9 @@
     {{- include "qemu-riscv64.guestSecretEnv" (dict "name" "VM_GUEST_PASSWORD" "secret" . "key" "password") | nindent 4 }}
     {{- include "qemu-riscv64.guestSecretEnv" (dict "name" "VM_GUEST_SSH_KEY" "secret" . "key" "ssh-key") | nindent 4 }}
     {{- end }}
+    {{- with .Values.extraEnv }}
+    {{- include "qemu-riscv64.extraEnv" . | nindent 4 }}
+    {{- end }}
   securityContext:
     {{- toYaml .Values.securityContext | nindent 4 }}
   resources:
@@ -74,4 +82,6 @@
       mountPath: /data
     - name: tmp
       mountPath: /tmp
+    - name: runtime
+      mountPath: /run/qemu-riscv64
 {{- end }}

@@ -11,6 +11,42 @@
 {{- fail "service.nodePort and ssh.nodePort need service.type=NodePort or LoadBalancer, not ClusterIP" }}
 {{- end }}
 {{- include "qemu-riscv64.validatePorts" . }}
+{{- include "qemu-riscv64.validateResources" . }}
+{{- if and .Values.persistence.existingClaim (not .Values.persistence.enabled) }}
+{{- fail (printf "persistence.existingClaim=%q needs persistence.enabled=true (without it the disk would be an emptyDir)" .Values.persistence.existingClaim) }}
+{{- end }}
+{{- if and .Values.console.auth.existingSecret (not .Values.console.auth.enabled) }}
+{{- fail (printf "console.auth.existingSecret=%q needs console.auth.enabled=true (without it the console stays open)" .Values.console.auth.existingSecret) }}
+{{- end }}
+{{- range $key := list "app.kubernetes.io/name" "app.kubernetes.io/instance" }}
+{{- if hasKey $.Values.podLabels $key }}
+{{- fail (printf "podLabels.%s: the chart sets this selector label itself; remove it from podLabels" $key) }}
+{{- end }}
+{{- end }}
+{{- if and .Values.service.externalTrafficPolicy (eq .Values.service.type "ClusterIP") }}
+{{- fail (printf "service.externalTrafficPolicy=%s needs service.type=NodePort or LoadBalancer, not ClusterIP" .Values.service.externalTrafficPolicy) }}
+{{- end }}
+{{- if and .Values.service.loadBalancerSourceRanges (ne .Values.service.type "LoadBalancer") }}
+{{- fail (printf "service.loadBalancerSourceRanges needs service.type=LoadBalancer, not %s" .Values.service.type) }}
+{{- end }}
+{{- end }}
+
+{{/* Limits may not be below the requests the launcher gets (a cluster refuses such a pod). */}}
+{{- define "qemu-riscv64.validateResources" -}}
+{{- $resources := include "qemu-riscv64.launcherResources" . | fromYaml }}
+{{- $limits := $resources.limits | default dict }}
+{{- with $limits.memory }}
+{{- $request := $resources.requests.memory }}
+{{- if lt (include "qemu-riscv64.bytes" . | float64) (include "qemu-riscv64.bytes" $request | float64) }}
+{{- fail (printf "resources.limits.memory=%s is below the memory request %s (memory=%d MiB + memoryOverhead, or resources.requests.memory): raise the limit or lower the request" (toString .) $request (int64 $.Values.memory)) }}
+{{- end }}
+{{- end }}
+{{- with $limits.cpu }}
+{{- $request := $resources.requests.cpu }}
+{{- if lt (include "qemu-riscv64.millicores" . | float64) (include "qemu-riscv64.millicores" $request | float64) }}
+{{- fail (printf "resources.limits.cpu=%s is below the CPU request %s (cpu.count=%d, or resources.requests.cpu): raise the limit or lower the request" (toString .) $request (int64 $.Values.cpu.count)) }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/* Service ports, container ports and port names must each be unique. */}}
@@ -31,7 +67,7 @@
 {{- $_ := set $names .name $what }}
 {{- $cp := toString (int64 .port) }}
 {{- if hasKey $containerPorts $cp }}
-{{- fail (printf "%s: container port %s is already used by %s" $what $cp (get $containerPorts $cp)) }}
+{{- fail (printf "%s: container port %s is already used by %s: set its containerPort" $what $cp (get $containerPorts $cp)) }}
 {{- end }}
 {{- $_ := set $containerPorts $cp $what }}
 {{- end }}

@@ -3,9 +3,12 @@
 
 export const LAUNCHER_ENV = new Set(["VM_CPU_COUNT", "VM_MEMORY", "VM_CPU_FEATURES", "VM_BIOS", "VM_KERNEL",
   "VM_INITRD", "VM_DRIVE", "VM_APPEND", "VM_DATA_DIR", "VM_TELNET_PORT", "VM_FORWARD_PORTS",
-  "VM_SHUTDOWN_TIMEOUT", "VM_QEMU", "VM_RUNTIME_DIR", "VM_GUEST_PASSWORD", "VM_GUEST_SSH_KEY"]);
+  "VM_SHUTDOWN_TIMEOUT", "VM_QEMU", "VM_RUNTIME_DIR", "VM_GUEST_PASSWORD", "VM_GUEST_SSH_KEY",
+  "VM_READY_PATTERN", "VM_STATUS_SOCKET"]);
 export const CONSOLE_ENV = new Set(["CONSOLE_LISTEN", "CONSOLE_TELNET", "CONSOLE_TITLE", "CONSOLE_AUTH",
-  "CONSOLE_READ_ONLY", "CONSOLE_ALLOW_ORIGIN", "CONSOLE_MAX_SESSIONS"]);
+  "CONSOLE_READ_ONLY", "CONSOLE_ALLOW_ORIGIN", "CONSOLE_MAX_SESSIONS", "CONSOLE_STATUS", "CONSOLE_BASE_PATH",
+  "CONSOLE_ALLOW_HOST", "CONSOLE_STALL_TIMEOUT", "CONSOLE_PING_INTERVAL"]);
+export const STATUS_SOCKET = "/run/qemu-riscv64/status.sock";
 
 export function fullname(release, values) {
   if (values.fullnameOverride) return values.fullnameOverride;
@@ -20,9 +23,45 @@ export function forwards(values) {
     ports.push({ name: "ssh", port: 2222, servicePort: values.ssh.port, guestPort: 22, nodePort: values.ssh.nodePort });
   }
   for (const p of values.forwardPorts ?? []) {
-    ports.push({ name: p.name, port: p.port, servicePort: p.port, guestPort: p.guestPort, nodePort: null });
+    const container = p.containerPort ?? (p.guestPort >= 1024 ? p.guestPort : p.guestPort + 10000);
+    ports.push({ name: p.name, port: container, servicePort: p.port, guestPort: p.guestPort, nodePort: null });
   }
   return ports;
+}
+
+// The image with global.imageRegistry in place of (or in front of) its registry.
+export function image(values, ref) {
+  const registry = values.global?.imageRegistry;
+  if (!registry) return ref;
+  const parts = ref.split("/");
+  const hasRegistry = parts.length > 1 && /[.:]|^localhost$/.test(parts[0]);
+  return `${registry.replace(/\/$/, "")}/${(hasRegistry ? parts.slice(1) : parts).join("/")}`;
+}
+
+export function launcherImage(values) {
+  const rvv = values.images.launcherRVV071 && values.images.data.includes("rvv-0.7.1");
+  return image(values, rvv ? values.images.launcherRVV071 : values.images.launcher);
+}
+
+export function basePath(values) {
+  return values.ingress.enabled ? values.ingress.path.replace(/\/$/, "") : "";
+}
+
+export function allowHosts(release, values, namespace = "vms") {
+  const name = fullname(release, values);
+  const hosts = [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, `${name}.${namespace}.svc.cluster.local`];
+  if (values.ingress.enabled && values.ingress.host) hosts.push(values.ingress.host);
+  return [...new Set([...hosts, ...(values.console.allowHosts ?? [])])].join(",");
+}
+
+// extraEnv entries as envOf() shows them.
+function extraEnv(list) {
+  const env = {};
+  for (const entry of list ?? []) {
+    const ref = entry.valueFrom?.secretKeyRef;
+    env[entry.name] = ref ? { secret: ref.name, key: ref.key, optional: ref.optional ?? false } : String(entry.value);
+  }
+  return env;
 }
 
 export function memoryRequestMi(values) {
@@ -53,7 +92,7 @@ export function launcherEnv(release, values) {
   if (values.cpu.features) env.VM_CPU_FEATURES = values.cpu.features;
   if (values.append) env.VM_APPEND = values.append;
   Object.assign(env, { VM_DATA_DIR: "/data", VM_RUNTIME_DIR: "/tmp", VM_TELNET_PORT: "10023",
-    VM_SHUTDOWN_TIMEOUT: String(values.shutdownTimeout) });
+    VM_STATUS_SOCKET: STATUS_SOCKET, VM_SHUTDOWN_TIMEOUT: String(values.shutdownTimeout) });
   const ports = forwards(values);
   if (ports.length) env.VM_FORWARD_PORTS = ports.map((p) => `${p.port}:${p.guestPort}`).join(",");
   const secret = guestSecretName(release, values);
@@ -61,16 +100,18 @@ export function launcherEnv(release, values) {
     env.VM_GUEST_PASSWORD = { secret, key: "password", optional: true };
     env.VM_GUEST_SSH_KEY = { secret, key: "ssh-key", optional: true };
   }
-  return env;
+  return { ...env, ...extraEnv(values.extraEnv) };
 }
 
 export function consoleEnv(release, values) {
   const c = values.console;
   const env = { CONSOLE_LISTEN: "0.0.0.0:8080", CONSOLE_TELNET: "127.0.0.1:10023",
-    CONSOLE_TITLE: c.title || release, CONSOLE_READ_ONLY: String(c.readOnly) };
+    CONSOLE_STATUS: STATUS_SOCKET, CONSOLE_ALLOW_HOST: allowHosts(release, values) };
+  if (basePath(values)) env.CONSOLE_BASE_PATH = basePath(values);
+  Object.assign(env, { CONSOLE_TITLE: c.title || release, CONSOLE_READ_ONLY: String(c.readOnly) });
   if (c.allowOrigin) env.CONSOLE_ALLOW_ORIGIN = c.allowOrigin;
   if (c.maxSessions !== null && c.maxSessions !== undefined) env.CONSOLE_MAX_SESSIONS = String(c.maxSessions);
   const auth = consoleAuthRef(release, values);
   if (auth) env.CONSOLE_AUTH = auth;
-  return env;
+  return { ...env, ...extraEnv(c.extraEnv) };
 }

@@ -4,13 +4,13 @@ import { checkSecurity } from "./pod-checks.mjs";
 import { envOf, ofKind, only } from "./objects.mjs";
 import * as want from "./expected.mjs";
 
-const KINDS = new Set(["Deployment", "Service", "Secret", "PersistentVolumeClaim", "Pod", "Ingress"]);
+const KINDS = new Set(["Deployment", "Service", "Secret", "PersistentVolumeClaim", "Pod", "Ingress", "ServiceAccount"]);
 
 function decode(data, key) {
   return data?.[key] === undefined ? undefined : Buffer.from(data[key], "base64").toString("utf8");
 }
 
-export function checkLabels(t, objects, release) {
+export function checkLabels(t, objects, release, values) {
   t.equal(objects.filter((o) => !KINDS.has(o.kind)).map((o) => o.kind), [], "only the expected kinds");
   const names = objects.map((o) => `${o.kind}/${o.metadata.name}`);
   t.equal(names.filter((n, i) => names.indexOf(n) !== i), [], "object names are unique");
@@ -26,6 +26,8 @@ export function checkLabels(t, objects, release) {
   const deployment = only(objects, "Deployment");
   const selector = deployment.spec.selector.matchLabels;
   const podLabels = deployment.spec.template.metadata.labels;
+  const extra = Object.fromEntries(Object.entries(values.podLabels ?? {}).map(([k, v]) => [k, String(v)]));
+  t.equal(podLabels, { ...deployment.metadata.labels, ...extra }, "pod labels: the chart's, then podLabels");
   t.equal(selector, { "app.kubernetes.io/name": "qemu-riscv64", "app.kubernetes.io/instance": release }, "selector");
   t.that(Object.entries(selector).every(([k, v]) => podLabels[k] === v), "pod labels match the selector");
   t.equal(only(objects, "Service").spec.selector, selector, "Service selects the VM pod");
@@ -45,6 +47,10 @@ export function checkService(t, objects, release, values) {
     ports.push(port);
   }
   t.equal(service.spec.ports, ports, "Service ports: the console, then the forwarded guest ports");
+  const ranges = values.service.loadBalancerSourceRanges ?? [];
+  t.equal(service.spec.loadBalancerSourceRanges, values.service.type === "LoadBalancer" && ranges.length ? ranges : undefined,
+    "loadBalancerSourceRanges");
+  t.equal(service.spec.externalTrafficPolicy, values.service.externalTrafficPolicy || undefined, "externalTrafficPolicy");
 }
 
 export function checkIngress(t, objects, release, values) {
@@ -75,6 +81,8 @@ export function checkClaim(t, objects, release, values) {
   t.equal(spec.accessModes, p.accessModes, "PVC access modes");
   const storageClass = p.storageClass === "-" ? "" : p.storageClass || undefined;
   t.equal(spec.storageClassName, storageClass, "PVC storage class");
+  t.equal(claims[0]?.metadata.annotations?.["helm.sh/resource-policy"], p.keepOnUninstall ? "keep" : undefined,
+    "PVC kept on uninstall as persistence.keepOnUninstall says");
 }
 
 export function checkSecrets(t, objects, release, values) {
@@ -106,9 +114,14 @@ export function checkTestPod(t, objects, release, values) {
   t.equal(pod.metadata.annotations?.["helm.sh/hook"], "test", "the test pod is a helm test hook");
   t.equal(pod.spec.restartPolicy, "Never", "the test pod runs once");
   const c = pod.spec.containers[0];
-  t.equal(c.image, values.tests.image || values.images.launcher, "the test pod's image");
+  t.equal(c.image, values.tests.image ? want.image(values, values.tests.image) : want.launcherImage(values),
+    "the test pod's image");
   const env = envOf(c);
-  t.equal(env.CONSOLE_URL, `http://${want.fullname(release, values)}:${values.service.port}`, "the test fetches the Service");
+  t.equal(env.CONSOLE_URL, `http://${want.fullname(release, values)}:${values.service.port}${want.basePath(values)}`,
+    "the test fetches the Service");
+  t.equal(env.BOOT_TIMEOUT, String(values.bootTimeout), "the test waits up to bootTimeout");
+  t.that(c.args.join("\n").includes('until $bb wget -q -O /dev/null "$CONSOLE_URL/readyz"'),
+    "the test retries /readyz until the guest is up");
   t.equal(env.CONSOLE_AUTH, want.consoleAuthRef(release, values) ?? undefined, "the test pod's credentials");
   t.that(c.args.join("\n").includes('wget -q -O /tmp/page ${auth:+--header "$auth"} "$CONSOLE_URL/"'),
     "the test fetches the console page");

@@ -6,11 +6,11 @@ import * as want from "./expected.mjs";
 function checkInitContainers(t, spec, values) {
   t.equal((spec.initContainers ?? []).map((c) => c.name), ["busybox-provider", "data-provider"], "init containers");
   const busybox = container(spec, "busybox-provider");
-  t.equal(busybox.image, values.images.launcher, "busybox-provider runs the launcher image");
+  t.equal(busybox.image, want.launcherImage(values), "busybox-provider runs the launcher image");
   t.equal(busybox.command, ["/bin/busybox", "cp", "/bin/busybox", "/tools/busybox"], "busybox-provider command");
   t.equal(busybox.volumeMounts, [{ name: "tools", mountPath: "/tools" }], "busybox-provider mounts");
   const data = container(spec, "data-provider");
-  t.equal(data.image, values.images.data, "data-provider runs the data image");
+  t.equal(data.image, want.image(values, values.images.data), "data-provider runs the data image");
   t.equal(data.command, ["/tools/busybox", "sh", "-c"], "data-provider runs the copied busybox");
   const script = (data.args ?? []).join("\n");
   t.that(script.includes('cp -R /data/. "$partial"'), "data-provider copies /data/.");
@@ -23,10 +23,17 @@ function checkInitContainers(t, spec, values) {
 function checkConsole(t, spec, release, values) {
   const consoleContainer = spec.containers[0];
   t.equal(consoleContainer.name, "console", "containers[0] is the console");
-  t.equal(consoleContainer.image, values.images.console, "console image");
+  t.equal(consoleContainer.image, want.image(values, values.images.console), "console image");
   t.equal(consoleContainer.ports?.[0], { name: "http", containerPort: 8080, protocol: "TCP" }, "console ports[0]");
-  t.equal(consoleContainer.livenessProbe?.httpGet, { path: "/healthz", port: "http" }, "console liveness probe");
-  t.equal(consoleContainer.readinessProbe?.httpGet, { path: "/readyz", port: "http" }, "console readiness probe");
+  const base = want.basePath(values);
+  t.equal(consoleContainer.livenessProbe?.httpGet, { path: `${base}/healthz`, port: "http" }, "console liveness probe");
+  t.equal(consoleContainer.readinessProbe?.httpGet, { path: `${base}/readyz`, port: "http" }, "console readiness probe");
+  const startup = consoleContainer.startupProbe ?? {};
+  t.equal(startup.httpGet, { path: `${base}/readyz`, port: "http" }, "console startup probe asks /readyz");
+  t.that(startup.periodSeconds * startup.failureThreshold >= values.bootTimeout,
+    `startupProbe allows bootTimeout=${values.bootTimeout} s (${startup.periodSeconds} s x ${startup.failureThreshold})`);
+  t.equal(consoleContainer.volumeMounts, [{ name: "runtime", mountPath: "/run/qemu-riscv64", readOnly: true }],
+    "console mounts the shared runtime folder (the launcher's status socket)");
   const env = envOf(consoleContainer);
   t.equal(Object.keys(env).filter((k) => !want.CONSOLE_ENV.has(k)), [], "console env names the console reads");
   t.equal(env, want.consoleEnv(release, values), "console env");
@@ -36,22 +43,29 @@ function checkLauncher(t, spec, release, values) {
   const launcher = spec.containers[1];
   t.equal(spec.containers.length, 2, "two containers");
   t.equal(launcher?.name, "launcher", "containers[1] is the launcher");
-  t.equal(launcher.image, values.images.launcher, "launcher image");
+  t.equal(launcher.image, want.launcherImage(values), "launcher image");
   const env = envOf(launcher);
   t.equal(Object.keys(env).filter((k) => !want.LAUNCHER_ENV.has(k)), [], "launcher env names the launcher reads");
   t.equal(env, want.launcherEnv(release, values), "launcher env");
   const ports = want.forwards(values).map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" }));
   t.equal(launcher.ports ?? [], ports, "launcher ports are the forwarded guest ports");
   const requests = launcher.resources?.requests ?? {};
-  t.equal(String(requests.cpu), String(values.cpu.count), "CPU request equals cpu.count");
-  t.that(mebibytes(requests.memory) > values.memory, `memory request ${requests.memory} is above memory=${values.memory} MiB`);
-  t.equal(mebibytes(requests.memory), want.memoryRequestMi(values), "memory request = memory + overhead, in Mi");
-  t.equal(launcher.volumeMounts, [{ name: "data", mountPath: "/data" }, { name: "tmp", mountPath: "/tmp" }], "launcher mounts");
+  const lowered = values.resources?.requests ?? {};
+  t.equal(String(requests.cpu), String(lowered.cpu ?? values.cpu.count), "CPU request: resources.requests.cpu, else cpu.count");
+  if (lowered.memory === undefined) {
+    t.that(mebibytes(requests.memory) > values.memory, `memory request ${requests.memory} is above memory=${values.memory} MiB`);
+    t.equal(mebibytes(requests.memory), want.memoryRequestMi(values), "memory request = memory + overhead, in Mi");
+  } else {
+    t.equal(requests.memory, String(lowered.memory), "memory request: resources.requests.memory");
+  }
+  t.equal(launcher.volumeMounts, [{ name: "data", mountPath: "/data" }, { name: "tmp", mountPath: "/tmp" },
+    { name: "runtime", mountPath: "/run/qemu-riscv64" }], "launcher mounts");
 }
 
 function checkVolumes(t, spec, release, values) {
   const volumes = Object.fromEntries((spec.volumes ?? []).map((v) => [v.name, v]));
-  t.equal(Object.keys(volumes).sort(), ["data", "tmp", "tools"], "volumes");
+  t.equal(Object.keys(volumes).sort(), ["data", "runtime", "tmp", "tools"], "volumes");
+  t.that(volumes.runtime?.emptyDir !== undefined, "runtime is an emptyDir");
   t.that(volumes.tools?.emptyDir !== undefined, "tools is an emptyDir");
   t.that(volumes.tmp?.emptyDir !== undefined, "tmp is an emptyDir");
   if (values.persistence.enabled) {
@@ -84,8 +98,10 @@ export function checkDeployment(t, objects, release, values) {
   const deployment = only(objects, "Deployment");
   const spec = podSpec(objects);
   t.equal(deployment.spec.replicas, 1, "one replica: one VM");
-  t.equal(deployment.spec.strategy.type, values.persistence.enabled ? "Recreate" : "RollingUpdate",
-    "strategy (Recreate for a single-writer volume)");
+  t.equal(deployment.spec.strategy, { type: "Recreate" }, "strategy Recreate: never two VMs at once");
+  t.equal(spec.serviceAccountName, values.serviceAccount.create
+    ? values.serviceAccount.name || want.fullname(release, values) : values.serviceAccount.name || "default",
+  "serviceAccountName");
   const grace = spec.terminationGracePeriodSeconds;
   t.equal(grace, want.gracePeriod(values), "terminationGracePeriodSeconds");
   t.that(grace > values.shutdownTimeout, `grace period ${grace} above shutdownTimeout ${values.shutdownTimeout}`);

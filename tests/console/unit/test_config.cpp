@@ -29,3 +29,25 @@ TEST_CASE("bad endpoints name the flag and the value", "[config]") {
         CHECK(message.find(bad) != std::string::npos);
     }
 }
+
+TEST_CASE("base paths: a prefix without its trailing slash", "[config]") {
+    using console::parse_base_path;
+    CHECK(parse_base_path("", "--base-path").empty());
+    CHECK(parse_base_path("/", "--base-path").empty());
+    CHECK(parse_base_path("/vm1", "--base-path") == "/vm1");
+    CHECK(parse_base_path("/vm1/", "--base-path") == "/vm1");
+    CHECK(parse_base_path("/lab/vm-2.a_b~", "--base-path") == "/lab/vm-2.a_b~");
+}
+
+TEST_CASE("bad base paths name the flag and the value", "[config]") {
+    using console::parse_base_path;
+    for (const std::string bad : {"vm1", "/vm1//x", "/../etc", "/vm 1", "/vm1?x", "/a/./b"}) {
+        try {
+            parse_base_path(bad, "--base-path/CONSOLE_BASE_PATH");
+            FAIL("accepted " << bad);
+        } catch (const std::invalid_argument& error) {
+            CHECK(std::string(error.what()).find("--base-path/CONSOLE_BASE_PATH '" + bad + "'") ==
+                  0);
+        }
+    }
+}

@@ -31,7 +31,7 @@ private:
 }  // namespace
 
 TEST_CASE("base64 as RFC 4648 writes it, with padding", "[credentials]") {
-    CHECK(launcher::base64_encode("") == "");
+    CHECK(launcher::base64_encode("").empty());
     CHECK(launcher::base64_encode("f") == "Zg==");
     CHECK(launcher::base64_encode("fo") == "Zm8=");
     CHECK(launcher::base64_encode("foo") == "Zm9v");

@@ -33,7 +33,7 @@ struct fixture {
                {"VM_RUNTIME_DIR", dir.path().string()}};
     }
 
-    std::variant<vm_settings, int> load(std::vector<std::string> flags = {}) const {
+    std::variant<vm_settings, int> load(const std::vector<std::string>& flags = {}) const {
         std::vector<const char*> argv{"launcher"};
         for (const auto& flag : flags)
             argv.push_back(flag.c_str());

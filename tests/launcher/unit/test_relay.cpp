@@ -8,7 +8,8 @@ using launcher_test::relay_fixture;
 namespace {
 
 // The options QEMU's telnet server opens with.
-const std::string negotiation = "\xff\xfb\x01\xff\xfb\x03\xff\xfb\x00\xff\xfd\x00";
+// (sized by hand: the bytes hold NULs, which a plain literal would stop at)
+const std::string negotiation("\xff\xfb\x01\xff\xfb\x03\xff\xfb\x00\xff\xfd\x00", 12);
 
 // Waits until the hub counts `n` clients (a connection is joined asynchronously).
 bool wait_for_clients(relay_fixture& relay, std::size_t n) {

@@ -73,8 +73,9 @@ class Launcher:
             self.proc.wait()
 
 
-def start_launcher(binary, guest_dir):
-    """The launcher on a private copy of the busybox guest; returns (process, telnet port)."""
+def start_launcher(binary, guest_dir, extra_env=None):
+    """The launcher on a private copy of the busybox guest (`extra_env` added to its
+    environment); returns (process, telnet port)."""
     check(os.access(binary, os.X_OK),
           "no launcher at %s (build it: cmake --build build --target launcher)" % binary)
     telnet_port = free_port()
@@ -82,7 +83,7 @@ def start_launcher(binary, guest_dir):
     guest = PrivateGuest(guest_dir)
     env = {"VM_DATA_DIR": guest.path, "VM_TELNET_PORT": str(telnet_port),
            "VM_RUNTIME_DIR": runtime_dir, "VM_MEMORY": "512", "VM_SHUTDOWN_TIMEOUT": "5",
-           "VM_FORWARD_PORTS": ""}
+           "VM_FORWARD_PORTS": "", **(extra_env or {})}
     launcher = Process([binary], env=env, name="launcher")
     launcher.folders += [runtime_dir, guest.path]
     wait_for_listener(telnet_port, launcher)

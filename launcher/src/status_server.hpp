@@ -1,0 +1,32 @@
+#pragma once
+// The launcher's status socket: each client that connects gets one line,
+// "ready" or "booting", and the connection closes. Cheap enough for a
+// readiness probe every few seconds (no telnet session, no scrollback).
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "asio.hpp"
+
+namespace launcher {
+
+class status_server : public std::enable_shared_from_this<status_server> {
+public:
+    // Binds `path` at once (a stale socket file is replaced); `ready` is asked per client.
+    status_server(net::io_context& io, const std::string& path, std::function<bool()> ready);
+    ~status_server();
+
+    void start() { do_accept(); }
+    void stop();
+
+private:
+    void do_accept();
+    void on_accept(error_code ec, net::local::stream_protocol::socket peer);
+
+    net::local::stream_protocol::acceptor acceptor_;
+    net::steady_timer backoff_;  // after an accept error (EMFILE), not a spin
+    std::string path_;
+    std::function<bool()> ready_;
+};
+
+}  // namespace launcher

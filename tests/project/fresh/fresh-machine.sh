@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The fresh tier: a pristine Debian RELEASE (mmdebstrap --variant=minbase) in a
+# chroot, where new-user.sh does what the README asks of a new user.
+#
+#   fresh-machine.sh RELEASE SOURCE_DIR      RELEASE: bookworm, trixie, ...
+#
+# Each run starts from the minbase tarball unpacked into a new folder, so no
+# package of the host or of an earlier run is there. Only caches of downloads
+# and builds carry over ($CACHE_DIR/fresh):
+#   minbase-RELEASE-KEY.tar  the pristine root (KEY: release and mirror)
+#   apt-RELEASE/             apt's .deb files (the root's /var/cache/apt/archives)
+#   user-cache-RELEASE/      the user's ~/.cache/qemu-riscv64: ccache, npm, guests, helm
+# The root shares the host's network (the package registries), runs in its
+# own PID and mount namespaces (nothing it starts outlives it) and gets a
+# clean copy of the repository's HEAD (git archive), never the working tree.
+set -euo pipefail
+
+release=${1:?usage: fresh-machine.sh RELEASE SOURCE_DIR}
+src=$(cd "${2:?usage: fresh-machine.sh RELEASE SOURCE_DIR}" && pwd)
+cache_root=${CACHE_DIR:-$HOME/.cache/qemu-riscv64}
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+fresh=$cache_root/fresh
+
+log() { echo "fresh[$release] $(date -u +%T) $*"; }
+
+for tool in mmdebstrap unshare git python3; do
+  command -v "$tool" >/dev/null || { log "needs '$tool' (scripts/install-deps.sh guest test)"; exit 1; }
+done
+if [ "$(id -u)" -ne 0 ]; then
+  log "needs root (chroot and mounts); run the fresh tier as root"
+  exit 1
+fi
+
+# The pristine root, made once per release and mirror.
+key=$(echo "minbase $release $mirror" | sha256sum | cut -c1-12)
+tarball=$fresh/minbase-$release-$key.tar
+mkdir -p "$fresh/apt-$release/partial" "$fresh/user-cache-$release"
+exec 9>"$fresh/.minbase-$release.lock"
+flock 9
+if [ ! -s "$tarball" ]; then
+  log "making the pristine $release root with mmdebstrap (cached as $tarball)"
+  # The mirror is named so no update/security suites are added (reference.md).
+  mmdebstrap --quiet --variant=minbase "$release" "$tarball.tmp" "$mirror"
+  mv "$tarball.tmp" "$tarball"
+fi
+flock -u 9
+
+root=$(mktemp -d "${TMPDIR:-/var/tmp}/fresh-$release.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+tar -xf "$tarball" -C "$root"
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+# npm trusts what the host trusts (a TLS-inspecting proxy's CA, say): network, not packages.
+cp /etc/ssl/certs/ca-certificates.crt "$root/etc/host-ca-bundle.crt" 2>/dev/null || true
+
+commit=$(git -C "$src" rev-parse HEAD)
+if [ -n "$(git -C "$src" status --porcelain --untracked-files=no)" ]; then
+  log "note: $src has uncommitted changes; the fresh root gets HEAD ($commit) only"
+fi
+mkdir -p "$root/root/qemu-riscv64"
+git -C "$src" archive --format=tar HEAD | tar -x -C "$root/root/qemu-riscv64"
+log "pristine root $root, repository at $commit"
+
+# Two free ports for `make run`: the host's 8080 may be someone else's.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+console_port=$(free_port)
+telnet_port=$(free_port)
+
+# PID namespace: when new-user.sh ends, everything it started ends with it.
+unshare --mount --pid --fork --propagation private -- bash -euo pipefail -c '
+  root=$1 fresh=$2 release=$3
+  mount -t proc proc "$root/proc"
+  mount --rbind /sys "$root/sys"
+  mount --rbind /dev "$root/dev"
+  mount --bind "$fresh/apt-$release" "$root/var/cache/apt/archives"
+  mkdir -p "$root/root/.cache/qemu-riscv64"
+  mount --bind "$fresh/user-cache-$release" "$root/root/.cache/qemu-riscv64"
+  shift 3
+  exec chroot "$root" "$@"
+' _ "$root" "$fresh" "$release" \
+  env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  LANG=C.UTF-8 TERM=dumb NODE_EXTRA_CA_CERTS=/etc/host-ca-bundle.crt \
+  ${http_proxy:+http_proxy=$http_proxy} ${https_proxy:+https_proxy=$https_proxy} \
+  FRESH_CONSOLE_PORT="$console_port" FRESH_TELNET_PORT="$telnet_port" \
+  FRESH_TIERS="${FRESH_TIERS:-unit integration browser chart}" \
+  bash /root/qemu-riscv64/tests/project/fresh/new-user.sh

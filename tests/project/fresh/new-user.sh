@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs inside a pristine Debian root (fresh-machine.sh), from a clean copy of
+# the repository in ~/qemu-riscv64, as root. What a new user does, in order:
+#   1. apt-get install make           (the README's "Try it" first line)
+#   2. make run                       then the guest's shell through the console's
+#                                     WebSocket (echo $((6*7)) answers 42) and
+#                                     through the page in Chromium
+#   3. make test TIERS="$FRESH_TIERS" the tiers that can run in a chroot
+# Only after `make run` is serving are the checkers' own tools installed
+# (python3, chromium), so they cannot hide a package `make run` forgot.
+set -euo pipefail
+
+. /etc/os-release
+release=$VERSION_CODENAME
+repo=$HOME/qemu-riscv64
+console_port=${FRESH_CONSOLE_PORT:?}
+telnet_port=${FRESH_TELNET_PORT:?}
+
+step() { echo "fresh[$release] $(date -u +%T) $*"; }
+fail() { echo "fresh[$release] FAILED: $*" >&2; exit 1; }
+
+step "on $PRETTY_NAME (kernel $(uname -r), $(nproc) cores)"
+cd "$repo"
+
+step "1. apt-get install make"
+apt-get update -q >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends make >/dev/null
+step "installed: $(dpkg-query -W -f='${binary:Package} ' | wc -w) packages"
+
+step "2. make run (console on port $console_port, telnet on $telnet_port)"
+run_log=$HOME/make-run.log
+setsid make run CONSOLE_PORT="$console_port" VM_TELNET_PORT="$telnet_port" >"$run_log" 2>&1 &
+run_pid=$!
+stop_run() { kill -TERM -- "-$run_pid" 2>/dev/null || true; wait "$run_pid" 2>/dev/null || true; }
+trap stop_run EXIT
+# The build, the guest and QEMU's start: as long as a cold machine needs.
+until grep -q "the guest's console is at" "$run_log"; do
+  if ! kill -0 "$run_pid" 2>/dev/null; then
+    sed 's/^/  run| /' "$run_log"
+    fail "make run ended before serving the console"
+  fi
+  sleep 2
+done
+step "make run serves the console; $(dpkg-query -W -f='${binary:Package} ' | wc -w) packages installed by then"
+
+step "checkers' tools: scripts/install-deps.sh test (python3, chromium)"
+scripts/install-deps.sh test >/dev/null
+step "the guest's shell through the console's WebSocket"
+PYTHONDONTWRITEBYTECODE=1 python3 tests/project/fresh/shell_check.py "$console_port" 'echo $((6*7))' 42 \
+  || { sed 's/^/  run| /' "$run_log"; fail "no answer through the WebSocket"; }
+step "the guest's shell through the page in Chromium"
+NODE_PATH=$repo/build/tests/console/node/node_modules \
+  node tests/console/browser/browser_check.js "http://127.0.0.1:$console_port/" 'echo $((6*7))' 42 \
+  "$repo/build/artifacts/fresh-console-page.png" \
+  || { sed 's/^/  run| /' "$run_log"; fail "no answer through the page in Chromium"; }
+stop_run
+trap - EXIT
+step "make run stopped"
+
+# Tiers that need what a chroot cannot give are left out, each with its reason.
+read -r -a tiers <<<"${FRESH_TIERS:-unit integration browser chart}"
+step "3. make test TIERS=\"${tiers[*]}\""
+step "left out here: container (podman inside this chroot: nested containers), portability" \
+     "(a build root inside this root; this tier covers it), fresh (itself), cluster" \
+     "(a kubelet inside this chroot), lint (a check of the sources, not of the machine: the host runs it)"
+make test TIERS="${tiers[*]}"
+step "done on $PRETTY_NAME"
