@@ -53,7 +53,11 @@
       value: /data
     - name: VM_WARM_START
       {{- /* An unquoted YAML off is a boolean. */}}
-      value: {{ ternary (ternary "auto" "off" .Values.warmStart) (.Values.warmStart | default "auto") (kindIs "bool" .Values.warmStart) | quote }}
+      {{- if kindIs "bool" .Values.warmStart }}
+      value: {{ ternary "auto" "off" .Values.warmStart | quote }}
+      {{- else }}
+      value: {{ .Values.warmStart | default "auto" | quote }}
+      {{- end }}
     - name: VM_RUNTIME_DIR
       value: /tmp
     - name: VM_TELNET_PORT
