@@ -7,6 +7,8 @@
 #
 #   data-images/make-snapshot.sh GUEST_DIR SNAPSHOT_CONF
 #   LAUNCHER   the launcher binary (default build/bin/launcher, built when missing)
+#   LAUNCHER_IMAGE  instead, the launcher image (run with CONTAINER_ENGINE, default
+#              podman): the snapshot is made by exactly the pod's QEMU
 #   SNAPSHOT   "no" leaves the guest without a snapshot (it always boots cold)
 #
 # Cached in $CACHE_DIR, keyed by the guest's files, the recipe, the launcher's
@@ -20,7 +22,7 @@ cache_root=${CACHE_DIR:-$HOME/.cache/qemu-riscv64}
 launcher=${LAUNCHER:-$repo/build/bin/launcher}
 [ "${SNAPSHOT:-yes}" = no ] && { echo "make-snapshot: SNAPSHOT=no: $guest boots cold"; exit 0; }
 
-if [ ! -x "$launcher" ]; then
+if [ -z "${LAUNCHER_IMAGE:-}" ] && [ ! -x "$launcher" ]; then
   echo "make-snapshot: building the launcher ($launcher)"
   cmake -S "$repo" -B "$repo/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$repo/build" --target launcher -j "${JOBS:-2}" >/dev/null
@@ -28,13 +30,28 @@ if [ ! -x "$launcher" ]; then
 fi
 
 # The launcher runs with the image's vm.conf and defaults only, as in the pod.
+recipe_dir=$(dirname "$recipe")
+engine=${CONTAINER_ENGINE:-podman}
 run_launcher() {
-  env -i PATH="$PATH" HOME="${HOME:-/root}" VM_DATA_DIR="$guest" VM_TELNET_PORT=0 \
-    VM_RUNTIME_DIR="${TMPDIR:-/tmp}" "$launcher" "$@"
+  if [ -n "${LAUNCHER_IMAGE:-}" ]; then
+    # Root in the container: the guest folder belongs to the caller.
+    "$engine" run --rm --user 0 -v "$guest:$guest" -v "$recipe_dir:$recipe_dir:ro" \
+      -e VM_DATA_DIR="$guest" -e VM_TELNET_PORT=0 -e VM_RUNTIME_DIR=/tmp "$LAUNCHER_IMAGE" "$@"
+  else
+    env -i PATH="$PATH" HOME="${HOME:-/root}" VM_DATA_DIR="$guest" VM_TELNET_PORT=0 \
+      VM_RUNTIME_DIR="${TMPDIR:-/tmp}" "$launcher" "$@"
+  fi
+}
+qemu_version() {
+  if [ -n "${LAUNCHER_IMAGE:-}" ]; then
+    "$engine" run --rm --entrypoint qemu-system-riscv64 "$LAUNCHER_IMAGE" --version | head -n1
+  else
+    qemu-system-riscv64 --version | head -n1
+  fi
 }
 
 key=$( { run_launcher --warm-start off --dry-run 2>/dev/null | sed "s|$guest|DATA|g; s|launcher-[A-Za-z0-9]*|RUN|g"
-         qemu-system-riscv64 --version | head -n1
+         qemu_version
          cat "$recipe" "$(dirname "$recipe")"/*hook* 2>/dev/null
          (cd "$guest" && find . -type f ! -name 'warm-start.*' | LC_ALL=C sort | xargs sha256sum)
          cat "$repo"/launcher/src/{warm_manifest,warm_start,snapshot_saver,qcow2_file,fingerprint}.cpp
