@@ -67,8 +67,9 @@ free_port() {
 console_port=$(free_port)
 telnet_port=$(free_port)
 
-# PID namespace: when new-user.sh ends, everything it started ends with it.
-unshare --mount --pid --fork --propagation private -- bash -euo pipefail -c '
+# PID namespace: when new-user.sh ends (or this script is killed: --kill-child),
+# everything it started ends with it.
+unshare --mount --pid --fork --kill-child --propagation private -- bash -euo pipefail -c '
   root=$1 fresh=$2 release=$3
   mount -t proc proc "$root/proc"
   mount --rbind /sys "$root/sys"
