@@ -8,7 +8,8 @@
 # The guests are built by data-images/NAME/build.sh inside a builder container
 # (containers/guest-builder, privileged; cached in $CACHE_DIR, which it mounts)
 # into BUILD_DIR/images/NAME, the data image's context (apart from
-# BUILD_DIR/guest, whose disks the tests write to).
+# BUILD_DIR/guest, whose disks the tests write to); then the launcher image
+# saves each guest's warm-start snapshot into it (data-images/make-snapshot.sh).
 # Every image carries the OCI labels title, version, source, licenses, created.
 #
 #   containers/build-images.sh REGISTRY VERSION BUILD_DIR
@@ -66,7 +67,7 @@ build_guest() {
   echo "build-images: guest $name (in $builder)"
   "$engine" run --rm --privileged "${run_flags[@]}" \
     -v "$repo:/src:ro" -v "$(cd "$cache_root" && pwd):/cache" -v "$out:/out" \
-    -e CACHE_DIR=/cache -e DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}" \
+    -e CACHE_DIR=/cache -e SNAPSHOT=no -e DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}" \
     ${DEBIAN_GUEST_PASSWORD:+-e DEBIAN_GUEST_PASSWORD="$DEBIAN_GUEST_PASSWORD"} \
     "$builder" bash -euc '
       /src/data-images/$1/build.sh /out/$1
@@ -88,6 +89,11 @@ builder=$registry/qemu-riscv64-guest-builder:$version
 build guest-builder containers/guest-builder/Dockerfile .
 for name in $data_images; do
   build_guest "$name"
+  # The warm-start snapshot, made by the launcher image itself (the pod's QEMU and argv).
+  if [ -f "data-images/$name/snapshot.conf" ]; then
+    LAUNCHER_IMAGE=$registry/qemu-riscv64-launcher:$version CONTAINER_ENGINE=$engine \
+      data-images/make-snapshot.sh "$build_dir/images/$name" "data-images/$name/snapshot.conf"
+  fi
   build "data-$name" "data-images/$name/Dockerfile" "$build_dir/images/$name"
 done
 "$engine" images --filter "reference=$registry/qemu-riscv64-*:$version"

@@ -2,8 +2,10 @@
 # Builds the busybox test guest from Debian's riscv64 packages into OUT:
 #   Image       Debian stable's riscv64 kernel
 #   initrd.gz   busybox-static, init scripts and the kernel modules it needs
-#   disk.img    a 16 MiB ext4 disk, mounted on /mnt in the guest
+#   disk.img    a 16 MiB ext4 disk (qcow2), mounted on /mnt in the guest, holding
+#               the warm-start snapshot of the guest at its shell
 #   vm.conf     how the launcher boots it
+#   warm-start.conf, warm-start.screen   the snapshot's record (make-snapshot.sh)
 # The result is cached in $CACHE_DIR keyed by this folder's contents, so a
 # second call (even from a fresh clone) only copies it.
 set -euo pipefail
@@ -13,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache_root=${CACHE_DIR:-$HOME/.cache/qemu-riscv64}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
-key=$(find "$here" -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)
+key=$(find "$here" -type f ! -name snapshot.conf | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)
 cached="$cache_root/guest-busybox-$key"
 
 build_into() {
@@ -45,8 +47,10 @@ build_into() {
   (cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) | gzip -9 >"$dest.tmp/initrd.gz"
   cp "$here/vm.conf" "$dest.tmp/vm.conf"
   # A small ext4 disk the guest mounts on /mnt: data that survives a restart.
-  truncate -s 16M "$dest.tmp/disk.img"
-  mkfs.ext4 -q -L data "$dest.tmp/disk.img"
+  # qcow2, so that it can hold the warm-start snapshot.
+  truncate -s 16M "$work/disk.raw"
+  mkfs.ext4 -q -L data "$work/disk.raw"
+  qemu-img convert -f raw -O qcow2 "$work/disk.raw" "$dest.tmp/disk.img"
   mv "$dest.tmp" "$dest"
 }
 
@@ -79,4 +83,5 @@ fi
 rm -rf "$out"
 mkdir -p "$(dirname "$out")"
 cp -a "$cached" "$out"
+"$here/../make-snapshot.sh" "$out" "$here/snapshot.conf"
 echo "busybox guest: $out"

@@ -4,6 +4,9 @@
 #   initrd.img   its initramfs (virtio_blk included), from the rootfs' /boot
 #   disk.img     the root filesystem: ext4 in a qcow2 file
 #   vm.conf      how the launcher boots it
+#   warm-start.conf, warm-start.screen, warm-start.hook   the snapshot inside
+#                disk.img of the guest at its login prompt, and its resume hook
+#                (make-snapshot.sh with snapshot.conf, cached apart)
 # mmdebstrap runs the packages' maintainer scripts under qemu-user (binfmt),
 # about 8 minutes, so the result is cached in $CACHE_DIR keyed by this
 # folder's contents: a second call, even from a fresh clone, only copies it.
@@ -15,7 +18,7 @@ cache_root=${CACHE_DIR:-$HOME/.cache/qemu-riscv64}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 disk_size=${DEBIAN_DISK_SIZE:-4G}
 
-key=$( (cd "$here" && find . -type f ! -name Dockerfile | LC_ALL=C sort | xargs sha256sum;
+key=$( (cd "$here" && find . -type f ! -name Dockerfile ! -name snapshot.conf ! -name resume-hook.sh | LC_ALL=C sort | xargs sha256sum;
         echo "$disk_size ${DEBIAN_GUEST_PASSWORD:-}") | sha256sum | cut -c1-16)
 cached="$cache_root/guest-debian-13-$key"
 
@@ -69,4 +72,5 @@ fi
 rm -rf "$out"
 mkdir -p "$(dirname "$out")"
 cp -a --sparse=always "$cached" "$out"
+"$here/../make-snapshot.sh" "$out" "$here/snapshot.conf"
 echo "debian-13 guest: $out"

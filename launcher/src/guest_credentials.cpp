@@ -127,6 +127,12 @@ guest_credentials::guest_credentials(std::shared_ptr<unix_channel> agent, std::s
     agent_->on_data([this](std::string_view bytes) { on_data(bytes); });
 }
 
+void guest_credentials::add_once(std::string command, std::string done, std::string what) {
+    steps_.insert(steps_.begin() + static_cast<std::ptrdiff_t>(once_),
+                  {std::move(command), std::move(done), std::move(what)});
+    ++once_;
+}
+
 void guest_credentials::start() {
     start_with_id(std::random_device{}());
 }
@@ -192,6 +198,8 @@ void guest_credentials::send_next() {
         expect_reply(steps_[next_].command_name);
     } else {
         active_ = false;
+        steps_.erase(steps_.begin(), steps_.begin() + static_cast<std::ptrdiff_t>(once_));
+        once_ = 0;
         timer_.cancel();
     }
 }

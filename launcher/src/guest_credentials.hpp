@@ -31,6 +31,9 @@ public:
                       std::string ssh_key);
 
     bool wanted() const { return !steps_.empty(); }
+    // A command for the next run only, before the credentials (a warm start's
+    // clock and resume hook); `done` is logged on success, `what` with an error.
+    void add_once(std::string command, std::string done, std::string what);
     // The agent's port has (re)opened: synchronise, then send every step.
     void start();
     // start() with a chosen sync id (public for tests and the fuzzer).
@@ -58,6 +61,7 @@ private:
     std::vector<std::string> secrets_;  // masked in every message
     std::vector<step> steps_;
     std::size_t next_ = 0;  // the step whose reply is awaited, once synced
+    std::size_t once_ = 0;  // leading steps dropped after the next run
     unsigned long sync_id_ = 0;
     bool delimited_ = false;  // the sync reply's 0xFF has arrived
     bool synced_ = false;     // and its {"return": id}

@@ -6,13 +6,19 @@
 #include "options.hpp"
 #include "qemu_argv.hpp"
 #include "supervisor.hpp"
+#include "warm_start.hpp"
 
 namespace {
 
 // --dry-run: the argv QEMU would get, one argument per line.
 int print_argv(const launcher::vm_settings& vm) {
     const auto paths = launcher::make_runtime_paths(vm.runtime_dir + "/launcher-XXXXXX");
-    for (const auto& arg : launcher::build_qemu_argv(vm, paths))
+    const auto cold_argv = launcher::build_qemu_argv(vm, paths);
+    // The warm-start decision as a run would take it: its line on stderr, -loadvm in the argv.
+    const auto plan = launcher::plan_warm_start(vm, cold_argv);
+    std::cerr << "launcher: "
+              << (plan.resume ? "warm start: would resume" : "cold boot: " + plan.reason) << "\n";
+    for (const auto& arg : launcher::with_loadvm(cold_argv, plan))
         std::cout << arg << "\n";
     return 0;
 }

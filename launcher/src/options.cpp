@@ -67,6 +67,11 @@ std::variant<vm_settings, int> load_settings(int argc, const char* const* argv,
     }
     bool dry_run = false;
     app.add_flag("--dry-run", dry_run, "Print QEMU's argv, one argument per line, and exit");
+    std::string save_snapshot;
+    app.add_option("--save-snapshot", save_snapshot,
+                   "Boot cold, wait for the ready point named in this snapshot.conf, save the "
+                   "VM into its qcow2 disk, write warm-start.conf in the data directory, exit")
+        ->check(CLI::ExistingFile);
     app.set_version_flag("--version", "launcher " QEMU_RISCV64_VERSION);
     try {
         app.parse(argc, argv);
@@ -92,7 +97,11 @@ std::variant<vm_settings, int> load_settings(int argc, const char* const* argv,
     } catch (const conf_error& e) {
         throw settings_error(e.what());
     }
-    return build_settings(layered, dry_run);
+    vm_settings vm = build_settings(layered, dry_run);
+    vm.save_snapshot = save_snapshot;
+    // A snapshot is always taken from a cold boot.
+    if (!save_snapshot.empty()) vm.warm_start = false;
+    return vm;
 }
 
 }  // namespace launcher

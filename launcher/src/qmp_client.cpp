@@ -44,6 +44,12 @@ void qmp_client::handle_line(std::string_view line) {
         qmp_->send("{\"execute\": \"qmp_capabilities\", \"id\": \"caps\"}\n");
     } else if (message.contains("return") && field<std::string>(message, "id") == "caps") {
         ready_ = true;
+        if (on_ready_) on_ready_();
+    } else if ((message.contains("return") || message.contains("error")) && !pending_.empty()) {
+        // A reply to execute(): replies come in the order of the commands.
+        const reply_handler handler = std::move(pending_.front());
+        pending_.pop_front();
+        handler(line);
     } else if (field<std::string>(message, "event") == "VSERPORT_CHANGE") {
         const auto data = message.find("data");
         if (data == message.end() || !data->is_object()) return;
@@ -55,6 +61,30 @@ void qmp_client::handle_line(std::string_view line) {
                   << "\n";
         if (agent_open_ && on_agent_open_) on_agent_open_();
     }
+}
+
+void qmp_client::execute(const std::string& command, reply_handler on_reply) {
+    pending_.push_back(std::move(on_reply));
+    qmp_->send(command);
+}
+
+void qmp_client::human_command(const std::string& command,
+                               std::function<void(std::string)> on_reply) {
+    std::string escaped;
+    for (const char c : command) {
+        if (c == '"' || c == '\\') escaped += '\\';
+        escaped += c;
+    }
+    execute("{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"" +
+                escaped + "\"}}\n",
+            [on_reply = std::move(on_reply)](std::string_view line) {
+                // {"return": ""} is success; any other text is the monitor's message.
+                std::string compact;
+                for (const char c : line) {
+                    if (c != ' ' && c != '\r') compact += c;
+                }
+                on_reply(compact == "{\"return\":\"\"}" ? std::string{} : std::string(line));
+            });
 }
 
 void qmp_client::request_guest_shutdown() {

@@ -2,6 +2,7 @@
 // QEMU's control side: the QMP monitor (quit, and whether the guest agent's
 // virtio-serial port is open) and the guest agent (guest-shutdown). Lines are
 // parsed as JSON (nlohmann-json); others are ignored.
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -22,6 +23,17 @@ public:
     bool monitor_ready() const { return ready_; }
     // Called each time the guest opens the agent's port.
     void on_agent_open(std::function<void()> handler) { on_agent_open_ = std::move(handler); }
+    // Called once QMP accepts commands (after a -loadvm: the guest is running again).
+    void on_ready(std::function<void()> handler) { on_ready_ = std::move(handler); }
+    // A resumed guest had its agent running when it was saved: no port event comes.
+    void assume_agent_running() { agent_open_ = true; }
+
+    using reply_handler = std::function<void(std::string_view reply)>;
+    // Sends one QMP command line; `on_reply` gets its return or error line.
+    void execute(const std::string& command, reply_handler on_reply);
+    // Runs a human monitor command (e.g. "savevm warm"); `on_reply` gets its output
+    // text, empty on success, or the QMP error line.
+    void human_command(const std::string& command, std::function<void(std::string)> on_reply);
 
     // Asks the guest agent to power the guest off.
     void request_guest_shutdown();
@@ -40,6 +52,8 @@ private:
     bool ready_ = false;
     bool agent_open_ = false;
     std::function<void()> on_agent_open_;
+    std::function<void()> on_ready_;
+    std::deque<reply_handler> pending_;  // replies come in the order of the commands
 };
 
 }  // namespace launcher

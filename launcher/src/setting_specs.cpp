@@ -62,6 +62,9 @@ const std::vector<setting_spec>& setting_specs() {
          "Root's SSH authorized key(s), added through the QEMU guest agent once it answers", true},
         {"VM_GUEST_SSH_KEY_FILE", "--guest-ssh-key-file", "",
          "File of root's SSH authorized key(s), one per line, instead of VM_GUEST_SSH_KEY"},
+        {"VM_WARM_START", "--warm-start", "auto",
+         "auto: resume the data image's snapshot when the disk is fresh and the settings "
+         "match; off: always boot cold"},
     };
     return specs;
 }

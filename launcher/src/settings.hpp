@@ -52,6 +52,8 @@ struct vm_settings {
     std::string status_socket;                  // VM_STATUS_SOCKET: answers "ready"/"booting"
     std::string guest_password;  // VM_GUEST_PASSWORD[_FILE]: root's, via the guest agent
     std::string guest_ssh_key;   // VM_GUEST_SSH_KEY[_FILE]: root's, via the guest agent
+    bool warm_start = true;      // VM_WARM_START: auto (true) or off
+    std::string save_snapshot;   // --save-snapshot: the image's snapshot.conf
     bool dry_run = false;        // --dry-run: print QEMU's argv and exit
 };
 

@@ -177,6 +177,9 @@ void read_runtime(const setting_reader& in, vm_settings& vm) {
     vm.qemu_env = read_env_names(in);
     vm.guest_password = read_secret(in, "VM_GUEST_PASSWORD", vm.data_dir);
     vm.guest_ssh_key = read_secret(in, "VM_GUEST_SSH_KEY", vm.data_dir);
+    const std::string warm = in.text("VM_WARM_START");
+    if (warm != "auto" && warm != "off") in.fail("VM_WARM_START", "expected auto or off");
+    vm.warm_start = warm == "auto";
 }
 
 }  // namespace

@@ -5,9 +5,12 @@
 
 #include <cerrno>
 #include <csignal>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "qemu_argv.hpp"
+#include "warm_resume.hpp"
 
 extern char** environ;
 
@@ -61,12 +64,17 @@ supervisor::supervisor(const vm_settings& vm)
     serial_->on_data([this](std::string_view bytes) {
         hub_.publish(bytes);
         readiness_.feed(bytes);
+        if (saver_) saver_->on_output(bytes);
     });
     qmp_->on_agent_open([this] {
         // The agent is the sign only for a guest without a ready pattern: a pattern such as
         // "login:" waits for the guest's own prompt, which may come after its agent starts.
         if (vm_.ready_pattern.empty()) readiness_.mark_ready("the guest agent opened its port");
         if (credentials_.wanted()) credentials_.start();
+        if (saver_) saver_->on_agent_open();
+    });
+    qmp_->on_ready([this] {
+        if (warm_.resume) on_resumed();
     });
     if (!vm.status_socket.empty())
         status_ = std::make_shared<status_server>(io_, vm.status_socket,
@@ -92,13 +100,65 @@ int supervisor::run() {
         paths.passt_socket = passt_->socket_path();
     }
     wait_signal();
-    qemu_.emplace(build_qemu_argv(vm_, paths), qemu_environment(environ, vm_.qemu_env));
+    cold_argv_ = build_qemu_argv(vm_, paths);
+    qemu_.emplace(plan_boot(cold_argv_), qemu_environment(environ, vm_.qemu_env));
     std::cerr << "launcher: QEMU started (pid " << qemu_->pid() << ")\n";
     io_.run();
     mirror_->close();
     std::cerr << "launcher: exiting with status " << exit_code_ << " (launcher CPU "
               << cpu_milliseconds() << " ms)\n";
     return exit_code_;
+}
+
+std::vector<std::string> supervisor::plan_boot(const std::vector<std::string>& cold_argv) {
+    if (!vm_.save_snapshot.empty()) {
+        saver_ = std::make_unique<snapshot_saver>(io_, read_recipe(vm_.save_snapshot), *qmp_,
+                                                  [this] { stop_qemu(); });
+        saver_->start();
+        std::cerr << "launcher: cold boot to save a snapshot at '" << saver_->recipe().ready_pattern
+                  << "'\n";
+        return cold_argv;
+    }
+    warm_ = plan_warm_start(vm_, cold_argv);
+    if (warm_.resume) {
+        std::cerr << "launcher: warm start: resuming snapshot '" << warm_.manifest.snapshot
+                  << "' of " << warm_.manifest.saved_at << " (" << warm_.state_bytes / (1024 * 1024)
+                  << " MiB of VM state)\n";
+    } else {
+        std::cerr << "launcher: cold boot: " << warm_.reason << "\n";
+    }
+    return with_loadvm(cold_argv, warm_);
+}
+
+// The guest runs from the snapshot: show its screen, give it the present time,
+// fresh entropy and its resume hook, then root's credentials as after a cold boot.
+void supervisor::on_resumed() {
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started_;
+    const warm_manifest& manifest = warm_.manifest;
+    std::ifstream screen(std::filesystem::path(vm_.data_dir) / screen_name, std::ios::binary);
+    hub_.publish(resume_banner(manifest, took.count()) +
+                 std::string(std::istreambuf_iterator<char>(screen), {}));
+    // The snapshot was taken at the guest's ready point.
+    readiness_.mark_ready("the guest resumed from the data image's snapshot");
+    std::cerr << "launcher: warm start: resumed in " << static_cast<int>(took.count() * 10) / 10.0
+              << " s\n";
+    const auto now = std::chrono::system_clock::now();
+    if (!manifest.recipe.resume_console.empty()) {
+        hub_.type(console_line(manifest.recipe.resume_console, now));
+    }
+    if (!manifest.agent) return;
+    qmp_->assume_agent_running();
+    credentials_.add_once(set_time_command(now), "clock set to the host's",
+                          "guest-set-time failed");
+    if (!manifest.recipe.resume_agent_script.empty()) {
+        std::ifstream hook(std::filesystem::path(vm_.data_dir) /
+                           manifest.recipe.resume_agent_script);
+        const std::string script(std::istreambuf_iterator<char>(hook), {});
+        credentials_.add_once(exec_script_command(script, host_entropy(64)),
+                              "resume hook " + manifest.recipe.resume_agent_script + " started",
+                              "resume hook failed");
+    }
+    credentials_.start();
 }
 
 void supervisor::wait_signal() {
@@ -179,6 +239,7 @@ void supervisor::finish(int status) {
     const bool died = WIFSIGNALED(status) && !shutting_down_;
     exit_code_ = exit_code_for(status);
     if (died && exit_code_ == 0) exit_code_ = 1;
+    if (saver_ && !saver_->finish(vm_, cold_argv_, status)) exit_code_ = 1;
     shutting_down_ = true;
     stop_consoles();
     if (status_) status_->stop();

@@ -2,8 +2,12 @@
 // One VM run: listens for the serial line, QMP and guest agent, serves the
 // console over telnet, starts QEMU, hands root's credentials to the guest
 // agent, and turns SIGTERM into a guest shutdown.
+#include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
+
 #include "asio.hpp"
 
 #include "console_hub.hpp"
@@ -14,10 +18,12 @@
 #include "readiness.hpp"
 #include "run_directory.hpp"
 #include "settings.hpp"
+#include "snapshot_saver.hpp"
 #include "status_server.hpp"
 #include "stdout_mirror.hpp"
 #include "telnet_server.hpp"
 #include "unix_channel.hpp"
+#include "warm_start.hpp"
 
 namespace launcher {
 
@@ -32,6 +38,10 @@ public:
 private:
     void wait_signal();
     void on_signal(boost::system::error_code ec, int signal_number);
+    // The argv QEMU gets: cold, warm (-loadvm) or cold to save a snapshot.
+    std::vector<std::string> plan_boot(const std::vector<std::string>& cold_argv);
+    // QMP answers: a resumed guest runs again.
+    void on_resumed();
     void on_child_exit();
     void begin_shutdown();
     void stop_qemu();
@@ -56,6 +66,10 @@ private:
     std::shared_ptr<telnet_server> telnet_unix_;  // VM_TELNET_SOCKET, when set
     std::unique_ptr<passt_process> passt_;        // VM_NETWORK=passt only
     std::optional<qemu_process> qemu_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    std::vector<std::string> cold_argv_;
+    warm_plan warm_;
+    std::unique_ptr<snapshot_saver> saver_;
     bool shutting_down_ = false;
     int exit_code_ = 1;
 };

@@ -146,6 +146,11 @@ std::vector<std::string> query_cpu_properties(const std::string& qemu) {
     return names;
 }
 
+std::string query_qemu_version(const std::string& qemu) {
+    const std::string output = capture_output({qemu, "--version"});
+    return output.substr(0, output.find('\n'));
+}
+
 std::string find_executable(const std::string& name) {
     if (name.empty()) return {};
     if (name.find('/') != std::string::npos) {

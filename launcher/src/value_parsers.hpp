@@ -27,6 +27,9 @@ std::vector<std::string> parse_cpu_feature_names(const std::string& text);
 // empty when the binary cannot be asked.
 std::vector<std::string> query_cpu_properties(const std::string& qemu);
 
+// The first line of `qemu --version`, e.g. "QEMU emulator version 7.2.22 (...)".
+std::string query_qemu_version(const std::string& qemu);
+
 // `name` as an executable path: itself when it holds a '/', else found in PATH;
 // empty when there is none.
 std::string find_executable(const std::string& name);

@@ -51,6 +51,13 @@
     {{- end }}
     - name: VM_DATA_DIR
       value: /data
+    - name: VM_WARM_START
+      {{- /* An unquoted YAML off is a boolean. */}}
+      {{- if kindIs "bool" .Values.warmStart }}
+      value: {{ ternary "auto" "off" .Values.warmStart | quote }}
+      {{- else }}
+      value: {{ .Values.warmStart | default "auto" | quote }}
+      {{- end }}
     - name: VM_RUNTIME_DIR
       value: /tmp
     - name: VM_TELNET_PORT

@@ -5,7 +5,7 @@ export const LAUNCHER_ENV = new Set(["VM_CPU_COUNT", "VM_MEMORY", "VM_CPU_FEATUR
   "VM_INITRD", "VM_DRIVE", "VM_APPEND", "VM_DATA_DIR", "VM_TELNET_PORT", "VM_FORWARD_PORTS",
   "VM_SHUTDOWN_TIMEOUT", "VM_QEMU", "VM_RUNTIME_DIR", "VM_GUEST_PASSWORD", "VM_GUEST_SSH_KEY",
   "VM_TELNET_SOCKET", "VM_NETWORK", "VM_PASST_PORTS", "VM_POD_PORTS", "VM_PASST",
-  "VM_READY_PATTERN", "VM_STATUS_SOCKET"]);
+  "VM_READY_PATTERN", "VM_STATUS_SOCKET", "VM_WARM_START"]);
 export const CONSOLE_SOCKET = "/run/qemu-riscv64/console.sock";
 export const CONSOLE_ENV = new Set(["CONSOLE_LISTEN", "CONSOLE_TELNET", "CONSOLE_TITLE", "CONSOLE_AUTH",
   "CONSOLE_READ_ONLY", "CONSOLE_ALLOW_ORIGIN", "CONSOLE_MAX_SESSIONS", "CONSOLE_STATUS", "CONSOLE_BASE_PATH",
@@ -93,7 +93,11 @@ export function launcherEnv(release, values) {
   const env = { VM_CPU_COUNT: String(values.cpu.count), VM_MEMORY: String(values.memory) };
   if (values.cpu.features) env.VM_CPU_FEATURES = values.cpu.features;
   if (values.append) env.VM_APPEND = values.append;
-  Object.assign(env, { VM_DATA_DIR: "/data", VM_RUNTIME_DIR: "/tmp", VM_TELNET_PORT: "10023",
+  // warmStart: "auto"/"off", or a YAML boolean (an unquoted off); unset means auto.
+  const warm = values.warmStart;
+  Object.assign(env, { VM_DATA_DIR: "/data",
+    VM_WARM_START: typeof warm === "boolean" ? (warm ? "auto" : "off") : (warm || "auto"),
+    VM_RUNTIME_DIR: "/tmp", VM_TELNET_PORT: "10023",
     VM_TELNET_SOCKET: CONSOLE_SOCKET, VM_NETWORK: values.network.mode, VM_STATUS_SOCKET: STATUS_SOCKET });
   if (values.network.mode === "passt") Object.assign(env, { VM_PASST_PORTS: values.network.passtPorts, VM_POD_PORTS: "8080" });
   env.VM_SHUTDOWN_TIMEOUT = String(values.shutdownTimeout);

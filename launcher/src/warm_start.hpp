@@ -1,0 +1,32 @@
+#pragma once
+// Warm start: whether this run resumes the data image's snapshot (QEMU
+// -loadvm) or boots cold, and the one-line reason when it boots cold.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "settings.hpp"
+#include "warm_manifest.hpp"
+
+namespace launcher {
+
+struct warm_plan {
+    bool resume = false;
+    std::string reason;  // why the boot is cold, e.g. "snapshot made with 2 CPUs, asked for 4"
+    warm_manifest manifest;
+    std::uint64_t state_bytes = 0;  // the snapshot's saved VM state
+};
+
+// What `argv` (QEMU's cold-boot command line for `vm`) runs, as the manifest records it.
+machine_record record_machine(const vm_settings& vm, const std::vector<std::string>& argv);
+
+// Resume only when VM_WARM_START=auto, the data directory has a manifest,
+// everything it records matches this run, and the disk holds the snapshot
+// with its metadata as it was right after the save (nothing written since:
+// resuming would roll the disk back).
+warm_plan plan_warm_start(const vm_settings& vm, const std::vector<std::string>& argv);
+
+// The cold-boot argv plus -loadvm when the plan resumes.
+std::vector<std::string> with_loadvm(std::vector<std::string> argv, const warm_plan& plan);
+
+}  // namespace launcher

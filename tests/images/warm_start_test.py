@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Warm start of the chart's pod with the debian-13 data image, whose disk
+carries a snapshot of the guest at its login prompt.
+
+Two pods are played one after the other from the same images (podman 4.3
+would share one emptyDir between pods running at once). In each: the
+launcher resumes the snapshot, root logs in on the console with the
+documented password, the guest's clock is within a minute of the host's, and
+the resume hook has run; then the two guests' SSH host keys and machine-ids
+must differ (each resumed guest is a machine of its own).
+"""
+import argparse
+import re
+import secrets
+import subprocess
+import sys
+import time
+
+from pod_test import free_port, run, wait_ready
+from rendered_pod import RenderedPod, render
+
+from qemu_riscv64_test.console_session import ConsoleSession
+
+HOOK = "warm-start.hook"
+
+
+def launcher_log(pod, pattern, timeout=600):
+    """Waits for `pattern` in the launcher container's log; returns the log."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        names = subprocess.run(["podman", "ps", "-a", "--format", "{{.Names}}", "--filter",
+                                f"name={pod.name}"], capture_output=True, text=True).stdout.split()
+        for name in (n for n in names if n.endswith("-launcher")):
+            log = subprocess.run(["podman", "logs", name], capture_output=True, text=True)
+            if re.search(pattern, log.stderr + log.stdout):
+                return log.stderr + log.stdout
+        time.sleep(1)
+    raise AssertionError(f"no /{pattern}/ in the launcher's log within {timeout} s")
+
+
+def answer(console, command):
+    """The text `command` printed, between two markers of its own."""
+    tag = secrets.token_hex(4)
+    # The quotes keep the echoed command line from matching the markers.
+    text = run(console, f"echo begin-''{tag}; {command}; echo end-''{tag}",
+               f"end-{tag}\r\n".encode()).decode(errors="replace")
+    return text[text.rindex(f"begin-{tag}\r\n") + 16:text.rindex(f"end-{tag}")].strip()
+
+
+def resumed_guest(helm, args):
+    """Plays one pod; returns (clock skew s, ed25519 host key, machine-id)."""
+    release = f"warmtest-{secrets.token_hex(3)}"
+    http_port, telnet_port = free_port(), free_port()
+    pod = RenderedPod(render(helm, args.chart, release, {"images.data": args.data_image}),
+                      http_port, telnet_port)
+    try:
+        pod.play()
+        log = launcher_log(pod, r"launcher: (warm start: resumed in|cold boot:)")
+        assert "launcher: warm start: resumed in" in log, log[-2000:]
+        launcher_log(pod, "guest agent: resume hook " + HOOK + " started")
+        wait_ready(http_port)
+        console = ConsoleSession(http_port, origin=f"http://127.0.0.1:{http_port}")
+        console.type("\r")
+        console.read_until(b"login:", 300)
+        console.output.clear()
+        console.type("root\r")
+        console.read_until(b"assword:", 120)
+        console.output.clear()
+        console.type(args.login_password + "\r")
+        console.read_until(b":~# ", 300)
+        # The hook runs through the guest agent; wait until it is done.
+        answer(console, f"while pgrep -f {HOOK} >/dev/null; do sleep 1; done")
+        skew = abs(int(answer(console, "date +%s")) - time.time())
+        key = answer(console, "cat /etc/ssh/ssh_host_ed25519_key.pub")
+        machine_id = answer(console, "cat /etc/machine-id")
+        console.close()
+        assert key.startswith("ssh-ed25519 "), key
+        assert re.fullmatch(r"[0-9a-f]{32}", machine_id), machine_id
+        print(f"warm_start_test: {release}: resumed, root logged in, clock off by {skew:.0f} s, "
+              f"machine-id {machine_id}")
+        return skew, key, machine_id
+    except Exception:
+        pod.diagnostics()
+        raise
+    finally:
+        pod.remove()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--chart", required=True)
+    parser.add_argument("--helm-script", required=True, help="scripts/get-helm.sh")
+    parser.add_argument("--data-image", required=True)
+    parser.add_argument("--login-password", required=True)
+    args = parser.parse_args()
+    helm = subprocess.run([args.helm_script], check=True, capture_output=True, text=True).stdout.strip()
+    first, second = resumed_guest(helm, args), resumed_guest(helm, args)
+    for skew, _, _ in (first, second):
+        assert skew < 60, f"the resumed guest's clock is {skew:.0f} s off the host's"
+    assert first[1] != second[1], f"two resumed guests share an SSH host key: {first[1]}"
+    assert first[2] != second[2], f"two resumed guests share a machine-id: {first[2]}"
+    print("warm_start_test: two pods resumed from one image: own clocks, SSH host keys, machine-ids")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

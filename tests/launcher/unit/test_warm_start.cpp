@@ -1,0 +1,183 @@
+// Warm start: the manifest round trip, the cold-boot reasons, -loadvm, and the
+// qcow2 reader against a file written here byte by byte.
+#include <fstream>
+
+#include "catch.hpp"
+#include "fingerprint.hpp"
+#include "qcow2_file.hpp"
+#include "temp_dir.hpp"
+#include "warm_resume.hpp"
+#include "warm_start.hpp"
+
+namespace {
+
+launcher::warm_manifest sample_manifest() {
+    launcher::warm_manifest m;
+    m.saved_at = "2026-11-29T04:00:00Z";
+    m.disk = "disk.img";
+    m.disk_fingerprint = "0123456789abcdef";
+    m.agent = true;
+    m.machine.qemu_version = "QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)";
+    m.machine.machine = "virt rv64,v=true";
+    m.machine.cpu_count = 2;
+    m.machine.memory_mib = 2048;
+    m.machine.devices = "virtio-blk-pci virtio-net-pci";
+    m.machine.bios = "default";
+    m.machine.append = "root=/dev/vda rw console=ttyS0";
+    m.recipe.ready_pattern = "login: ";
+    m.recipe.resume_agent_script = "warm-start.hook";
+    m.recipe.resume_console = "date -s @{epoch} >/dev/null";
+    return m;
+}
+
+launcher::vm_settings settings_in(const launcher_test::temp_dir& dir) {
+    launcher::vm_settings vm;
+    vm.data_dir = dir.path().string();
+    vm.qemu = "/bin/true";
+    vm.bios = "default";
+    vm.drive = (dir.path() / "disk.img").string();
+    vm.append = "root=/dev/vda rw console=ttyS0";
+    return vm;
+}
+
+const std::vector<std::string> argv = {"qemu",
+                                       "-machine",
+                                       "virt",
+                                       "-cpu",
+                                       "rv64,v=true",
+                                       "-device",
+                                       "virtio-blk-pci,drive=disk0",
+                                       "-device",
+                                       "virtio-net-pci,netdev=net0"};
+
+}  // namespace
+
+TEST_CASE("the manifest reads back what was written", "[warm]") {
+    launcher_test::temp_dir dir;
+    const auto path = (dir.path() / launcher::manifest_name).string();
+    launcher::write_manifest(path, sample_manifest());
+    const auto m = launcher::read_manifest(path);
+    CHECK(m.snapshot == "warm");
+    CHECK(m.saved_at == "2026-11-29T04:00:00Z");
+    CHECK(m.agent);
+    CHECK(m.machine.qemu_version == sample_manifest().machine.qemu_version);
+    CHECK(m.machine.cpu_count == 2);
+    CHECK(m.machine.memory_mib == 2048);
+    CHECK(m.machine.devices == "virtio-blk-pci virtio-net-pci");
+    CHECK(m.recipe.resume_console == "date -s @{epoch} >/dev/null");
+}
+
+TEST_CASE("a bad manifest line is named with its file and line", "[warm]") {
+    launcher_test::temp_dir dir;
+    const auto path = dir.write("warm-start.conf", "SNAPSHOT=warm\nCPU_COUNT=two\n");
+    CHECK_THROWS_WITH(launcher::read_manifest(path),
+                      Catch::Contains("warm-start.conf:2") && Catch::Contains("CPU_COUNT='two'"));
+}
+
+TEST_CASE("each difference from the snapshot gives its one-line reason", "[warm]") {
+    launcher_test::temp_dir dir;
+    launcher::write_manifest((dir.path() / launcher::manifest_name).string(), sample_manifest());
+    auto vm = settings_in(dir);
+    SECTION("off") {
+        vm.warm_start = false;
+        CHECK(launcher::plan_warm_start(vm, argv).reason == "VM_WARM_START=off");
+    }
+    SECTION("CPUs") {
+        vm.cpu_count = 4;
+        CHECK(launcher::plan_warm_start(vm, argv).reason ==
+              "snapshot made with 2 CPUs, asked for 4");
+    }
+    SECTION("memory") {
+        vm.memory_mib = 1024;
+        CHECK(launcher::plan_warm_start(vm, argv).reason ==
+              "snapshot made with 2048 MiB of memory, asked for 1024");
+    }
+    SECTION("CPU features") {
+        auto other = argv;
+        other[4] = "rv64";
+        CHECK(launcher::plan_warm_start(vm, other).reason ==
+              "snapshot made with machine 'virt rv64,v=true', asked for 'virt rv64'");
+    }
+    SECTION("devices") {
+        auto other = argv;
+        other.insert(other.end(), {"-device", "virtio-rng-pci"});
+        CHECK_THAT(launcher::plan_warm_start(vm, other).reason,
+                   Catch::StartsWith("snapshot made with devices"));
+    }
+    SECTION("QEMU version (/bin/true prints none)") {
+        const auto plan = launcher::plan_warm_start(vm, argv);
+        CHECK_FALSE(plan.resume);
+        CHECK_THAT(plan.reason, Catch::StartsWith("snapshot made by 'QEMU emulator version 7.2"));
+    }
+}
+
+TEST_CASE("no manifest: cold, and the reason names the file", "[warm]") {
+    launcher_test::temp_dir dir;
+    const auto plan = launcher::plan_warm_start(settings_in(dir), argv);
+    CHECK_FALSE(plan.resume);
+    CHECK_THAT(plan.reason, Catch::Contains("no snapshot") && Catch::Contains("warm-start.conf"));
+    CHECK(launcher::with_loadvm(argv, plan) == argv);
+}
+
+TEST_CASE("a resume appends -loadvm and the snapshot's name", "[warm]") {
+    launcher::warm_plan plan;
+    plan.resume = true;
+    const auto warm = launcher::with_loadvm(argv, plan);
+    REQUIRE(warm.size() == argv.size() + 2);
+    CHECK(warm[warm.size() - 2] == "-loadvm");
+    CHECK(warm.back() == "warm");
+}
+
+TEST_CASE("the qcow2 reader finds snapshots and fingerprints the refcounts", "[warm]") {
+    launcher_test::temp_dir dir;
+    // A 512-byte-cluster qcow2: header, L1 at 1024, refcount table at 1536,
+    // one refcount block at 2048, one snapshot entry at 2560.
+    std::string file(3072, '\0');
+    const auto put = [&file](std::size_t at, std::uint64_t value, int width) {
+        for (int i = width - 1; i >= 0; --i, value >>= 8)
+            file[at + static_cast<std::size_t>(i)] = static_cast<char>(value & 0xff);
+    };
+    file.replace(0, 4, "QFI\xfb");
+    put(4, 3, 4);          // version
+    put(20, 9, 4);         // cluster bits
+    put(24, 1 << 20, 8);   // virtual size
+    put(36, 1, 4);         // L1 entries
+    put(40, 1024, 8);      // L1 offset
+    put(48, 1536, 8);      // refcount table offset
+    put(56, 1, 4);         // refcount table clusters
+    put(60, 1, 4);         // snapshots
+    put(64, 2560, 8);      // snapshot table offset
+    put(1536, 2048, 8);    // refcount block
+    put(2048, 2, 2);       // a cluster shared by the snapshot and the active image
+    put(2560 + 12, 1, 2);  // id size
+    put(2560 + 14, 4, 2);  // name size
+    put(2560 + 32, 4096, 4);
+    file.replace(2560 + 40, 5, "1warm");
+    const auto path = dir.write("disk.img", file);
+    const auto summary = launcher::read_qcow2(path);
+    REQUIRE(summary);
+    CHECK(summary->virtual_bytes == 1 << 20);
+    REQUIRE(summary->find("warm") != nullptr);
+    CHECK(summary->find("warm")->vm_state_bytes == 4096);
+    CHECK(summary->find("cold") == nullptr);
+    // A write after the snapshot copies a cluster: its refcount drops to 1.
+    put(2048, 1, 2);
+    const auto written = launcher::read_qcow2(dir.write("disk.img", file));
+    CHECK(written->metadata_fingerprint != summary->metadata_fingerprint);
+    CHECK_FALSE(launcher::read_qcow2(dir.write("raw.img", std::string(4096, '\0'))));
+}
+
+TEST_CASE("after a resume: the clock, the hook and the console line", "[warm]") {
+    const std::chrono::system_clock::time_point now{std::chrono::seconds(1700000000)};
+    CHECK(launcher::set_time_command(now) ==
+          "{\"execute\": \"guest-set-time\", \"arguments\": {\"time\": 1700000000000000000}}\n");
+    CHECK(launcher::exec_command("/x", "abc") ==
+          "{\"execute\": \"guest-exec\", \"arguments\": {\"path\": \"/x\", \"input-data\": "
+          "\"YWJj\"}}\n");
+    CHECK(launcher::exec_script_command("echo \"$1\"\n", "") ==
+          "{\"execute\": \"guest-exec\", \"arguments\": {\"path\": \"/bin/sh\", \"arg\": [\"-c\", "
+          "\"echo \\\"$1\\\"\\u000a\", \"warm-start.hook\"], \"input-data\": \"\"}}\n");
+    CHECK(launcher::console_line("date -s @{epoch}", now) == "date -s @1700000000\r");
+    CHECK(launcher::host_entropy(64).size() == 64);
+    CHECK(launcher::host_entropy(64) != launcher::host_entropy(64));
+}
