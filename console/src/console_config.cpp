@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <stdexcept>
 
@@ -105,9 +107,20 @@ void add_options(CLI::App& app, console_config& config) {
     app.add_option("--title", config.title, "name of the VM shown by the page")
         ->envname("CONSOLE_TITLE")
         ->capture_default_str();
-    app.add_option("--auth", config.auth, "user:password to require with HTTP Basic auth")
+    app.add_option("--auth", config.auth,
+                   "user:password to require with HTTP Basic auth (as a flag it shows in the "
+                   "process list: prefer CONSOLE_AUTH_FILE)")
         ->envname("CONSOLE_AUTH")
         ->type_name("USER:PASSWORD");
+    app.add_option("--auth-file", config.auth_file,
+                   "file whose first line is user:password for HTTP Basic auth")
+        ->envname("CONSOLE_AUTH_FILE")
+        ->type_name("PATH");
+    app.add_option("--allow-host", config.allow_host,
+                   "extra Host names served, comma-separated (*.suffix allowed, * turns the "
+                   "check off); localhost and this machine's addresses are always served")
+        ->envname("CONSOLE_ALLOW_HOST")
+        ->type_name("NAMES");
     app.add_flag("--read-only", config.read_only, "drop keystrokes: viewers only (true/false)")
         ->envname("CONSOLE_READ_ONLY");
     app.add_option("--allow-origin", config.allow_origin,
@@ -117,6 +130,11 @@ void add_options(CLI::App& app, console_config& config) {
     app.add_option("--max-sessions", config.max_sessions, "most WebSocket sessions at once")
         ->envname("CONSOLE_MAX_SESSIONS")
         ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
+    app.add_option("--max-connections", config.max_connections,
+                   "most HTTP connections at once; more are closed on accept")
+        ->envname("CONSOLE_MAX_CONNECTIONS")
+        ->check(CLI::Range(1, 1000000))
         ->capture_default_str();
     app.add_option("--stall-timeout", config.stall_timeout_seconds,
                    "seconds a browser may stop reading before its session is closed")
@@ -134,7 +152,29 @@ void add_options(CLI::App& app, console_config& config) {
         ->capture_default_str();
 }
 
+// True when argv itself carries --auth (not the environment).
+bool auth_on_command_line(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--auth") == 0 || std::strncmp(argv[i], "--auth=", 7) == 0)
+            return true;
+    }
+    return false;
+}
+
 }  // namespace
+
+std::string read_auth_file(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    if (!in || !std::getline(in, line))
+        throw std::runtime_error("CONSOLE_AUTH_FILE/--auth-file '" + path +
+                                 "': cannot be read or is empty");
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find(':') == std::string::npos)
+        throw std::runtime_error("CONSOLE_AUTH_FILE/--auth-file '" + path +
+                                 "': the first line must be user:password (no ':' found)");
+    return line;
+}
 
 bool parse_config(int argc, char** argv, console_config& config, int& exit_code) {
     CLI::App app{
@@ -146,6 +186,19 @@ bool parse_config(int argc, char** argv, console_config& config, int& exit_code)
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
         exit_code = app.exit(error);
+        return false;
+    }
+    if (auth_on_command_line(argc, argv))
+        std::cerr << "console: warning: --auth puts the password in the process list; "
+                     "use CONSOLE_AUTH_FILE\n";
+    if (config.auth_file.empty()) return true;
+    try {
+        if (!config.auth.empty())
+            throw std::runtime_error("CONSOLE_AUTH and CONSOLE_AUTH_FILE are both set; give one");
+        config.auth = read_auth_file(config.auth_file);
+    } catch (const std::runtime_error& error) {
+        std::cerr << "console: " << error.what() << "\n";
+        exit_code = 2;
         return false;
     }
     return true;

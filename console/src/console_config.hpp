@@ -19,9 +19,12 @@ struct console_config {
                                           // /readyz only checks that the telnet target accepts
     std::string title = "RISC-V VM";      // name of the VM shown by the page
     std::string auth;                     // "user:password" for HTTP Basic, empty = off
+    std::string auth_file;                // file holding "user:password" (CONSOLE_AUTH_FILE)
+    std::string allow_host;               // extra Host names allowed (comma-separated)
     bool read_only = false;               // drop keystrokes and resizes from every browser
     std::string allow_origin;             // regex of extra origins allowed to open /ws
     std::size_t max_sessions = 64;        // concurrent WebSocket sessions
+    std::size_t max_connections = 1024;   // concurrent HTTP connections (before any upgrade)
     unsigned stall_timeout_seconds = 10;  // close a session whose browser stops reading this long
     unsigned ping_interval_seconds = 25;  // WebSocket ping after this much silence
     unsigned threads = 2;                 // I/O threads
@@ -29,6 +32,10 @@ struct console_config {
 
 // Splits "host:port" (or "[v6]:port"); throws std::invalid_argument naming `what` and the text.
 endpoint parse_endpoint(const std::string& text, const std::string& what);
+
+// "user:password" from the first line of `path`; throws std::runtime_error
+// naming CONSOLE_AUTH_FILE and the path (never the contents) when it cannot.
+std::string read_auth_file(const std::string& path);
 
 // Checks a URL prefix ("/vm1", "/a/b", "/" or empty) and returns it without
 // its trailing slash ("" for the root); throws std::invalid_argument naming `what` and the text.

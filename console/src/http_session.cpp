@@ -8,10 +8,12 @@
 #include "telnet_probe.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include <chrono>
 #include <iostream>
+#include <utility>
 
 namespace console {
 
@@ -65,8 +67,15 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     route(parser_->release());
 }
 
+http_session::~http_session() {
+    state_->close_connection();
+}
+
 void http_session::route(request&& req) {
     auto path = path_of(req);
+    // DNS rebinding: a foreign name pointed at this address gets nothing, on any route.
+    if (!state_->hosts.allowed(req[http::field::host]))
+        return send(text_response(req, http::status::forbidden, "host not allowed"));
     // Under a base path, only it and what lies below it exist; "/vm1" becomes "/vm1/".
     const std::string& base = state_->config.base_path;
     if (!base.empty()) {
@@ -82,8 +91,7 @@ void http_session::route(request&& req) {
         return send(text_response(req, http::status::method_not_allowed, "only GET and HEAD"));
     if (path == "/healthz") return send(text_response(req, http::status::ok, "ok"));
     if (path == "/readyz") return check_ready(req);
-    if (!state_->policy.authorized(req[http::field::authorization]))
-        return send(unauthorized_response(req));
+    if (!authorized(req)) return refuse_login(req);
     if (path == "/ws") return upgrade(std::move(req));
     if (const asset* file = state_->assets.find(path))
         return send(asset_response(req, *file, state_->assets.etag()));
@@ -101,6 +109,35 @@ void http_session::upgrade(request&& req) {
     // The bridge takes the slot just opened and gives it back when it ends.
     stream_.expires_never();
     std::make_shared<bridge_session>(stream_.release_socket(), state_)->run(std::move(req));
+}
+
+// Right or no credentials needed; a wrong attempt is counted for its address.
+bool http_session::authorized(const request& req) {
+    const auto header = req[http::field::authorization];
+    const bool ok = state_->policy.authorized(header);
+    if (state_->policy.requires_auth() && !header.empty()) {
+        if (ok)
+            state_->logins.record_success(client_address());
+        else
+            login_delay_ = state_->logins.record_failure(client_address());
+    }
+    return ok;
+}
+
+// 401 at once for a first visit, after the address's back-off for a wrong password.
+void http_session::refuse_login(const request& req) {
+    auto res = unauthorized_response(req);
+    const auto delay = std::exchange(login_delay_, {});
+    if (delay.count() == 0) return send(std::move(res));
+    auto timer = std::make_shared<net::steady_timer>(stream_.get_executor(), delay);
+    timer->async_wait([self = shared_from_this(), timer, res = std::move(res)](
+                          beast::error_code) mutable { self->send(std::move(res)); });
+}
+
+std::string http_session::client_address() {
+    beast::error_code ec;
+    const auto peer = stream_.socket().remote_endpoint(ec);
+    return ec ? std::string() : peer.address().to_string();
 }
 
 void http_session::check_ready(const request& req) {

@@ -8,14 +8,18 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace console {
 
 class http_session : public std::enable_shared_from_this<http_session> {
 public:
+    // Holds one of server_state's connection slots, given back when it ends.
     http_session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<const server_state> state);
+    ~http_session();
     void run();
 
 private:
@@ -23,6 +27,9 @@ private:
     void on_read(boost::beast::error_code ec, std::size_t bytes);
     void route(request&& req);
     void upgrade(request&& req);
+    bool authorized(const request& req);
+    void refuse_login(const request& req);
+    std::string client_address();
     void check_ready(const request& req);
     void send(response&& res);
     void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
@@ -32,7 +39,8 @@ private:
     boost::beast::flat_buffer buffer_;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     std::shared_ptr<const server_state> state_;
-    std::shared_ptr<response> response_;  // kept alive until its write completes
+    std::shared_ptr<response> response_;        // kept alive until its write completes
+    std::chrono::milliseconds login_delay_{0};  // wait before the next 401
 };
 
 }  // namespace console

@@ -7,6 +7,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 namespace console {
@@ -29,7 +30,10 @@ tcp::endpoint resolve_listen(net::io_context& ioc, const endpoint& where) {
 }  // namespace
 
 listener::listener(net::io_context& ioc, std::shared_ptr<const server_state> state)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), state_(std::move(state)) {
+    : ioc_(ioc),
+      acceptor_(net::make_strand(ioc)),
+      backoff_timer_(acceptor_.get_executor()),
+      state_(std::move(state)) {
     const auto& where = state_->config.listen;
     const auto address = where.host + ":" + std::to_string(where.port);
     try {
@@ -50,12 +54,29 @@ void listener::do_accept() {
 
 void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted) return;
-    // Out of descriptors or a reset before accept: report and keep serving.
-    if (ec)
-        fail(ec, "accept");
-    else
+    // Out of descriptors (EMFILE): the connection stays queued and the next
+    // accept would fail at once, so wait before trying again instead of spinning.
+    if (ec) return back_off(ec);
+    backoff_ = {};
+    if (state_->try_open_connection()) {
         std::make_shared<http_session>(std::move(socket), state_)->run();
+    } else {
+        // Over --max-connections: closed at once, never queued.
+        boost::system::error_code ignored;
+        socket.close(ignored);
+    }
     do_accept();
+}
+
+// 10 ms, doubling up to 1 s, while accept keeps failing; said once per streak.
+void listener::back_off(boost::system::error_code ec) {
+    if (backoff_.count() == 0) fail(ec, "accept (backing off)");
+    backoff_ =
+        std::clamp(backoff_ * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+    backoff_timer_.expires_after(backoff_);
+    backoff_timer_.async_wait([self = shared_from_this()](boost::system::error_code timer_ec) {
+        if (!timer_ec) self->do_accept();
+    });
 }
 
 }  // namespace console

@@ -5,6 +5,8 @@
 #include "access_policy.hpp"
 #include "asset_catalog.hpp"
 #include "console_config.hpp"
+#include "host_allowlist.hpp"
+#include "login_throttle.hpp"
 
 #include <atomic>
 #include <cstddef>
@@ -16,6 +18,7 @@ public:
     explicit server_state(console_config settings)
         : config(std::move(settings)),
           policy(config.auth, config.allow_origin),
+          hosts(config.allow_host, local_interface_addresses()),
           assets(config.title) {}
 
     // Takes a session slot; false when --max-sessions are open already.
@@ -29,12 +32,25 @@ public:
     void close_session() const { --sessions_; }
     std::size_t open_sessions() const { return sessions_.load(); }
 
+    // Takes an HTTP connection slot; false when --max-connections are open.
+    bool try_open_connection() const {
+        auto open = connections_.load();
+        do {
+            if (open >= config.max_connections) return false;
+        } while (!connections_.compare_exchange_weak(open, open + 1));
+        return true;
+    }
+    void close_connection() const { --connections_; }
+
     const console_config config;
     const access_policy policy;
+    const host_allowlist hosts;
     const asset_catalog assets;
+    mutable login_throttle logins;  // failed logins per client address
 
 private:
-    mutable std::atomic<std::size_t> sessions_{0};  // the one thing sessions change
+    mutable std::atomic<std::size_t> sessions_{0};     // open WebSocket sessions
+    mutable std::atomic<std::size_t> connections_{0};  // open HTTP connections
 };
 
 }  // namespace console

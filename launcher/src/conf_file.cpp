@@ -22,15 +22,16 @@ bool is_key(const std::string& key) {
 }
 
 // A quoted value ends at its closing quote; only a comment may follow it.
-std::string unquote(const std::string& raw, const std::string& where) {
+// Errors name the key, never the value: it may be a secret.
+std::string unquote(const std::string& raw, const std::string& key, const std::string& where) {
     const char quote = raw[0];
     const auto close = raw.find(quote, 1);
     if (close == std::string::npos) {
-        throw conf_error(where + ": unclosed " + std::string(1, quote) + " in value " + raw);
+        throw conf_error(where + ": unclosed " + std::string(1, quote) + " in the value of " + key);
     }
     const std::string rest = trim(raw.substr(close + 1));
     if (!rest.empty() && rest[0] != '#') {
-        throw conf_error(where + ": unexpected text after the quoted value: " + raw);
+        throw conf_error(where + ": unexpected text after the quoted value of " + key);
     }
     return raw.substr(1, close - 1);
 }
@@ -46,15 +47,15 @@ conf_entry parse_line(const std::string& text, const std::string& where) {
     if (line.rfind("export ", 0) == 0) line = trim(line.substr(7));
     const auto eq = line.find('=');
     if (eq == std::string::npos) {
-        throw conf_error(where + ": expected KEY=VALUE, found: " + text);
+        throw conf_error(where + ": expected KEY=VALUE, found a line without '='");
     }
     const std::string key = line.substr(0, eq);
     if (!is_key(key)) {
-        throw conf_error(where + ": '" + key + "' is not a variable name in: " + text);
+        throw conf_error(where + ": '" + key + "' is not a variable name");
     }
     const std::string raw = trim(line.substr(eq + 1));
     const bool quoted = !raw.empty() && (raw[0] == '"' || raw[0] == '\'');
-    return {key, quoted ? unquote(raw, where) : plain_value(raw), where};
+    return {key, quoted ? unquote(raw, key, where) : plain_value(raw), where};
 }
 
 }  // namespace

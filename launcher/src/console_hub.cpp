@@ -9,8 +9,8 @@ console_hub::console_hub(std::size_t scrollback_bytes, sink mirror, sink keyboar
 
 void console_hub::join(const std::shared_ptr<console_client>& client) {
     clients_.insert(client);
-    for (const auto& piece : history_.chunks())
-        client->deliver(piece);
+    // Escaped as one piece now, so an IAC pair is never split at the ring's edge.
+    if (history_.size() > 0) client->deliver(make_telnet_chunk(history_.contents()));
 }
 
 void console_hub::leave(const std::shared_ptr<console_client>& client) {
@@ -20,8 +20,8 @@ void console_hub::leave(const std::shared_ptr<console_client>& client) {
 void console_hub::publish(std::string_view raw) {
     if (raw.empty()) return;
     mirror_(raw);
+    history_.append(raw);
     const chunk piece = make_telnet_chunk(raw);
-    history_.append(piece);
     // A client may leave while being delivered to: iterate over a snapshot.
     const std::vector<std::shared_ptr<console_client>> snapshot(clients_.begin(), clients_.end());
     for (const auto& client : snapshot)

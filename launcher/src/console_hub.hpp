@@ -28,11 +28,11 @@ public:
     // `mirror` gets every raw output byte (stdout); `keyboard` every typed byte.
     console_hub(std::size_t scrollback_bytes, sink mirror, sink keyboard);
 
-    // Adds a client and hands it the scrollback first.
+    // Adds a client and hands it the scrollback first, as one piece.
     void join(const std::shared_ptr<console_client>& client);
     void leave(const std::shared_ptr<console_client>& client);
 
-    // Guest output: escaped once, shared by scrollback and all clients.
+    // Guest output: kept raw in the scrollback, escaped once for all clients.
     void publish(std::string_view raw);
 
     // Keystrokes from a client, on their way to the guest.

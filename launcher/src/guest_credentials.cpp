@@ -2,16 +2,16 @@
 
 #include <algorithm>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <random>
 
 namespace launcher {
 namespace {
 
-constexpr std::string_view user = "root";
+using json = nlohmann::json;
 
-bool contains(std::string_view text, std::string_view part) {
-    return text.find(part) != std::string_view::npos;
-}
+constexpr std::string_view user = "root";
+constexpr std::size_t max_line = 64 * 1024;  // agent replies are far smaller
 
 // A JSON string literal: quotes, backslashes and control bytes escaped.
 std::string json_string(std::string_view text) {
@@ -48,25 +48,30 @@ std::vector<std::string_view> key_lines(std::string_view text) {
     return lines;
 }
 
-// The "desc" of an agent error reply, with any occurrence of `secret` hidden.
-std::string error_desc(std::string_view reply, const std::string& secret) {
-    std::string desc;
-    auto at = reply.find("\"desc\"");
-    at = at == std::string_view::npos ? at : reply.find('"', reply.find(':', at));
-    for (std::size_t i = at == std::string_view::npos ? reply.size() : at + 1;
-         i < reply.size() && reply[i] != '"'; ++i) {
-        if (reply[i] == '\\' && i + 1 < reply.size()) ++i;
-        desc += reply[i];
+// Each secret's spellings a message could carry: as given, and in base64.
+std::vector<std::string> secret_forms(const std::string& password, const std::string& keys) {
+    std::vector<std::string> forms;
+    if (!password.empty()) {
+        forms.push_back(password);
+        forms.push_back(base64_encode(password));
     }
-    if (desc.empty()) desc = std::string(reply);
-    for (auto pos = desc.find(secret); !secret.empty() && pos != std::string::npos;
-         pos = desc.find(secret, pos + 3)) {
-        desc.replace(pos, secret.size(), "***");
-    }
-    return desc;
+    for (const auto line : key_lines(keys))
+        forms.emplace_back(line);
+    return forms;
 }
 
 }  // namespace
+
+std::string mask_secrets(std::string text, const std::vector<std::string>& secrets) {
+    for (const auto& secret : secrets) {
+        if (secret.empty()) continue;
+        for (auto pos = text.find(secret); pos != std::string::npos;
+             pos = text.find(secret, pos + 3)) {
+            text.replace(pos, secret.size(), "***");
+        }
+    }
+    return text;
+}
 
 std::string base64_encode(std::string_view bytes) {
     static constexpr char alphabet[] =
@@ -106,29 +111,37 @@ std::string add_ssh_keys_command(std::string_view username, std::string_view key
 
 guest_credentials::guest_credentials(std::shared_ptr<unix_channel> agent, std::string password,
                                      std::string ssh_key)
-    : agent_(std::move(agent)), password_(std::move(password)) {
-    if (!password_.empty()) {
-        steps_.push_back({set_password_command(user, password_), "root password set",
-                          "guest-set-user-password failed"});
+    : agent_(std::move(agent)),
+      secrets_(secret_forms(password, ssh_key)),
+      timer_(agent_->get_executor()),
+      lines_(max_line) {
+    if (!password.empty()) {
+        steps_.push_back(
+            {set_password_command(user, password), "root password set", "guest-set-user-password"});
     }
     if (!key_lines(ssh_key).empty()) {
         steps_.push_back({add_ssh_keys_command(user, ssh_key), "root SSH key added",
-                          "guest-ssh-add-authorized-keys failed"});
+                          "guest-ssh-add-authorized-keys"});
     }
     // The channel lives as long as the supervisor that owns `this`.
     agent_->on_data([this](std::string_view bytes) { on_data(bytes); });
 }
 
 void guest_credentials::start() {
+    start_with_id(std::random_device{}());
+}
+
+void guest_credentials::start_with_id(unsigned long sync_id) {
     if (!wanted()) return;
     active_ = true;
     synced_ = false;
     delimited_ = false;
     next_ = 0;
-    partial_.clear();
-    sync_id_ = std::random_device{}();
+    lines_.reset();
+    sync_id_ = sync_id;
     // 0xFF first resets the agent's parser; its reply starts with 0xFF too.
     agent_->send("\xff" + agent_sync_command(sync_id_));
+    expect_reply("guest-sync-delimited");
 }
 
 void guest_credentials::on_data(std::string_view bytes) {
@@ -140,32 +153,31 @@ void guest_credentials::on_data(std::string_view bytes) {
         delimited_ = true;
         bytes.remove_prefix(mark + 1);
     }
-    partial_.append(bytes);
-    for (auto end = partial_.find('\n'); active_ && end != std::string::npos;
-         end = partial_.find('\n')) {
-        const std::string line = partial_.substr(0, end);
-        partial_.erase(0, end + 1);
-        handle_reply(line);
-    }
-    // An agent that never ends a line must not grow memory without bound.
-    if (partial_.size() > 65536) partial_.clear();
+    lines_.feed(bytes, [this](std::string_view line) {
+        if (active_) handle_reply(line);
+    });
 }
 
 void guest_credentials::handle_reply(std::string_view line) {
+    std::string text(line);
+    text.erase(std::remove(text.begin(), text.end(), '\xff'), text.end());
+    const json reply = json::parse(text, nullptr, false);
+    if (!reply.is_object()) return;  // not JSON: ignored
     if (!synced_) {
-        std::string compact;
-        for (const char c : line) {
-            if (c != ' ' && c != '\r' && c != '\xff') compact += c;
-        }
-        synced_ = compact == "{\"return\":" + std::to_string(sync_id_) + "}";
+        const auto value = reply.find("return");
+        synced_ = value != reply.end() && value->is_number_unsigned() &&
+                  value->get<unsigned long>() == sync_id_;
         if (synced_) send_next();
         return;
     }
     const step& current = steps_[next_];
-    if (contains(line, "\"error\"")) {
-        std::cerr << "launcher: guest agent: " << current.what << ": "
-                  << error_desc(line, password_) << "\n";
-    } else if (contains(line, "\"return\"")) {
+    if (const auto error = reply.find("error"); error != reply.end()) {
+        std::string desc = error->dump();
+        if (error->is_object() && error->contains("desc") && (*error)["desc"].is_string())
+            desc = (*error)["desc"].get<std::string>();
+        std::cerr << "launcher: guest agent: " << current.command_name
+                  << " failed: " << mask_secrets(desc, secrets_) << "\n";
+    } else if (reply.contains("return")) {
         std::cerr << "launcher: guest agent: " << current.done << "\n";
     } else {
         return;  // not a reply
@@ -177,9 +189,23 @@ void guest_credentials::handle_reply(std::string_view line) {
 void guest_credentials::send_next() {
     if (next_ < steps_.size()) {
         agent_->send(steps_[next_].command);
+        expect_reply(steps_[next_].command_name);
     } else {
         active_ = false;
+        timer_.cancel();
     }
+}
+
+// An agent that never answers: give up until its port opens again.
+void guest_credentials::expect_reply(const std::string& command_name) {
+    timer_.expires_after(reply_timeout_);
+    timer_.async_wait([this, command_name](boost::system::error_code ec) {
+        if (ec || !active_) return;
+        active_ = false;
+        std::cerr << "launcher: guest agent: no reply to " << command_name << " in "
+                  << std::chrono::duration_cast<std::chrono::seconds>(reply_timeout_).count()
+                  << " s; retrying when the agent next connects\n";
+    });
 }
 
 }  // namespace launcher

@@ -1,12 +1,16 @@
 #pragma once
 // Root's password and SSH key, set through the QEMU guest agent once its port
 // opens: guest-sync-delimited first, then one command at a time, each reply
-// logged on stderr (never the secret).
+// (parsed as JSON) logged on stderr, never the secret. The sync and each
+// command time out; the whole exchange is retried on the agent's next open.
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "asio.hpp"
+#include "line_splitter.hpp"
 #include "unix_channel.hpp"
 
 namespace launcher {
@@ -17,6 +21,8 @@ std::string agent_sync_command(unsigned long id);
 std::string set_password_command(std::string_view user, std::string_view password);
 // One key per non-empty line of `keys`, added to the user's authorized_keys.
 std::string add_ssh_keys_command(std::string_view user, std::string_view keys);
+// `text` with every occurrence of each of `secrets` replaced by ***.
+std::string mask_secrets(std::string text, const std::vector<std::string>& secrets);
 
 class guest_credentials {
 public:
@@ -27,29 +33,38 @@ public:
     bool wanted() const { return !steps_.empty(); }
     // The agent's port has (re)opened: synchronise, then send every step.
     void start();
+    // start() with a chosen sync id (public for tests and the fuzzer).
+    void start_with_id(unsigned long sync_id);
 
     // Bytes from the agent (public for tests).
     void on_data(std::string_view bytes);
+    // How long the sync and each command wait for their reply (30 s).
+    void set_reply_timeout(std::chrono::milliseconds timeout) { reply_timeout_ = timeout; }
+    // True while an exchange is under way.
+    bool active() const { return active_; }
 
 private:
     struct step {
-        std::string command;  // the JSON line
-        std::string done;     // logged on success
-        std::string what;     // logged with the agent's error
+        std::string command;       // the JSON line
+        std::string done;          // logged on success
+        std::string command_name;  // logged with the agent's error or silence
     };
 
     void handle_reply(std::string_view line);
     void send_next();
+    void expect_reply(const std::string& command_name);
 
     std::shared_ptr<unix_channel> agent_;
-    std::string password_;
+    std::vector<std::string> secrets_;  // masked in every message
     std::vector<step> steps_;
     std::size_t next_ = 0;  // the step whose reply is awaited, once synced
     unsigned long sync_id_ = 0;
     bool delimited_ = false;  // the sync reply's 0xFF has arrived
     bool synced_ = false;     // and its {"return": id}
     bool active_ = false;
-    std::string partial_;
+    boost::asio::steady_timer timer_;  // the awaited reply's deadline
+    std::chrono::milliseconds reply_timeout_{30000};
+    line_splitter lines_;
 };
 
 }  // namespace launcher

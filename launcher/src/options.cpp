@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 
 #include "conf_file.hpp"
 #include "project_version.hpp"
@@ -38,13 +39,12 @@ void apply_data_dir_conf(raw_settings& layered) {
     if (!std::filesystem::is_directory(data_dir)) return;  // reported by validation
     for (const auto& entry : read_data_dir_conf(data_dir)) {
         const setting_spec* spec = find_spec(entry.key);
-        if (spec == nullptr) {
-            throw settings_error(entry.origin + ": unknown variable " + entry.key + "=" +
-                                 entry.value);
-        }
+        // Its value is never shown: a misspelt key may hold a secret.
+        if (spec == nullptr) throw settings_error(entry.origin + ": unknown variable " + entry.key);
         if (entry.key == "VM_DATA_DIR") {
-            throw settings_error(entry.origin + ": VM_DATA_DIR=" + entry.value +
-                                 " cannot be set inside the data directory");
+            throw settings_error(entry.origin +
+                                 ": VM_DATA_DIR cannot be set inside the data "
+                                 "directory");
         }
         auto& current = layered.at(entry.key);
         if (!given_as_flag(current)) current = {entry.value, entry.origin};
@@ -78,7 +78,13 @@ std::variant<vm_settings, int> load_settings(int argc, const char* const* argv,
     for (const auto& spec : setting_specs()) {
         sourced_value value{spec.fallback, "default"};
         if (auto from_env = env(spec.key)) value = {*from_env, "environment"};
-        if (flags[spec.key]->count() > 0) value = {flag_values[spec.key], spec.flag};
+        if (flags[spec.key]->count() > 0) {
+            value = {flag_values[spec.key], spec.flag};
+            if (spec.secret) {
+                std::cerr << "launcher: warning: " << spec.flag << " shows its value in the "
+                          << "process list (/proc/PID/cmdline); use " << spec.key << "_FILE\n";
+            }
+        }
         layered[spec.key] = value;
     }
     try {

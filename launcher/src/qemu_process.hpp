@@ -1,6 +1,7 @@
 #pragma once
 // The QEMU child: started with fork/exec, tied to the launcher's life with
 // PR_SET_PDEATHSIG so that it never outlives it, reaped without blocking.
+// It gets only its own descriptors and a scrubbed environment.
 #include <sys/types.h>
 
 #include <optional>
@@ -11,8 +12,9 @@ namespace launcher {
 
 class qemu_process {
 public:
-    // Starts argv[0] with stdin from /dev/null; throws when fork fails.
-    explicit qemu_process(const std::vector<std::string>& argv);
+    // Starts argv[0] with stdin from /dev/null and `env` as its whole
+    // environment; throws when fork fails.
+    qemu_process(const std::vector<std::string>& argv, const std::vector<std::string>& env);
 
     pid_t pid() const { return pid_; }
     // The wait status once QEMU has exited, reaping it; nullopt while it runs.
@@ -24,6 +26,12 @@ private:
     pid_t pid_ = -1;
     bool reaped_ = false;
 };
+
+// The variables QEMU may inherit from `environ`: PATH, HOME, locale and
+// time zone, TMPDIR, and the names in `extra` (VM_QEMU_ENV). Nothing else
+// (no VM_GUEST_PASSWORD, no CONSOLE_AUTH).
+std::vector<std::string> qemu_environment(const char* const* environ_list,
+                                          const std::vector<std::string>& extra = {});
 
 // "exited with status 1", "was killed by signal 9 (Killed)".
 std::string describe_wait_status(int status);

@@ -1,39 +1,56 @@
 #include "qmp_client.hpp"
 
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 namespace launcher {
 namespace {
 
-bool contains(std::string_view text, std::string_view part) {
-    return text.find(part) != std::string_view::npos;
+using json = nlohmann::json;
+
+constexpr std::size_t max_line = 1024 * 1024;  // QMP replies are far smaller
+
+// `object[key]` as `T` when it is there with that type.
+template <typename T>
+std::optional<T> field(const json& object, const char* key) {
+    const auto it = object.find(key);
+    if (it == object.end()) return std::nullopt;
+    if constexpr (std::is_same_v<T, bool>) {
+        if (!it->is_boolean()) return std::nullopt;
+    } else {
+        if (!it->is_string()) return std::nullopt;
+    }
+    return it->template get<T>();
 }
 
 }  // namespace
 
 qmp_client::qmp_client(std::shared_ptr<unix_channel> qmp, std::shared_ptr<unix_channel> agent)
-    : qmp_(std::move(qmp)), agent_(std::move(agent)) {
+    : qmp_(std::move(qmp)), agent_(std::move(agent)), lines_(max_line) {
     // The channels outlive no launcher run; `this` is owned by the supervisor.
     qmp_->on_data([this](std::string_view bytes) { on_data(bytes); });
 }
 
 void qmp_client::on_data(std::string_view bytes) {
-    partial_.append(bytes);
-    for (auto end = partial_.find('\n'); end != std::string::npos; end = partial_.find('\n')) {
-        handle_line(std::string_view(partial_).substr(0, end));
-        partial_.erase(0, end + 1);
-    }
-    // A monitor that never ends a line must not grow memory without bound.
-    if (partial_.size() > 1024 * 1024) partial_.clear();
+    lines_.feed(bytes, [this](std::string_view line) { handle_line(line); });
 }
 
+// The greeting gets qmp_capabilities; its reply (id "caps") makes the monitor
+// ready; VSERPORT_CHANGE of qga-port tells whether the guest agent runs.
 void qmp_client::handle_line(std::string_view line) {
-    if (contains(line, "\"QMP\"")) {
-        qmp_->send("{\"execute\": \"qmp_capabilities\"}\n");
-    } else if (contains(line, "\"return\"") && !ready_) {
+    const json message = json::parse(line, nullptr, false);
+    if (!message.is_object()) return;  // not JSON: ignored
+    if (message.contains("QMP")) {
+        qmp_->send("{\"execute\": \"qmp_capabilities\", \"id\": \"caps\"}\n");
+    } else if (message.contains("return") && field<std::string>(message, "id") == "caps") {
         ready_ = true;
-    } else if (contains(line, "\"VSERPORT_CHANGE\"") && contains(line, "\"qga-port\"")) {
-        agent_open_ = contains(line, "\"open\": true") || contains(line, "\"open\":true");
+    } else if (field<std::string>(message, "event") == "VSERPORT_CHANGE") {
+        const auto data = message.find("data");
+        if (data == message.end() || !data->is_object()) return;
+        if (field<std::string>(*data, "id") != "qga-port") return;
+        const auto open = field<bool>(*data, "open");
+        if (!open) return;
+        agent_open_ = *open;
         std::cerr << "launcher: guest agent " << (agent_open_ ? "connected" : "disconnected")
                   << "\n";
         if (agent_open_ && on_agent_open_) on_agent_open_();

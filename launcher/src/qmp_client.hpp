@@ -1,11 +1,13 @@
 #pragma once
 // QEMU's control side: the QMP monitor (quit, and whether the guest agent's
-// virtio-serial port is open) and the guest agent (guest-shutdown).
+// virtio-serial port is open) and the guest agent (guest-shutdown). Lines are
+// parsed as JSON (nlohmann-json); others are ignored.
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "line_splitter.hpp"
 #include "unix_channel.hpp"
 
 namespace launcher {
@@ -34,7 +36,7 @@ private:
 
     std::shared_ptr<unix_channel> qmp_;
     std::shared_ptr<unix_channel> agent_;
-    std::string partial_;
+    line_splitter lines_;
     bool ready_ = false;
     bool agent_open_ = false;
     std::function<void()> on_agent_open_;

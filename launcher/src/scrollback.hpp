@@ -1,25 +1,28 @@
 #pragma once
-// The recent guest output a late telnet client receives first: a ring of
-// shared chunks holding at most `limit` bytes, oldest chunks dropped whole.
+// The recent guest output a late telnet client receives first: a byte ring
+// holding the newest `limit` raw bytes. Its memory is the ring itself, however
+// the output arrived (typed echo comes one byte per read).
 #include <cstddef>
-#include <deque>
-
-#include "chunk.hpp"
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace launcher {
 
 class scrollback {
 public:
-    explicit scrollback(std::size_t limit) : limit_(limit) {}
+    explicit scrollback(std::size_t limit) : ring_(limit) {}
 
-    void append(const chunk& piece);
-    const std::deque<chunk>& chunks() const { return chunks_; }
-    std::size_t size() const { return bytes_; }
+    void append(std::string_view raw);
+    // The kept bytes, oldest first.
+    std::string contents() const;
+    std::size_t size() const { return size_; }
+    std::size_t capacity() const { return ring_.size(); }
 
 private:
-    std::size_t limit_;
-    std::size_t bytes_ = 0;
-    std::deque<chunk> chunks_;
+    std::vector<char> ring_;
+    std::size_t start_ = 0;  // index of the oldest byte
+    std::size_t size_ = 0;
 };
 
 }  // namespace launcher

@@ -25,8 +25,13 @@ const std::vector<setting_spec>& setting_specs() {
         {"VM_SHUTDOWN_TIMEOUT", "--shutdown-timeout", "25",
          "Seconds the guest gets to power off after SIGTERM before QEMU is stopped"},
         {"VM_QEMU", "--qemu", "qemu-system-riscv64", "QEMU binary, a path or a name in PATH"},
+        {"VM_QEMU_ENV", "--qemu-env", "",
+         "Names of extra environment variables QEMU inherits, comma-separated (it gets only "
+         "PATH, HOME, USER, LANG, LC_*, TZ and TMPDIR otherwise)"},
         {"VM_RUNTIME_DIR", "--runtime-dir", "/tmp",
          "Writable directory for the QMP, serial and guest-agent sockets"},
+        {"VM_TELNET_MAX_CLIENTS", "--telnet-max-clients", "64",
+         "Most telnet clients of the serial console at once; more are refused, 1 to 10000"},
         {"VM_READY_PATTERN", "--ready-pattern", "login:",
          "Regex (ECMAScript) that marks the guest as up when a line of its serial output "
          "matches; empty: the guest agent opening its port does"},
@@ -34,9 +39,15 @@ const std::vector<setting_spec>& setting_specs() {
          "Unix socket that answers each connection with one line, 'ready' or 'booting' "
          "(the console's /readyz asks it); empty for none"},
         {"VM_GUEST_PASSWORD", "--guest-password", "",
-         "Root's password, set through the QEMU guest agent once it answers"},
+         "Root's password, set through the QEMU guest agent once it answers (as a flag it "
+         "shows in the process list: prefer VM_GUEST_PASSWORD_FILE)",
+         true},
+        {"VM_GUEST_PASSWORD_FILE", "--guest-password-file", "",
+         "File holding root's password (its first line), instead of VM_GUEST_PASSWORD"},
         {"VM_GUEST_SSH_KEY", "--guest-ssh-key", "",
-         "Root's SSH authorized key(s), added through the QEMU guest agent once it answers"},
+         "Root's SSH authorized key(s), added through the QEMU guest agent once it answers", true},
+        {"VM_GUEST_SSH_KEY_FILE", "--guest-ssh-key-file", "",
+         "File of root's SSH authorized key(s), one per line, instead of VM_GUEST_SSH_KEY"},
     };
     return specs;
 }

@@ -10,6 +10,7 @@ struct setting_spec {
     const char* flag;      // command-line twin, e.g. --memory
     const char* fallback;  // built-in default, as text
     const char* help;      // one line for --help
+    bool secret = false;   // never printed: messages show *** for its value
 };
 
 // Every setting the launcher reads, in --help order.

@@ -24,14 +24,16 @@ struct vm_settings {
     std::string append;                    // VM_APPEND: kernel command line, one argument
     std::string data_dir = "/data";        // VM_DATA_DIR: base of relative paths
     int telnet_port = 10023;               // VM_TELNET_PORT: on 127.0.0.1; 0 picks a free one
+    int telnet_max_clients = 64;           // VM_TELNET_MAX_CLIENTS: more are refused
     std::vector<port_forward> forwards;    // VM_FORWARD_PORTS: "[host:]guest,..."
     int shutdown_timeout_s = 25;           // VM_SHUTDOWN_TIMEOUT: grace for the guest to stop
     std::string qemu;                      // VM_QEMU: qemu-system-riscv64 binary, resolved
+    std::vector<std::string> qemu_env;     // VM_QEMU_ENV: extra variables QEMU inherits
     std::string runtime_dir = "/tmp";      // VM_RUNTIME_DIR: the run's sockets go below
     std::string ready_pattern = "login:";  // VM_READY_PATTERN: serial line that means "up"
     std::string status_socket;             // VM_STATUS_SOCKET: answers "ready"/"booting"
-    std::string guest_password;            // VM_GUEST_PASSWORD: root's, set through the guest agent
-    std::string guest_ssh_key;  // VM_GUEST_SSH_KEY: root's, added through the guest agent
+    std::string guest_password;            // VM_GUEST_PASSWORD[_FILE]: root's, via the guest agent
+    std::string guest_ssh_key;             // VM_GUEST_SSH_KEY[_FILE]: root's, via the guest agent
     bool dry_run = false;       // --dry-run: print QEMU's argv and exit
 };
 

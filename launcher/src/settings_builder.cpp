@@ -5,8 +5,11 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <regex>
+#include <sstream>
 
+#include "setting_specs.hpp"
 #include "value_parsers.hpp"
 
 namespace launcher {
@@ -24,7 +27,9 @@ public:
 
     [[noreturn]] void fail(const std::string& key, const std::string& reason) const {
         const auto& item = raw_.at(key);
-        throw settings_error(key + "='" + item.value + "' (from " + item.origin + "): " + reason);
+        const setting_spec* spec = find_spec(key);
+        const std::string shown = spec && spec->secret ? "***" : item.value;
+        throw settings_error(key + "='" + shown + "' (from " + item.origin + "): " + reason);
     }
 
     // The same CLI11 validators a flag would pass.
@@ -86,6 +91,44 @@ void read_paths(const setting_reader& in, vm_settings& vm) {
     vm.drive = default_drive_missing ? std::string{} : in.file("VM_DRIVE", data_dir);
 }
 
+// A secret from KEY or from the file KEY_FILE names (not both). A password
+// file's first line is the password; a key file is taken whole.
+std::string read_secret(const setting_reader& in, const std::string& key,
+                        const fs::path& data_dir) {
+    constexpr std::size_t max_size = 64 * 1024;
+    const std::string file_key = key + "_FILE";
+    const std::string path = in.file(file_key, data_dir);
+    if (path.empty()) return in.text(key);
+    if (!in.text(key).empty())
+        in.fail(key, "both " + key + " and " + file_key + " are set; give one");
+    std::ifstream file(path, std::ios::binary);
+    std::string text(max_size + 1, '\0');
+    file.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (file.bad()) in.fail(file_key, "cannot be read");
+    text.resize(static_cast<std::size_t>(file.gcount()));
+    if (text.size() > max_size) in.fail(file_key, "larger than 64 KiB");
+    if (key == "VM_GUEST_PASSWORD") text = text.substr(0, text.find_first_of("\r\n"));
+    return text;
+}
+
+// VM_QEMU_ENV: variable names; a secret's name is refused.
+std::vector<std::string> read_env_names(const setting_reader& in) {
+    std::vector<std::string> names;
+    std::stringstream list(in.text("VM_QEMU_ENV"));
+    for (std::string name; std::getline(list, name, ',');) {
+        if (name.empty()) continue;
+        const bool valid = std::all_of(name.begin(), name.end(),
+                                       [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+        if (!valid) in.fail("VM_QEMU_ENV", "'" + name + "' is not a variable name");
+        const setting_spec* spec = find_spec(name);
+        const bool secret = (spec && spec->secret) || name.find("PASSWORD") != std::string::npos ||
+                            name.rfind("CONSOLE_AUTH", 0) == 0;
+        if (secret) in.fail("VM_QEMU_ENV", name + " holds a secret and never reaches QEMU");
+        names.push_back(name);
+    }
+    return names;
+}
+
 void read_runtime(const setting_reader& in, vm_settings& vm) {
     vm.qemu = find_executable(in.text("VM_QEMU"));
     if (vm.qemu.empty()) in.fail("VM_QEMU", "no such executable (PATH searched)");
@@ -95,8 +138,9 @@ void read_runtime(const setting_reader& in, vm_settings& vm) {
     vm.status_socket = in.text("VM_STATUS_SOCKET");
     // sockaddr_un holds 108 bytes with the terminator.
     if (vm.status_socket.size() >= 108) in.fail("VM_STATUS_SOCKET", "path too long for a socket");
-    vm.guest_password = in.text("VM_GUEST_PASSWORD");
-    vm.guest_ssh_key = in.text("VM_GUEST_SSH_KEY");
+    vm.qemu_env = read_env_names(in);
+    vm.guest_password = read_secret(in, "VM_GUEST_PASSWORD", vm.data_dir);
+    vm.guest_ssh_key = read_secret(in, "VM_GUEST_SSH_KEY", vm.data_dir);
 }
 
 }  // namespace
@@ -110,6 +154,7 @@ vm_settings build_settings(const raw_settings& raw, bool dry_run) {
     vm.cpu_count = in.integer("VM_CPU_COUNT", 1, 512);
     vm.memory_mib = in.integer("VM_MEMORY", 16, 1048576);
     vm.telnet_port = in.integer("VM_TELNET_PORT", 0, 65535);
+    vm.telnet_max_clients = in.integer("VM_TELNET_MAX_CLIENTS", 1, 10000);
     vm.shutdown_timeout_s = in.integer("VM_SHUTDOWN_TIMEOUT", 0, 3600);
     try {
         vm.forwards = parse_forward_ports(in.text("VM_FORWARD_PORTS"));

@@ -9,6 +9,8 @@
 
 #include "qemu_argv.hpp"
 
+extern char** environ;
+
 namespace launcher {
 namespace {
 
@@ -19,15 +21,7 @@ constexpr std::size_t keyboard_queue_bytes = 64 * 1024;
 constexpr auto quit_grace = 5s;     // after QMP quit, before SIGKILL
 constexpr auto drain_time = 300ms;  // last serial bytes after QEMU exits
 
-// Guest output mirrored to stdout for `kubectl logs`; a closed stdout is ignored.
-void write_stdout(std::string_view bytes) {
-    while (!bytes.empty()) {
-        const ssize_t n = ::write(1, bytes.data(), bytes.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return;
-        bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-}
+constexpr std::size_t stdout_queue_bytes = 256 * 1024;
 
 // The launcher's own CPU time (user + system), for `make bench` and operators.
 std::string cpu_milliseconds() {
@@ -40,9 +34,11 @@ std::string cpu_milliseconds() {
     return std::to_string(total / 1000) + "." + std::to_string(total % 1000 / 100);
 }
 
-std::shared_ptr<telnet_server> bind_telnet(net::io_context& io, int port, console_hub& hub) {
+std::shared_ptr<telnet_server> bind_telnet(net::io_context& io, int port, console_hub& hub,
+                                           int max_clients) {
     try {
-        return std::make_shared<telnet_server>(io, static_cast<unsigned short>(port), hub);
+        return std::make_shared<telnet_server>(io, static_cast<unsigned short>(port), hub,
+                                               static_cast<std::size_t>(max_clients));
     } catch (const boost::system::system_error& e) {
         throw std::runtime_error("VM_TELNET_PORT='" + std::to_string(port) +
                                  "': cannot listen on 127.0.0.1: " + e.code().message());
@@ -56,7 +52,10 @@ supervisor::supervisor(const vm_settings& vm)
       signals_(io_, SIGTERM, SIGINT, SIGCHLD),
       timer_(io_),
       dir_(vm.runtime_dir),
-      hub_(scrollback_bytes, write_stdout, [this](std::string_view keys) { serial_->send(keys); }),
+      mirror_(std::make_shared<stdout_mirror>(io_, 1, stdout_queue_bytes)),
+      hub_(
+          scrollback_bytes, [this](std::string_view bytes) { mirror_->write(bytes); },
+          [this](std::string_view keys) { serial_->send(keys); }),
       serial_(std::make_shared<unix_channel>(io_, dir_.path("serial.sock"), "serial line",
                                              keyboard_queue_bytes)),
       monitor_(std::make_shared<unix_channel>(io_, dir_.path("qmp.sock"), "QMP", 65536)),
@@ -64,7 +63,7 @@ supervisor::supervisor(const vm_settings& vm)
       qmp_(std::make_unique<qmp_client>(monitor_, agent_)),
       credentials_(agent_, vm.guest_password, vm.guest_ssh_key),
       readiness_(vm.ready_pattern),
-      telnet_(bind_telnet(io_, vm.telnet_port, hub_)) {
+      telnet_(bind_telnet(io_, vm.telnet_port, hub_, vm.telnet_max_clients)) {
     serial_->on_data([this](std::string_view bytes) {
         hub_.publish(bytes);
         readiness_.feed(bytes);
@@ -91,9 +90,10 @@ int supervisor::run() {
         std::cerr << "launcher: status on " << vm_.status_socket << "\n";
     }
     wait_signal();
-    qemu_.emplace(build_qemu_argv(vm_, paths));
+    qemu_.emplace(build_qemu_argv(vm_, paths), qemu_environment(environ, vm_.qemu_env));
     std::cerr << "launcher: QEMU started (pid " << qemu_->pid() << ")\n";
     io_.run();
+    mirror_->close();
     std::cerr << "launcher: exiting with status " << exit_code_ << " (launcher CPU "
               << cpu_milliseconds() << " ms)\n";
     return exit_code_;

@@ -14,6 +14,7 @@
 #include "run_directory.hpp"
 #include "settings.hpp"
 #include "status_server.hpp"
+#include "stdout_mirror.hpp"
 #include "telnet_server.hpp"
 #include "unix_channel.hpp"
 
@@ -40,6 +41,7 @@ private:
     boost::asio::signal_set signals_;
     boost::asio::steady_timer timer_;
     run_directory dir_;
+    std::shared_ptr<stdout_mirror> mirror_;
     console_hub hub_;
     std::shared_ptr<unix_channel> serial_;
     std::shared_ptr<unix_channel> monitor_;

@@ -80,8 +80,12 @@ void telnet_session::on_read(boost::system::error_code ec, std::size_t n) {
         fail(ec, "read");
         return close();
     }
-    telnet_recv(telnet_.get(), input_.data(), n);
+    receive(std::string_view(input_.data(), n));
     if (!closed_) do_read();
+}
+
+void telnet_session::receive(std::string_view bytes) {
+    if (!closed_) telnet_recv(telnet_.get(), bytes.data(), bytes.size());
 }
 
 void telnet_session::deliver(const chunk& piece) {

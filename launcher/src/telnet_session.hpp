@@ -24,6 +24,8 @@ public:
     // Negotiates options as QEMU's telnet server does, joins the hub, reads.
     void start();
     void deliver(const chunk& piece) override;
+    // Bytes the client sent: telnet commands answered, keystrokes to the guest.
+    void receive(std::string_view bytes);
 
 private:
     struct telnet_deleter {

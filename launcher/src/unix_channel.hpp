@@ -31,6 +31,7 @@ public:
     void send(std::string_view bytes);
     void close();
     bool connected() const { return socket_.is_open(); }
+    boost::asio::any_io_executor get_executor() { return socket_.get_executor(); }
 
 private:
     void on_accept(boost::system::error_code ec);

@@ -1,5 +1,7 @@
 #include "value_parsers.hpp"
 
+#include "qemu_process.hpp"
+
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,8 +55,14 @@ std::string capture_output(const std::vector<std::string>& args) {
     for (const auto& arg : args)
         argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);
+    // The same scrubbed environment QEMU runs with: no secrets.
+    const auto env_strings = qemu_environment(environ);
+    std::vector<char*> envp;
+    for (const auto& entry : env_strings)
+        envp.push_back(const_cast<char*>(entry.c_str()));
+    envp.push_back(nullptr);
     pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     ::close(pipe_fds[1]);
     std::string output;

@@ -124,11 +124,16 @@ def main():
     parser.add_argument("--persist-file", help="with persistence on: a file written in the guest")
     parser.add_argument("--browser-screenshot", help="also open the console page in Chromium; its screenshot")
     parser.add_argument("--ready-text", help="/readyz must stay 503 until the serial console shows this")
+    parser.add_argument("--value", action="append", default=[], metavar="KEY=VALUE",
+                        help="one more chart value (e.g. images.launcher=...), repeatable")
     args = parser.parse_args()
 
     helm = subprocess.run([args.helm_script], check=True, capture_output=True, text=True).stdout.strip()
     # The test's clients speak to the console without credentials: the original's open console.
     values = {"images.data": args.data_image, "console.auth.enabled": False}
+    for item in args.value:
+        key, _, value = item.partition("=")
+        values[key] = value
     if args.chart_password:
         values["guest.password"] = args.login_password
     if args.persist_file:

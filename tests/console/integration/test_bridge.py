@@ -5,12 +5,18 @@
 """
 import argparse
 import contextlib
+import os
+import re
+import resource
+import socket
+import subprocess
 import sys
+import time
 
 from qemu_riscv64_test.console import start_console, start_peer
 from qemu_riscv64_test.console_session import OP, ConsoleSession
 from qemu_riscv64_test.processes import check
-from qemu_riscv64_test.websocket import OP_BINARY, OP_PING, OP_PONG, OP_TEXT, HandshakeError, http_get
+from qemu_riscv64_test.websocket import OP_BINARY, OP_PING, OP_PONG, OP_TEXT, HandshakeError, http_get, read_head
 from qemu_riscv64_test.websocket import basic_auth as authorization
 
 CASES = {}
@@ -245,6 +251,139 @@ def server_pings(_):
                 session.ws.send_frame(OP_PONG, payload)
                 break
         check(echo_works(session, "after-ping"), "session unusable after the ping")
+
+
+def raw_request(port, lines, timeout=30):
+    """Sends the request head as given (Host included); returns (status, head)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        status, head, _ = read_head(sock)
+        return status, head
+
+
+def upgrade_lines(host, origin):
+    return ["GET /ws HTTP/1.1", "Host: " + host, "Origin: " + origin, "Upgrade: websocket",
+            "Connection: Upgrade", "Sec-WebSocket-Version: 13",
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="]
+
+
+@case
+def host_allowlist(_):
+    with bridge() as (_, _, port):
+        # DNS rebinding: a foreign name pointed at 127.0.0.1, with its own Origin.
+        rebound = "rebound.example:%d" % port
+        status, _ = raw_request(port, upgrade_lines(rebound, "http://" + rebound))
+        check(status == 403, "rebinding upgrade got %d" % status)
+        for target in ("/", "/healthz", "/assets/xterm.js"):
+            status, _ = raw_request(port, ["GET %s HTTP/1.1" % target, "Host: " + rebound])
+            check(status == 403, "rebinding GET %s got %d" % (target, status))
+        # Same host, by every local name.
+        for host in ("localhost:%d" % port, "127.0.0.1:%d" % port, "[::1]:%d" % port):
+            status, _ = raw_request(port, upgrade_lines(host, "http://" + host))
+            check(status == 101, "same-host upgrade for %s got %d" % (host, status))
+        # The Origin check still holds for an allowed Host.
+        status, _ = raw_request(port, upgrade_lines("localhost:%d" % port, "http://evil.example"))
+        check(status == 403, "foreign Origin on an allowed Host got %d" % status)
+    with bridge(console_flags=["--allow-host", "vm.example"]) as (_, _, port):
+        host = "vm.example:%d" % port
+        check(raw_request(port, upgrade_lines(host, "http://" + host))[0] == 101, "--allow-host ignored")
+    with bridge(env={"CONSOLE_ALLOW_HOST": "*.apps.example"}) as (_, _, port):
+        host = "vm.apps.example:%d" % port
+        check(raw_request(port, upgrade_lines(host, "http://" + host))[0] == 101, "CONSOLE_ALLOW_HOST ignored")
+
+
+@case
+def auth_file_and_throttle(_):
+    import tempfile
+    with tempfile.NamedTemporaryFile("w", suffix=".auth") as auth_file:
+        auth_file.write("admin:from-a-file\n")
+        auth_file.flush()
+        with bridge(env={"CONSOLE_AUTH_FILE": auth_file.name}) as (_, console, port):
+            good = {"Authorization": authorization("admin:from-a-file")}
+            wrong = {"Authorization": authorization("admin:guess")}
+            check(http_get(port, "/", headers=good)[0] == 200, "the file's credentials refused")
+            check("from-a-file" not in console.text(), "the console printed the password")
+            waits = []
+            for _ in range(4):
+                started = time.monotonic()
+                check(http_get(port, "/", headers=wrong, timeout=30)[0] == 401, "wrong password")
+                waits.append(time.monotonic() - started)
+            # Two typos answered at once, then 0.5 s, then 1 s (lower bounds only).
+            check(waits[2] >= 0.45 and waits[3] >= 0.95, "failed logins not slowed: %r" % waits)
+            check(http_get(port, "/", headers=good)[0] == 200, "the right password after failures")
+    flagged = subprocess.run([CONSOLE, "--auth", "a:b", "--auth-file", "/no/such/file"],
+                             capture_output=True, text=True)
+    check("--auth puts the password in the process list" in flagged.stderr, "no warning for --auth")
+    check(flagged.returncode != 0 and "CONSOLE_AUTH and CONSOLE_AUTH_FILE are both set" in flagged.stderr,
+          "both auth sources accepted: %r" % flagged.stderr)
+
+
+@case
+def max_connections(_):
+    with bridge(console_flags=["--max-connections", "3"]) as (_, _, port):
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+        time.sleep(0.5)
+        # A fourth connection is closed at once; a freed slot serves again.
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as extra:
+            check(extra.recv(1) == b"", "a connection over --max-connections was kept")
+        idle.pop().close()
+        for _ in range(100):
+            try:
+                if http_get(port, "/healthz", timeout=5)[0] == 200:
+                    break
+            except (ConnectionError, ValueError, IndexError):
+                time.sleep(0.05)
+        else:
+            raise AssertionError("a freed connection slot was not reused")
+        for sock in idle:
+            sock.close()
+
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@case
+def accept_backoff(_):
+    peer, peer_port = start_peer()
+    limit = 24
+    console = subprocess.Popen(
+        [CONSOLE, "--listen", "127.0.0.1:0", "--telnet", "127.0.0.1:%d" % peer_port],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit)))
+    held = []
+    try:
+        port = int(re.search(r"serving http://[^ ]+:(\d+) ", console.stdout.readline()).group(1))
+        for _ in range(2 * limit):
+            held.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        line = console.stdout.readline()
+        check("accept (backing off): Too many open files" in line, "no back-off reported: %r" % line)
+        time.sleep(2)  # the back-off reaches its ceiling
+        before, started = cpu_seconds(console.pid), time.monotonic()
+        time.sleep(3)
+        used, elapsed = cpu_seconds(console.pid) - before, time.monotonic() - started
+        # Spinning on accept would burn the whole interval; backing off, almost nothing.
+        check(used < 0.1 * elapsed, "the console used %.2f s of CPU in %.1f s" % (used, elapsed))
+        for sock in held:
+            sock.close()
+        held = []
+        for _ in range(100):
+            try:
+                if http_get(port, "/healthz", timeout=5)[0] == 200:
+                    break
+            except (ConnectionError, ValueError, IndexError):
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the console did not serve again after EMFILE")
+        print("EMFILE: %.3f s of CPU in %.1f s, served again after" % (used, elapsed))
+    finally:
+        for sock in held:
+            sock.close()
+        console.kill()
+        console.wait()
+        peer.stop()
 
 
 def main():

@@ -47,7 +47,8 @@ def send_json(sock, message):
 def on_qmp_line(qmp, line, guest):
     request = json.loads(line)
     if request.get("execute") == "qmp_capabilities":
-        send_json(qmp, {"return": {}})
+        # As QEMU: a command's "id" comes back with its reply.
+        send_json(qmp, {"return": {}, **({"id": request["id"]} if "id" in request else {})})
         if guest in ("agent", "deaf"):
             send_json(qmp, {"event": "VSERPORT_CHANGE",
                             "data": {"id": "qga-port", "open": True}})

@@ -20,7 +20,7 @@ public:
           hub_(
               64 * 1024, [this](std::string_view bytes) { mirrored_.append(bytes); },
               [this](std::string_view keys) { serial_->send(keys); }),
-          telnet_(std::make_shared<launcher::telnet_server>(io_, 0, hub_)),
+          telnet_(std::make_shared<launcher::telnet_server>(io_, 0, hub_, 64)),
           port_(telnet_->port()) {
         serial_->on_data([this](std::string_view bytes) { hub_.publish(bytes); });
         serial_->start();

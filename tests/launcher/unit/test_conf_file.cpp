@@ -63,7 +63,9 @@ TEST_CASE("bad vm.conf lines name the file, the line and the text", "[conf]") {
     SECTION("not KEY=VALUE") {
         const auto message = error_of("VM_KERNEL=Image\nthis is not an assignment\n");
         CHECK(message.find("vm.conf:2") != std::string::npos);
-        CHECK(message.find("this is not an assignment") != std::string::npos);
+        // The line itself is not echoed: it may be a stray secret.
+        CHECK(message.find("without '='") != std::string::npos);
+        CHECK(message.find("this is not an assignment") == std::string::npos);
     }
     SECTION("not a variable name") {
         const auto message = error_of("VM MEMORY=512\n");

@@ -28,7 +28,7 @@ TEST_CASE("output is copied once and shared by every client", "[hub]") {
     REQUIRE(first->pieces.size() == 1);
     REQUIRE(second->pieces.size() == 1);
     CHECK(first->pieces[0].get() == second->pieces[0].get());
-    CHECK(hub.history().chunks().back().get() == first->pieces[0].get());
+    CHECK(hub.history().contents() == "boot\r\n");
     CHECK(*first->pieces[0] == "boot\r\n");
     CHECK(mirrored == "boot\r\n");
     hub.type("ls\r");
@@ -40,12 +40,12 @@ TEST_CASE("a joining client gets the history, a leaving one nothing more", "[hub
         16, [](std::string_view) {}, [](std::string_view) {});
     hub.publish("0123456789");
     hub.publish("abcdefghij");
-    // 20 bytes exceed the 16-byte bound: the oldest chunk went whole.
-    CHECK(hub.history().size() == 10);
+    // 20 bytes exceed the 16-byte bound: the oldest four bytes went.
+    CHECK(hub.history().size() == 16);
     auto late = std::make_shared<recording_client>();
     hub.join(late);
     REQUIRE(late->pieces.size() == 1);
-    CHECK(*late->pieces[0] == "abcdefghij");
+    CHECK(*late->pieces[0] == "456789abcdefghij");
     hub.leave(late);
     hub.publish("more");
     CHECK(late->pieces.size() == 1);
@@ -61,4 +61,33 @@ TEST_CASE("mirror gets raw bytes, clients IAC-escaped ones", "[hub]") {
     hub.publish(std::string_view("\xff\x01", 2));
     CHECK(mirrored == std::string("\xff\x01", 2));
     CHECK(*client->pieces[0] == std::string("\xff\xff\x01", 3));
+}
+
+TEST_CASE("the scrollback's memory is its byte bound, one-byte reads included", "[hub]") {
+    launcher::scrollback ring(1024);
+    // Typed echo: one byte per read, far more than the bound.
+    for (int i = 0; i < 100000; ++i)
+        ring.append(std::string(1, static_cast<char>('a' + i % 26)));
+    CHECK(ring.size() == 1024);
+    CHECK(ring.capacity() == 1024);
+    const std::string kept = ring.contents();
+    // The newest byte is the last one appended: 99999 % 26 == 3, 'd'.
+    CHECK(kept.back() == 'd');
+    ring.append(std::string(3000, 'z'));
+    CHECK(ring.contents() == std::string(1024, 'z'));
+}
+
+TEST_CASE("the scrollback escapes an IAC at its edge whole", "[hub]") {
+    launcher::console_hub hub(
+        4, [](std::string_view) {}, [](std::string_view) {});
+    hub.publish(
+        std::string_view("ab\xff"
+                         "cd",
+                         5));
+    auto late = std::make_shared<recording_client>();
+    hub.join(late);
+    REQUIRE(late->pieces.size() == 1);
+    CHECK(*late->pieces[0] == std::string("b\xff\xff"
+                                          "cd",
+                                          5));
 }

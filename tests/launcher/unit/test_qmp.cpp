@@ -15,7 +15,7 @@ TEST_CASE("the guest agent counts as running while its port is open", "[qmp]") {
     qmp.on_agent_open([&] { ++opened; });
     qmp.handle_line(R"({"QMP": {"version": {"qemu": {"major": 7}}, "capabilities": ["oob"]}})");
     CHECK_FALSE(qmp.monitor_ready());
-    qmp.handle_line(R"({"return": {}})");
+    qmp.handle_line(R"({"return": {}, "id": "caps"})");
     CHECK(qmp.monitor_ready());
     CHECK_FALSE(qmp.agent_running());
     qmp.handle_line(R"({"event": "VSERPORT_CHANGE", "data": {"open": true, "id": "other-port"}})");

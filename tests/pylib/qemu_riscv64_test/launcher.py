@@ -17,13 +17,17 @@ from .telnet import TelnetClient
 class Launcher:
     """build/bin/launcher with a free telnet port; stdout and stderr collected."""
 
-    def __init__(self, binary, env_overrides, args=()):
+    def __init__(self, binary, env_overrides, args=(), preexec_fn=None):
         env = dict(os.environ)
         env.update({"VM_TELNET_PORT": "0"})
         env.update(env_overrides)
+        # QEMU gets a scrubbed environment: a fake QEMU's settings are let through by name.
+        fake_names = [name for name in env_overrides if name.startswith("FAKE_")]
+        if fake_names:
+            env.setdefault("VM_QEMU_ENV", ",".join(fake_names))
         self.started = time.monotonic()
         self.proc = subprocess.Popen([binary, *args], env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+                                     stderr=subprocess.PIPE, preexec_fn=preexec_fn)
         self.stdout = b""
         self.stderr = ""
         self._lock = threading.Lock()

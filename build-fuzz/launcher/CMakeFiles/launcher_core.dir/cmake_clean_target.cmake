@@ -1,0 +1,3 @@
+file(REMOVE_RECURSE
+  "liblauncher_core.a"
+)

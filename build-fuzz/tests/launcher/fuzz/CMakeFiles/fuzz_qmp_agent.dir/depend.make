@@ -1,0 +1,2 @@
+# Empty dependencies file for fuzz_qmp_agent.
+# This may be replaced when dependencies are built.

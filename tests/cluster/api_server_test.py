@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""The chart on a real API server: install, upgrade, rollback, two releases, uninstall.
+
+A control plane of etcd, kube-apiserver (Pod Security admission on),
+kube-controller-manager and kube-scheduler runs on loopback (cluster.py). In a
+namespace enforcing the restricted Pod Security level, the real helm installs
+the chart, upgrades it with changed values (the generated console password
+kept by `lookup`), rolls it back, runs a second release beside it and
+uninstalls both. There is no node here: pods are created by the controllers
+and admitted, then wait for one (node_test.py runs them on a real kubelet).
+Every step prints what it checked.
+"""
+import argparse
+import base64
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from cluster import ControlPlane, log
+
+NAMESPACE = "vms"
+RESTRICTED_LABELS = {
+    "pod-security.kubernetes.io/enforce": "restricted",
+    "pod-security.kubernetes.io/enforce-version": "latest",
+    "pod-security.kubernetes.io/warn": "restricted",
+    "pod-security.kubernetes.io/audit": "restricted",
+}
+WAIT_S = 120  # a hang guard for the controllers, not a measurement
+# Value sets whose every rendered object (the helm test pod included) the API
+# server must accept with strict field validation.
+DRY_RUN_CASES = {
+    "defaults": [],
+    "auth-persistence": ["console.auth.enabled=true", "persistence.enabled=true", "persistence.storageClass=-"],
+    "ssh-forwards-nodeport": ["ssh.enabled=true", "service.type=NodePort", "forwardPorts[0].name=http-guest",
+                              "forwardPorts[0].port=8000", "forwardPorts[0].guestPort=80"],
+    "ingress-tls": ["ingress.enabled=true", "ingress.host=vm.example.org", "ingress.tlsSecret=vm-tls",
+                    "service.type=ClusterIP"],
+    "guest-credentials": ["guest.password=riscv", "guest.sshAuthorizedKey=ssh-ed25519 AAAA test@host",
+                          "console.readOnly=true", "console.maxSessions=4"],
+    "existing-secrets": ["console.auth.enabled=true", "console.auth.existingSecret=my-auth",
+                         "guest.existingSecret=my-guest", "persistence.enabled=true",
+                         "persistence.existingClaim=my-disk"],
+}
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, what):
+    if not condition:
+        raise Failure(what)
+    log(f"checked: {what}")
+
+
+class Helm:
+    def __init__(self, binary, cp, home):
+        self.binary = binary
+        self.cp = cp
+        self.env = dict(cp.env(), HELM_CONFIG_HOME=f"{home}/config", HELM_CACHE_HOME=f"{home}/cache",
+                        HELM_DATA_HOME=f"{home}/data")
+
+    def run(self, *args, check_status=True):
+        result = subprocess.run([self.binary, *args, "--namespace", NAMESPACE], capture_output=True, text=True,
+                                env=self.env)
+        if check_status and result.returncode != 0:
+            raise Failure(f"helm {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+        return result
+
+    def status(self, release):
+        return json.loads(self.run("status", release, "-o", "json").stdout)
+
+
+def sets(values):
+    args = []
+    for value in values:
+        args += ["--set", value]
+    return args
+
+
+def secret_password(cp, name):
+    secret = cp.get("secret", name, NAMESPACE)
+    return base64.b64decode(secret["data"]["password"]).decode()
+
+
+def wait_until(what, probe):
+    end = time.monotonic() + WAIT_S
+    while time.monotonic() < end:
+        value = probe()
+        if value:
+            return value
+        time.sleep(1)
+    raise Failure(f"gave up waiting for {what}")
+
+
+def release_pods(cp, release):
+    pods = cp.get("pods", namespace=NAMESPACE)["items"]
+    return [p for p in pods if p["metadata"].get("labels", {}).get("app.kubernetes.io/instance") == release]
+
+
+def launcher_env(pod_spec):
+    launcher = next(c for c in pod_spec["containers"] if c["name"] == "launcher")
+    return {e["name"]: e.get("value") for e in launcher.get("env", [])}
+
+
+def pod_with_memory(cp, release, memory):
+    """The release's pod, once the controllers made one whose launcher has VM_MEMORY=memory."""
+    def probe():
+        pods = [p for p in release_pods(cp, release)
+                if launcher_env(p["spec"]).get("VM_MEMORY") == str(memory) and not p["metadata"].get("deletionTimestamp")]
+        return pods[0] if pods else None
+    return wait_until(f"a pod of {release} with VM_MEMORY={memory}", probe)
+
+
+def step_namespace(cp):
+    cp.kubectl("create", "namespace", NAMESPACE)
+    cp.kubectl("label", "namespace", NAMESPACE, *[f"{k}={v}" for k, v in RESTRICTED_LABELS.items()])
+    labels = cp.get("namespace", NAMESPACE)["metadata"]["labels"]
+    check(labels.get("pod-security.kubernetes.io/enforce") == "restricted",
+          f"namespace {NAMESPACE} is labelled pod-security.kubernetes.io/enforce=restricted")
+    # Pod Security admission is really enforcing: a pod running as root with no security context is refused.
+    bare = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bare"},
+            "spec": {"containers": [{"name": "c", "image": "localhost/none:1"}]}}
+    refused = cp.kubectl_run("create", "--dry-run=server", "-n", NAMESPACE, "-f", "-", stdin=json.dumps(bare))
+    check(refused.returncode != 0 and 'violates PodSecurity "restricted:latest"' in refused.stderr,
+          f"the API server refuses a pod without a security context: {refused.stderr.strip()[:160]}...")
+
+
+def step_dry_run(cp, helm, chart):
+    for case, values in DRY_RUN_CASES.items():
+        rendered = helm.run("template", f"dry-{case}", chart, *sets(values)).stdout
+        result = cp.kubectl_run("apply", "--dry-run=server", "--validate=strict", "-n", NAMESPACE, "-f", "-",
+                                stdin=rendered)
+        if result.returncode != 0:
+            raise Failure(f"the API server refused the objects of case {case}:\n{result.stderr}")
+        kinds = sorted(line.split("/")[0] for line in result.stdout.split("\n") if line.strip())
+        warnings = [w for w in result.stderr.splitlines() if "Warning" in w]
+        check(not warnings, f"case {case}: the API server accepts every object (server dry-run, strict fields, "
+                            f"Pod Security restricted): {', '.join(kinds)}")
+
+
+def step_install(cp, helm, chart, release, values, keep_option):
+    installed = helm.run("install", release, chart, *sets(values))
+    check("PodSecurity" not in installed.stderr,
+          f"helm install {release} {' '.join(values)}: deployed, no Pod Security warning")
+    status = helm.status(release)
+    check(status["info"]["status"] == "deployed" and status["version"] == 1,
+          f"helm status {release}: deployed, revision 1")
+    fullname = f"{release}-qemu-riscv64"
+    for kind, name in [("deployment", fullname), ("service", fullname), ("secret", f"{fullname}-console-auth"),
+                       ("persistentvolumeclaim", f"{fullname}-data")]:
+        obj = cp.get(kind, name, NAMESPACE)
+        check(obj["metadata"]["labels"].get("app.kubernetes.io/instance") == release,
+              f"{kind}/{name} created by the API server, labelled with its release")
+    if keep_option:
+        pvc = cp.get("persistentvolumeclaim", f"{fullname}-data", NAMESPACE)
+        check(pvc["metadata"].get("annotations", {}).get("helm.sh/resource-policy") == "keep",
+              f"persistentvolumeclaim/{fullname}-data carries helm.sh/resource-policy=keep ({keep_option}=true)")
+    # The ReplicaSet controller created the pod and Pod Security admission let it in.
+    pod = pod_with_memory(cp, release, 2048)
+    check(True, f"the controllers created pod {pod['metadata']['name']} and the restricted level admitted it")
+    scheduled = wait_until("the scheduler's verdict", lambda: next(
+        (c for c in cp.get("pod", pod["metadata"]["name"], NAMESPACE)["status"].get("conditions", [])
+         if c["type"] == "PodScheduled"), None))
+    check(scheduled["status"] == "False" and scheduled.get("reason") == "Unschedulable",
+          f"the scheduler looked at it: {scheduled.get('message')} (no node at this level)")
+    return fullname
+
+
+def step_upgrade(cp, helm, chart, release, fullname):
+    secret = f"{fullname}-console-auth"
+    password = secret_password(cp, secret)
+    check(len(password) == 24, f"install generated a 24-character console password in secret/{secret}")
+    helm.run("upgrade", release, chart, "--reuse-values", *sets(["memory=1024", "console.title=upgraded"]))
+    status = helm.status(release)
+    check(status["version"] == 2 and status["info"]["status"] == "deployed",
+          "helm upgrade --set memory=1024 --set console.title=upgraded: revision 2 deployed")
+    deployment = cp.get("deployment", fullname, NAMESPACE)
+    env = launcher_env(deployment["spec"]["template"]["spec"])
+    check(env.get("VM_MEMORY") == "1024", "the Deployment now gives the launcher VM_MEMORY=1024")
+    pod = pod_with_memory(cp, release, 1024)
+    check(True, f"the controllers replaced the pod (Recreate): {pod['metadata']['name']} has VM_MEMORY=1024")
+    check(secret_password(cp, secret) == password,
+          "the console password is the same after the upgrade (lookup found the Secret)")
+    return password
+
+
+def step_rollback(cp, helm, release, fullname, password):
+    helm.run("rollback", release, "1")
+    status = helm.status(release)
+    check(status["version"] == 3 and status["info"]["status"] == "deployed",
+          f"helm rollback {release} 1: revision 3 deployed")
+    env = launcher_env(cp.get("deployment", fullname, NAMESPACE)["spec"]["template"]["spec"])
+    check(env.get("VM_MEMORY") == "2048", "the Deployment is back to VM_MEMORY=2048")
+    pod_with_memory(cp, release, 2048)
+    check(True, "the controllers made a pod of the rolled-back template")
+    check(secret_password(cp, f"{fullname}-console-auth") == password,
+          "the console password is still the same after the rollback")
+    history = json.loads(helm.run("history", release, "-o", "json").stdout)
+    check([h["revision"] for h in history] == [1, 2, 3], "helm history lists revisions 1, 2, 3")
+
+
+def step_side_by_side(cp, helm, chart, first, second, keep_option):
+    values = ["console.auth.enabled=true", "persistence.enabled=true", "service.port=8081", "ssh.enabled=true",
+              "ssh.port=2022"]
+    if keep_option:
+        values.append(f"{keep_option}=false")
+    second_name = step_install(cp, helm, chart, second, values, None)
+    listed = {r["name"]: r["status"] for r in json.loads(helm.run("list", "-o", "json").stdout)}
+    check(listed.get(first) == "deployed" and listed.get(second) == "deployed",
+          f"helm list: {first} and {second} both deployed")
+    for release, fullname in [(first, f"{first}-qemu-riscv64"), (second, second_name)]:
+        selector = cp.get("service", fullname, NAMESPACE)["spec"]["selector"]
+        chosen = cp.get("pods", namespace=NAMESPACE)["items"]
+        chosen = [p for p in chosen if all(p["metadata"]["labels"].get(k) == v for k, v in selector.items())]
+        check(chosen and all(p["metadata"]["labels"]["app.kubernetes.io/instance"] == release for p in chosen),
+              f"service/{fullname} selects only {release}'s pods ({', '.join(p['metadata']['name'] for p in chosen)})")
+    check(secret_password(cp, f"{first}-qemu-riscv64-console-auth") !=
+          secret_password(cp, f"{second_name}-console-auth"), "each release has its own console password")
+    ports = [p["port"] for p in cp.get("service", second_name, NAMESPACE)["spec"]["ports"]]
+    check(sorted(ports) == [2022, 8081], f"service/{second_name} serves ports {ports}")
+
+
+def step_uninstall(cp, helm, release, fullname, keep_option):
+    helm.run("uninstall", release, "--wait", "--timeout", f"{WAIT_S}s")
+    gone = cp.kubectl_run("get", f"deployment/{fullname}", f"service/{fullname}", f"secret/{fullname}-console-auth",
+                          "-n", NAMESPACE)
+    check(gone.returncode != 0 and "NotFound" in gone.stderr,
+          f"helm uninstall {release}: its Deployment, Service and Secret are gone")
+    wait_until(f"the garbage collector to remove {release}'s pods", lambda: not release_pods(cp, release))
+    check(True, f"the garbage collector removed {release}'s ReplicaSets and pods")
+    pvc = cp.kubectl_run("get", "persistentvolumeclaim", f"{fullname}-data", "-n", NAMESPACE)
+    if keep_option:
+        check(pvc.returncode == 0, f"persistentvolumeclaim/{fullname}-data is kept ({keep_option}=true)")
+    else:
+        check(pvc.returncode != 0, f"persistentvolumeclaim/{fullname}-data is deleted with the release (no keep asked)")
+
+
+def run_steps(cp, helm, chart, keep_option):
+    step_namespace(cp)
+    step_dry_run(cp, helm, chart)
+    first, second = "vm-one", "vm-two"
+    first_values = ["console.auth.enabled=true", "persistence.enabled=true"]
+    if keep_option:
+        first_values.append(f"{keep_option}=true")
+    fullname = step_install(cp, helm, chart, first, first_values, keep_option)
+    password = step_upgrade(cp, helm, chart, first, fullname)
+    step_rollback(cp, helm, first, fullname, password)
+    step_side_by_side(cp, helm, chart, first, second, keep_option)
+    step_uninstall(cp, helm, first, fullname, keep_option)
+    step_uninstall(cp, helm, second, f"{second}-qemu-riscv64", None)
+
+
+def keep_option_of(chart):
+    """The values key that keeps the PVC at uninstall (persistence.keepOnUninstall), if the chart has one."""
+    with open(os.path.join(chart, "values.yaml")) as f:
+        for line in f:
+            words = line.split()
+            if len(words) > 1 and words[0] == "#" and words[1].startswith("persistence.keep"):
+                return words[1]
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--chart", required=True)
+    parser.add_argument("--kubernetes-script", required=True, help="scripts/get-kubernetes.sh")
+    parser.add_argument("--helm-script", required=True, help="scripts/get-helm.sh")
+    args = parser.parse_args()
+
+    bins = subprocess.run([args.kubernetes_script], stdout=subprocess.PIPE, text=True)
+    if bins.returncode == 3:
+        print("cluster: SKIPPED: no Go toolchain new enough to build Kubernetes (see above); "
+              "install Go from https://go.dev/dl/ to run this tier", flush=True)
+        return 77
+    if bins.returncode != 0:
+        raise SystemExit("scripts/get-kubernetes.sh failed")
+    helm_binary = subprocess.run([args.helm_script], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+    keep_option = keep_option_of(args.chart)
+    if not keep_option:
+        log("NOTE: this chart has no persistence.keepOnUninstall value yet: uninstall is checked to delete "
+            "the PVC only, not to keep it")
+
+    with ControlPlane(bins.stdout.strip()) as cp, tempfile.TemporaryDirectory(prefix="helm-") as home:
+        log("no node at this level: pods are admitted and scheduled nowhere (a real node: node_test.py)")
+        helm = Helm(helm_binary, cp, home)
+        log(f"helm {helm.run('version', '--short').stdout.strip()}")
+        try:
+            run_steps(cp, helm, args.chart, keep_option)
+        except Failure:
+            # What the controllers said (a refused pod shows up here as FailedCreate).
+            print(cp.kubectl_run("get", "events", "-n", NAMESPACE, "--sort-by=.lastTimestamp").stdout,
+                  file=sys.stderr)
+            raise
+        log("PASS: the chart on a real API server (install, upgrade, rollback, two releases, uninstall)")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except Failure as failure:
+        print(f"cluster: FAILED: {failure}", file=sys.stderr, flush=True)
+        sys.exit(1)

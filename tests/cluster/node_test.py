@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""The chart's pod on a real node: kubelet + containerd + runc + CNI.
+
+The control plane of cluster.py plus a node (node.py) with the images
+`make container CONTAINER_ENGINE=podman` built, imported into containerd.
+`helm install --wait` returns once the guest is up (the console's readiness
+probe); `kubectl port-forward` then the console page in Chromium runs
+`uname -m` and reads riscv64; `helm test` passes; a file written in the
+guest's disk (on a hostPath PersistentVolume made here) is still there after
+`kubectl delete pod` and the next pod's boot. The log says where each pod ran.
+"""
+import argparse
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+
+from cluster import ControlPlane, log
+from node import NODE_NAME, PAUSE_IMAGE, Node
+from qemu_riscv64_test.console_session import ConsoleSession
+from qemu_riscv64_test.processes import free_port
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BROWSER_CHECK = os.path.join(HERE, "..", "console", "browser", "browser_check.js")
+
+NAMESPACE = "vms"
+RELEASE = "vm"
+FULLNAME = f"{RELEASE}-qemu-riscv64"
+BOOT_DEADLINE_S = 1200  # a hang guard for an emulated boot on a loaded machine, not a measurement
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, what):
+    if not condition:
+        raise Failure(what)
+    log(f"checked: {what}")
+
+
+class PortForward:
+    """`kubectl port-forward` to the release's Service, on a free local port."""
+
+    def __init__(self, cp, target):
+        self.port = free_port()
+        self.proc = subprocess.Popen([cp.tool("kubectl"), "port-forward", "-n", NAMESPACE, target,
+                                      f"{self.port}:8080", "--address", "127.0.0.1"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=cp.env())
+        line = self.proc.stdout.readline()
+        if "Forwarding from" not in line:
+            self.close()
+            raise Failure(f"kubectl port-forward {target}: {line.strip()}")
+        log(f"kubectl port-forward {target} {self.port}:8080 is forwarding")
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def helm_run(helm, cp, home, *args):
+    env = dict(cp.env(), HELM_CONFIG_HOME=f"{home}/config", HELM_CACHE_HOME=f"{home}/cache",
+               HELM_DATA_HOME=f"{home}/data")
+    result = subprocess.run([helm, *args, "--namespace", NAMESPACE], capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        raise Failure(f"helm {' '.join(args[:2])} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def make_namespace_and_volume(cp, host_dir):
+    cp.kubectl("create", "namespace", NAMESPACE)
+    cp.kubectl("label", "namespace", NAMESPACE, "pod-security.kubernetes.io/enforce=restricted",
+               "pod-security.kubernetes.io/warn=restricted")
+    # A local-path style volume: a directory on the node the pod's user (1000) owns.
+    os.makedirs(host_dir)
+    os.chown(host_dir, 1000, 1000)
+    os.chmod(host_dir, 0o770)
+    volume = {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "vm-disk"},
+              "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
+                       "persistentVolumeReclaimPolicy": "Retain", "storageClassName": "",
+                       "hostPath": {"path": host_dir, "type": "Directory"}}}
+    cp.kubectl("apply", "-f", "-", stdin=json.dumps(volume))
+    log(f"namespace {NAMESPACE} enforces restricted; PersistentVolume vm-disk is hostPath {host_dir}")
+
+
+def smoke_pod(cp):
+    """A restricted-level pod of the pause image: the node runs pods at all (sandbox, runc, CNI)."""
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "node-smoke", "namespace": NAMESPACE},
+           "spec": {"securityContext": {"runAsNonRoot": True, "runAsUser": 65535,
+                                        "seccompProfile": {"type": "RuntimeDefault"}},
+                    "containers": [{"name": "pause", "image": PAUSE_IMAGE, "imagePullPolicy": "Never",
+                                    "securityContext": {"allowPrivilegeEscalation": False,
+                                                        "capabilities": {"drop": ["ALL"]}}}]}}
+    cp.kubectl("apply", "-f", "-", stdin=json.dumps(pod))
+    cp.wait_for("the smoke pod Running",
+                lambda: cp.get("pod", "node-smoke", NAMESPACE)["status"].get("phase") == "Running", 300)
+    status = cp.get("pod", "node-smoke", NAMESPACE)
+    check(status["spec"]["nodeName"] == NODE_NAME,
+          f"a pause pod runs on the real node {NODE_NAME} (IP {status['status'].get('podIP')} from the CNI bridge)")
+    cp.kubectl("delete", "pod", "node-smoke", "-n", NAMESPACE, "--wait=true", "--timeout=60s")
+
+
+def running_pod(cp):
+    pods = [p for p in cp.get("pods", namespace=NAMESPACE)["items"]
+            if p["metadata"]["labels"].get("app.kubernetes.io/component") == "vm"
+            and not p["metadata"].get("deletionTimestamp")]
+    return pods[0] if pods else None
+
+
+def is_ready(pod, not_name):
+    return pod is not None and pod["metadata"]["name"] != not_name and any(
+        c["type"] == "Ready" and c["status"] == "True" for c in pod["status"].get("conditions", []))
+
+
+def describe_pod(cp, pod):
+    statuses = {c["name"]: list(c["state"])[0] for c in pod["status"].get("containerStatuses", [])}
+    log(f"pod {pod['metadata']['name']} ran on node {pod['spec'].get('nodeName')} (a real kubelet), "
+        f"IP {pod['status'].get('podIP')}, containers {statuses}")
+    check(pod["spec"].get("nodeName") == NODE_NAME, f"the pod is bound to the real node {NODE_NAME}")
+
+
+def shell(port, prompt):
+    console = ConsoleSession(port, origin=f"http://127.0.0.1:{port}")
+    console.type("\r")
+    console.read_until(prompt.encode(), BOOT_DEADLINE_S)
+    return console
+
+
+def run_in_guest(console, command, expect):
+    console.output.clear()
+    console.type(command + "\r")
+    return console.read_until(expect, 120)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--chart", required=True)
+    parser.add_argument("--kubernetes-script", required=True)
+    parser.add_argument("--helm-script", required=True)
+    parser.add_argument("--registry", default="localhost")
+    parser.add_argument("--version", default="0.1.0")
+    parser.add_argument("--images-archive", required=True, help="made by tests/cluster/build-images.sh")
+    parser.add_argument("--data-image", default="busybox")
+    parser.add_argument("--prompt", default=":~# ")
+    parser.add_argument("--screenshot", required=True)
+    args = parser.parse_args()
+
+    if os.geteuid() != 0:
+        print("cluster: SKIPPED: a kubelet and containerd need root (this test runs them on the host)", flush=True)
+        return 77
+    bins = subprocess.run([args.kubernetes_script], stdout=subprocess.PIPE, text=True)
+    if bins.returncode == 3:
+        print("cluster: SKIPPED: no Go toolchain new enough to build Kubernetes; install Go from "
+              "https://go.dev/dl/ to run this tier", flush=True)
+        return 77
+    if bins.returncode != 0:
+        raise SystemExit("scripts/get-kubernetes.sh failed")
+    helm = subprocess.run([args.helm_script], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+    image = lambda name: f"{args.registry}/qemu-riscv64-{name}:{args.version}"  # noqa: E731
+    images = [image("launcher"), image("console"), image(f"data-{args.data_image}")]
+    token = f"kept-{secrets.token_hex(6)}"
+    values = [f"images.launcher={images[0]}", f"images.console={images[1]}", f"images.data={images[2]}",
+              "cpu.count=1", "memory=256", "service.type=ClusterIP", "persistence.enabled=true",
+              "persistence.size=1Gi", "persistence.storageClass=-", "imagePullPolicy=Never"]
+
+    with ControlPlane(bins.stdout.strip()) as cp, tempfile.TemporaryDirectory(prefix="helm-") as home:
+        with Node(cp, images, args.images_archive, os.path.join(HERE, "pause.c")) as node:
+            make_namespace_and_volume(cp, os.path.join(node.dir, "volumes", "vm-disk"))
+            smoke_pod(cp)
+            started = time.monotonic()
+            set_args = [a for v in values for a in ("--set", v)]
+            helm_run(helm, cp, home, "install", RELEASE, args.chart, *set_args, "--wait",
+                     "--timeout", f"{BOOT_DEADLINE_S}s")
+            pod = running_pod(cp)
+            ready = next(c for c in pod["status"]["conditions"] if c["type"] == "Ready")
+            check(ready["status"] == "True", f"helm install --wait returned after {time.monotonic() - started:.0f} s "
+                                             f"with the pod Ready (the console's /readyz: the guest is up)")
+            describe_pod(cp, pod)
+            pvc = cp.get("persistentvolumeclaim", f"{FULLNAME}-data", NAMESPACE)
+            check(pvc["spec"].get("volumeName") == "vm-disk", "the chart's PVC is bound to the hostPath volume")
+
+            forward = PortForward(cp, f"service/{FULLNAME}")
+            try:
+                subprocess.run(["node", BROWSER_CHECK,
+                                f"http://127.0.0.1:{forward.port}/", "uname -m", "riscv64", args.screenshot,
+                                args.prompt.strip()], check=True)
+                check(True, f"the console page in Chromium, through kubectl port-forward, typed `uname -m` and "
+                            f"read riscv64 ({args.screenshot})")
+                console = shell(forward.port, args.prompt)
+                run_in_guest(console, f"echo {token} >/mnt/kept.txt; sync; echo written-$((6*7))", b"written-42")
+                console.close()
+                check(True, "wrote /mnt/kept.txt on the guest's disk (the PVC) through the console")
+            finally:
+                forward.close()
+
+            tested = helm_run(helm, cp, home, "test", RELEASE, "--logs", "--timeout", "300s")
+            check("Phase:          Succeeded" in tested or "Succeeded" in tested,
+                  "helm test passed: " + " / ".join(l.strip() for l in tested.splitlines() if "console:" in l))
+
+            name = pod["metadata"]["name"]
+            logs = subprocess.Popen([cp.tool("kubectl"), "logs", "-f", "-n", NAMESPACE, name, "-c", "launcher",
+                                     "--since=1s"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                    env=cp.env())
+            time.sleep(2)
+            cp.kubectl("delete", "pod", "-n", NAMESPACE, name, "--wait=true", "--timeout=120s")
+            logs.wait(30)
+            shutdown = [l for l in logs.stdout.read().splitlines() if l.startswith("launcher:")]
+            log(f"kubectl delete pod {name}: the launcher said: {' | '.join(shutdown)}")
+            check(any("shutting the guest down" in l for l in shutdown),
+                  "the launcher got SIGTERM from the kubelet and shut the guest down")
+            if any("no guest agent" in l for l in shutdown):
+                log(f"NOTE: the {args.data_image} guest runs no guest agent: QEMU was stopped after sync "
+                    "(the agent's powerdown path needs a guest with qemu-guest-agent, e.g. debian-13)")
+
+            cp.wait_for("the next pod Ready", lambda: is_ready(running_pod(cp), name), BOOT_DEADLINE_S)
+            second = running_pod(cp)
+            describe_pod(cp, second)
+            forward = PortForward(cp, f"service/{FULLNAME}")
+            try:
+                console = shell(forward.port, args.prompt)
+                run_in_guest(console, "cat /mnt/kept.txt", token.encode())
+                console.close()
+            finally:
+                forward.close()
+            check(True, f"/mnt/kept.txt is there in the next pod {second['metadata']['name']}: the PVC kept it")
+            helm_run(helm, cp, home, "uninstall", RELEASE, "--wait", "--timeout", "180s")
+            log(f"PASS: the chart's pod ran on a real node ({NODE_NAME}: kubelet + containerd + runc + CNI bridge)")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except Failure as failure:
+        print(f"cluster: FAILED: {failure}", file=sys.stderr, flush=True)
+        sys.exit(1)
