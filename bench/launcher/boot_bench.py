@@ -16,7 +16,7 @@ from qemu_riscv64_test.guest import PrivateGuest  # noqa: E402
 from qemu_riscv64_test.launcher import Launcher  # noqa: E402
 
 PROMPT = b"root@riscv-busybox:~# "
-BIOS = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf"
+BIOS = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
 
 
 def launcher_boot(binary, guest_dir):

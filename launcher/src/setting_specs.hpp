@@ -20,8 +20,10 @@ const std::vector<setting_spec>& setting_specs();
 const setting_spec* find_spec(const std::string& key);
 
 // Default firmware and kernel: Debian's OpenSBI fw_jump and U-Boot S-mode.
+// The raw .bin, loaded at the start of RAM: Debian 13's fw_jump.elf is linked
+// at address 0 (position independent) and overlaps QEMU's reset ROM there.
 inline constexpr const char* default_bios =
-    "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf";
+    "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin";
 inline constexpr const char* default_kernel = "/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf";
 
 }  // namespace launcher

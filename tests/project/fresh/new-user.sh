@@ -62,6 +62,7 @@ read -r -a tiers <<<"${FRESH_TIERS:-unit integration browser chart}"
 step "3. make test TIERS=\"${tiers[*]}\""
 step "left out here: container (podman inside this chroot: nested containers), portability" \
      "(a build root inside this root; this tier covers it), fresh (itself), cluster" \
-     "(a kubelet inside this chroot), lint (a check of the sources, not of the machine: the host runs it)"
+     "(a kubelet inside this chroot), lint (a check of the sources, not of the machine: the host runs it)," \
+     "fuzz (sanitizer builds and fuzzing time: the host runs it)"
 make test TIERS="${tiers[*]}"
 step "done on $PRETTY_NAME"
