@@ -35,7 +35,7 @@ def check_dry_run(binary, guest_dir):
     assert argv[argv.index("-append") + 1] == "console=ttyS0 rdinit=/init", argv
     assert argv[argv.index("-smp") + 1] == "3", argv
     assert argv[argv.index("-kernel") + 1] == os.path.join(os.path.abspath(guest_dir), "Image")
-    assert "user,id=net0,hostfwd=tcp::2222-:22" in argv, argv
+    assert "user,id=net0,restrict=on,ipv6=off,hostfwd=tcp::2222-:22" in argv, argv
 
 
 def check_bad_input(binary, guest_dir):
