@@ -10,7 +10,7 @@ set -euo pipefail
 src=$(cd "${1:?usage: debian13-build.sh SOURCE_DIR}" && pwd)
 cache_root=${CACHE_DIR:-$HOME/.cache/qemu-riscv64}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-packages=g++,cmake,make,pkg-config,libboost-dev,catch2,libcli11-dev,libtelnet-dev,nodejs,npm,ccache,ca-certificates
+packages=g++,cmake,make,pkg-config,libboost-dev,catch2,libcli11-dev,libtelnet-dev,nlohmann-json3-dev,nodejs,npm,ccache,ca-certificates,python3,git
 
 key=$(echo "$packages" | sha256sum | cut -c1-12)
 root="$cache_root/debian13-buildroot-$key"
