@@ -109,8 +109,8 @@ std::string add_ssh_keys_command(std::string_view username, std::string_view key
            json_string(username) + ", \"keys\": [" + list + "], \"reset\": false}}\n";
 }
 
-guest_credentials::guest_credentials(std::shared_ptr<unix_channel> agent, std::string password,
-                                     std::string ssh_key)
+guest_credentials::guest_credentials(std::shared_ptr<unix_channel> agent,
+                                     const std::string& password, const std::string& ssh_key)
     : agent_(std::move(agent)),
       secrets_(secret_forms(password, ssh_key)),
       timer_(agent_->get_executor()),

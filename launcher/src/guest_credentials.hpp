@@ -27,8 +27,8 @@ std::string mask_secrets(std::string text, const std::vector<std::string>& secre
 class guest_credentials {
 public:
     // Takes over the agent channel's incoming bytes; empty values are not set.
-    guest_credentials(std::shared_ptr<unix_channel> agent, std::string password,
-                      std::string ssh_key);
+    guest_credentials(std::shared_ptr<unix_channel> agent, const std::string& password,
+                      const std::string& ssh_key);
 
     bool wanted() const { return !steps_.empty(); }
     // A command for the next run only, before the credentials (a warm start's

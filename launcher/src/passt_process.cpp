@@ -129,10 +129,7 @@ passt_process::~passt_process() {
 void passt_process::start(std::uint16_t telnet_port) {
     const std::string run_as = ::geteuid() == 0 ? "65534:65534" : "";
     const auto argv = build_passt_argv(vm_, socket_path(), telnet_port, run_as);
-    std::vector<char*> args;
-    for (const auto& arg : argv)
-        args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
+    const std::vector<char*> args = c_string_pointers(argv);
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0) fail(std::string("pipe: ") + std::strerror(errno));
     const pid_t parent = ::getpid();

@@ -26,14 +26,6 @@ struct child_plan {
     int max_fd;  // descriptors below this are closed one by one if close_range fails
 };
 
-std::vector<char*> pointers(const std::vector<std::string>& strings) {
-    std::vector<char*> out;
-    for (const auto& text : strings)
-        out.push_back(const_cast<char*>(text.c_str()));
-    out.push_back(nullptr);
-    return out;
-}
-
 int descriptor_limit() {
     rlimit limit{};
     if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 65536;
@@ -99,7 +91,8 @@ std::vector<std::string> qemu_environment(const char* const* environ_list,
 
 qemu_process::qemu_process(const std::vector<std::string>& argv,
                            const std::vector<std::string>& env) {
-    const child_plan plan{pointers(argv), pointers(env), ::getpid(), descriptor_limit()};
+    const child_plan plan{c_string_pointers(argv), c_string_pointers(env), ::getpid(),
+                          descriptor_limit()};
     // Blocked across fork: no launcher handler may run in the child before exec.
     sigset_t all;
     sigset_t previous;
@@ -138,6 +131,15 @@ int exit_code_for(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
     return 1;
+}
+
+std::vector<char*> c_string_pointers(const std::vector<std::string>& strings) {
+    std::vector<char*> pointers;
+    pointers.reserve(strings.size() + 1);
+    for (const auto& text : strings)
+        pointers.push_back(const_cast<char*>(text.c_str()));
+    pointers.push_back(nullptr);
+    return pointers;
 }
 
 }  // namespace launcher

@@ -27,6 +27,9 @@ private:
     bool reaped_ = false;
 };
 
+// argv/envp for exec: pointers into `strings`, which must outlive them, then a null.
+std::vector<char*> c_string_pointers(const std::vector<std::string>& strings);
+
 // The variables QEMU may inherit from `environ`: PATH, HOME, locale and
 // time zone, TMPDIR, and the names in `extra` (VM_QEMU_ENV). Nothing else
 // (no VM_GUEST_PASSWORD, no CONSOLE_AUTH).

@@ -51,16 +51,10 @@ std::string capture_output(const std::vector<std::string>& args) {
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
     posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-    std::vector<char*> argv;
-    for (const auto& arg : args)
-        argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
+    const std::vector<char*> argv = c_string_pointers(args);
     // The same scrubbed environment QEMU runs with: no secrets.
     const auto env_strings = qemu_environment(environ);
-    std::vector<char*> envp;
-    for (const auto& entry : env_strings)
-        envp.push_back(const_cast<char*>(entry.c_str()));
-    envp.push_back(nullptr);
+    const std::vector<char*> envp = c_string_pointers(env_strings);
     pid_t pid = 0;
     const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
@@ -158,7 +152,7 @@ std::string find_executable(const std::string& name) {
     }
     const char* path = std::getenv("PATH");
     for (const auto& dir : split(path ? path : "/usr/bin:/bin", ':')) {
-        const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+        std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
         if (::access(candidate.c_str(), X_OK) == 0) return candidate;
     }
     return {};
