@@ -60,7 +60,7 @@ bridge_session::~bridge_session() {
     state_->close_session();
 }
 
-void bridge_session::run(request upgrade) {
+void bridge_session::run(const request& upgrade) {
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
     // Silence for half the idle timeout sends a ping; a peer silent for all of it is dropped.
     timeouts.idle_timeout = std::chrono::seconds(2 * state_->config.ping_interval_seconds);
@@ -154,7 +154,7 @@ void bridge_session::on_browser_write(beast::error_code ec, std::size_t) {
     do_browser_write();
 }
 
-void bridge_session::close_browser(websocket::close_reason reason) {
+void bridge_session::close_browser(const websocket::close_reason& reason) {
     if (stopped_) return;
     stop();
     browser_.async_close(reason, [self = shared_from_this()](beast::error_code) {});

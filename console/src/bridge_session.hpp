@@ -27,7 +27,7 @@ public:
     ~bridge_session();
 
     // Completes the WebSocket handshake of `upgrade`, then starts the bridge.
-    void run(request upgrade);
+    void run(const request& upgrade);
 
 private:
     // Browser side.
@@ -38,13 +38,13 @@ private:
     void send_output(std::string_view bytes);
     void do_browser_write();
     void on_browser_write(boost::beast::error_code ec, std::size_t bytes);
-    void close_browser(boost::beast::websocket::close_reason reason);
+    void close_browser(const boost::beast::websocket::close_reason& reason);
     void on_stall(boost::beast::error_code ec);
 
     // Telnet side.
     void connect_telnet();
     void on_resolve(boost::beast::error_code ec,
-                    boost::asio::ip::tcp::resolver::results_type results);
+                    const boost::asio::ip::tcp::resolver::results_type& results);
     void on_connect(boost::beast::error_code ec,
                     const boost::asio::generic::stream_protocol::endpoint& peer);
     void do_telnet_wait();

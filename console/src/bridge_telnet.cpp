@@ -39,7 +39,7 @@ void bridge_session::connect_telnet() {
         beast::bind_front_handler(&bridge_session::on_resolve, shared_from_this()));
 }
 
-void bridge_session::on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
+void bridge_session::on_resolve(beast::error_code ec, const tcp::resolver::results_type& results) {
     if (stopped_) return;
     if (ec) {
         fail(ec, "resolve");
