@@ -70,8 +70,14 @@ TEST_CASE("the manifest reads back what was written", "[warm]") {
 TEST_CASE("a bad manifest line is named with its file and line", "[warm]") {
     launcher_test::temp_dir dir;
     const auto path = dir.write("warm-start.conf", "SNAPSHOT=warm\nCPU_COUNT=two\n");
-    CHECK_THROWS_WITH(launcher::read_manifest(path),
-                      Catch::Contains("warm-start.conf:2") && Catch::Contains("CPU_COUNT='two'"));
+    std::string message;
+    try {
+        launcher::read_manifest(path);
+    } catch (const std::exception& e) {
+        message = e.what();
+    }
+    CHECK(message.find("warm-start.conf:2") != std::string::npos);
+    CHECK(message.find("CPU_COUNT='two'") != std::string::npos);
 }
 
 TEST_CASE("each difference from the snapshot gives its one-line reason", "[warm]") {
@@ -101,13 +107,13 @@ TEST_CASE("each difference from the snapshot gives its one-line reason", "[warm]
     SECTION("devices") {
         auto other = argv;
         other.insert(other.end(), {"-device", "virtio-rng-pci"});
-        CHECK_THAT(launcher::plan_warm_start(vm, other).reason,
-                   Catch::StartsWith("snapshot made with devices"));
+        CHECK(launcher::plan_warm_start(vm, other).reason.rfind("snapshot made with devices", 0) ==
+              0);
     }
     SECTION("QEMU version (/bin/true prints none)") {
         const auto plan = launcher::plan_warm_start(vm, argv);
         CHECK_FALSE(plan.resume);
-        CHECK_THAT(plan.reason, Catch::StartsWith("snapshot made by 'QEMU emulator version 7.2"));
+        CHECK(plan.reason.rfind("snapshot made by 'QEMU emulator version 7.2", 0) == 0);
     }
 }
 
@@ -115,7 +121,8 @@ TEST_CASE("no manifest: cold, and the reason names the file", "[warm]") {
     launcher_test::temp_dir dir;
     const auto plan = launcher::plan_warm_start(settings_in(dir), argv);
     CHECK_FALSE(plan.resume);
-    CHECK_THAT(plan.reason, Catch::Contains("no snapshot") && Catch::Contains("warm-start.conf"));
+    CHECK(plan.reason.find("no snapshot") != std::string::npos);
+    CHECK(plan.reason.find("warm-start.conf") != std::string::npos);
     CHECK(launcher::with_loadvm(argv, plan) == argv);
 }
 
