@@ -10,7 +10,7 @@ export CACHE_DIR
 export CCACHE_DIR ?= $(CACHE_DIR)/ccache
 
 # make test: these ctest labels. The default leaves out the tiers that do not
-# yet pass or fit CI's time here (container, cluster-node, fresh, fuzz: the
+# yet pass or fit CI's time here (container, node, fresh, fuzz: the
 # README's test table says why); TIERS=all runs every tier.
 TIERS ?= unit integration browser chart lint cluster portability
 

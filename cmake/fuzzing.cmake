@@ -6,7 +6,7 @@
 #                             (the build-sanitize folder of `make sanitize`)
 # In other builds each fuzz target links a replay main instead of libFuzzer,
 # so ctest replays its seed corpus, and the `fuzz` label runs libFuzzer from
-# a clang build made by the fuzz.build fixture.
+# a clang build made by the project.fuzz.build fixture.
 option(QEMU_RISCV64_FUZZ "Build the libFuzzer targets only (clang)" OFF)
 option(QEMU_RISCV64_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
 set(FUZZ_BUILD_DIR "${CMAKE_BINARY_DIR}-fuzz" CACHE PATH "Build folder of the libFuzzer targets")

@@ -7,7 +7,7 @@ set -euo pipefail
 fuzzer=$1 seeds=$2 work=$3
 seconds=${FUZZ_SECONDS:-20}
 if [ ! -x "$fuzzer" ]; then
-  echo "run-fuzz: $fuzzer is missing: the fuzz.build test builds it (Debian's clang and libclang-rt-dev)" >&2
+  echo "run-fuzz: $fuzzer is missing: the project.fuzz.build test builds it (Debian's clang and libclang-rt-dev)" >&2
   exit 1
 fi
 mkdir -p "$work/corpus" "$work/artifacts"
