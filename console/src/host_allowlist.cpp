@@ -61,9 +61,10 @@ std::string host_name_of(std::string_view host_header) {
     return lower(name);
 }
 
-host_allowlist::host_allowlist(const std::string& extra, std::vector<std::string> local_addresses)
+host_allowlist::host_allowlist(const std::string& extra,
+                               const std::vector<std::string>& local_addresses)
     : names_{"localhost", "127.0.0.1", "::1"} {
-    for (auto& address : local_addresses)
+    for (const auto& address : local_addresses)
         names_.push_back(lower(address));
     std::size_t start = 0;
     while (start <= extra.size()) {

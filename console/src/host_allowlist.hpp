@@ -16,7 +16,7 @@ public:
     // suffix, "*" for any Host); `local_addresses`: this machine's addresses,
     // as local_interface_addresses() lists them. Throws std::invalid_argument
     // naming --allow-host and a bad entry.
-    host_allowlist(const std::string& extra, std::vector<std::string> local_addresses);
+    host_allowlist(const std::string& extra, const std::vector<std::string>& local_addresses);
 
     // True when the Host header (name or address, optional :port) may be served.
     // An absent Host (HTTP/1.0, not a browser) is allowed.

@@ -108,7 +108,7 @@ void http_session::upgrade(request&& req) {
         return send(text_response(req, http::status::service_unavailable, "too many sessions"));
     // The bridge takes the slot just opened and gives it back when it ends.
     stream_.expires_never();
-    std::make_shared<bridge_session>(stream_.release_socket(), state_)->run(std::move(req));
+    std::make_shared<bridge_session>(stream_.release_socket(), state_)->run(req);
 }
 
 // Right or no credentials needed; a wrong attempt is counted for its address.

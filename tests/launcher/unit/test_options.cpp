@@ -45,13 +45,13 @@ struct fixture {
         return launcher::load_settings(static_cast<int>(argv.size()), argv.data(), lookup);
     }
 
-    vm_settings settings(std::vector<std::string> flags = {}) const {
-        return std::get<vm_settings>(load(std::move(flags)));
+    vm_settings settings(const std::vector<std::string>& flags = {}) const {
+        return std::get<vm_settings>(load(flags));
     }
 
-    std::string error(std::vector<std::string> flags = {}) const {
+    std::string error(const std::vector<std::string>& flags = {}) const {
         try {
-            load(std::move(flags));
+            load(flags);
         } catch (const settings_error& e) {
             return e.what();
         }
