@@ -13,26 +13,6 @@ using json = nlohmann::json;
 constexpr std::string_view user = "root";
 constexpr std::size_t max_line = 64 * 1024;  // agent replies are far smaller
 
-// A JSON string literal: quotes, backslashes and control bytes escaped.
-std::string json_string(std::string_view text) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out = "\"";
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (byte < 0x20) {
-            out += "\\u00";
-            out += hex[byte >> 4];
-            out += hex[byte & 0xf];
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
-}
-
 // The non-empty lines of `text`, surrounding blanks and CRs removed.
 std::vector<std::string_view> key_lines(std::string_view text) {
     std::vector<std::string_view> lines;
@@ -214,6 +194,25 @@ void guest_credentials::expect_reply(const std::string& command_name) {
                   << std::chrono::duration_cast<std::chrono::seconds>(reply_timeout_).count()
                   << " s; retrying when the agent next connects\n";
     });
+}
+
+std::string json_string(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (byte < 0x20) {
+            out += "\\u00";
+            out += hex[byte >> 4];
+            out += hex[byte & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
 }
 
 }  // namespace launcher

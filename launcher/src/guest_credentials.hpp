@@ -15,6 +15,10 @@
 
 namespace launcher {
 
+// A JSON string literal, any bytes kept: quotes, backslashes and control bytes
+// escaped (a JSON library would refuse a password that is not UTF-8).
+std::string json_string(std::string_view text);
+
 // The agent's commands, one JSON line each (public for tests).
 std::string base64_encode(std::string_view bytes);
 std::string agent_sync_command(unsigned long id);

@@ -13,30 +13,6 @@ std::string set_time_command(std::chrono::system_clock::time_point now) {
            std::to_string(ns.count()) + "}}\n";
 }
 
-namespace {
-
-// A JSON string literal: quotes, backslashes and control bytes escaped.
-std::string json_string(std::string_view text) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out = "\"";
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (byte < 0x20) {
-            out += "\\u00";
-            out += hex[byte >> 4];
-            out += hex[byte & 0xf];
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
-}
-
-}  // namespace
-
 std::string exec_command(const std::string& path, std::string_view input) {
     return "{\"execute\": \"guest-exec\", \"arguments\": {\"path\": " + json_string(path) +
            ", \"input-data\": \"" + base64_encode(input) + "\"}}\n";
