@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 
-from cluster import ControlPlane, log
+from cluster import ControlPlane, Failure, check, log
 
 NAMESPACE = "vms"
 RESTRICTED_LABELS = {
@@ -44,16 +44,6 @@ DRY_RUN_CASES = {
                          "guest.existingSecret=my-guest", "persistence.enabled=true",
                          "persistence.existingClaim=my-disk"],
 }
-
-
-class Failure(Exception):
-    pass
-
-
-def check(condition, what):
-    if not condition:
-        raise Failure(what)
-    log(f"checked: {what}")
 
 
 class Helm:

@@ -30,6 +30,16 @@ def log(message):
     print(f"cluster: {message}", flush=True)
 
 
+class Failure(Exception):
+    """A check of the cluster tests that did not hold."""
+
+
+def check(condition, what):
+    """Logs `what` as checked, or raises Failure naming it."""
+    if not condition:
+        raise Failure(what)
+    log(f"checked: {what}")
+
 
 def _die_with_parent():
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 
-from cluster import ControlPlane, log
+from cluster import ControlPlane, Failure, check, log
 from node import NODE_NAME, PAUSE_IMAGE, Node
 from qemu_riscv64_test.console_session import ConsoleSession
 from qemu_riscv64_test.processes import free_port
@@ -30,16 +30,6 @@ NAMESPACE = "vms"
 RELEASE = "vm"
 FULLNAME = f"{RELEASE}-qemu-riscv64"
 BOOT_DEADLINE_S = 1200  # a hang guard for an emulated boot on a loaded machine, not a measurement
-
-
-class Failure(Exception):
-    pass
-
-
-def check(condition, what):
-    if not condition:
-        raise Failure(what)
-    log(f"checked: {what}")
 
 
 class PortForward:
