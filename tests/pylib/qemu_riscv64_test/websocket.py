@@ -107,22 +107,30 @@ class WebSocket:
                 raise ConnectionClosed(None, "connection dropped")
             self.buffer += chunk
 
-    def _take(self, count):
-        self._need(count)
-        data, self.buffer = self.buffer[:count], self.buffer[count:]
-        return data
+    def _frame_head(self):
+        """(header length, payload length) of the buffered frame; reads until the header is in."""
+        self._need(2)
+        size, head = self.buffer[1] & 0x7F, 2
+        if size >= 126:
+            extra = 2 if size == 126 else 8
+            self._need(2 + extra)
+            size = int.from_bytes(self.buffer[2:2 + extra], "big")
+            head += extra
+        return head + (4 if self.buffer[1] & 0x80 else 0), size
 
     def recv_frame(self):
-        """Returns (opcode, payload) of the next frame, control frames included."""
-        first, second = self._take(2)
-        size = second & 0x7F
-        if size == 126:
-            size = struct.unpack("!H", self._take(2))[0]
-        elif size == 127:
-            size = struct.unpack("!Q", self._take(8))[0]
-        key = self._take(4) if second & 0x80 else None
-        payload = self._take(size)
-        return first & 0x0F, mask(payload, key) if key else payload
+        """Returns (opcode, payload) of the next frame, control frames included.
+
+        Nothing leaves the buffer until the whole frame is in it, so a socket
+        timeout in the middle of a frame loses nothing: the next call goes on.
+        """
+        head, size = self._frame_head()
+        self._need(head + size)
+        frame, self.buffer = self.buffer[:head + size], self.buffer[head + size:]
+        payload = frame[head:]
+        if frame[1] & 0x80:
+            payload = mask(payload, frame[head - 4:head])
+        return frame[0] & 0x0F, payload
 
     def recv(self):
         """The next data message; answers pings, raises ConnectionClosed on close."""
