@@ -8,8 +8,11 @@
 #                disk.img of the guest at its login prompt, and its resume hook
 #                (make-snapshot.sh with snapshot.conf, cached apart)
 # mmdebstrap runs the packages' maintainer scripts under qemu-user (binfmt),
-# about 8 minutes, so the result is cached in $CACHE_DIR keyed by this
-# folder's contents: a second call, even from a fresh clone, only copies it.
+# about 8 minutes, so the result is cached in $CACHE_DIR keyed by what goes
+# into it (packages, customize.sh, rootfs/, the build steps below): a second
+# call, even from a fresh clone, only copies it. vm.conf (the kernel command
+# line) and the snapshot's files are not in that key: changing them costs a
+# new snapshot, not a new Debian.
 set -euo pipefail
 
 out=${1:?usage: build.sh OUT_DIR}
@@ -17,10 +20,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache_root=${CACHE_DIR:-$HOME/.cache/qemu-riscv64}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 disk_size=${DEBIAN_DISK_SIZE:-4G}
-
-key=$( (cd "$here" && find . -type f ! -name Dockerfile ! -name snapshot.conf ! -name resume-hook.sh | LC_ALL=C sort | xargs sha256sum;
-        echo "$disk_size ${DEBIAN_GUEST_PASSWORD:-}") | sha256sum | cut -c1-16)
-cached="$cache_root/guest-debian-13-$key"
 
 # Maintainer scripts of riscv64 packages run through qemu-user's binfmt handler.
 enable_emulation() {
@@ -59,9 +58,13 @@ build_into() {
   truncate -s "$disk_size" "$work/disk.raw"
   mkfs.ext4 -q -L debian-root -d "$work/root" "$work/disk.raw"
   qemu-img convert -f raw -O qcow2 "$work/disk.raw" "$dest.tmp/disk.img"
-  cp "$here/vm.conf" "$dest.tmp/vm.conf"
   mv "$dest.tmp" "$dest"
 }
+
+key=$( (cd "$here" && sha256sum packages customize.sh && find rootfs -type f | LC_ALL=C sort | xargs sha256sum
+        declare -f enable_emulation build_into
+        echo "$disk_size ${DEBIAN_GUEST_PASSWORD:-}") | sha256sum | cut -c1-16)
+cached="$cache_root/guest-debian-13-$key"
 
 if [ ! -d "$cached" ]; then
   enable_emulation
@@ -72,5 +75,6 @@ fi
 rm -rf "$out"
 mkdir -p "$(dirname "$out")"
 cp -a --sparse=always "$cached" "$out"
+cp "$here/vm.conf" "$out/vm.conf"
 "$here/../make-snapshot.sh" "$out" "$here/snapshot.conf"
 echo "debian-13 guest: $out"
