@@ -34,8 +34,9 @@ def one_boot(binary, guest_dir, kind, warm):
         launcher = Launcher(binary, {"VM_DATA_DIR": private, "VM_SHUTDOWN_TIMEOUT": "5",
                                      "VM_WARM_START": "auto" if warm else "off"})
         try:
-            expected = "warm start: resuming" if warm else "cold boot"
-            launcher.wait_stderr(expected)
+            # A warm round counts only if the snapshot really loaded (no cold fallback).
+            expected = "warm start: resumed in" if warm else "cold boot"
+            launcher.wait_stderr(expected, timeout=300)
             client = launcher.client()
             client.read_until(b"login: " if kind == "debian" else BUSYBOX_PROMPT, timeout=900)
             prompt = time.monotonic() - launcher.started

@@ -5,6 +5,7 @@
 
 #include "options.hpp"
 #include "qemu_argv.hpp"
+#include "snapshot_loader.hpp"
 #include "supervisor.hpp"
 #include "warm_start.hpp"
 
@@ -14,11 +15,15 @@ namespace {
 int print_argv(const launcher::vm_settings& vm) {
     const auto paths = launcher::make_runtime_paths(vm.runtime_dir + "/launcher-XXXXXX");
     const auto cold_argv = launcher::build_qemu_argv(vm, paths);
-    // The warm-start decision as a run would take it: its line on stderr, -loadvm in the argv.
+    // The warm-start decision as a run would take it: its line on stderr; a resume
+    // starts QEMU paused (-S) and loads the snapshot over QMP.
     const auto plan = launcher::plan_warm_start(vm, cold_argv);
     std::cerr << "launcher: "
-              << (plan.resume ? "warm start: would resume" : "cold boot: " + plan.reason) << "\n";
-    for (const auto& arg : launcher::with_loadvm(cold_argv, plan))
+              << (plan.resume ? "warm start: would resume snapshot '" + plan.manifest.snapshot +
+                                    "' (QEMU paused with -S, then loadvm over QMP)"
+                              : "cold boot: " + plan.reason)
+              << "\n";
+    for (const auto& arg : plan.resume ? launcher::paused_for_resume(cold_argv) : cold_argv)
         std::cout << arg << "\n";
     return 0;
 }

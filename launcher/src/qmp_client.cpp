@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace launcher {
 namespace {
@@ -21,6 +22,25 @@ std::optional<T> field(const json& object, const char* key) {
         if (!it->is_string()) return std::nullopt;
     }
     return it->template get<T>();
+}
+
+// What a human-monitor-command printed, "\r\n" as "\n": its "return" text, or
+// the QMP error's description as "Error: ...".
+std::string monitor_output(std::string_view line) {
+    const json reply = json::parse(line, nullptr, false);
+    if (!reply.is_object()) return "Error: unreadable QMP reply";
+    if (const auto text = field<std::string>(reply, "return")) {
+        std::string output;
+        for (const char c : *text) {
+            if (c != '\r') output += c;
+        }
+        return output;
+    }
+    const auto error = reply.find("error");
+    const auto desc = error != reply.end() && error->is_object()
+                          ? field<std::string>(*error, "desc")
+                          : std::nullopt;
+    return "Error: " + desc.value_or(std::string(line));
 }
 
 }  // namespace
@@ -70,21 +90,11 @@ void qmp_client::execute(const std::string& command, reply_handler on_reply) {
 
 void qmp_client::human_command(const std::string& command,
                                std::function<void(std::string)> on_reply) {
-    std::string escaped;
-    for (const char c : command) {
-        if (c == '"' || c == '\\') escaped += '\\';
-        escaped += c;
-    }
-    execute("{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"" +
-                escaped + "\"}}\n",
-            [on_reply = std::move(on_reply)](std::string_view line) {
-                // {"return": ""} is success; any other text is the monitor's message.
-                std::string compact;
-                for (const char c : line) {
-                    if (c != ' ' && c != '\r') compact += c;
-                }
-                on_reply(compact == "{\"return\":\"\"}" ? std::string{} : std::string(line));
-            });
+    const json request = {{"execute", "human-monitor-command"},
+                          {"arguments", {{"command-line", command}}}};
+    execute(request.dump() + "\n", [on_reply = std::move(on_reply)](std::string_view line) {
+        on_reply(monitor_output(line));
+    });
 }
 
 void qmp_client::request_guest_shutdown() {

@@ -23,7 +23,7 @@ public:
     bool monitor_ready() const { return ready_; }
     // Called each time the guest opens the agent's port.
     void on_agent_open(std::function<void()> handler) { on_agent_open_ = std::move(handler); }
-    // Called once QMP accepts commands (after a -loadvm: the guest is running again).
+    // Called once QMP accepts commands.
     void on_ready(std::function<void()> handler) { on_ready_ = std::move(handler); }
     // A resumed guest had its agent running when it was saved: no port event comes.
     void assume_agent_running() { agent_open_ = true; }
@@ -31,8 +31,9 @@ public:
     using reply_handler = std::function<void(std::string_view reply)>;
     // Sends one QMP command line; `on_reply` gets its return or error line.
     void execute(const std::string& command, reply_handler on_reply);
-    // Runs a human monitor command (e.g. "savevm warm"); `on_reply` gets its output
-    // text, empty on success, or the QMP error line.
+    // Runs a human monitor command (e.g. "savevm warm"); `on_reply` gets what it
+    // printed (empty for most successes; failures print an "Error: ..." line), or
+    // "Error: " and QMP's description when QMP refused the command.
     void human_command(const std::string& command, std::function<void(std::string)> on_reply);
 
     // Asks the guest agent to power the guest off.

@@ -74,7 +74,7 @@ supervisor::supervisor(const vm_settings& vm)
         if (saver_) saver_->on_agent_open();
     });
     qmp_->on_ready([this] {
-        if (warm_.resume) on_resumed();
+        if (loader_) loader_->start();
     });
     if (!vm.status_socket.empty())
         status_ = std::make_shared<status_server>(io_, vm.status_socket,
@@ -120,14 +120,23 @@ std::vector<std::string> supervisor::plan_boot(const std::vector<std::string>& c
         return cold_argv;
     }
     warm_ = plan_warm_start(vm_, cold_argv);
-    if (warm_.resume) {
-        std::cerr << "launcher: warm start: resuming snapshot '" << warm_.manifest.snapshot
-                  << "' of " << warm_.manifest.saved_at << " (" << warm_.state_bytes / (1024 * 1024)
-                  << " MiB of VM state)\n";
-    } else {
+    if (!warm_.resume) {
         std::cerr << "launcher: cold boot: " << warm_.reason << "\n";
+        return cold_argv;
     }
-    return with_loadvm(cold_argv, warm_);
+    std::cerr << "launcher: warm start: resuming snapshot '" << warm_.manifest.snapshot << "' of "
+              << warm_.manifest.saved_at << " (" << warm_.state_bytes / (1024 * 1024)
+              << " MiB of VM state)\n";
+    loader_ = std::make_unique<snapshot_loader>(
+        *qmp_, warm_.manifest.snapshot, [this] { on_resumed(); },
+        [this](const std::string& reason) { on_resume_failed(reason); });
+    return paused_for_resume(cold_argv);
+}
+
+void supervisor::on_resume_failed(const std::string& reason) {
+    warm_.resume = false;
+    std::cerr << "launcher: cold boot: QEMU could not load snapshot '" << warm_.manifest.snapshot
+              << "' (" << reason << "): the machine was reset and boots from scratch\n";
 }
 
 // The guest runs from the snapshot: show its screen, give it the present time,

@@ -18,6 +18,7 @@
 #include "readiness.hpp"
 #include "run_directory.hpp"
 #include "settings.hpp"
+#include "snapshot_loader.hpp"
 #include "snapshot_saver.hpp"
 #include "status_server.hpp"
 #include "stdout_mirror.hpp"
@@ -38,10 +39,12 @@ public:
 private:
     void wait_signal();
     void on_signal(boost::system::error_code ec, int signal_number);
-    // The argv QEMU gets: cold, warm (-loadvm) or cold to save a snapshot.
+    // The argv QEMU gets: cold, paused for a resume (-S) or cold to save a snapshot.
     std::vector<std::string> plan_boot(const std::vector<std::string>& cold_argv);
-    // QMP answers: a resumed guest runs again.
+    // The snapshot is loaded and the guest runs again.
     void on_resumed();
+    // QEMU could not load the snapshot: the machine was reset and boots cold.
+    void on_resume_failed(const std::string& reason);
     void on_child_exit();
     void begin_shutdown();
     void stop_qemu();
@@ -69,6 +72,7 @@ private:
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::vector<std::string> cold_argv_;
     warm_plan warm_;
+    std::unique_ptr<snapshot_loader> loader_;  // a warm start only
     std::unique_ptr<snapshot_saver> saver_;
     bool shutting_down_ = false;
     int exit_code_ = 1;

@@ -165,9 +165,4 @@ warm_plan plan_warm_start(const vm_settings& vm, const std::vector<std::string>&
     return plan;
 }
 
-std::vector<std::string> with_loadvm(std::vector<std::string> argv, const warm_plan& plan) {
-    if (plan.resume) argv.insert(argv.end(), {"-loadvm", plan.manifest.snapshot});
-    return argv;
-}
-
 }  // namespace launcher

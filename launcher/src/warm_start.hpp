@@ -1,6 +1,6 @@
 #pragma once
 // Warm start: whether this run resumes the data image's snapshot (QEMU
-// -loadvm) or boots cold, and the one-line reason when it boots cold.
+// loadvm, snapshot_loader) or boots cold, and the one-line reason when it boots cold.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,8 +25,5 @@ machine_record record_machine(const vm_settings& vm, const std::vector<std::stri
 // with its metadata as it was right after the save (nothing written since:
 // resuming would roll the disk back).
 warm_plan plan_warm_start(const vm_settings& vm, const std::vector<std::string>& argv);
-
-// The cold-boot argv plus -loadvm when the plan resumes.
-std::vector<std::string> with_loadvm(std::vector<std::string> argv, const warm_plan& plan);
 
 }  // namespace launcher

@@ -7,9 +7,15 @@ usage: test_warm_start.py LAUNCHER GUEST_DIR CASE
                 resume is on the console, the guest's clock is the host's
   no_rollback   a file written on /mnt, the launcher restarted on the same
                 folder: it boots cold (the disk changed) and the file is there
-  cpu_mismatch  VM_CPU_COUNT=4 against the 2-CPU snapshot boots cold and says why"""
+  cpu_mismatch  VM_CPU_COUNT=4 against the 2-CPU snapshot boots cold and says why
+  corrupt_state the snapshot's saved VM state damaged inside the disk (its
+                metadata intact, so the launcher tries): QEMU refuses it, the
+                launcher says why and boots cold in the same run
+  missing_tag   warm-start.conf names a snapshot the disk does not hold: cold
+                boot, saying so"""
 import re
 import signal
+import struct
 import sys
 import time
 
@@ -101,8 +107,85 @@ def cpu_mismatch(binary, guest_dir):
         launcher.kill()
 
 
+def vm_state_offset(disk, name):
+    """Where the VM state of qcow2 snapshot `name` starts in the file: the
+    snapshot's L1 entry just past the virtual disk, its first L2 entry."""
+    with open(disk, "rb") as f:
+        header = f.read(72)
+        cluster_bits, virtual_bytes = struct.unpack_from(">IQ", header, 20)
+        count, entry = struct.unpack_from(">IQ", header, 60)
+        for _ in range(count):
+            f.seek(entry)
+            fixed = f.read(40)
+            l1_offset, l1_size = struct.unpack_from(">QI", fixed, 0)
+            id_size, name_size = struct.unpack_from(">HH", fixed, 12)
+            (extra_size,) = struct.unpack_from(">I", fixed, 36)
+            f.seek(entry + 40 + extra_size + id_size)
+            found = f.read(name_size).decode()
+            entry += (40 + extra_size + id_size + name_size + 7) // 8 * 8
+            if found != name:
+                continue
+            # One L1 entry maps 2^(2 * cluster_bits - 3) bytes; the state follows the disk.
+            index = -(-virtual_bytes // (1 << (2 * cluster_bits - 3)))
+            assert index < l1_size, (index, l1_size)
+            f.seek(l1_offset + 8 * index)
+            (l2_entry,) = struct.unpack(">Q", f.read(8))
+            f.seek(l2_entry & 0x00FFFFFFFFFFFE00)
+            (data_entry,) = struct.unpack(">Q", f.read(8))
+            return data_entry & 0x00FFFFFFFFFFFE00
+    raise AssertionError(f"{disk} holds no snapshot {name!r}")
+
+
+def corrupt_state(binary, guest_dir):
+    disk = f"{guest_dir}/disk.img"
+    with open(disk, "r+b") as f:
+        f.seek(vm_state_offset(disk, "warm"))
+        assert f.read(4) == b"QEVM", "the VM state does not start with QEMU's stream magic"
+        f.seek(-4, 1)
+        f.write(b"\0" * 8)
+    launcher = start(binary, guest_dir)
+    try:
+        launcher.wait_stderr(r"launcher: warm start: resuming snapshot 'warm'")
+        line = launcher.wait_stderr(r"launcher: cold boot: .*").group(0)
+        assert "QEMU could not load snapshot 'warm' (Not a migration stream" in line, line
+        client = launcher.client()
+        client.read_until(b"qemu-riscv64 busybox guest ready", timeout=180)
+        client.read_until(PROMPT, timeout=60)
+        answer = command(client, "echo cold-$((6 * 7))")
+        assert b"\r\ncold-42\r\n" in answer, answer
+        # The kernel booted from scratch, and no resume was announced.
+        assert b"Linux version" in launcher.stdout
+        assert b"warm start: the guest resumed" not in launcher.stdout
+        assert "warm start: resumed in" not in launcher.stderr, launcher.stderr
+        stop(launcher)
+        print(f"damaged VM state: {line!r}; the guest booted cold in the same run and answers")
+    finally:
+        launcher.kill()
+
+
+def missing_tag(binary, guest_dir):
+    manifest = f"{guest_dir}/warm-start.conf"
+    with open(manifest) as f:
+        text = f.read()
+    with open(manifest, "w") as f:
+        f.write(text.replace("SNAPSHOT='warm'", "SNAPSHOT='gone'"))
+    launcher = start(binary, guest_dir)
+    try:
+        line = launcher.wait_stderr(r"launcher: cold boot: .*").group(0)
+        assert line.endswith("holds no snapshot 'gone'"), line
+        client = launcher.client()
+        client.read_until(PROMPT, timeout=180)
+        answer = command(client, "echo cold-$((6 * 7))")
+        assert b"\r\ncold-42\r\n" in answer, answer
+        stop(launcher)
+        print(f"manifest naming a missing snapshot: {line!r}; cold boot")
+    finally:
+        launcher.kill()
+
+
 def main(binary, shared_guest_dir, case):
-    cases = {"resume": resume, "no_rollback": no_rollback, "cpu_mismatch": cpu_mismatch}
+    cases = {"resume": resume, "no_rollback": no_rollback, "cpu_mismatch": cpu_mismatch,
+             "corrupt_state": corrupt_state, "missing_tag": missing_tag}
     with PrivateGuest(shared_guest_dir) as guest_dir:
         cases[case](binary, guest_dir)
 

@@ -1,4 +1,4 @@
-// Warm start: the manifest round trip, the cold-boot reasons, -loadvm, and the
+// Warm start: the manifest round trip, the cold-boot reasons, and the
 // qcow2 reader against a file written here byte by byte.
 #include <fstream>
 
@@ -123,16 +123,6 @@ TEST_CASE("no manifest: cold, and the reason names the file", "[warm]") {
     CHECK_FALSE(plan.resume);
     CHECK(plan.reason.find("no snapshot") != std::string::npos);
     CHECK(plan.reason.find("warm-start.conf") != std::string::npos);
-    CHECK(launcher::with_loadvm(argv, plan) == argv);
-}
-
-TEST_CASE("a resume appends -loadvm and the snapshot's name", "[warm]") {
-    launcher::warm_plan plan;
-    plan.resume = true;
-    const auto warm = launcher::with_loadvm(argv, plan);
-    REQUIRE(warm.size() == argv.size() + 2);
-    CHECK(warm[warm.size() - 2] == "-loadvm");
-    CHECK(warm.back() == "warm");
 }
 
 TEST_CASE("the qcow2 reader finds snapshots and fingerprints the refcounts", "[warm]") {
