@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Warm start of the debian-13 guest under the launcher: two resumes, each on
+a fresh copy of the guest folder (data-images/debian-13/build.sh), one after
+the other. In each: the launcher resumes the snapshot (no cold fallback), the
+resume hook runs through the guest agent, root logs in on the serial console
+(the second time with a password given to the launcher, VM_GUEST_PASSWORD, as
+the chart would), the guest's clock is the host's within a few seconds, the
+guest has its address; then the two guests' SSH host keys and machine-ids
+must differ, from each other and from the snapshot's (read from the disk).
+
+usage: test_warm_start_debian.py LAUNCHER DEBIAN_GUEST_DIR"""
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from qemu_riscv64_test.guest import PrivateGuest
+from qemu_riscv64_test.launcher import Launcher
+
+HOOK = "warm-start.hook"
+PROMPT = b"root@riscv-debian:~# "
+CLOCK_TOLERANCE_S = 10  # the launcher sets the clock at the resume; the reading goes through the console
+
+
+def answer(client, command):
+    """What `command` printed, between two markers of its own."""
+    tag = secrets.token_hex(4)
+    # The quotes keep the echoed command line from matching the markers.
+    client.type(f"echo begin-''{tag}; {command}; echo end-''{tag}\r")
+    text = client.read_until(f"end-{tag}\r\n".encode() + PROMPT, timeout=300).decode(errors="replace")
+    return text[text.rindex(f"begin-{tag}\r\n") + len(f"begin-{tag}\r\n"):text.rindex(f"end-{tag}")].strip()
+
+
+def log_in(client, password):
+    client.type("\r")
+    client.read_until(b"login: ", timeout=300)
+    client.type("root\r")
+    client.read_until(b"Password: ", timeout=300)
+    client.type(password + "\r")
+    client.read_until(PROMPT, timeout=300)
+
+
+def resumed_guest(binary, guest_dir, password=None):
+    """One resume; returns (clock skew s, ed25519 host key, machine-id)."""
+    env = {"VM_DATA_DIR": guest_dir, "VM_SHUTDOWN_TIMEOUT": "60"}
+    if password:
+        env["VM_GUEST_PASSWORD"] = password
+    launcher = Launcher(binary, env)
+    try:
+        launcher.wait_stderr(r"launcher: warm start: resuming snapshot 'warm'")
+        resumed = launcher.wait_stderr(r"launcher: warm start: resumed in [0-9.]+ s", timeout=300)
+        assert "cold boot" not in launcher.stderr, launcher.stderr
+        launcher.wait_stderr(r"launcher: guest agent: clock set to the host's", timeout=300)
+        launcher.wait_stderr(rf"launcher: guest agent: resume hook {HOOK} started", timeout=300)
+        if password:
+            launcher.wait_stderr(r"launcher: guest agent: root password set", timeout=300)
+        client = launcher.client()
+        log_in(client, password or "riscv")
+        # The hook runs in the background (guest-exec); wait until it is done.
+        answer(client, f"while pgrep -f {HOOK} >/dev/null; do sleep 1; done")
+        guest_now = int(answer(client, "date +%s"))
+        skew = abs(guest_now - time.time())
+        key = answer(client, "cat /etc/ssh/ssh_host_ed25519_key.pub")
+        machine_id = answer(client, "cat /etc/machine-id")
+        address = answer(client, "ip -4 -o addr show scope global")
+        sshd = answer(client, "systemctl is-active ssh.service")
+        assert key.startswith("ssh-ed25519 "), key
+        assert re.fullmatch(r"[0-9a-f]{32}", machine_id), machine_id
+        assert "inet 10.0.2.15/" in address, address
+        assert sshd == "active", sshd
+        launcher.signal(signal.SIGTERM)
+        status = launcher.wait(timeout=120)
+        assert status == 0, f"launcher exit status {status}: {launcher.stderr[-2000:]}"
+        print(f"{resumed.group(0)}; root logged in{' with VM_GUEST_PASSWORD' if password else ''}, "
+              f"clock off by {skew:.1f} s, machine-id {machine_id}, {key[:40]}...")
+        return skew, key, machine_id
+    finally:
+        launcher.kill()
+
+
+def snapshot_identity(guest_dir):
+    """The snapshot's own ed25519 host key and machine-id, read from the disk's
+    files (the qcow2 disk's active state is the snapshot's)."""
+    with tempfile.TemporaryDirectory() as work:
+        raw = os.path.join(work, "disk.raw")
+        subprocess.run(["qemu-img", "convert", "-O", "raw", os.path.join(guest_dir, "disk.img"), raw],
+                       check=True)
+        files = [subprocess.run(["debugfs", "-R", f"cat {path}", raw], check=True,
+                                capture_output=True, text=True).stdout.strip()
+                 for path in ("/etc/ssh/ssh_host_ed25519_key.pub", "/etc/machine-id")]
+    assert files[0].startswith("ssh-ed25519 ") and files[1], files
+    return files[0], files[1]
+
+
+def main(binary, shared_guest_dir):
+    results = []
+    for password in (None, f"warm-{secrets.token_hex(6)}"):
+        with PrivateGuest(shared_guest_dir) as guest_dir:
+            results.append(resumed_guest(binary, guest_dir, password))
+    (skew1, key1, id1), (skew2, key2, id2) = results
+    for skew in (skew1, skew2):
+        assert skew < CLOCK_TOLERANCE_S, f"a resumed guest's clock is {skew:.0f} s off the host's"
+    assert key1 != key2, f"two resumed guests share an SSH host key: {key1}"
+    assert id1 != id2, f"two resumed guests share a machine-id: {id1}"
+    snapshot_key, snapshot_id = snapshot_identity(shared_guest_dir)
+    assert snapshot_key not in (key1, key2), "a resumed guest kept the snapshot's host key"
+    assert snapshot_id not in (id1, id2), "a resumed guest kept the snapshot's machine-id"
+    print("two resumes of one snapshot: clocks set, own SSH host keys and machine-ids, "
+          "VM_GUEST_PASSWORD applied")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
