@@ -157,15 +157,14 @@ void supervisor::on_resumed() {
     }
     if (!manifest.agent) return;
     qmp_->assume_agent_running();
-    credentials_.add_once(set_time_command(now), "clock set to the host's",
-                          "guest-set-time failed");
+    credentials_.add_once(set_time_command(now), "clock set to the host's", "guest-set-time");
     if (!manifest.recipe.resume_agent_script.empty()) {
         std::ifstream hook(std::filesystem::path(vm_.data_dir) /
                            manifest.recipe.resume_agent_script);
         const std::string script(std::istreambuf_iterator<char>(hook), {});
         credentials_.add_once(exec_script_command(script, host_entropy(64)),
                               "resume hook " + manifest.recipe.resume_agent_script + " started",
-                              "resume hook failed");
+                              "resume hook");
     }
     credentials_.start();
 }
