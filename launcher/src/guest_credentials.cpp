@@ -177,11 +177,18 @@ void guest_credentials::send_next() {
         agent_->send(steps_[next_].command);
         expect_reply(steps_[next_].command_name);
     } else {
-        active_ = false;
         steps_.erase(steps_.begin(), steps_.begin() + static_cast<std::ptrdiff_t>(once_));
         once_ = 0;
         timer_.cancel();
+        end_exchange();
     }
+}
+
+void guest_credentials::end_exchange() {
+    active_ = false;
+    const auto handler = std::move(after_exchange_);
+    after_exchange_ = nullptr;
+    if (handler) handler();
 }
 
 // An agent that never answers: give up until its port opens again.
@@ -189,10 +196,10 @@ void guest_credentials::expect_reply(const std::string& command_name) {
     timer_.expires_after(reply_timeout_);
     timer_.async_wait([this, command_name](boost::system::error_code ec) {
         if (ec || !active_) return;
-        active_ = false;
         std::cerr << "launcher: guest agent: no reply to " << command_name << " in "
                   << std::chrono::duration_cast<std::chrono::seconds>(reply_timeout_).count()
                   << " s; retrying when the agent next connects\n";
+        end_exchange();
     });
 }
 

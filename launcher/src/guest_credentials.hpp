@@ -4,6 +4,7 @@
 // (parsed as JSON) logged on stderr, never the secret. The sync and each
 // command time out; the whole exchange is retried on the agent's next open.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -49,6 +50,8 @@ public:
     void set_reply_timeout(std::chrono::milliseconds timeout) { reply_timeout_ = timeout; }
     // True while an exchange is under way.
     bool active() const { return active_; }
+    // Called once, when the next exchange ends: every step answered, or the agent silent.
+    void after_exchange(std::function<void()> handler) { after_exchange_ = std::move(handler); }
 
 private:
     struct step {
@@ -60,6 +63,7 @@ private:
     void handle_reply(std::string_view line);
     void send_next();
     void expect_reply(const std::string& command_name);
+    void end_exchange();
 
     std::shared_ptr<unix_channel> agent_;
     std::vector<std::string> secrets_;  // masked in every message
@@ -73,6 +77,7 @@ private:
     boost::asio::steady_timer timer_;  // the awaited reply's deadline
     std::chrono::milliseconds reply_timeout_{30000};
     line_splitter lines_;
+    std::function<void()> after_exchange_;
 };
 
 }  // namespace launcher

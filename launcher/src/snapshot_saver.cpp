@@ -24,10 +24,11 @@ std::string utc_now() {
 }  // namespace
 
 snapshot_saver::snapshot_saver(boost::asio::io_context& io, snapshot_recipe recipe, qmp_client& qmp,
-                               std::function<void()> stop_qemu)
+                               std::function<void()> stop_qemu, flush_guest flush)
     : recipe_(std::move(recipe)),
       qmp_(qmp),
       stop_qemu_(std::move(stop_qemu)),
+      flush_(std::move(flush)),
       quiet_(io),
       deadline_(io) {}
 
@@ -66,7 +67,9 @@ void snapshot_saver::arm_quiet_timer() {
 void snapshot_saver::on_quiet(boost::system::error_code ec) {
     if (ec || saving_) return;
     if (recipe_.wait_agent && !agent_open_) return;  // on_agent_open() re-arms
-    save();
+    if (!recipe_.wait_agent) return save();
+    saving_ = true;  // no more quiet timers
+    flush_([this] { save(); });
 }
 
 void snapshot_saver::save() {

@@ -1,6 +1,7 @@
 #pragma once
 // `launcher --save-snapshot`: boots cold, waits for the image's ready point
-// (its console text, a quiet console, the guest agent if asked), saves the VM
+// (its console text, a quiet console, the guest agent if asked; then the
+// agent flushes the guest's filesystems to its disk), saves the VM
 // into its qcow2 disk (savevm over QMP) and has QEMU quit; once QEMU is gone
 // the supervisor writes the manifest with what the snapshot needs to match.
 #include <chrono>
@@ -17,9 +18,14 @@ namespace launcher {
 
 class snapshot_saver {
 public:
+    // Runs its argument once the guest's filesystems are on its disk.
+    using flush_guest = std::function<void(std::function<void()> then)>;
+
     // `stop_qemu` is called when the snapshot is saved, or when saving failed.
+    // `flush` (WAIT_AGENT=yes) runs before the save: the disk in the image is
+    // then what the guest wrote, not a crash image, for a copy that boots cold.
     snapshot_saver(boost::asio::io_context& io, snapshot_recipe recipe, qmp_client& qmp,
-                   std::function<void()> stop_qemu);
+                   std::function<void()> stop_qemu, flush_guest flush);
 
     // Starts the overall timeout.
     void start();
@@ -45,6 +51,7 @@ private:
     snapshot_recipe recipe_;
     qmp_client& qmp_;
     std::function<void()> stop_qemu_;
+    flush_guest flush_;
     boost::asio::steady_timer quiet_;
     boost::asio::steady_timer deadline_;
     std::string tail_;  // the last console output, raw

@@ -112,8 +112,9 @@ int supervisor::run() {
 
 std::vector<std::string> supervisor::plan_boot(const std::vector<std::string>& cold_argv) {
     if (!vm_.save_snapshot.empty()) {
-        saver_ = std::make_unique<snapshot_saver>(io_, read_recipe(vm_.save_snapshot), *qmp_,
-                                                  [this] { stop_qemu(); });
+        saver_ = std::make_unique<snapshot_saver>(
+            io_, read_recipe(vm_.save_snapshot), *qmp_, [this] { stop_qemu(); },
+            [this](std::function<void()> then) { flush_guest(std::move(then)); });
         saver_->start();
         std::cerr << "launcher: cold boot to save a snapshot at '" << saver_->recipe().ready_pattern
                   << "'\n";
@@ -131,6 +132,16 @@ std::vector<std::string> supervisor::plan_boot(const std::vector<std::string>& c
         *qmp_, warm_.manifest.snapshot, [this] { on_resumed(); },
         [this](const std::string& reason) { on_resume_failed(reason); });
     return paused_for_resume(cold_argv);
+}
+
+// Freezing a filesystem writes everything it holds to the disk; it is thawed
+// at once, before the snapshot, so the saved guest runs on normally.
+void supervisor::flush_guest(std::function<void()> then) {
+    credentials_.add_once(fsfreeze_command(true), "filesystems written to the disk (frozen)",
+                          "guest-fsfreeze-freeze");
+    credentials_.add_once(fsfreeze_command(false), "filesystems thawed", "guest-fsfreeze-thaw");
+    credentials_.after_exchange(std::move(then));
+    credentials_.start();
 }
 
 void supervisor::on_resume_failed(const std::string& reason) {

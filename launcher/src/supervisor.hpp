@@ -3,6 +3,7 @@
 // console over telnet, starts QEMU, hands root's credentials to the guest
 // agent, and turns SIGTERM into a guest shutdown.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,8 @@ private:
     std::vector<std::string> plan_boot(const std::vector<std::string>& cold_argv);
     // The snapshot is loaded and the guest runs again.
     void on_resumed();
+    // Before a snapshot: the guest agent writes the guest's filesystems to its disk.
+    void flush_guest(std::function<void()> then);
     // QEMU could not load the snapshot: the machine was reset and boots cold.
     void on_resume_failed(const std::string& reason);
     void on_child_exit();

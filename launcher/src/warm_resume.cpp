@@ -13,6 +13,10 @@ std::string set_time_command(std::chrono::system_clock::time_point now) {
            std::to_string(ns.count()) + "}}\n";
 }
 
+std::string fsfreeze_command(bool freeze) {
+    return std::string("{\"execute\": \"guest-fsfreeze-") + (freeze ? "freeze" : "thaw") + "\"}\n";
+}
+
 std::string exec_command(const std::string& path, std::string_view input) {
     return "{\"execute\": \"guest-exec\", \"arguments\": {\"path\": " + json_string(path) +
            ", \"input-data\": \"" + base64_encode(input) + "\"}}\n";

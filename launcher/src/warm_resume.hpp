@@ -12,6 +12,8 @@ namespace launcher {
 
 // guest-set-time to `now` (nanoseconds since the epoch).
 std::string set_time_command(std::chrono::system_clock::time_point now);
+// guest-fsfreeze-freeze (true) or guest-fsfreeze-thaw (false), before a snapshot.
+std::string fsfreeze_command(bool freeze);
 // guest-exec of `path` with `input` on its stdin.
 std::string exec_command(const std::string& path, std::string_view input);
 // guest-exec of `/bin/sh -c script` with `input` on its stdin.

@@ -7,6 +7,7 @@
 #include "guest_credentials.hpp"
 #include "temp_dir.hpp"
 #include "test_socket.hpp"
+#include "warm_resume.hpp"
 
 namespace {
 
@@ -108,4 +109,27 @@ TEST_CASE("sync, then the password, then the key, each reply logged", "[credenti
     CHECK(log.text() ==
           "launcher: guest agent: guest-set-user-password failed: chpasswd: *** bad\n"
           "launcher: guest agent: root SSH key added\n");
+}
+
+TEST_CASE("after_exchange runs once, when the last step is answered", "[credentials]") {
+    launcher_test::temp_dir dir;
+    boost::asio::io_context io;
+    auto agent = std::make_shared<launcher::unix_channel>(io, (dir.path() / "qga").string(),
+                                                          "guest agent", 4096);
+    launcher::guest_credentials credentials(agent, "", "");
+    CHECK(launcher::fsfreeze_command(true) == "{\"execute\": \"guest-fsfreeze-freeze\"}\n");
+    credentials.add_once(launcher::fsfreeze_command(true), "frozen", "guest-fsfreeze-freeze");
+    credentials.add_once(launcher::fsfreeze_command(false), "thawed", "guest-fsfreeze-thaw");
+    int ends = 0;
+    credentials.after_exchange([&] { ++ends; });
+    captured_cerr log;
+    credentials.start_with_id(7);
+    credentials.on_data("\xff{\"return\": 7}\n");
+    credentials.on_data("{\"return\": 1}\n");
+    CHECK(ends == 0);
+    credentials.on_data("{\"return\": 1}\n");
+    CHECK(ends == 1);
+    // The steps were for this exchange only; the handler too.
+    CHECK_FALSE(credentials.wanted());
+    CHECK(log.text() == "launcher: guest agent: frozen\nlauncher: guest agent: thawed\n");
 }
