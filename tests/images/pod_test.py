@@ -90,22 +90,23 @@ def run(console, command, expect):
     return console.read_until(expect, 120)
 
 
-def check_uname_and_write(port, args, token, pod):
+def check_uname_and_write(port, args, token, pod, guest_port):
     console = open_shell(port, args, pod)
     # The echoed command has no "riscv64"; the answer ends its own line.
     run(console, "uname -m", b"riscv64\r\n")
     print("pod_test: uname -m printed riscv64 through the console's WebSocket")
     if args.persist_file:
         run(console, f"echo {token} >{args.persist_file}; sync; echo written-$((6*7))", b"written-42")
+    if args.guest_server:
+        check_guest_server(console, guest_port)
     console.close()
 
 
-def check_guest_server(port, guest_port, args):
-    """A server in the guest (busybox nc) answers a client of the pod's address."""
-    console = open_shell(port, args)
+def check_guest_server(console, guest_port):
+    """A server in the guest (busybox nc) that speaks first answers a client
+    of the pod's address."""
     run(console, f"(echo guest-serves-$((6*7)) | nc -l -p {guest_port} >/dev/null 2>&1 &); "
                  f"echo listening-$((2*3))", b"listening-6")
-    console.close()
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -175,9 +176,7 @@ def main():
     token = f"kept-{secrets.token_hex(8)}"
     try:
         pod.play()
-        check_uname_and_write(http_port, args, token, pod)
-        if args.guest_server:
-            check_guest_server(http_port, guest_port, args)
+        check_uname_and_write(http_port, args, token, pod, guest_port)
         if args.browser_screenshot:
             check_in_browser(http_port, args)
         if args.persist_file:
