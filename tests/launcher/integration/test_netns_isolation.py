@@ -27,6 +27,7 @@ print LIMITATION; with any other they are strict.
 
 usage: test_netns_isolation.py isolation|inbound user|passt LAUNCHER CONSOLE GUEST_DIR"""
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -318,6 +319,10 @@ def isolation(names, network, binary, console_binary, guest_dir, runtime):
 
 def inbound(names, binary, guest_dir, runtime):
     extra = {"VM_FORWARD_PORTS": f"{FORWARD_HOST}:{FORWARD_GUEST}"}
+    # A soft open-file limit of 1024 (systemd's default) under the hard one:
+    # passt's ~16,000 sockets need passt to raise its own to the hard one.
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (1024, hard))
     launcher = boot(names.pod, binary, guest_dir, "passt", extra, runtime)
     try:
         guest = Guest(launcher)
