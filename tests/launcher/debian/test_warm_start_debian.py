@@ -7,7 +7,8 @@ resume hook runs through the guest agent, root logs in on the serial console
 the chart would), the guest's clock is the host's within a few seconds, the
 guest has its address; then the two guests' SSH host keys and machine-ids
 must differ, from each other and from the snapshot's (a third resume with
-the hook left out shows those).
+the hook left out shows those). Last, a copy booted cold (VM_WARM_START=off)
+must not have the snapshot boot's identity either.
 
 usage: test_warm_start_debian.py LAUNCHER DEBIAN_GUEST_DIR"""
 import os
@@ -54,6 +55,8 @@ def resumed_guest(binary, guest_dir, password=None, hook=True):
         launcher.wait_stderr(r"launcher: warm start: resuming snapshot 'warm'")
         resumed = launcher.wait_stderr(r"launcher: warm start: resumed in [0-9.]+ s", timeout=300)
         assert "cold boot" not in launcher.stderr, launcher.stderr
+        # guest-set-time: the clock, then the RTC from it (hwclock in the guest).
+        launcher.wait_stderr(r"launcher: guest agent: clock set to the host's", timeout=300)
         if hook:
             launcher.wait_stderr(rf"launcher: guest agent: resume hook {HOOK} started", timeout=300)
         if password:
@@ -93,6 +96,27 @@ def without_hook(guest_dir):
         f.write(text.replace(f"RESUME_AGENT_SCRIPT='{HOOK}'", "RESUME_AGENT_SCRIPT=''"))
 
 
+def cold_copy(binary, guest_dir):
+    """A copy of the image booted cold (VM_WARM_START=off); returns (host key, machine-id)."""
+    launcher = Launcher(binary, {"VM_DATA_DIR": guest_dir, "VM_SHUTDOWN_TIMEOUT": "60",
+                                 "VM_WARM_START": "off"})
+    try:
+        launcher.wait_stderr(r"launcher: cold boot: VM_WARM_START=off")
+        client = launcher.client()
+        client.read_until(b"login: ", timeout=900)
+        log_in(client, "riscv")
+        key = answer(client, "cat /etc/ssh/ssh_host_ed25519_key.pub")
+        machine_id = answer(client, "cat /etc/machine-id")
+        assert b"a copy of the image's disk: own machine-id and SSH host keys" in launcher.stdout
+        launcher.signal(signal.SIGTERM)
+        status = launcher.wait(timeout=120)
+        assert status == 0, f"launcher exit status {status}: {launcher.stderr[-2000:]}"
+        print(f"cold boot of a copy: machine-id {machine_id}, {key[:40]}...")
+        return key, machine_id
+    finally:
+        launcher.kill()
+
+
 def main(binary, shared_guest_dir):
     results = []
     for password in (None, f"warm-{secrets.token_hex(6)}"):
@@ -108,8 +132,12 @@ def main(binary, shared_guest_dir):
         _, snapshot_key, snapshot_id = resumed_guest(binary, guest_dir, hook=False)
     assert snapshot_key not in (key1, key2), "a resumed guest kept the snapshot's SSH host key"
     assert snapshot_id not in (id1, id2), "a resumed guest kept the snapshot's machine-id"
+    with PrivateGuest(shared_guest_dir) as guest_dir:
+        cold_key, cold_id = cold_copy(binary, guest_dir)
+    assert cold_key != snapshot_key, "a cold-booted copy kept the snapshot boot's SSH host key"
+    assert cold_id != snapshot_id, "a cold-booted copy kept the snapshot boot's machine-id"
     print("two resumes of one snapshot: clocks set, own SSH host keys and machine-ids (not the "
-          "snapshot's), VM_GUEST_PASSWORD applied")
+          "snapshot's), VM_GUEST_PASSWORD applied; a cold-booted copy has its own too")
 
 if __name__ == "__main__":
     main(*sys.argv[1:3])
