@@ -55,8 +55,10 @@ def resumed_guest(binary, guest_dir, password=None, hook=True):
         launcher.wait_stderr(r"launcher: warm start: resuming snapshot 'warm'")
         resumed = launcher.wait_stderr(r"launcher: warm start: resumed in [0-9.]+ s", timeout=300)
         assert "cold boot" not in launcher.stderr, launcher.stderr
-        # guest-set-time: the clock, then the RTC from it (hwclock in the guest).
-        launcher.wait_stderr(r"launcher: guest agent: clock set to the host's", timeout=300)
+        # guest-set-time sets the clock, then runs hwclock, which the image lacks: its
+        # error follows, but the clock is set (checked below against the host's).
+        launcher.wait_stderr(r"launcher: guest agent: (clock set to the host's|guest-set-time failed)",
+                             timeout=300)
         if hook:
             launcher.wait_stderr(rf"launcher: guest agent: resume hook {HOOK} started", timeout=300)
         if password:
