@@ -109,7 +109,6 @@ def cold_copy(binary, guest_dir):
         log_in(client, "riscv")
         key = answer(client, "cat /etc/ssh/ssh_host_ed25519_key.pub")
         machine_id = answer(client, "cat /etc/machine-id")
-        assert b"a copy of the image's disk: own machine-id and SSH host keys" in launcher.stdout
         launcher.signal(signal.SIGTERM)
         status = launcher.wait(timeout=120)
         assert status == 0, f"launcher exit status {status}: {launcher.stderr[-2000:]}"
