@@ -25,6 +25,25 @@ export const cases = {
       t.equal(podSpec(objects).initContainers[1].image, "localhost/qemu-riscv64-data-debian-13:0.1.0", "default guest");
     },
   },
+  "network-user": {
+    sets: ["network.mode=user"],
+    check(t, objects) {
+      t.equal(launcherEnv(objects).VM_NETWORK, "user", "VM_NETWORK");
+      t.that(!("VM_PASST_PORTS" in launcherEnv(objects)), "no VM_PASST_PORTS without passt");
+      t.equal(podSpec(objects).securityContext.seccompProfile, { type: "RuntimeDefault" },
+        "user networking: the pod keeps RuntimeDefault (restricted)");
+      t.equal(launcher(objects).securityContext.seccompProfile, { type: "RuntimeDefault" },
+        "user networking: the launcher keeps RuntimeDefault (restricted)");
+    },
+  },
+  "passt-localhost-seccomp": {
+    sets: ["securityContext.seccompProfile.type=Localhost",
+      "securityContext.seccompProfile.localhostProfile=profiles/passt.json"],
+    check(t, objects) {
+      t.equal(launcher(objects).securityContext.seccompProfile,
+        { type: "Localhost", localhostProfile: "profiles/passt.json" }, "passt: a Localhost profile is kept");
+    },
+  },
   "port-8081": {
     sets: ["service.port=8081"],
     check(t, objects) {

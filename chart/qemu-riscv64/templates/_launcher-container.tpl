@@ -88,7 +88,7 @@
     {{- include "qemu-riscv64.extraEnv" . | nindent 4 }}
     {{- end }}
   securityContext:
-    {{- toYaml .Values.securityContext | nindent 4 }}
+    {{- include "qemu-riscv64.passtSecurityContext" (dict "root" . "context" .Values.securityContext) | nindent 4 }}
   resources:
     {{- include "qemu-riscv64.launcherResources" . | nindent 4 }}
   volumeMounts:

@@ -125,5 +125,5 @@ export function checkTestPod(t, objects, release, values) {
   t.equal(env.CONSOLE_AUTH, want.consoleAuthRef(release, values) ?? undefined, "the test pod's credentials");
   t.that(c.args.join("\n").includes('wget -q -O /tmp/page ${auth:+--header "$auth"} "$CONSOLE_URL/"'),
     "the test fetches the console page");
-  checkSecurity(t, pod.spec, "test pod");
+  checkSecurity(t, pod.spec, "test pod", values);
 }
