@@ -4,10 +4,10 @@
 #   1. installs podman, runc, catatonit and qemu-user (install-deps.sh container);
 #   2. writes /etc/containers/containers.conf when none exists (runc, cgroupfs,
 #      ulimits that may only be lowered in a sandbox without CAP_SYS_RESOURCE);
-#   3. makes the base image debian:bookworm-slim locally with mmdebstrap and
-#      imports it under the name the Dockerfiles use, so FROM resolves offline.
-#      The tarball is cached in $CACHE_DIR; the import is skipped when podman
-#      already has the image.
+#   3. makes the base images debian:bookworm-slim and debian:trixie-slim
+#      locally with mmdebstrap and imports them under the names the Dockerfiles
+#      use, so FROM resolves offline. The tarballs are cached in $CACHE_DIR; an
+#      import is skipped when podman already has the image.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +15,6 @@ cache_root=${CACHE_DIR:-$HOME/.cache/qemu-riscv64}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 conf=/etc/containers/containers.conf
 marker="# written by qemu-riscv64 scripts/podman-setup.sh"
-base_image=docker.io/library/debian:bookworm-slim
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -39,12 +38,14 @@ events_logger = "file"
 CONF
 }
 
-# debian:bookworm-slim from Debian's packages, no registry needed.
+# debian:SUITE-slim from Debian's packages, no registry needed.
 import_base_image() {
+  local suite=$1
+  local base_image=docker.io/library/debian:$suite-slim
   if podman image exists "$base_image"; then
     return
   fi
-  local tarball="$cache_root/base-debian-bookworm-slim.tar"
+  local tarball="$cache_root/base-debian-$suite-slim.tar"
   if [ ! -s "$tarball" ]; then
     mkdir -p "$cache_root"
     # Like Debian's own slim image: no manuals, documentation or translations.
@@ -54,7 +55,7 @@ import_base_image() {
       --dpkgopt='path-include=/usr/share/doc/*/copyright' \
       --dpkgopt='path-exclude=/usr/share/locale/*' \
       --dpkgopt='path-exclude=/usr/share/info/*' \
-      bookworm "$tarball.tmp" "$mirror"
+      "$suite" "$tarball.tmp" "$mirror"
     mv "$tarball.tmp" "$tarball"
   fi
   podman import \
@@ -65,5 +66,7 @@ import_base_image() {
 
 "$here/install-deps.sh" guest container
 write_containers_conf
-import_base_image
-echo "podman-setup: podman $(podman version --format '{{.Client.Version}}') ready, $base_image present"
+import_base_image bookworm  # the guest builder
+import_base_image trixie    # the launcher (its passt) and the console
+echo "podman-setup: podman $(podman version --format '{{.Client.Version}}') ready," \
+  "debian:bookworm-slim and debian:trixie-slim present"

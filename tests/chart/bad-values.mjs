@@ -62,6 +62,12 @@ export const badCases = {
     "service.loadBalancerSourceRanges needs service.type=LoadBalancer, not NodePort"],
   "bootTimeout too short": [["bootTimeout=5"], "/bootTimeout"],
   "ingress.path with a query": [["ingress.enabled=true,ingress.path=/vm1?x"], "/ingress/path"],
+  "extraEnv over a chart value": [["extraEnv[0].name=VM_MEMORY,extraEnv[0].value=512"],
+    "extraEnv[0]: VM_MEMORY is set by the chart in the launcher container"],
+  "console.extraEnv over a chart value": [["console.extraEnv[0].name=CONSOLE_LISTEN,console.extraEnv[0].value=0.0.0.0:9090"],
+    "console.extraEnv[0]: CONSOLE_LISTEN is set by the chart in the console container"],
+  "extraEnv name twice": [["extraEnv[0].name=VM_READY_PATTERN,extraEnv[0].value=a,extraEnv[1].name=VM_READY_PATTERN,extraEnv[1].value=b"],
+    "extraEnv[1]: VM_READY_PATTERN is already set by extraEnv[0]"],
 };
 
 // "memory limit below the request" -> "memory-limit-below-the-request" (CMakeLists.txt does the same).

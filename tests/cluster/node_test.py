@@ -5,14 +5,18 @@ The control plane of cluster.py plus a node (node.py) with the images
 `make container CONTAINER_ENGINE=podman` built, imported into containerd.
 `helm install --wait` returns once the guest is up (the console's readiness
 probe); `kubectl port-forward` then the console page in Chromium runs
-`uname -m` and reads riscv64; `helm test` passes; a file written in the
+`uname -m` and reads riscv64; a server in the guest that speaks first
+answers at the pod's address (the chart's default passt network, its ports
+narrowed to this machine's open-file limit); `helm test` passes; a file written in the
 guest's disk (on a hostPath PersistentVolume made here) is still there after
 `kubectl delete pod` and the next pod's boot. The log says where each pod ran.
 """
 import argparse
 import json
 import os
+import resource
 import secrets
+import socket
 import subprocess
 import sys
 import tempfile
@@ -30,6 +34,7 @@ NAMESPACE = "vms"
 RELEASE = "vm"
 FULLNAME = f"{RELEASE}-qemu-riscv64"
 BOOT_DEADLINE_S = 1200  # a hang guard for an emulated boot on a loaded machine, not a measurement
+GUEST_PORT = 5000  # a guest server reached at the pod's address (within network.passtPorts)
 
 
 class PortForward:
@@ -125,6 +130,35 @@ def run_in_guest(console, command, expect):
     return console.read_until(expect, 120)
 
 
+def read_guest_server(address, port, deadline_s=60):
+    """What a server in the guest sends first to a client of address:port."""
+    end = time.monotonic() + deadline_s
+    while True:
+        try:
+            with socket.create_connection((address, port), timeout=10) as client:
+                client.settimeout(10)
+                answer = client.recv(100)
+            if answer:
+                return answer
+        except OSError as error:
+            answer = repr(error).encode()
+        if time.monotonic() > end:
+            return answer
+        time.sleep(2)
+
+
+def passt_ports():
+    """network.passtPorts that fit the open-file limit the node's containers get
+    (containerd, started here, passes on this process's hard limit; passt
+    takes two descriptors per port): the chart's 1024-49151 needs about 96,000."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or (hard - 4096) // 2 >= 49151 - 1024 + 1:
+        return "1024-49151"
+    last = 1024 + (hard - 4096) // 2 - 1
+    print(f"cluster: open-file hard limit {hard}: network.passtPorts=1024-{last}", flush=True)
+    return f"1024-{last}"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chart", required=True)
@@ -154,7 +188,8 @@ def main():
     token = f"kept-{secrets.token_hex(6)}"
     values = [f"images.launcher={images[0]}", f"images.console={images[1]}", f"images.data={images[2]}",
               "cpu.count=1", "memory=256", "service.type=ClusterIP", "persistence.enabled=true",
-              "persistence.size=1Gi", "persistence.storageClass=-", "imagePullPolicy=Never"]
+              "persistence.size=1Gi", "persistence.storageClass=-", "imagePullPolicy=Never",
+              f"network.passtPorts={passt_ports()}"]
 
     with ControlPlane(bins.stdout.strip()) as cp, tempfile.TemporaryDirectory(prefix="helm-") as home:
         with Node(cp, images, args.images_archive, os.path.join(HERE, "pause.c")) as node:
@@ -181,8 +216,13 @@ def main():
                             f"read riscv64 ({args.screenshot})")
                 console = shell(forward.port, args.prompt)
                 run_in_guest(console, f"echo {token} >/mnt/kept.txt; sync; echo written-$((6*7))", b"written-42")
-                console.close()
                 check(True, "wrote /mnt/kept.txt on the guest's disk (the PVC) through the console")
+                run_in_guest(console, f"(echo guest-serves-$((6*7)) | nc -l -p {GUEST_PORT} >/dev/null 2>&1 &); "
+                                      f"echo listening-$((2*3))", b"listening-6")
+                console.close()
+                answer = read_guest_server(pod["status"]["podIP"], GUEST_PORT)
+                check(b"guest-serves-42" in answer, f"a guest server that speaks first answered at the pod's "
+                                                    f"address {pod['status']['podIP']}:{GUEST_PORT} (passt): {answer!r}")
             finally:
                 forward.close()
 

@@ -5,7 +5,10 @@ Renders the Deployment with `helm template`, plays it with `podman kube play
 --network host`, opens the console's WebSocket, reaches the guest's shell
 (logging in when the guest asks) and runs `uname -m`. With --persist-file, a
 file written in the guest must still be there after `podman kube down` and a
-second play on the same PersistentVolumeClaim.
+second play on the same PersistentVolumeClaim. With --guest-server, the chart's
+default network (passt) is checked: a TCP server in the guest that speaks
+first is reached at the pod's address (the host's, under --network host) on a
+port of network.passtPorts.
 """
 import argparse
 import http.client
@@ -87,14 +90,38 @@ def run(console, command, expect):
     return console.read_until(expect, 120)
 
 
-def check_uname_and_write(port, args, token, pod):
+def check_uname_and_write(port, args, token, pod, guest_port):
     console = open_shell(port, args, pod)
     # The echoed command has no "riscv64"; the answer ends its own line.
     run(console, "uname -m", b"riscv64\r\n")
     print("pod_test: uname -m printed riscv64 through the console's WebSocket")
     if args.persist_file:
         run(console, f"echo {token} >{args.persist_file}; sync; echo written-$((6*7))", b"written-42")
+    if args.guest_server:
+        check_guest_server(console, guest_port)
     console.close()
+
+
+def check_guest_server(console, guest_port):
+    """A server in the guest (busybox nc) that speaks first answers a client
+    of the pod's address."""
+    run(console, f"(echo guest-serves-$((6*7)) | nc -l -p {guest_port} >/dev/null 2>&1 &); "
+                 f"echo listening-$((2*3))", b"listening-6")
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", guest_port), timeout=10) as client:
+                client.settimeout(10)
+                answer = client.recv(100)
+            if b"guest-serves-42" in answer:
+                break
+        except OSError as error:
+            answer = repr(error)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the guest's server on port {guest_port} never answered "
+                                 f"at the pod's address: {answer!r}")
+        time.sleep(2)
+    print(f"pod_test: a guest server on port {guest_port} answered at the pod's address (passt)")
 
 
 def check_in_browser(port, args):
@@ -124,6 +151,8 @@ def main():
     parser.add_argument("--persist-file", help="with persistence on: a file written in the guest")
     parser.add_argument("--browser-screenshot", help="also open the console page in Chromium; its screenshot")
     parser.add_argument("--ready-text", help="/readyz must stay 503 until the serial console shows this")
+    parser.add_argument("--guest-server", action="store_true",
+                        help="check a guest TCP server at the pod's address (network.mode=passt)")
     parser.add_argument("--value", action="append", default=[], metavar="KEY=VALUE",
                         help="one more chart value (e.g. images.launcher=...), repeatable")
     args = parser.parse_args()
@@ -140,11 +169,14 @@ def main():
         values["persistence.enabled"] = True
     release = f"imgtest-{secrets.token_hex(3)}"
     http_port, telnet_port = free_port(), free_port()
+    guest_port = free_port()
+    # passt binds its ports on the host here: one free port, not the default range.
+    values["network.passtPorts"] = str(guest_port)
     pod = RenderedPod(render(helm, args.chart, release, values), http_port, telnet_port)
     token = f"kept-{secrets.token_hex(8)}"
     try:
         pod.play()
-        check_uname_and_write(http_port, args, token, pod)
+        check_uname_and_write(http_port, args, token, pod, guest_port)
         if args.browser_screenshot:
             check_in_browser(http_port, args)
         if args.persist_file:

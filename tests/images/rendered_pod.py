@@ -4,7 +4,8 @@ Only what this machine needs is changed in the rendered text, each change
 checked to apply exactly once:
 - restartPolicy OnFailure (podman 4.3 loops on init containers under Always);
 - the console's and the telnet's ports, since `--network host` shares the
-  host's ports with every other test running here;
+  host's ports with every other test running here (the console dials the
+  launcher's unix socket in the pod's runtime emptyDir, as in a cluster);
 - no `ports:` lists: podman 4.3 turns them into host port mappings, which it
   refuses on the host network (where every listener is reachable anyway).
 """
@@ -14,8 +15,8 @@ import tempfile
 import os
 
 CONSOLE_LISTEN = 'value: "0.0.0.0:8080"'
-CONSOLE_TELNET = 'value: "127.0.0.1:10023"'
 LAUNCHER_TELNET = '- name: VM_TELNET_PORT\n              value: "10023"'
+POD_PORTS = '- name: VM_POD_PORTS\n              value: "8080"'  # passt mode only
 
 
 def render(helm, chart, release, values):
@@ -61,7 +62,8 @@ def adapt_deployment(doc, http_port, telnet_port):
     doc = drop_port_lists(doc)
     doc = replace_once(doc, "\n    spec:\n", "\n    spec:\n      restartPolicy: OnFailure\n")
     doc = replace_once(doc, CONSOLE_LISTEN, f'value: "127.0.0.1:{http_port}"')
-    doc = replace_once(doc, CONSOLE_TELNET, f'value: "127.0.0.1:{telnet_port}"')
+    if POD_PORTS in doc:
+        doc = replace_once(doc, POD_PORTS, POD_PORTS.replace('"8080"', f'"{http_port}"'))
     return replace_once(doc, LAUNCHER_TELNET,
                         LAUNCHER_TELNET.replace('"10023"', f'"{telnet_port}"'))
 

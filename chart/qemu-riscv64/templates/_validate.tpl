@@ -72,3 +72,22 @@
 {{- $_ := set $containerPorts $cp $what }}
 {{- end }}
 {{- end }}
+
+{{/* No env name twice in a container: Kubernetes would keep the last one
+     silently, so an extraEnv entry would override what a chart value set.
+     .container is the rendered container, .key the values key, .extra its entries. */}}
+{{- define "qemu-riscv64.validateEnv" -}}
+{{- $container := index (fromYamlArray .container) 0 }}
+{{- $own := sub (len $container.env) (len (.extra | default list)) }}
+{{- $first := dict }}
+{{- range $i, $entry := $container.env }}
+{{- if hasKey $first $entry.name }}
+{{- $earlier := get $first $entry.name }}
+{{- if lt $earlier $own }}
+{{- fail (printf "%s[%d]: %s is set by the chart in the %s container; set it with the chart's value for it (values.yaml) instead" $.key (sub $i $own) $entry.name $container.name) }}
+{{- end }}
+{{- fail (printf "%s[%d]: %s is already set by %s[%d]" $.key (sub $i $own) $entry.name $.key (sub $earlier $own)) }}
+{{- end }}
+{{- $_ := set $first $entry.name $i }}
+{{- end }}
+{{- end }}
