@@ -53,7 +53,8 @@ test: build guest
 	scripts/run-tests.sh $(BUILD_DIR) $(TIERS)
 
 # Unit and integration tiers and the fuzz corpora, built with
-# -fsanitize=address,undefined in its own folder; any report fails a test.
+# -fsanitize=address,undefined (vptr left out: cmake/fuzzing.cmake says why)
+# in its own folder; any report fails a test.
 sanitize: guest
 	$(DEPS) build vm test
 	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQEMU_RISCV64_SANITIZE=ON \
