@@ -35,8 +35,10 @@ function checkConsole(t, spec, release, values) {
   const env = envOf(consoleContainer);
   t.equal(Object.keys(env).filter((k) => !want.CONSOLE_ENV.has(k)), [], "console env names the console reads");
   t.equal(env, want.consoleEnv(release, values), "console env");
-  t.equal(consoleContainer.volumeMounts, [{ name: "runtime", mountPath: "/run/qemu-riscv64", readOnly: true }],
-    "console mounts the runtime volume (the launcher's console socket), read-only");
+  const authMount = want.consoleAuthRef(release, values)
+    ? [{ name: "console-auth", mountPath: "/run/secrets/console-auth", readOnly: true }] : [];
+  t.equal(consoleContainer.volumeMounts, [{ name: "runtime", mountPath: "/run/qemu-riscv64", readOnly: true }, ...authMount],
+    "console mounts the runtime volume (the launcher's console socket) and its auth Secret, read-only");
 }
 
 function checkLauncher(t, spec, release, values) {
@@ -58,13 +60,21 @@ function checkLauncher(t, spec, release, values) {
   } else {
     t.equal(requests.memory, String(lowered.memory), "memory request: resources.requests.memory");
   }
+  const guestMount = want.guestSecretName(release, values)
+    ? [{ name: "guest-credentials", mountPath: want.GUEST_SECRET_DIR, readOnly: true }] : [];
   t.equal(launcher.volumeMounts, [{ name: "data", mountPath: "/data" }, { name: "tmp", mountPath: "/tmp" },
-    { name: "runtime", mountPath: "/run/qemu-riscv64" }], "launcher mounts");
+    { name: "runtime", mountPath: "/run/qemu-riscv64" }, ...guestMount], "launcher mounts");
 }
 
 function checkVolumes(t, spec, release, values) {
   const volumes = Object.fromEntries((spec.volumes ?? []).map((v) => [v.name, v]));
-  t.equal(Object.keys(volumes).sort(), ["data", "runtime", "tmp", "tools"], "volumes");
+  const secrets = want.secretVolumes(release, values);
+  t.equal(Object.keys(volumes).sort(), ["data", "runtime", "tmp", "tools", ...Object.keys(secrets)].sort(), "volumes");
+  // Secret files: group-readable with the pod's fsGroup, else readable by all (the containers' user is not root).
+  const mode = values.podSecurityContext?.fsGroup ? 0o440 : 0o444;
+  for (const [name, secret] of Object.entries(secrets)) {
+    t.equal(volumes[name]?.secret, { ...secret, defaultMode: mode }, `${name} is the Secret ${secret.secretName} as files`);
+  }
   t.that(volumes.runtime?.emptyDir !== undefined, "runtime is an emptyDir");
   t.that(volumes.tools?.emptyDir !== undefined, "tools is an emptyDir");
   t.that(volumes.tmp?.emptyDir !== undefined, "tmp is an emptyDir");
