@@ -43,6 +43,7 @@ private:
     // QMP answers: a resumed guest runs again.
     void on_resumed();
     void on_child_exit();
+    void on_passt_exit(int status);
     void begin_shutdown();
     void stop_qemu();
     void stop_consoles();
@@ -71,6 +72,7 @@ private:
     warm_plan warm_;
     std::unique_ptr<snapshot_saver> saver_;
     bool shutting_down_ = false;
+    bool start_failed_ = false;  // passt died before the guest was up: exit non-zero
     int exit_code_ = 1;
 };
 
