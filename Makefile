@@ -34,9 +34,11 @@ all: build
 deps:
 	$(DEPS) build vm guest test lint fuzz
 
+CONFIGURE = cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+
 build:
 	$(DEPS) build
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+	$(CONFIGURE)
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # The busybox test guest: Debian's riscv64 kernel + a busybox initramfs, cached.
@@ -44,8 +46,13 @@ guest:
 	$(DEPS) guest
 	data-images/busybox/build.sh $(GUEST_DIR)
 
-run: build guest
-	$(DEPS) vm
+# Only the two programs (a first `make run` compiles no tests), then the guest,
+# whose snapshot the launcher makes.
+run:
+	$(DEPS) build vm guest
+	$(CONFIGURE)
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target launcher console
+	data-images/busybox/build.sh $(GUEST_DIR)
 	scripts/run-local.sh $(BUILD_DIR) $(GUEST_DIR)
 
 test: build guest
