@@ -102,6 +102,7 @@ std::string read_secret(const setting_reader& in, const std::string& key,
     if (!in.text(key).empty())
         in.fail(key, "both " + key + " and " + file_key + " are set; give one");
     std::ifstream file(path, std::ios::binary);
+    if (!file) in.fail(file_key, "cannot be read");  // not ours to read: never an empty secret
     std::string text(max_size + 1, '\0');
     file.read(text.data(), static_cast<std::streamsize>(text.size()));
     if (file.bad()) in.fail(file_key, "cannot be read");

@@ -208,10 +208,25 @@ void supervisor::on_child_exit() {
         }
         finish(*status);
     }
-    // passt ends with QEMU (--one-off); on its own, it takes the guest's network along.
-    if (const auto status = passt_ ? passt_->poll() : std::nullopt) {
-        std::cerr << "launcher: passt " << describe_wait_status(*status)
-                  << (shutting_down_ ? "\n" : ": the guest has no network any more\n");
+    if (const auto status = passt_ ? passt_->poll() : std::nullopt) on_passt_exit(*status);
+}
+
+// passt ends with QEMU (--one-off). On its own while the guest boots (its
+// sandbox refused, say), the start failed: nothing in the guest is worth
+// keeping yet, and a guest reported ready without its network would hide it.
+// Later, stopping would lose the guest's work: it runs on without a network.
+void supervisor::on_passt_exit(int status) {
+    const std::string what = "launcher: passt " + describe_wait_status(status);
+    if (shutting_down_) {
+        std::cerr << what << "\n";
+    } else if (!readiness_.ready()) {
+        std::cerr << what << " while the guest was booting: stopping QEMU (VM_NETWORK=passt)\n";
+        start_failed_ = true;
+        shutting_down_ = true;
+        stop_consoles();
+        stop_qemu();
+    } else {
+        std::cerr << what << ": the guest has no network any more\n";
     }
 }
 
@@ -259,6 +274,7 @@ void supervisor::finish(int status) {
     exit_code_ = exit_code_for(status);
     if (died && exit_code_ == 0) exit_code_ = 1;
     if (saver_ && !saver_->finish(vm_, cold_argv_, status)) exit_code_ = 1;
+    if (start_failed_) exit_code_ = 1;
     shutting_down_ = true;
     stop_consoles();
     if (status_) status_->stop();

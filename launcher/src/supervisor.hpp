@@ -49,6 +49,7 @@ private:
     // QEMU could not load the snapshot: the machine was reset and boots cold.
     void on_resume_failed(const std::string& reason);
     void on_child_exit();
+    void on_passt_exit(int status);
     void begin_shutdown();
     void stop_qemu();
     void stop_consoles();
@@ -78,6 +79,7 @@ private:
     std::unique_ptr<snapshot_loader> loader_;  // a warm start only
     std::unique_ptr<snapshot_saver> saver_;
     bool shutting_down_ = false;
+    bool start_failed_ = false;  // passt died before the guest was up: exit non-zero
     int exit_code_ = 1;
 };
 

@@ -1,10 +1,11 @@
 // The rendered pod's env, fed to the real binaries: `launcher --dry-run` must accept it and
 // build the QEMU argv the values ask for; `console` must start with it, answer its probes and
-// enforce the rendered credentials. Secrets are resolved from the rendered Secrets.
+// enforce the rendered credentials. Secrets are resolved from the rendered Secrets, and the
+// Secret volumes written to a folder of their own, as the kubelet mounts them.
 //
 //   node binaries.mjs --launcher PATH --console PATH --guest DATA_DIR
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,15 +19,36 @@ const { values: opts } = parseArgs({ options: { launcher: { type: "string" }, co
 if (!opts.launcher || !opts.console || !opts.guest) throw new Error("usage: binaries.mjs --launcher PATH --console PATH --guest DIR");
 const t = new Expect();
 
-// A container's env as the kubelet would set it, Secret references resolved.
-function podEnv(objects, name) {
+// A container's env as the kubelet would set it, Secret references resolved; its Secret
+// volumes are written under `folder` and paths into them rewritten to there.
+function podEnv(objects, name, folder) {
   const secrets = Object.fromEntries(ofKind(objects, "Secret").map((s) => [s.metadata.name, s.data ?? {}]));
+  const spec = podSpec(objects);
+  const mounts = {};
+  for (const mount of container(spec, name).volumeMounts ?? []) {
+    const source = spec.volumes.find((v) => v.name === mount.name)?.secret;
+    if (!source) continue;
+    const dir = join(folder, mount.name);
+    mkdirSync(dir, { recursive: true });
+    for (const { key, path } of source.items) {
+      const encoded = secrets[source.secretName]?.[key];
+      if (encoded === undefined) throw new Error(`volume ${mount.name}: Secret ${source.secretName} has no ${key}`);
+      writeFileSync(join(dir, path), Buffer.from(encoded, "base64"));
+    }
+    mounts[mount.mountPath] = dir;
+  }
+  const local = (value) => {
+    for (const [mountPath, dir] of Object.entries(mounts)) {
+      if (value.startsWith(`${mountPath}/`)) return dir + value.slice(mountPath.length);
+    }
+    return value;
+  };
   const env = {};
-  for (const entry of container(podSpec(objects), name).env) {
+  for (const entry of container(spec, name).env) {
     const ref = entry.valueFrom?.secretKeyRef;
     const encoded = ref ? secrets[ref.name]?.[ref.key] : undefined;
     if (ref && encoded === undefined && !ref.optional) throw new Error(`${entry.name}: Secret ${ref.name} has no ${ref.key}`);
-    if (!ref) env[entry.name] = entry.value;
+    if (!ref) env[entry.name] = local(entry.value);
     else if (encoded !== undefined) env[entry.name] = Buffer.from(encoded, "base64").toString("utf8");
   }
   return env;
@@ -34,22 +56,28 @@ function podEnv(objects, name) {
 
 function checkLauncher(sets, wanted, dataDir = opts.guest) {
   const rendered = template("myvm", sets);
-  const env = { ...podEnv(rendered.objects, "launcher"), VM_DATA_DIR: dataDir, PATH: process.env.PATH };
-  t.equal(podEnv(rendered.objects, "launcher").VM_DATA_DIR, "/data", "the pod's data dir");
+  const folder = mkdtempSync(join(tmpdir(), "chart-binaries-"));
+  const pod = podEnv(rendered.objects, "launcher", folder);
+  const env = { ...pod, VM_DATA_DIR: dataDir, PATH: process.env.PATH };
+  t.equal(pod.VM_DATA_DIR, "/data", "the pod's data dir");
   let argv = [];
   try {
     argv = execFileSync(opts.launcher, ["--dry-run"], { env, encoding: "utf8" }).trim().split("\n");
   } catch (error) {
     t.that(false, `launcher --dry-run with ${sets.join(" ")} failed: ${error.stderr ?? error.message}`);
+    rmSync(folder, { recursive: true, force: true });
     return;
   }
   const after = (flag) => argv[argv.indexOf(flag) + 1];
   for (const [flag, value] of Object.entries(wanted)) {
     if (flag === "contains") for (const part of value) t.that(argv.some((a) => a.includes(part)), `${sets}: argv has ${part}`);
     else if (flag === "absent") for (const part of value) t.that(!argv.some((a) => a.includes(part)), `${sets}: argv has no ${part}`);
-    else if (flag === "env") for (const [name, text] of Object.entries(value)) t.equal(env[name], text, `${sets}: launcher env ${name}`);
+    else if (flag === "files") {
+      for (const [name, text] of Object.entries(value)) t.equal(readFileSync(env[name], "utf8"), text, `${sets}: the file ${name} names`);
+    }
     else t.equal(after(flag), value, `${sets.join(" ") || "defaults"}: QEMU ${flag}`);
   }
+  rmSync(folder, { recursive: true, force: true });
 }
 
 // A port free right now (other tests run on this machine at the same time: never a fixed one).
@@ -75,9 +103,9 @@ async function get(port, path, auth) {
 async function checkConsole(sets) {
   const rendered = template("myvm", sets);
   const [httpPort, telnetPort] = [await freePort(), await freePort()];
-  const podEnvironment = podEnv(rendered.objects, "console");
-  // The launcher's status socket: in a folder of our own instead of the pod's runtime volume.
+  // The launcher's status socket and the Secret files: in a folder of our own.
   const folder = mkdtempSync(join(tmpdir(), "chart-binaries-"));
+  const podEnvironment = podEnv(rendered.objects, "console", folder);
   const statusSocket = join(folder, "status.sock");
   t.equal(podEnvironment.CONSOLE_STATUS, "/run/qemu-riscv64/status.sock", "CONSOLE_STATUS in the runtime volume");
   const env = { ...podEnvironment, PATH: process.env.PATH, CONSOLE_STATUS: statusSocket,
@@ -100,7 +128,7 @@ async function checkConsole(sets) {
     status = await launcherSays("ready\n");
     t.equal(await get(httpPort, `${base}/readyz`), 200, `${what}: /readyz is 200 once the launcher says ready`);
     await new Promise((resolve) => status.close(resolve));
-    const auth = podEnvironment.CONSOLE_AUTH;
+    const auth = podEnvironment.CONSOLE_AUTH_FILE && readFileSync(podEnvironment.CONSOLE_AUTH_FILE, "utf8");
     t.equal(await get(httpPort, `${base}/`, auth), 200, `${what}: the page, with the rendered credentials`);
     if (auth) t.equal(await get(httpPort, `${base}/`), 401, `${what}: the page needs the credentials`);
     if (base) t.equal(await get(httpPort, "/", auth), 404, `${what}: nothing outside ${base}`);
@@ -117,9 +145,9 @@ checkLauncher(["network.mode=user,cpu.count=4,memory=4096,ssh.enabled=true,guest
   "cpu.features=v=true\\,vlen=256", "forwardPorts[0].name=web,forwardPorts[0].port=8000,forwardPorts[0].guestPort=80"],
 { "-smp": "4", "-m": "4096", "-cpu": "rv64,v=true,vlen=256",
   contains: ["user,id=net0,restrict=on", "hostfwd=tcp::2222-:22", "hostfwd=tcp::10080-:80"],
-  // The credentials reach the launcher from the Secret; it sets them through the guest agent,
-  // so they never appear on QEMU's command line.
-  env: { VM_GUEST_PASSWORD: "pw", VM_GUEST_SSH_KEY: "ssh-ed25519 AAAA k" },
+  // The credentials reach the launcher as the Secret's files; it sets them through the guest
+  // agent, so they never appear on QEMU's command line.
+  files: { VM_GUEST_PASSWORD_FILE: "pw", VM_GUEST_SSH_KEY_FILE: "ssh-ed25519 AAAA k" },
   absent: ["-fw_cfg", "ssh-ed25519 AAAA k"] });
 // The guest's vm.conf sets VM_APPEND (it wins over the env); a data dir without it takes `append`.
 const bare = mkdtempSync(join(tmpdir(), "chart-data-"));

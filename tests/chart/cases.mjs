@@ -6,6 +6,7 @@ const launcher = (objects) => container(podSpec(objects), "launcher");
 const launcherEnv = (objects) => envOf(launcher(objects));
 const consoleEnv = (objects) => envOf(container(podSpec(objects), "console"));
 const servicePorts = (objects) => only(objects, "Service").spec.ports;
+const secretVolume = (objects, name) => podSpec(objects).volumes.find((v) => v.name === name)?.secret;
 
 export const cases = {
   defaults: {
@@ -19,10 +20,30 @@ export const cases = {
       t.equal(podSpec(objects).terminationGracePeriodSeconds, 40, "default grace period");
       t.equal(launcher(objects).resources.requests, { cpu: "2", memory: "2509Mi" }, "default requests");
       t.equal(only(objects, "Deployment").spec.strategy, { type: "Recreate" }, "Recreate without persistence too");
-      t.equal(consoleEnv(objects).CONSOLE_AUTH, { secret: "myvm-qemu-riscv64-console-auth", key: "auth", optional: false },
-        "console auth on by default");
+      t.equal(consoleEnv(objects).CONSOLE_AUTH_FILE, "/run/secrets/console-auth/auth", "console auth on by default");
+      t.equal(secretVolume(objects, "console-auth").secretName, "myvm-qemu-riscv64-console-auth",
+        "from the generated Secret");
       t.equal(container(podSpec(objects), "console").startupProbe.failureThreshold * 10, 600, "startupProbe: 600 s");
       t.equal(podSpec(objects).initContainers[1].image, "localhost/qemu-riscv64-data-debian-13:0.1.0", "default guest");
+    },
+  },
+  "network-user": {
+    sets: ["network.mode=user"],
+    check(t, objects) {
+      t.equal(launcherEnv(objects).VM_NETWORK, "user", "VM_NETWORK");
+      t.that(!("VM_PASST_PORTS" in launcherEnv(objects)), "no VM_PASST_PORTS without passt");
+      t.equal(podSpec(objects).securityContext.seccompProfile, { type: "RuntimeDefault" },
+        "user networking: the pod keeps RuntimeDefault (restricted)");
+      t.equal(launcher(objects).securityContext.seccompProfile, { type: "RuntimeDefault" },
+        "user networking: the launcher keeps RuntimeDefault (restricted)");
+    },
+  },
+  "passt-localhost-seccomp": {
+    sets: ["securityContext.seccompProfile.type=Localhost",
+      "securityContext.seccompProfile.localhostProfile=profiles/passt.json"],
+    check(t, objects) {
+      t.equal(launcher(objects).securityContext.seccompProfile,
+        { type: "Localhost", localhostProfile: "profiles/passt.json" }, "passt: a Localhost profile is kept");
     },
   },
   "port-8081": {
@@ -97,21 +118,23 @@ export const cases = {
   "auth-off": {
     sets: ["console.auth.enabled=false"],
     check(t, objects) {
-      t.that(!("CONSOLE_AUTH" in consoleEnv(objects)), "no CONSOLE_AUTH: the original's open console");
+      t.that(!("CONSOLE_AUTH_FILE" in consoleEnv(objects)), "no CONSOLE_AUTH_FILE: the original's open console");
+      t.equal(secretVolume(objects, "console-auth"), undefined, "no auth Secret mounted");
     },
   },
   auth: {
     sets: ["console.auth.enabled=true"],
     check(t, objects) {
-      t.equal(consoleEnv(objects).CONSOLE_AUTH, { secret: "myvm-qemu-riscv64-console-auth", key: "auth", optional: false },
-        "CONSOLE_AUTH from the generated Secret");
+      t.equal(secretVolume(objects, "console-auth"), { secretName: "myvm-qemu-riscv64-console-auth",
+        items: [{ key: "auth", path: "auth" }], defaultMode: 0o440 }, "CONSOLE_AUTH_FILE from the generated Secret");
     },
   },
   "auth-existing-secret": {
     sets: ["console.auth.enabled=true,console.auth.existingSecret=vm-console-login,console.auth.existingSecretKey=login"],
     check(t, objects) {
-      t.equal(consoleEnv(objects).CONSOLE_AUTH, { secret: "vm-console-login", key: "login", optional: false },
-        "CONSOLE_AUTH from the existing Secret");
+      t.equal(secretVolume(objects, "console-auth").secretName, "vm-console-login", "the existing Secret mounted");
+      t.equal(secretVolume(objects, "console-auth").items, [{ key: "login", path: "auth" }],
+        "its key existingSecretKey is the file CONSOLE_AUTH_FILE names");
     },
   },
   "read-only": {
@@ -131,15 +154,16 @@ export const cases = {
   "guest-credentials": {
     sets: ["guest.password=s3cret", "guest.sshAuthorizedKey=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKey user@host"],
     check(t, objects) {
-      t.equal(launcherEnv(objects).VM_GUEST_PASSWORD, { secret: "myvm-qemu-riscv64-guest", key: "password", optional: true },
-        "VM_GUEST_PASSWORD from the Secret");
+      t.equal(launcherEnv(objects).VM_GUEST_PASSWORD_FILE, "/run/secrets/guest/password", "VM_GUEST_PASSWORD_FILE");
+      t.that(!("VM_GUEST_PASSWORD" in launcherEnv(objects)), "the password is not in the environment");
+      t.equal(secretVolume(objects, "guest-credentials").secretName, "myvm-qemu-riscv64-guest", "from the Secret");
     },
   },
   "guest-existing-secret": {
     sets: ["guest.existingSecret=vm-guest-login"],
     check(t, objects) {
-      t.equal(launcherEnv(objects).VM_GUEST_SSH_KEY, { secret: "vm-guest-login", key: "ssh-key", optional: true },
-        "VM_GUEST_SSH_KEY from the existing Secret");
+      t.equal(launcherEnv(objects).VM_GUEST_SSH_KEY_FILE, "/run/secrets/guest/ssh-key", "VM_GUEST_SSH_KEY_FILE");
+      t.equal(secretVolume(objects, "guest-credentials").secretName, "vm-guest-login", "from the existing Secret");
     },
   },
   "service-ClusterIP": { sets: ["service.type=ClusterIP"], check() {} },

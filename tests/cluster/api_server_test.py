@@ -3,12 +3,16 @@
 
 A control plane of etcd, kube-apiserver (Pod Security admission on),
 kube-controller-manager and kube-scheduler runs on loopback (cluster.py). In a
-namespace enforcing the restricted Pod Security level, the real helm installs
+namespace enforcing the restricted Pod Security level (with network.mode=user:
+the chart's default passt pod is baseline, since passt's sandbox needs a
+seccomp profile that allows user namespaces), the real helm installs
 the chart, upgrades it with changed values (the generated console password
 kept by `lookup`), rolls it back, runs a second release beside it and
 uninstalls both. There is no node here: pods are created by the controllers
 and admitted, then wait for one (node_test.py runs them on a real kubelet).
-Every step prints what it checked.
+In a second namespace, enforcing baseline, the defaults (passt) are admitted,
+and the restricted one refuses them, naming the seccomp profile. Every step
+prints what it checked.
 """
 import argparse
 import base64
@@ -22,6 +26,9 @@ import time
 from cluster import ControlPlane, Failure, check, log
 
 NAMESPACE = "vms"
+BASELINE_NAMESPACE = "vms-passt"
+# The restricted level needs the user networking (module text).
+RESTRICTED_NETWORK = "network.mode=user"
 RESTRICTED_LABELS = {
     "pod-security.kubernetes.io/enforce": "restricted",
     "pod-security.kubernetes.io/enforce-version": "latest",
@@ -64,8 +71,8 @@ class Helm:
         return json.loads(self.run("status", release, "-o", "json").stdout)
 
 
-def sets(values):
-    args = []
+def sets(values, network=RESTRICTED_NETWORK):
+    args = ["--set", network] if network else []
     for value in values:
         args += ["--set", value]
     return args
@@ -117,6 +124,26 @@ def step_namespace(cp):
     refused = cp.kubectl_run("create", "--dry-run=server", "-n", NAMESPACE, "-f", "-", stdin=json.dumps(bare))
     check(refused.returncode != 0 and 'violates PodSecurity "restricted:latest"' in refused.stderr,
           f"the API server refuses a pod without a security context: {refused.stderr.strip()[:160]}...")
+
+
+def step_passt_baseline(cp, helm, chart):
+    """The defaults (passt): admitted by baseline, refused by restricted for the seccomp profile."""
+    cp.kubectl("create", "namespace", BASELINE_NAMESPACE)
+    cp.kubectl("label", "namespace", BASELINE_NAMESPACE, "pod-security.kubernetes.io/enforce=baseline",
+               "pod-security.kubernetes.io/enforce-version=latest")
+    rendered = helm.run("template", "passt", chart, *sets([], network=None)).stdout
+    admitted = cp.kubectl_run("apply", "--dry-run=server", "--validate=strict", "-n", BASELINE_NAMESPACE,
+                              "-f", "-", stdin=rendered)
+    if admitted.returncode != 0:
+        raise Failure(f"the baseline level refused the defaults (passt):\n{admitted.stderr}")
+    check(True, f"the defaults (network.mode=passt) are admitted in namespace {BASELINE_NAMESPACE} "
+                f"(enforce=baseline)")
+    # For a Deployment the restricted level warns; the ReplicaSet's pods are the ones refused.
+    warned = cp.kubectl_run("apply", "--dry-run=server", "-n", NAMESPACE, "-f", "-", stdin=rendered)
+    check('would violate PodSecurity "restricted:latest": seccompProfile' in warned.stderr
+          and '"launcher"' in warned.stderr,
+          f"the restricted level objects to the defaults for the launcher's seccomp profile alone: "
+          f"{warned.stderr.strip()[:220]}...")
 
 
 def step_dry_run(cp, helm, chart):
@@ -231,6 +258,7 @@ def step_uninstall(cp, helm, release, fullname, keep_option):
 
 def run_steps(cp, helm, chart, keep_option):
     step_namespace(cp)
+    step_passt_baseline(cp, helm, chart)
     step_dry_run(cp, helm, chart)
     first, second = "vm-one", "vm-two"
     first_values = ["console.auth.enabled=true", "persistence.enabled=true"]

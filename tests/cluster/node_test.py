@@ -12,6 +12,7 @@ guest's disk (on a hostPath PersistentVolume made here) is still there after
 `kubectl delete pod` and the next pod's boot. The log says where each pod ran.
 """
 import argparse
+import base64
 import json
 import os
 import resource
@@ -21,10 +22,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from urllib.parse import quote
 
 from cluster import ControlPlane, Failure, check, log
 from node import NODE_NAME, PAUSE_IMAGE, Node
 from qemu_riscv64_test.console_session import ConsoleSession
+from qemu_riscv64_test.websocket import basic_auth
 from qemu_riscv64_test.processes import free_port
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -67,8 +70,10 @@ def helm_run(helm, cp, home, *args):
 
 def make_namespace_and_volume(cp, host_dir):
     cp.kubectl("create", "namespace", NAMESPACE)
-    cp.kubectl("label", "namespace", NAMESPACE, "pod-security.kubernetes.io/enforce=restricted",
-               "pod-security.kubernetes.io/warn=restricted")
+    # Baseline: the chart's default (passt) leaves the launcher's seccomp profile to the
+    # runtime, since passt's sandbox needs user namespaces (RuntimeDefault forbids them).
+    cp.kubectl("label", "namespace", NAMESPACE, "pod-security.kubernetes.io/enforce=baseline",
+               "pod-security.kubernetes.io/warn=baseline")
     # A local-path style volume: a directory on the node the pod's user (1000) owns.
     os.makedirs(host_dir)
     os.chown(host_dir, 1000, 1000)
@@ -78,7 +83,7 @@ def make_namespace_and_volume(cp, host_dir):
                        "persistentVolumeReclaimPolicy": "Retain", "storageClassName": "",
                        "hostPath": {"path": host_dir, "type": "Directory"}}}
     cp.kubectl("apply", "-f", "-", stdin=json.dumps(volume))
-    log(f"namespace {NAMESPACE} enforces restricted; PersistentVolume vm-disk is hostPath {host_dir}")
+    log(f"namespace {NAMESPACE} enforces baseline; PersistentVolume vm-disk is hostPath {host_dir}")
 
 
 def smoke_pod(cp):
@@ -117,8 +122,16 @@ def describe_pod(cp, pod):
     check(pod["spec"].get("nodeName") == NODE_NAME, f"the pod is bound to the real node {NODE_NAME}")
 
 
-def shell(port, prompt):
-    console = ConsoleSession(port, origin=f"http://127.0.0.1:{port}")
+def console_credentials(cp):
+    """The console's user:password, from the Secret the chart generated (as NOTES say)."""
+    secrets_list = cp.get("secret", None, NAMESPACE)["items"]
+    data = next(s["data"] for s in secrets_list if s["metadata"]["name"].endswith("-console-auth"))
+    return base64.b64decode(data["auth"]).decode()
+
+
+def shell(port, prompt, credentials):
+    console = ConsoleSession(port, origin=f"http://127.0.0.1:{port}",
+                             headers={"Authorization": basic_auth(credentials)})
     console.type("\r")
     console.read_until(prompt.encode(), BOOT_DEADLINE_S)
     return console
@@ -207,20 +220,27 @@ def main():
             pvc = cp.get("persistentvolumeclaim", f"{FULLNAME}-data", NAMESPACE)
             check(pvc["spec"].get("volumeName") == "vm-disk", "the chart's PVC is bound to the hostPath volume")
 
+            # The chart's console asks for credentials by default: the test reads them as NOTES say.
+            credentials = console_credentials(cp)
             forward = PortForward(cp, f"service/{FULLNAME}")
             try:
                 subprocess.run(["node", BROWSER_CHECK,
-                                f"http://127.0.0.1:{forward.port}/", "uname -m", "riscv64", args.screenshot,
+                                f"http://{quote(credentials, safe=':')}@127.0.0.1:{forward.port}/", "uname -m",
+                                "riscv64", args.screenshot,
                                 args.prompt.strip()], check=True)
                 check(True, f"the console page in Chromium, through kubectl port-forward, typed `uname -m` and "
                             f"read riscv64 ({args.screenshot})")
-                console = shell(forward.port, args.prompt)
+                console = shell(forward.port, args.prompt, credentials)
                 run_in_guest(console, f"echo {token} >/mnt/kept.txt; sync; echo written-$((6*7))", b"written-42")
                 check(True, "wrote /mnt/kept.txt on the guest's disk (the PVC) through the console")
                 run_in_guest(console, f"(echo guest-serves-$((6*7)) | nc -l -p {GUEST_PORT} >/dev/null 2>&1 &); "
                                       f"echo listening-$((2*3))", b"listening-6")
                 console.close()
                 answer = read_guest_server(pod["status"]["podIP"], GUEST_PORT)
+                if b"guest-serves-42" not in answer:
+                    launcher_log = cp.kubectl("logs", "-n", NAMESPACE, pod["metadata"]["name"], "-c", "launcher")
+                    log("the launcher's own lines: " +
+                        " | ".join(l for l in launcher_log.splitlines() if l.startswith(("launcher:", "  "))))
                 check(b"guest-serves-42" in answer, f"a guest server that speaks first answered at the pod's "
                                                     f"address {pod['status']['podIP']}:{GUEST_PORT} (passt): {answer!r}")
             finally:
@@ -250,7 +270,7 @@ def main():
             describe_pod(cp, second)
             forward = PortForward(cp, f"service/{FULLNAME}")
             try:
-                console = shell(forward.port, args.prompt)
+                console = shell(forward.port, args.prompt, credentials)
                 run_in_guest(console, "cat /mnt/kept.txt", token.encode())
                 console.close()
             finally:

@@ -18,7 +18,7 @@ set +e
 status=$?
 set -e
 # Executions and coverage, from libFuzzer's own report.
-grep -E '^#[0-9]+ +(INITED|DONE)' "$log" | tail -2 || true
+grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' "$log" | tail -2 || true
 grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' "$log" || true
 if [ "$status" -ne 0 ]; then
   echo "run-fuzz: $(basename "$fuzzer") failed (exit $status); inputs in $work/artifacts" >&2

@@ -33,11 +33,9 @@
       value: {{ .Values.console.maxSessions | int64 | toString | quote }}
     {{- end }}
     {{- if .Values.console.auth.enabled }}
-    - name: CONSOLE_AUTH
-      valueFrom:
-        secretKeyRef:
-          name: {{ include "qemu-riscv64.consoleAuthSecret" . }}
-          key: {{ include "qemu-riscv64.consoleAuthKey" . }}
+    # user:password, read from the Secret's file (never in the environment).
+    - name: CONSOLE_AUTH_FILE
+      value: /run/secrets/console-auth/auth
     {{- end }}
     {{- with .Values.console.extraEnv }}
     {{- include "qemu-riscv64.extraEnv" . | nindent 4 }}
@@ -71,6 +69,11 @@
     - name: runtime
       mountPath: /run/qemu-riscv64
       readOnly: true
+    {{- if .Values.console.auth.enabled }}
+    - name: console-auth
+      mountPath: /run/secrets/console-auth
+      readOnly: true
+    {{- end }}
   {{- with .Values.console.resources }}
   resources:
     {{- toYaml . | nindent 4 }}

@@ -213,3 +213,16 @@ imagePullSecrets:
 {{- end }}
 {{- with $entries }}{{ toYaml . }}{{ end }}
 {{- end }}
+
+{{/* A security context (.context) without its RuntimeDefault seccomp profile in
+     passt mode: passt sandboxes itself in a user namespace, which the runtimes'
+     default profiles forbid. Left unset, the profile is the runtime's default
+     (unconfined unless the kubelet runs with SeccompDefault), which the
+     baseline Pod Security level allows; a Localhost profile is kept. */}}
+{{- define "qemu-riscv64.passtSecurityContext" -}}
+{{- $context := deepCopy (.context | default dict) }}
+{{- if and (eq .root.Values.network.mode "passt") (eq (dig "seccompProfile" "type" "" $context) "RuntimeDefault") }}
+{{- $_ := unset $context "seccompProfile" }}
+{{- end }}
+{{- toYaml $context }}
+{{- end }}

@@ -13,16 +13,6 @@
 {{- toYaml $resources }}
 {{- end }}
 
-{{/* One env entry taken from the guest credentials Secret; optional, so either key may be missing. */}}
-{{- define "qemu-riscv64.guestSecretEnv" -}}
-- name: {{ .name }}
-  valueFrom:
-    secretKeyRef:
-      name: {{ .secret }}
-      key: {{ .key }}
-      optional: true
-{{- end }}
-
 {{- define "qemu-riscv64.launcherContainer" -}}
 {{- $forwards := (include "qemu-riscv64.forwards" . | fromJson).ports -}}
 - name: launcher
@@ -80,15 +70,18 @@
     - name: VM_FORWARD_PORTS
       value: {{ include "qemu-riscv64.forwardPortsEnv" $ | quote }}
     {{- end }}
-    {{- with include "qemu-riscv64.guestSecret" . }}
-    {{- include "qemu-riscv64.guestSecretEnv" (dict "name" "VM_GUEST_PASSWORD" "secret" . "key" "password") | nindent 4 }}
-    {{- include "qemu-riscv64.guestSecretEnv" (dict "name" "VM_GUEST_SSH_KEY" "secret" . "key" "ssh-key") | nindent 4 }}
+    {{- if include "qemu-riscv64.guestSecret" . }}
+    # The guest credentials, read from the Secret's files (never in the environment).
+    - name: VM_GUEST_PASSWORD_FILE
+      value: /run/secrets/guest/password
+    - name: VM_GUEST_SSH_KEY_FILE
+      value: /run/secrets/guest/ssh-key
     {{- end }}
     {{- with .Values.extraEnv }}
     {{- include "qemu-riscv64.extraEnv" . | nindent 4 }}
     {{- end }}
   securityContext:
-    {{- toYaml .Values.securityContext | nindent 4 }}
+    {{- include "qemu-riscv64.passtSecurityContext" (dict "root" . "context" .Values.securityContext) | nindent 4 }}
   resources:
     {{- include "qemu-riscv64.launcherResources" . | nindent 4 }}
   volumeMounts:
@@ -98,4 +91,9 @@
       mountPath: /tmp
     - name: runtime
       mountPath: /run/qemu-riscv64
+    {{- if include "qemu-riscv64.guestSecret" . }}
+    - name: guest-credentials
+      mountPath: /run/secrets/guest
+      readOnly: true
+    {{- end }}
 {{- end }}

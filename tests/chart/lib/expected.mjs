@@ -3,14 +3,17 @@
 
 export const LAUNCHER_ENV = new Set(["VM_CPU_COUNT", "VM_MEMORY", "VM_CPU_FEATURES", "VM_BIOS", "VM_KERNEL",
   "VM_INITRD", "VM_DRIVE", "VM_APPEND", "VM_DATA_DIR", "VM_TELNET_PORT", "VM_FORWARD_PORTS",
-  "VM_SHUTDOWN_TIMEOUT", "VM_QEMU", "VM_RUNTIME_DIR", "VM_GUEST_PASSWORD", "VM_GUEST_SSH_KEY",
+  "VM_SHUTDOWN_TIMEOUT", "VM_QEMU", "VM_RUNTIME_DIR", "VM_GUEST_PASSWORD_FILE", "VM_GUEST_SSH_KEY_FILE",
   "VM_TELNET_SOCKET", "VM_NETWORK", "VM_PASST_PORTS", "VM_POD_PORTS", "VM_PASST",
   "VM_READY_PATTERN", "VM_STATUS_SOCKET", "VM_WARM_START"]);
 export const CONSOLE_SOCKET = "/run/qemu-riscv64/console.sock";
-export const CONSOLE_ENV = new Set(["CONSOLE_LISTEN", "CONSOLE_TELNET", "CONSOLE_TITLE", "CONSOLE_AUTH",
+export const CONSOLE_ENV = new Set(["CONSOLE_LISTEN", "CONSOLE_TELNET", "CONSOLE_TITLE", "CONSOLE_AUTH_FILE",
   "CONSOLE_READ_ONLY", "CONSOLE_ALLOW_ORIGIN", "CONSOLE_MAX_SESSIONS", "CONSOLE_STATUS", "CONSOLE_BASE_PATH",
   "CONSOLE_ALLOW_HOST", "CONSOLE_STALL_TIMEOUT", "CONSOLE_PING_INTERVAL"]);
 export const STATUS_SOCKET = "/run/qemu-riscv64/status.sock";
+// The Secrets, mounted as files: never in an environment.
+export const CONSOLE_AUTH_FILE = "/run/secrets/console-auth/auth";
+export const GUEST_SECRET_DIR = "/run/secrets/guest";
 
 export function fullname(release, values) {
   if (values.fullnameOverride) return values.fullnameOverride;
@@ -105,8 +108,8 @@ export function launcherEnv(release, values) {
   if (ports.length) env.VM_FORWARD_PORTS = ports.map((p) => `${p.port}:${p.guestPort}`).join(",");
   const secret = guestSecretName(release, values);
   if (secret) {
-    env.VM_GUEST_PASSWORD = { secret, key: "password", optional: true };
-    env.VM_GUEST_SSH_KEY = { secret, key: "ssh-key", optional: true };
+    env.VM_GUEST_PASSWORD_FILE = `${GUEST_SECRET_DIR}/password`;
+    env.VM_GUEST_SSH_KEY_FILE = `${GUEST_SECRET_DIR}/ssh-key`;
   }
   return { ...env, ...extraEnv(values.extraEnv) };
 }
@@ -119,7 +122,19 @@ export function consoleEnv(release, values) {
   Object.assign(env, { CONSOLE_TITLE: c.title || release, CONSOLE_READ_ONLY: String(c.readOnly) });
   if (c.allowOrigin) env.CONSOLE_ALLOW_ORIGIN = c.allowOrigin;
   if (c.maxSessions !== null && c.maxSessions !== undefined) env.CONSOLE_MAX_SESSIONS = String(c.maxSessions);
-  const auth = consoleAuthRef(release, values);
-  if (auth) env.CONSOLE_AUTH = auth;
+  if (consoleAuthRef(release, values)) env.CONSOLE_AUTH_FILE = CONSOLE_AUTH_FILE;
   return { ...env, ...extraEnv(c.extraEnv) };
+}
+
+// The Secret volumes: {name: {secretName, items}}, as the pod must mount them.
+export function secretVolumes(release, values) {
+  const volumes = {};
+  const auth = consoleAuthRef(release, values);
+  if (auth) volumes["console-auth"] = { secretName: auth.secret, items: [{ key: auth.key, path: "auth" }] };
+  const guest = guestSecretName(release, values);
+  if (guest) {
+    volumes["guest-credentials"] = { secretName: guest,
+      items: [{ key: "password", path: "password" }, { key: "ssh-key", path: "ssh-key" }] };
+  }
+  return volumes;
 }

@@ -100,8 +100,9 @@ export function checkSecrets(t, objects, release, values) {
   if (!guest.existingSecret && (guest.password || guest.sshAuthorizedKey)) {
     const name = want.guestSecretName(release, values);
     expected.push(name);
-    t.equal(decode(secrets[name]?.data, "password"), guest.password || undefined, "guest password in the Secret");
-    t.equal(decode(secrets[name]?.data, "ssh-key"), guest.sshAuthorizedKey || undefined, "guest ssh key in the Secret");
+    // Both keys, each a file of the launcher: an empty one means none.
+    t.equal(decode(secrets[name]?.data, "password"), guest.password || "", "guest password in the Secret");
+    t.equal(decode(secrets[name]?.data, "ssh-key"), guest.sshAuthorizedKey || "", "guest ssh key in the Secret");
   }
   t.equal(Object.keys(secrets).sort(), expected.sort(), "Secrets rendered");
 }
@@ -125,5 +126,5 @@ export function checkTestPod(t, objects, release, values) {
   t.equal(env.CONSOLE_AUTH, want.consoleAuthRef(release, values) ?? undefined, "the test pod's credentials");
   t.that(c.args.join("\n").includes('wget -q -O /tmp/page ${auth:+--header "$auth"} "$CONSOLE_URL/"'),
     "the test fetches the console page");
-  checkSecurity(t, pod.spec, "test pod");
+  checkSecurity(t, pod.spec, "test pod", values);
 }

@@ -35,8 +35,10 @@ function checkConsole(t, spec, release, values) {
   const env = envOf(consoleContainer);
   t.equal(Object.keys(env).filter((k) => !want.CONSOLE_ENV.has(k)), [], "console env names the console reads");
   t.equal(env, want.consoleEnv(release, values), "console env");
-  t.equal(consoleContainer.volumeMounts, [{ name: "runtime", mountPath: "/run/qemu-riscv64", readOnly: true }],
-    "console mounts the runtime volume (the launcher's console socket), read-only");
+  const authMount = want.consoleAuthRef(release, values)
+    ? [{ name: "console-auth", mountPath: "/run/secrets/console-auth", readOnly: true }] : [];
+  t.equal(consoleContainer.volumeMounts, [{ name: "runtime", mountPath: "/run/qemu-riscv64", readOnly: true }, ...authMount],
+    "console mounts the runtime volume (the launcher's console socket) and its auth Secret, read-only");
 }
 
 function checkLauncher(t, spec, release, values) {
@@ -58,13 +60,21 @@ function checkLauncher(t, spec, release, values) {
   } else {
     t.equal(requests.memory, String(lowered.memory), "memory request: resources.requests.memory");
   }
+  const guestMount = want.guestSecretName(release, values)
+    ? [{ name: "guest-credentials", mountPath: want.GUEST_SECRET_DIR, readOnly: true }] : [];
   t.equal(launcher.volumeMounts, [{ name: "data", mountPath: "/data" }, { name: "tmp", mountPath: "/tmp" },
-    { name: "runtime", mountPath: "/run/qemu-riscv64" }], "launcher mounts");
+    { name: "runtime", mountPath: "/run/qemu-riscv64" }, ...guestMount], "launcher mounts");
 }
 
 function checkVolumes(t, spec, release, values) {
   const volumes = Object.fromEntries((spec.volumes ?? []).map((v) => [v.name, v]));
-  t.equal(Object.keys(volumes).sort(), ["data", "runtime", "tmp", "tools"], "volumes");
+  const secrets = want.secretVolumes(release, values);
+  t.equal(Object.keys(volumes).sort(), ["data", "runtime", "tmp", "tools", ...Object.keys(secrets)].sort(), "volumes");
+  // Secret files: group-readable with the pod's fsGroup, else readable by all (the containers' user is not root).
+  const mode = values.podSecurityContext?.fsGroup ? 0o440 : 0o444;
+  for (const [name, secret] of Object.entries(secrets)) {
+    t.equal(volumes[name]?.secret, { ...secret, defaultMode: mode }, `${name} is the Secret ${secret.secretName} as files`);
+  }
   t.that(volumes.runtime?.emptyDir !== undefined, "runtime is an emptyDir");
   t.that(volumes.tools?.emptyDir !== undefined, "tools is an emptyDir");
   t.that(volumes.tmp?.emptyDir !== undefined, "tmp is an emptyDir");
@@ -76,12 +86,17 @@ function checkVolumes(t, spec, release, values) {
   }
 }
 
-// The restricted profile, as every container of the pod (and the test pod) must have it.
-export function checkSecurity(t, podSpecOrPod, what) {
+// The security contexts the values give every container of the pod (and the test pod):
+// by default the restricted profile. With passt, a RuntimeDefault seccomp profile is left
+// out of the VM pod's and its launcher's (the runtime's default then: baseline), since
+// passt sandboxes itself in a user namespace, which RuntimeDefault forbids.
+export function checkSecurity(t, podSpecOrPod, what, values, { vmPod = false } = {}) {
+  const passtUnsets = (profile) =>
+    vmPod && values.network.mode === "passt" && profile?.type === "RuntimeDefault" ? undefined : profile;
   const pod = podSpecOrPod.securityContext ?? {};
   t.equal(pod.runAsNonRoot, true, `${what}: pod runAsNonRoot`);
   t.equal(pod.runAsUser, 1000, `${what}: pod runAsUser`);
-  t.equal(pod.seccompProfile, { type: "RuntimeDefault" }, `${what}: pod seccompProfile`);
+  t.equal(pod.seccompProfile, passtUnsets(values.podSecurityContext.seccompProfile), `${what}: pod seccompProfile`);
   t.equal(podSpecOrPod.automountServiceAccountToken, false, `${what}: no service account token`);
   for (const c of [...(podSpecOrPod.initContainers ?? []), ...podSpecOrPod.containers]) {
     const sc = c.securityContext ?? {};
@@ -90,7 +105,8 @@ export function checkSecurity(t, podSpecOrPod, what) {
     t.equal(sc.readOnlyRootFilesystem, true, `${what} ${c.name}: read-only root filesystem`);
     t.equal(sc.runAsNonRoot, true, `${what} ${c.name}: runAsNonRoot`);
     t.that(sc.privileged !== true, `${what} ${c.name}: not privileged`);
-    t.equal(sc.seccompProfile, { type: "RuntimeDefault" }, `${what} ${c.name}: seccompProfile`);
+    const profile = values.securityContext.seccompProfile;
+    t.equal(sc.seccompProfile, c.name === "launcher" ? passtUnsets(profile) : profile, `${what} ${c.name}: seccompProfile`);
   }
 }
 
@@ -109,5 +125,5 @@ export function checkDeployment(t, objects, release, values) {
   checkConsole(t, spec, release, values);
   checkLauncher(t, spec, release, values);
   checkVolumes(t, spec, release, values);
-  checkSecurity(t, spec, "pod");
+  checkSecurity(t, spec, "pod", values, { vmPod: true });
 }

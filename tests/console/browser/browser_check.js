@@ -4,6 +4,8 @@
 // a screenshot.
 //   node browser_check.js URL TYPED EXPECTED SCREENSHOT.png [READY]
 // READY: text to wait for (a shell prompt) before typing.
+// URL may carry the console's user:password (http://user:password@host:port/):
+// the browser then answers the console's Basic challenge with them.
 'use strict';
 
 const { chromium } = require('playwright-core');
@@ -91,12 +93,19 @@ async function checkReconnect(page) {
 async function main() {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: flags });
   try {
-    const context = await browser.newContext({
-      viewport: { width: 1100, height: 640 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    const target = new URL(url);
+    const options = { viewport: { width: 1100, height: 640 }, permissions: ['clipboard-read', 'clipboard-write'] };
+    if (target.username) {
+      options.httpCredentials = {
+        username: decodeURIComponent(target.username), password: decodeURIComponent(target.password) };
+      target.username = '';
+      target.password = '';
+    }
+    const context = await browser.newContext(options);
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(url);
+    await page.goto(target.href);
     await page.waitForSelector('#status-bar.status-connected', { timeout: 30000 });
     await page.click('#terminal');
     if (ready) await waitForReady(page, ready);
