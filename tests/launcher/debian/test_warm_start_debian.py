@@ -43,6 +43,9 @@ def log_in(client, password):
     client.read_until(b"Password: ", timeout=300)
     client.type(password + "\r")
     client.read_until(PROMPT, timeout=300)
+    # Kernel messages (an RCU stall report on a starved guest) stay off the
+    # console, so that they cannot land inside a command's answer.
+    answer(client, "dmesg -n 1")
 
 
 def resumed_guest(binary, guest_dir, password=None, hook=True):
