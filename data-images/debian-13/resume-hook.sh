@@ -14,13 +14,8 @@ perl -e '
   ioctl($rng, 0x5207, 0) or die "RNDRESEEDCRNG: $!\n";
 '
 
-# Its own machine-id, first: a random one, written in one rename.
-systemd-id128 new >/etc/machine-id.new
-mv -f /etc/machine-id.new /etc/machine-id
-
 # Its own SSH host keys, each replaced in one rename (never a missing key),
-# the quick ed25519 first; then sshd reloads them (a failed restart, e.g. on
-# a starved guest, is reported and does not stop the steps after it).
+# the quick ed25519 first; then sshd reloads them.
 for type in ed25519 ecdsa rsa; do
   key=/etc/ssh/ssh_host_${type}_key
   rm -f "$key.new" "$key.new.pub"
@@ -28,7 +23,11 @@ for type in ed25519 ecdsa rsa; do
   mv -f "$key.new.pub" "$key.pub"
   mv -f "$key.new" "$key"
 done
-systemctl try-restart ssh.service || echo "warm-start.hook: sshd not restarted" >&2
+systemctl try-restart ssh.service
+
+# Its own machine-id.
+rm -f /etc/machine-id
+systemd-machine-id-setup >/dev/null 2>&1
 
 # Its address from the network the launcher gives it now (DHCP from scratch).
 for link in /sys/class/net/*; do
