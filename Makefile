@@ -41,9 +41,10 @@ build:
 	$(CONFIGURE)
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# The busybox test guest: Debian's riscv64 kernel + a busybox initramfs, cached.
+# The busybox test guest: Debian's riscv64 kernel + a busybox initramfs, cached;
+# QEMU (vm) boots it once to save its warm-start snapshot.
 guest:
-	$(DEPS) guest
+	$(DEPS) guest vm
 	data-images/busybox/build.sh $(GUEST_DIR)
 
 # Only the two programs (a first `make run` compiles no tests), then the guest,

@@ -21,12 +21,16 @@ std::string value_of(const std::vector<std::string>& argv, const std::string& fl
     return {};
 }
 
-// The drivers of every -device, in order: the guest-visible hardware.
+// The drivers of every -device and the type of every -netdev, in order: the
+// guest-visible hardware and the network backends, whose state a snapshot
+// holds too (user networking's slirp has its own, which passt's stream lacks).
 std::string device_drivers(const std::vector<std::string>& argv) {
     std::string drivers;
     for (std::size_t i = 0; i + 1 < argv.size(); ++i) {
-        if (argv[i] != "-device") continue;
-        drivers += (drivers.empty() ? "" : " ") + argv[i + 1].substr(0, argv[i + 1].find(','));
+        if (argv[i] != "-device" && argv[i] != "-netdev") continue;
+        const std::string kind = argv[i] == "-netdev" ? "netdev:" : "";
+        drivers +=
+            (drivers.empty() ? "" : " ") + kind + argv[i + 1].substr(0, argv[i + 1].find(','));
     }
     return drivers;
 }
