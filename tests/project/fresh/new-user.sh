@@ -43,8 +43,10 @@ until grep -q "the guest's console is at" "$run_log"; do
 done
 step "make run serves the console; $(dpkg-query -W -f='${binary:Package} ' | wc -w) packages installed by then"
 
-step "checkers' tools: scripts/install-deps.sh test (python3, chromium)"
+step "checkers' tools: scripts/install-deps.sh test (python3, chromium), playwright-core (npm)"
 scripts/install-deps.sh test >/dev/null
+# make run builds only the two programs: the page check's npm module is a test target.
+cmake --build build --target console_browser_deps >/dev/null
 step "the guest's shell through the console's WebSocket"
 PYTHONDONTWRITEBYTECODE=1 python3 tests/project/fresh/shell_check.py "$console_port" 'echo $((6*7))' 42 \
   || { sed 's/^/  run| /' "$run_log"; fail "no answer through the WebSocket"; }
