@@ -71,6 +71,9 @@ telnet_port=$(free_port)
 # everything it started ends with it.
 unshare --mount --pid --fork --kill-child --propagation private -- bash -euo pipefail -c '
   root=$1 fresh=$2 release=$3
+  # The root a mount point, as on a machine: `ip netns exec` remounts /sys
+  # through it (otherwise: "mount: /: not mount point").
+  mount --bind "$root" "$root"
   mount -t proc proc "$root/proc"
   mount --rbind /sys "$root/sys"
   mount --rbind /dev "$root/dev"
