@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 
-from cluster import ControlPlane, Failure, check, log
+from cluster import ControlPlane, Failure, check, exit_with, log
 
 NAMESPACE = "vms"
 BASELINE_NAMESPACE = "vms-passt"
@@ -318,8 +318,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except Failure as failure:
-        print(f"cluster: FAILED: {failure}", file=sys.stderr, flush=True)
-        sys.exit(1)
+    exit_with(main)

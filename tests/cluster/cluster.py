@@ -34,6 +34,15 @@ class Failure(Exception):
     """A check of the cluster tests that did not hold."""
 
 
+def exit_with(main):
+    """Runs a test's main(): its status, or 1 with the failure on stderr."""
+    try:
+        sys.exit(main())
+    except Failure as failure:
+        print(f"cluster: FAILED: {failure}", file=sys.stderr, flush=True)
+        sys.exit(1)
+
+
 def check(condition, what):
     """Logs `what` as checked, or raises Failure naming it."""
     if not condition:

@@ -24,7 +24,7 @@ import tempfile
 import time
 from urllib.parse import quote
 
-from cluster import ControlPlane, Failure, check, log
+from cluster import ControlPlane, Failure, check, exit_with, log
 from node import NODE_NAME, PAUSE_IMAGE, Node
 from qemu_riscv64_test.console_session import ConsoleSession
 from qemu_riscv64_test.websocket import basic_auth
@@ -282,8 +282,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except Failure as failure:
-        print(f"cluster: FAILED: {failure}", file=sys.stderr, flush=True)
-        sys.exit(1)
+    exit_with(main)

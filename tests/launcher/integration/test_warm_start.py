@@ -84,25 +84,28 @@ def no_rollback(binary, guest_dir):
     try:
         line = second.wait_stderr(r"launcher: cold boot: .*").group(0)
         assert "was written after the snapshot" in line, line
-        client = second.client()
-        client.read_until(PROMPT, timeout=COLD_BOOT_S)
-        answer = command(client, "cat /mnt/note")
+        answer = answer_after_cold_boot(second, "cat /mnt/note")
         assert b"\r\nkept-42\r\n" in answer, answer
-        stop(second)
         print(f"restart on the same folder: {line!r}; the file written before is there")
     finally:
         second.kill()
+
+
+def answer_after_cold_boot(launcher, text):
+    """At the shell of a cold-booted guest: the answer to `text`; the launcher is then stopped."""
+    client = launcher.client()
+    client.read_until(PROMPT, timeout=COLD_BOOT_S)
+    answer = command(client, text)
+    stop(launcher)
+    return answer
 
 
 def cpu_mismatch(binary, guest_dir):
     launcher = start(binary, guest_dir, VM_CPU_COUNT="4")
     try:
         launcher.wait_stderr(r"launcher: cold boot: snapshot made with 2 CPUs, asked for 4\n")
-        client = launcher.client()
-        client.read_until(PROMPT, timeout=COLD_BOOT_S)
-        answer = command(client, "nproc")
+        answer = answer_after_cold_boot(launcher, "nproc")
         assert b"\r\n4\r\n" in answer, answer
-        stop(launcher)
         print("VM_CPU_COUNT=4: cold boot, 'snapshot made with 2 CPUs, asked for 4', 4 CPUs")
     finally:
         launcher.kill()
@@ -174,11 +177,8 @@ def missing_tag(binary, guest_dir):
     try:
         line = launcher.wait_stderr(r"launcher: cold boot: .*").group(0)
         assert line.endswith("holds no snapshot 'gone'"), line
-        client = launcher.client()
-        client.read_until(PROMPT, timeout=COLD_BOOT_S)
-        answer = command(client, "echo cold-$((6 * 7))")
+        answer = answer_after_cold_boot(launcher, "echo cold-$((6 * 7))")
         assert b"\r\ncold-42\r\n" in answer, answer
-        stop(launcher)
         print(f"manifest naming a missing snapshot: {line!r}; cold boot")
     finally:
         launcher.kill()
