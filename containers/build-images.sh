@@ -9,7 +9,9 @@
 # (containers/guest-builder, privileged; cached in $CACHE_DIR, which it mounts)
 # into BUILD_DIR/images/NAME, the data image's context (apart from
 # BUILD_DIR/guest, whose disks the tests write to); then the launcher image
-# saves each guest's warm-start snapshot into it (data-images/make-snapshot.sh).
+# saves each guest's warm-start snapshot into it (data-images/make-snapshot.sh),
+# under passt, the chart's default network mode (a snapshot resumes only in the
+# mode it was made in; SNAPSHOT_NETWORK=user for pods with network.mode=user).
 # Every image carries the OCI labels title, version, source, licenses, created.
 #
 #   containers/build-images.sh REGISTRY VERSION BUILD_DIR
@@ -92,6 +94,7 @@ for name in $data_images; do
   # The warm-start snapshot, made by the launcher image itself (the pod's QEMU and argv).
   if [ -f "data-images/$name/snapshot.conf" ]; then
     LAUNCHER_IMAGE=$registry/qemu-riscv64-launcher:$version CONTAINER_ENGINE=$engine \
+      SNAPSHOT_NETWORK=${SNAPSHOT_NETWORK:-passt} \
       data-images/make-snapshot.sh "$build_dir/images/$name" "data-images/$name/snapshot.conf"
   fi
   build "data-$name" "data-images/$name/Dockerfile" "$build_dir/images/$name"

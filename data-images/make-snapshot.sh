@@ -10,6 +10,9 @@
 #   LAUNCHER_IMAGE  instead, the launcher image (run with CONTAINER_ENGINE, default
 #              podman): the snapshot is made by exactly the pod's QEMU
 #   SNAPSHOT   "no" leaves the guest without a snapshot (it always boots cold)
+#   SNAPSHOT_NETWORK  the launcher's network mode while the snapshot is made
+#              (VM_NETWORK, default user): a snapshot resumes only under the mode
+#              it was made in, so the data images use passt, the chart's default
 #
 # Cached in $CACHE_DIR, keyed by the guest's files, the recipe, the launcher's
 # QEMU argv for the guest and the QEMU version: a rebuild only copies it.
@@ -32,14 +35,20 @@ fi
 # The launcher runs with the image's vm.conf and defaults only, as in the pod.
 recipe_dir=$(dirname "$recipe")
 engine=${CONTAINER_ENGINE:-podman}
+network=${SNAPSHOT_NETWORK:-user}
+# No port needs to reach a guest that is only booted and saved; passt's default
+# range would need more descriptors than a build container may have.
+passt_ports=49150-49151
 run_launcher() {
   if [ -n "${LAUNCHER_IMAGE:-}" ]; then
     # Root in the container: the guest folder belongs to the caller.
     "$engine" run --rm --user 0 -v "$guest:$guest" -v "$recipe_dir:$recipe_dir:ro" \
-      -e VM_DATA_DIR="$guest" -e VM_TELNET_PORT=0 -e VM_RUNTIME_DIR=/tmp "$LAUNCHER_IMAGE" "$@"
+      -e VM_DATA_DIR="$guest" -e VM_TELNET_PORT=0 -e VM_RUNTIME_DIR=/tmp \
+      -e VM_NETWORK="$network" -e VM_PASST_PORTS="$passt_ports" "$LAUNCHER_IMAGE" "$@"
   else
     env -i PATH="$PATH" HOME="${HOME:-/root}" VM_DATA_DIR="$guest" VM_TELNET_PORT=0 \
-      VM_RUNTIME_DIR="${TMPDIR:-/tmp}" "$launcher" "$@"
+      VM_RUNTIME_DIR="${TMPDIR:-/tmp}" VM_NETWORK="$network" VM_PASST_PORTS="$passt_ports" \
+      "$launcher" "$@"
   fi
 }
 qemu_version() {

@@ -27,40 +27,13 @@ install_clang_format() {
   "$tools/bin/pip" install -q "clang-format==$format_version"
 }
 
-# Every translation unit of the project's own sources in compile_commands.json.
-tidy_units() {
-  python3 - "$1/compile_commands.json" "$PWD" <<'PY'
-import json, sys
-root = sys.argv[2] + "/"
-for entry in json.load(open(sys.argv[1])):
-    path = entry["file"]
-    if path.startswith(root) and "/build" not in path[len(root):]:
-        print(path)
-PY
-}
-
-# The tree's C++ files, the checks and the tool's version: what a clean run depends on.
-tidy_key() {
-  { cxx_files | xargs sha256sum; sha256sum .clang-tidy "$1/compile_commands.json";
-    clang-tidy --version; } | sha256sum | cut -c1-16
-}
-
+# clang-tidy on the units whose preprocessed text changed since they were last
+# found clean (scripts/lib/tidy_units.py; stamps in CACHE_DIR).
 run_tidy() {
   local build=${1:?usage: lint.sh tidy BUILD_DIR}
   [ -f "$build/compile_commands.json" ] ||
     { echo "lint: no $build/compile_commands.json (configure with CMAKE_EXPORT_COMPILE_COMMANDS=ON)" >&2; exit 2; }
-  local stamp="$cache_dir/tools/tidy-clean/$(tidy_key "$build")"
-  if [ -f "$stamp" ]; then
-    echo "lint: clang-tidy clean (this exact tree was checked before: $stamp)"
-    return
-  fi
-  local units
-  mapfile -t units < <(tidy_units "$build")
-  echo "lint: clang-tidy on ${#units[@]} files"
-  printf '%s\n' "${units[@]}" |
-    xargs -P "${JOBS:-2}" -n 1 clang-tidy --quiet -p "$build" 2>/dev/null
-  mkdir -p "$(dirname "$stamp")" && touch "$stamp"
-  echo "lint: clang-tidy clean"
+  python3 scripts/lib/tidy_units.py "$build" "$PWD" "$cache_dir/tools/tidy-clean-units" "${JOBS:-2}"
 }
 
 case "${1:-}" in

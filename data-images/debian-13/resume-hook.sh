@@ -14,8 +14,14 @@ perl -e '
   ioctl($rng, 0x5207, 0) or die "RNDRESEEDCRNG: $!\n";
 '
 
+# Its own machine-id.
+rm -f /etc/machine-id
+systemd-machine-id-setup >/dev/null 2>&1
+
 # Its own SSH host keys, each replaced in one rename (never a missing key),
-# the quick ed25519 first; then sshd reloads them.
+# the quick ed25519 first; then sshd reloads them. A restart that fails (a
+# starved guest) is reported and leaves the steps after it to run: sshd reads
+# the new keys at its next start.
 for type in ed25519 ecdsa rsa; do
   key=/etc/ssh/ssh_host_${type}_key
   rm -f "$key.new" "$key.new.pub"
@@ -23,11 +29,7 @@ for type in ed25519 ecdsa rsa; do
   mv -f "$key.new.pub" "$key.pub"
   mv -f "$key.new" "$key"
 done
-systemctl try-restart ssh.service
-
-# Its own machine-id.
-rm -f /etc/machine-id
-systemd-machine-id-setup >/dev/null 2>&1
+systemctl try-restart ssh.service || echo "warm-start.hook: sshd was not restarted" >&2
 
 # Its address from the network the launcher gives it now (DHCP from scratch).
 for link in /sys/class/net/*; do

@@ -25,8 +25,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-constexpr auto socket_timeout = 60s;  // binding ~100,000 sockets takes a few seconds
-constexpr uid_t nobody = 65534;       // passt refuses to keep root
+constexpr auto socket_timeout = 60s;   // binding ~100,000 sockets takes a few seconds
+constexpr gid_t nobody_group = 65534;  // passt, started as root, runs as nobody:nogroup
 
 [[noreturn]] void fail(const std::string& what) {
     throw std::runtime_error("VM_NETWORK=passt: " + what);
@@ -111,8 +111,11 @@ passt_process::passt_process(boost::asio::io_context& io, const vm_settings& vm)
                                  "': cannot create a directory: " + std::strerror(errno));
     }
     dir_ = pattern;
-    // As root, passt becomes nobody before it makes its socket: the directory is nobody's.
-    if (::geteuid() == 0 && ::chown(dir_.c_str(), nobody, nobody) != 0) {
+    // As root, passt makes its socket either as nobody (Debian 12's) or as a root
+    // without capabilities (Debian 13's): the directory lets both in, root as its
+    // owner, nobody through its group.
+    if (::geteuid() == 0 && (::chown(dir_.c_str(), static_cast<uid_t>(-1), nobody_group) != 0 ||
+                             ::chmod(dir_.c_str(), 0770) != 0)) {
         fs::remove_all(dir_);
         throw std::runtime_error("VM_RUNTIME_DIR='" + vm.runtime_dir +
                                  "': cannot hand a directory to passt: " + std::strerror(errno));

@@ -9,10 +9,16 @@ second play on the same PersistentVolumeClaim. With --guest-server, the chart's
 default network (passt) is checked: a TCP server in the guest that speaks
 first is reached at the pod's address (the host's, under --network host) on a
 port of network.passtPorts.
+
+--first-start says how the first pod must start: `warm` (the data image's
+snapshot resumed) or `cold`. Every later play boots cold: its guest has
+written to the disk, and a resume would roll that back. /readyz's order (503
+until --ready-text is on the serial console) is checked on every cold boot.
 """
 import argparse
 import http.client
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -64,9 +70,25 @@ def wait_ready(port, pod=None, ready_text=None):
     raise TimeoutError(f"console on port {port} never became ready")
 
 
-def open_shell(port, args, pod=None):
+def wait_start(pod, expected):
+    """Waits for the launcher's line on how it started the guest; it must be `expected`."""
+    end = time.monotonic() + BOOT_DEADLINE_S
+    while time.monotonic() < end:
+        found = re.search(r"launcher: (warm start: resumed in|cold boot:)[^\n]*", pod.launcher_log())
+        if found:
+            started = "warm" if found.group(1).startswith("warm") else "cold"
+            if started != expected:
+                raise AssertionError(f"expected a {expected} start, the launcher said: {found.group(0)}")
+            print(f"pod_test: {found.group(0)}")
+            return
+        time.sleep(1)
+    raise TimeoutError("the launcher never said how it started the guest")
+
+
+def open_shell(port, args, pod, start):
     """Returns a WebSocket at a shell prompt, logging in when the guest asks."""
-    wait_ready(port, pod, args.ready_text)
+    wait_start(pod, start)
+    wait_ready(port, pod, args.ready_text if start == "cold" else None)
     console = ConsoleSession(port, origin=f"http://127.0.0.1:{port}")
     if args.login_password:
         # Whatever the guest printed before, Enter brings a fresh login prompt.
@@ -91,7 +113,7 @@ def run(console, command, expect):
 
 
 def check_uname_and_write(port, args, token, pod, guest_port):
-    console = open_shell(port, args, pod)
+    console = open_shell(port, args, pod, args.first_start)
     # The echoed command has no "riscv64"; the answer ends its own line.
     run(console, "uname -m", b"riscv64\r\n")
     print("pod_test: uname -m printed riscv64 through the console's WebSocket")
@@ -133,7 +155,7 @@ def check_in_browser(port, args):
 
 
 def check_file_kept(port, args, token, pod):
-    console = open_shell(port, args, pod)
+    console = open_shell(port, args, pod, "cold")
     run(console, f"cat {args.persist_file}", token.encode())
     print(f"pod_test: {args.persist_file} survived the pod restart")
     console.close()
@@ -151,6 +173,8 @@ def main():
     parser.add_argument("--persist-file", help="with persistence on: a file written in the guest")
     parser.add_argument("--browser-screenshot", help="also open the console page in Chromium; its screenshot")
     parser.add_argument("--ready-text", help="/readyz must stay 503 until the serial console shows this")
+    parser.add_argument("--first-start", choices=["warm", "cold"], required=True,
+                        help="how the first pod must start (warm: the data image's snapshot resumed)")
     parser.add_argument("--guest-server", action="store_true",
                         help="check a guest TCP server at the pod's address (network.mode=passt)")
     parser.add_argument("--value", action="append", default=[], metavar="KEY=VALUE",
