@@ -116,14 +116,18 @@ class RenderedPod:
             subprocess.run(["podman", "logs", "--tail", "60", container], check=False)
 
     def launcher_log(self):
-        """What the launcher container printed so far (the guest's serial console and its own lines)."""
+        """What the launcher container printed so far: the guest's serial console
+        (its stdout), then the launcher's own lines (its stderr)."""
         listing = subprocess.run(["podman", "ps", "-a", "--format", "{{.Names}}", "--filter", f"name={self.name}"],
                                  capture_output=True, text=True, check=False).stdout.split()
         names = [name for name in listing if name.endswith("-launcher")]
+        if not names:
+            return ""  # not created yet
         if len(names) != 1:
             raise AssertionError(f"expected one launcher container of {self.name}, found {listing}")
-        return subprocess.run(["podman", "logs", names[0]], capture_output=True, text=True,
-                              errors="replace", check=False).stdout
+        log = subprocess.run(["podman", "logs", names[0]], capture_output=True, text=True,
+                             errors="replace", check=False)
+        return log.stdout + log.stderr
 
     def remove(self):
         self.down()

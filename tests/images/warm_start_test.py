@@ -28,12 +28,9 @@ def launcher_log(pod, pattern, timeout=600):
     """Waits for `pattern` in the launcher container's log; returns the log."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        names = subprocess.run(["podman", "ps", "-a", "--format", "{{.Names}}", "--filter",
-                                f"name={pod.name}"], capture_output=True, text=True).stdout.split()
-        for name in (n for n in names if n.endswith("-launcher")):
-            log = subprocess.run(["podman", "logs", name], capture_output=True, text=True)
-            if re.search(pattern, log.stderr + log.stdout):
-                return log.stderr + log.stdout
+        log = pod.launcher_log()
+        if re.search(pattern, log):
+            return log
         time.sleep(1)
     raise AssertionError(f"no /{pattern}/ in the launcher's log within {timeout} s")
 
@@ -51,13 +48,19 @@ def resumed_guest(helm, args):
     """Plays one pod; returns (clock skew s, ed25519 host key, machine-id)."""
     release = f"warmtest-{secrets.token_hex(3)}"
     http_port, telnet_port = free_port(), free_port()
-    pod = RenderedPod(render(helm, args.chart, release, {"images.data": args.data_image}),
-                      http_port, telnet_port)
+    # The test's client speaks to the console without credentials, and passt binds
+    # its ports on the host here: one free port, not the default range (as pod_test.py).
+    values = {"images.data": args.data_image, "console.auth.enabled": False,
+              "network.passtPorts": str(free_port())}
+    pod = RenderedPod(render(helm, args.chart, release, values), http_port, telnet_port)
     try:
         pod.play()
         log = launcher_log(pod, r"launcher: (warm start: resumed in|cold boot:)")
         assert "launcher: warm start: resumed in" in log, log[-2000:]
         launcher_log(pod, "guest agent: resume hook " + HOOK + " started")
+        # The agent set the clock and stored it in the RTC (the image has hwclock).
+        log = launcher_log(pod, "guest agent: (clock set to the host's|guest-set-time failed)")
+        assert "guest agent: clock set to the host's" in log, log[-2000:]
         wait_ready(http_port)
         console = ConsoleSession(http_port, origin=f"http://127.0.0.1:{http_port}")
         console.type("\r")
