@@ -240,6 +240,8 @@ void supervisor::begin_shutdown() {
         std::cerr << "launcher: no guest agent: stopping QEMU\n";
         return stop_qemu();
     }
+    std::cerr << "launcher: asking the guest agent to power the guest off (up to "
+              << vm_.shutdown_timeout_s << " s)\n";
     qmp_->request_guest_shutdown();
     timer_.expires_after(std::chrono::seconds(vm_.shutdown_timeout_s));
     timer_.async_wait([this](auto ec) {

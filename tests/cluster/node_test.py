@@ -15,6 +15,7 @@ import argparse
 import base64
 import json
 import os
+import re
 import resource
 import secrets
 import socket
@@ -35,6 +36,7 @@ BROWSER_CHECK = os.path.join(HERE, "..", "console", "browser", "browser_check.js
 
 NAMESPACE = "vms"
 RELEASE = "vm"
+DEBIAN_RELEASE = "deb"  # the agent's shutdown path, after RELEASE is gone
 FULLNAME = f"{RELEASE}-qemu-riscv64"
 BOOT_DEADLINE_S = 1200  # a hang guard for an emulated boot on a loaded machine, not a measurement
 GUEST_PORT = 5000  # a guest server reached at the pod's address (within network.passtPorts)
@@ -122,6 +124,13 @@ def describe_pod(cp, pod):
     check(pod["spec"].get("nodeName") == NODE_NAME, f"the pod is bound to the real node {NODE_NAME}")
 
 
+def start_line(cp, pod):
+    """The launcher's line on how it started the guest: a warm start or a cold boot and why."""
+    text = cp.kubectl("logs", "-n", NAMESPACE, pod["metadata"]["name"], "-c", "launcher")
+    found = re.search(r"launcher: (warm start: resumed in|cold boot:)[^\n]*", text)
+    return found.group(0) if found else "(the launcher said nothing on how it started)"
+
+
 def console_credentials(cp):
     """The console's user:password, from the Secret the chart generated (as NOTES say)."""
     secrets_list = cp.get("secret", None, NAMESPACE)["items"]
@@ -158,6 +167,36 @@ def read_guest_server(address, port, deadline_s=60):
         if time.monotonic() > end:
             return answer
         time.sleep(2)
+
+
+def delete_pod(cp, name):
+    """kubectl delete pod, following the launcher's log meanwhile: its own lines."""
+    logs = subprocess.Popen([cp.tool("kubectl"), "logs", "-f", "-n", NAMESPACE, name, "-c", "launcher",
+                             "--since=1s"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=cp.env())
+    time.sleep(2)
+    cp.kubectl("delete", "pod", "-n", NAMESPACE, name, "--wait=true", "--timeout=120s")
+    logs.wait(30)
+    said = [line for line in logs.stdout.read().splitlines() if line.startswith("launcher:")]
+    log(f"kubectl delete pod {name}: the launcher said: {' | '.join(said)}")
+    return said
+
+
+def check_agent_shutdown(cp, helm, home, chart, values):
+    """A guest with qemu-guest-agent (debian-13), resumed on the node: `kubectl
+    delete pod` has the launcher ask the agent to power the guest off, and the
+    guest does so before the grace period ends."""
+    helm_run(helm, cp, home, "install", DEBIAN_RELEASE, chart, *[a for v in values for a in ("--set", v)],
+             "--wait", "--timeout", f"{BOOT_DEADLINE_S}s")
+    pod = next(p for p in cp.get("pods", namespace=NAMESPACE)["items"]
+               if p["metadata"]["labels"].get("app.kubernetes.io/instance") == DEBIAN_RELEASE)
+    check(start_line(cp, pod).startswith("launcher: warm start"),
+          f"the debian-13 pod resumed its image's snapshot: {start_line(cp, pod)}")
+    said = delete_pod(cp, pod["metadata"]["name"])
+    check(any("asking the guest agent to power the guest off" in line for line in said) and
+          "launcher: QEMU exited with status 0" in said and not any("did not power off" in l for l in said),
+          "kubectl delete pod: the launcher had the debian-13 guest's agent power it off, and QEMU ended cleanly")
+    helm_run(helm, cp, home, "uninstall", DEBIAN_RELEASE, "--wait", "--timeout", "180s")
 
 
 def passt_ports():
@@ -197,10 +236,13 @@ def main():
         raise SystemExit("scripts/get-kubernetes.sh failed")
     helm = subprocess.run([args.helm_script], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
     image = lambda name: f"{args.registry}/qemu-riscv64-{name}:{args.version}"  # noqa: E731
-    images = [image("launcher"), image("console"), image(f"data-{args.data_image}")]
+    images = [image("launcher"), image("console"), image(f"data-{args.data_image}"), image("data-debian-13")]
     token = f"kept-{secrets.token_hex(6)}"
     values = [f"images.launcher={images[0]}", f"images.console={images[1]}", f"images.data={images[2]}",
-              "cpu.count=1", "memory=256", "service.type=ClusterIP", "persistence.enabled=true",
+              # The data image's snapshot's size (a resume needs it), with requests lowered
+              # to fit a 2-core node beside the control plane.
+              "cpu.count=2", "memory=2048", "resources.requests.cpu=500m",
+              "resources.requests.memory=512Mi", "service.type=ClusterIP", "persistence.enabled=true",
               "persistence.size=1Gi", "persistence.storageClass=-", "imagePullPolicy=Never",
               f"network.passtPorts={passt_ports()}"]
 
@@ -217,6 +259,11 @@ def main():
             check(ready["status"] == "True", f"helm install --wait returned after {time.monotonic() - started:.0f} s "
                                              f"with the pod Ready (the console's /readyz: the guest is up)")
             describe_pod(cp, pod)
+            # The image's snapshot was saved under passt too: the guest resumes, then asks
+            # DHCP for the pod's address (the guest server below is reached at it).
+            started_as = start_line(cp, pod)
+            check(started_as.startswith("launcher: warm start"), f"the first pod resumed the data image's "
+                                                                 f"snapshot: {started_as}")
             pvc = cp.get("persistentvolumeclaim", f"{FULLNAME}-data", NAMESPACE)
             check(pvc["spec"].get("volumeName") == "vm-disk", "the chart's PVC is bound to the hostPath volume")
 
@@ -251,23 +298,18 @@ def main():
                   "helm test passed: " + " / ".join(l.strip() for l in tested.splitlines() if "console:" in l))
 
             name = pod["metadata"]["name"]
-            logs = subprocess.Popen([cp.tool("kubectl"), "logs", "-f", "-n", NAMESPACE, name, "-c", "launcher",
-                                     "--since=1s"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                    env=cp.env())
-            time.sleep(2)
-            cp.kubectl("delete", "pod", "-n", NAMESPACE, name, "--wait=true", "--timeout=120s")
-            logs.wait(30)
-            shutdown = [l for l in logs.stdout.read().splitlines() if l.startswith("launcher:")]
-            log(f"kubectl delete pod {name}: the launcher said: {' | '.join(shutdown)}")
+            shutdown = delete_pod(cp, name)
             check(any("shutting the guest down" in l for l in shutdown),
                   "the launcher got SIGTERM from the kubelet and shut the guest down")
             if any("no guest agent" in l for l in shutdown):
-                log(f"NOTE: the {args.data_image} guest runs no guest agent: QEMU was stopped after sync "
-                    "(the agent's powerdown path needs a guest with qemu-guest-agent, e.g. debian-13)")
+                log(f"NOTE: the {args.data_image} guest runs no guest agent: QEMU was stopped at once "
+                    "(the agent's path is checked with debian-13 below)")
 
             cp.wait_for("the next pod Ready", lambda: is_ready(running_pod(cp), name), BOOT_DEADLINE_S)
             second = running_pod(cp)
             describe_pod(cp, second)
+            started_as = start_line(cp, second)
+            check("cold boot:" in started_as, f"the next pod booted cold over the written disk: {started_as}")
             forward = PortForward(cp, f"service/{FULLNAME}")
             try:
                 console = shell(forward.port, args.prompt, credentials)
@@ -277,6 +319,8 @@ def main():
                 forward.close()
             check(True, f"/mnt/kept.txt is there in the next pod {second['metadata']['name']}: the PVC kept it")
             helm_run(helm, cp, home, "uninstall", RELEASE, "--wait", "--timeout", "180s")
+            debian_values = [v for v in values if not v.startswith(("images.data=", "persistence."))]
+            check_agent_shutdown(cp, helm, home, args.chart, debian_values + [f"images.data={images[3]}"])
             log(f"PASS: the chart's pod ran on a real node ({NODE_NAME}: kubelet + containerd + runc + CNI bridge)")
     return 0
 
