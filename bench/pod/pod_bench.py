@@ -24,7 +24,8 @@ def seconds_to_prompt(helm, chart, image, prompt, warm):
     """Plays one pod; seconds from the play to `prompt` in the launcher's log."""
     values = {"images.data": image, "console.auth.enabled": False,
               "warmStart": "auto" if warm else "off", "network.passtPorts": str(free_port())}
-    pod = RenderedPod(render(helm, chart, f"podbench-{os.getpid()}", values), free_port(), free_port())
+    pod = RenderedPod(render(helm, chart, f"podbench-{os.getpid()}", values), free_port(), free_port(),
+                      quiet=True)
     try:
         started = time.monotonic()
         pod.play()

@@ -71,7 +71,9 @@ def adapt_deployment(doc, http_port, telnet_port):
 class RenderedPod:
     """Plays the rendered Deployment (and its Secrets) and takes it down again."""
 
-    def __init__(self, docs, http_port, telnet_port):
+    def __init__(self, docs, http_port, telnet_port, quiet=False):
+        # quiet: podman's own output (pod and container IDs) goes nowhere.
+        self.podman_output = subprocess.DEVNULL if quiet else None
         kept = []
         for doc in docs:
             if kind_of(doc) == "Deployment":
@@ -98,10 +100,11 @@ class RenderedPod:
 
     def play(self):
         self.remove_empty_dirs()
-        subprocess.run(["podman", "kube", "play", "--network", "host", self.path], check=True)
+        subprocess.run(["podman", "kube", "play", "--network", "host", self.path], check=True,
+                       stdout=self.podman_output)
 
     def down(self):
-        subprocess.run(["podman", "kube", "down", self.path], check=False)
+        subprocess.run(["podman", "kube", "down", self.path], check=False, stdout=self.podman_output)
         self.remove_empty_dirs()
 
     def diagnostics(self):
@@ -132,5 +135,5 @@ class RenderedPod:
     def remove(self):
         self.down()
         if self.claim:
-            subprocess.run(["podman", "volume", "rm", "-f", self.claim], check=False)
+            subprocess.run(["podman", "volume", "rm", "-f", self.claim], check=False, stdout=self.podman_output)
         os.unlink(self.path)
