@@ -128,6 +128,8 @@ std::vector<std::string> supervisor::plan_boot(const std::vector<std::string>& c
     std::cerr << "launcher: warm start: resuming snapshot '" << warm_.manifest.snapshot << "' of "
               << warm_.manifest.saved_at << " (" << warm_.state_bytes / (1024 * 1024)
               << " MiB of VM state)\n";
+    if (!warm_.caution.empty())
+        std::cerr << "launcher: warm start: caution: " << warm_.caution << "\n";
     loader_ = std::make_unique<snapshot_loader>(
         *qmp_, warm_.manifest.snapshot, [this] { on_resumed(); },
         [this](const std::string& reason) { on_resume_failed(reason); });

@@ -1,5 +1,6 @@
 #include "warm_start.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 
@@ -146,6 +147,14 @@ machine_record record_machine(const vm_settings& vm, const std::vector<std::stri
     return r;
 }
 
+bool snapshot_keeps_timers(const std::string& qemu_version) {
+    int major = 0;
+    int minor = 0;
+    if (std::sscanf(qemu_version.c_str(), "QEMU emulator version %d.%d", &major, &minor) != 2)
+        return true;
+    return major > 10 || (major == 10 && minor >= 2);
+}
+
 warm_plan plan_warm_start(const vm_settings& vm, const std::vector<std::string>& argv) {
     warm_plan plan;
     if (!vm.warm_start) {
@@ -166,6 +175,12 @@ warm_plan plan_warm_start(const vm_settings& vm, const std::vector<std::string>&
         plan.reason = e.what();
     }
     plan.resume = plan.reason.empty();
+    if (plan.resume && !snapshot_keeps_timers(plan.manifest.machine.qemu_version)) {
+        plan.caution = plan.manifest.machine.qemu_version +
+                       " leaves the RISC-V timers out of snapshots (fixed in QEMU 10.2): a "
+                       "resumed guest may stall until each CPU is woken; VM_WARM_START=off "
+                       "boots cold";
+    }
     return plan;
 }
 

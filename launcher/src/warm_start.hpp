@@ -15,7 +15,14 @@ struct warm_plan {
     std::string reason;  // why the boot is cold, e.g. "snapshot made with 2 CPUs, asked for 4"
     warm_manifest manifest;
     std::uint64_t state_bytes = 0;  // the snapshot's saved VM state
+    std::string caution;            // a resume that may misbehave, and why (else empty)
 };
+
+// Whether `qemu_version` (the first line of `qemu --version`) puts the RISC-V
+// timers (ACLINT mtimer, stimecmp) into a snapshot: QEMU 10.2 and later. An older
+// one loses the timer interrupts pending at the save, so a resumed guest's CPU
+// may wait for one that never comes. An unreadable version counts as new.
+bool snapshot_keeps_timers(const std::string& qemu_version);
 
 // What `argv` (QEMU's cold-boot command line for `vm`) runs, as the manifest records it.
 machine_record record_machine(const vm_settings& vm, const std::vector<std::string>& argv);

@@ -73,6 +73,9 @@ def resumed_guest(helm, args):
         console.read_until(b":~# ", 300)
         # The hook runs through the guest agent; wait until it is done.
         answer(console, f"while pgrep -f {HOOK} >/dev/null; do sleep 1; done")
+        # Timers fire on every CPU after the resume (QEMU before 10.2 lost the pending ones,
+        # and a CPU's sleep could then last for ever).
+        answer(console, "for cpu in $(seq 0 $(($(nproc) - 1))); do taskset -c $cpu sleep 0.2; done")
         skew = abs(int(answer(console, "date +%s")) - time.time())
         key = answer(console, "cat /etc/ssh/ssh_host_ed25519_key.pub")
         machine_id = answer(console, "cat /etc/machine-id")

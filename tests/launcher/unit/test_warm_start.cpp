@@ -117,6 +117,18 @@ TEST_CASE("each difference from the snapshot gives its one-line reason", "[warm]
     }
 }
 
+TEST_CASE("QEMU before 10.2 is known to lose the guest's pending timers on a resume", "[warm]") {
+    using launcher::snapshot_keeps_timers;
+    CHECK_FALSE(
+        snapshot_keeps_timers("QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)"));
+    CHECK_FALSE(
+        snapshot_keeps_timers("QEMU emulator version 10.0.13 (Debian 1:10.0.13+ds-0+deb13u1)"));
+    CHECK_FALSE(snapshot_keeps_timers("QEMU emulator version 10.1.0"));
+    CHECK(snapshot_keeps_timers("QEMU emulator version 10.2.0"));
+    CHECK(snapshot_keeps_timers("QEMU emulator version 11.1.3 (Debian 1:11.1.3+ds-1~bpo13+1)"));
+    CHECK(snapshot_keeps_timers("not a version line"));
+}
+
 TEST_CASE("no manifest: cold, and the reason names the file", "[warm]") {
     launcher_test::temp_dir dir;
     const auto plan = launcher::plan_warm_start(settings_in(dir), argv);
