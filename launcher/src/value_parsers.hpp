@@ -23,8 +23,8 @@ network_mode parse_network_mode(const std::string& text);
 // "v=true,vlen=256" -> {"v", "vlen"}: the property names, syntax checked.
 std::vector<std::string> parse_cpu_feature_names(const std::string& text);
 
-// The properties QEMU's rv64 CPU accepts (`-device rv64-riscv-cpu,help`);
-// empty when the binary cannot be asked.
+// The properties QEMU's rv64 CPU accepts (QMP's qom-list-properties and
+// `-device rv64-riscv-cpu,help`); empty when the binary cannot be asked.
 std::vector<std::string> query_cpu_properties(const std::string& qemu);
 
 // The first line of `qemu --version`, e.g. "QEMU emulator version 7.2.22 (...)".
