@@ -12,7 +12,8 @@
 #          vm     run a RISC-V guest (QEMU, OpenSBI, U-Boot)
 #          guest  make guest images from Debian's riscv64 packages
 #          emulation  run riscv64 programs (a full Debian guest's maintainer scripts)
-#          test   integration and browser test tools
+#          test   integration and browser test tools (busybox: the chart's test pod's script runs
+#                 with the same tools as in the launcher image)
 #          container  build and run images with podman
 #          bench  the peers `make bench` measures against
 #          fuzz   libFuzzer targets and sanitizer builds (clang, compiler-rt)
@@ -26,7 +27,7 @@ packages_for() {
     vm) echo 'qemu-system-riscv|qemu-system-misc' opensbi u-boot-qemu ipxe-qemu passt ;;
     guest) echo mmdebstrap cpio gzip xz-utils zstd kmod e2fsprogs qemu-utils ca-certificates curl ;;
     emulation) echo qemu-user-static binfmt-support arch-test ;;
-    test) echo python3 telnet procps iproute2 'chromium|chromium-browser' fonts-dejavu-core ;;
+    test) echo python3 telnet procps iproute2 'chromium|chromium-browser' fonts-dejavu-core 'busybox|busybox-static' ;;
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
     fuzz) echo clang libclang-rt-dev ;;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fresh tier: a pristine Debian RELEASE (mmdebstrap --variant=minbase) in a
-# chroot, where new-user.sh does what the README asks of a new user.
+# root of its own (pivot_root), where new-user.sh does what the README asks of a new user.
 #
 #   fresh-machine.sh RELEASE SOURCE_DIR      RELEASE: bookworm, trixie, ...
 #
@@ -81,7 +81,16 @@ unshare --mount --pid --fork --kill-child --propagation private -- bash -euo pip
   mkdir -p "$root/root/.cache/qemu-riscv64"
   mount --bind "$fresh/user-cache-$release" "$root/root/.cache/qemu-riscv64"
   shift 3
-  exec chroot "$root" "$@"
+  # The root becomes the mount namespace'"'"'s own (pivot_root, then the host'"'"'s tree
+  # unmounted), not a chroot: the kernel refuses a user namespace to a chrooted
+  # process, and passt'"'"'s sandbox makes one.
+  cd "$root"
+  mkdir -p .host-root
+  pivot_root . .host-root
+  umount -l /.host-root
+  rmdir /.host-root
+  cd /
+  exec "$@"
 ' _ "$root" "$fresh" "$release" \
   env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   LANG=C.UTF-8 TERM=dumb NODE_EXTRA_CA_CERTS=/etc/host-ca-bundle.crt \
