@@ -27,7 +27,7 @@ for tool in mmdebstrap unshare git python3; do
   command -v "$tool" >/dev/null || { log "needs '$tool' (scripts/install-deps.sh guest test)"; exit 1; }
 done
 if [ "$(id -u)" -ne 0 ]; then
-  log "needs root (chroot and mounts); run the fresh tier as root"
+  log "needs root (pivot_root and mounts); run the fresh tier as root"
   exit 1
 fi
 

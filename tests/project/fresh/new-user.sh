@@ -5,7 +5,7 @@
 #   2. make run                       then the guest's shell through the console's
 #                                     WebSocket (echo $((6*7)) answers 42) and
 #                                     through the page in Chromium
-#   3. make test TIERS="$FRESH_TIERS" the tiers that can run in a chroot
+#   3. make test TIERS="$FRESH_TIERS" the tiers that can run in such a root
 # Only after `make run` is serving are the checkers' own tools installed
 # (python3, chromium), so they cannot hide a package `make run` forgot.
 set -euo pipefail
@@ -59,12 +59,12 @@ stop_run
 trap - EXIT
 step "make run stopped"
 
-# Tiers that need what a chroot cannot give are left out, each with its reason.
+# Tiers that need what this root cannot give are left out, each with its reason.
 read -r -a tiers <<<"${FRESH_TIERS:-unit integration browser chart}"
 step "3. make test TIERS=\"${tiers[*]}\""
-step "left out here: container (podman inside this chroot: nested containers), portability" \
+step "left out here: container (podman inside this root: nested containers), portability" \
      "(a build root inside this root; this tier covers it), fresh (itself), cluster" \
-     "(a kubelet inside this chroot), lint (a check of the sources, not of the machine: the host runs it)," \
+     "(a kubelet inside this root), lint (a check of the sources, not of the machine: the host runs it)," \
      "fuzz (sanitizer builds and fuzzing time: the host runs it)"
 make test TIERS="${tiers[*]}"
 step "done on $PRETTY_NAME"
