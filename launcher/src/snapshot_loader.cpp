@@ -36,7 +36,10 @@ void snapshot_loader::start() {
 
 void snapshot_loader::on_loaded(const std::string& output) {
     const std::string reason = loadvm_failure(output);
-    if (reason.empty()) return run_guest(on_resumed_);
+    if (reason.empty()) {
+        if (!before_running_) return run_guest(on_resumed_);
+        return before_running_([this] { run_guest(on_resumed_); });
+    }
     // A failed load may have left part of the state in the machine: a reset
     // puts back the firmware, kernel and initrd and every device, as at power-on.
     qmp_.execute("{\"execute\": \"system_reset\"}\n", [this, reason](std::string_view) {

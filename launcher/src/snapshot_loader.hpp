@@ -26,6 +26,10 @@ public:
     snapshot_loader(qmp_client& qmp, std::string snapshot, resumed_handler on_resumed,
                     cold_handler on_cold);
 
+    // A step between a successful loadvm and the cont; it calls `run` when done.
+    using loaded_step = std::function<void(std::function<void()> run)>;
+    void before_running(loaded_step step) { before_running_ = std::move(step); }
+
     // QMP is ready: loadvm, then cont; or system_reset, then cont.
     void start();
 
@@ -37,6 +41,7 @@ private:
     std::string snapshot_;
     resumed_handler on_resumed_;
     cold_handler on_cold_;
+    loaded_step before_running_;
 };
 
 }  // namespace launcher

@@ -128,11 +128,16 @@ std::vector<std::string> supervisor::plan_boot(const std::vector<std::string>& c
     std::cerr << "launcher: warm start: resuming snapshot '" << warm_.manifest.snapshot << "' of "
               << warm_.manifest.saved_at << " (" << warm_.state_bytes / (1024 * 1024)
               << " MiB of VM state)\n";
-    if (!warm_.caution.empty())
-        std::cerr << "launcher: warm start: caution: " << warm_.caution << "\n";
     loader_ = std::make_unique<snapshot_loader>(
         *qmp_, warm_.manifest.snapshot, [this] { on_resumed(); },
         [this](const std::string& reason) { on_resume_failed(reason); });
+    if (warm_.rearm_timers) {
+        std::cerr << "launcher: warm start: " << warm_.manifest.machine.qemu_version
+                  << " leaves the RISC-V timers out of snapshots (fixed in QEMU 10.2): each "
+                     "CPU's timer is armed again through QEMU's gdbstub after the load\n";
+        rearmer_ = std::make_unique<timer_rearmer>(io_, *qmp_, dir_.path("gdb.sock"));
+        loader_->before_running([this](std::function<void()> run) { rearmer_->start(run); });
+    }
     return paused_for_resume(cold_argv);
 }
 

@@ -24,6 +24,7 @@
 #include "status_server.hpp"
 #include "stdout_mirror.hpp"
 #include "telnet_server.hpp"
+#include "timer_rearmer.hpp"
 #include "unix_channel.hpp"
 #include "warm_start.hpp"
 
@@ -77,6 +78,7 @@ private:
     std::vector<std::string> cold_argv_;
     warm_plan warm_;
     std::unique_ptr<snapshot_loader> loader_;  // a warm start only
+    std::unique_ptr<timer_rearmer> rearmer_;   // a warm start on QEMU before 10.2 only
     std::unique_ptr<snapshot_saver> saver_;
     bool shutting_down_ = false;
     bool start_failed_ = false;  // passt died before the guest was up: exit non-zero

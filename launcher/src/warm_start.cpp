@@ -175,12 +175,7 @@ warm_plan plan_warm_start(const vm_settings& vm, const std::vector<std::string>&
         plan.reason = e.what();
     }
     plan.resume = plan.reason.empty();
-    if (plan.resume && !snapshot_keeps_timers(plan.manifest.machine.qemu_version)) {
-        plan.caution = plan.manifest.machine.qemu_version +
-                       " leaves the RISC-V timers out of snapshots (fixed in QEMU 10.2): a "
-                       "resumed guest may stall until each CPU is woken; VM_WARM_START=off "
-                       "boots cold";
-    }
+    plan.rearm_timers = plan.resume && !snapshot_keeps_timers(plan.manifest.machine.qemu_version);
     return plan;
 }
 

@@ -15,7 +15,7 @@ struct warm_plan {
     std::string reason;  // why the boot is cold, e.g. "snapshot made with 2 CPUs, asked for 4"
     warm_manifest manifest;
     std::uint64_t state_bytes = 0;  // the snapshot's saved VM state
-    std::string caution;            // a resume that may misbehave, and why (else empty)
+    bool rearm_timers = false;      // QEMU loses the CPUs' timers at the load (timer_rearmer.hpp)
 };
 
 // Whether `qemu_version` (the first line of `qemu --version`) puts the RISC-V

@@ -58,6 +58,7 @@ def resumed_guest(binary, guest_dir, password=None, hook=True):
         launcher.wait_stderr(r"launcher: warm start: resuming snapshot 'warm'")
         resumed = launcher.wait_stderr(r"launcher: warm start: resumed in [0-9.]+ s", timeout=300)
         assert "cold boot" not in launcher.stderr, launcher.stderr
+        assert "warm start: caution" not in launcher.stderr, launcher.stderr
         # guest-set-time sets the clock, then runs hwclock, which the image lacks: its
         # error follows, but the clock is set (checked below against the host's).
         launcher.wait_stderr(r"launcher: guest agent: (clock set to the host's|guest-set-time failed)",
@@ -70,6 +71,10 @@ def resumed_guest(binary, guest_dir, password=None, hook=True):
         log_in(client, password or "riscv")
         # The hook runs in the background (guest-exec); wait until it is done.
         answer(client, f"while pgrep -f {HOOK} >/dev/null; do sleep 1; done")
+        # Each CPU's timer fires: a sleep pinned to it ends (a lost timer never would).
+        cpus = int(answer(client, "nproc"))
+        for cpu in range(cpus):
+            assert answer(client, f"taskset -c {cpu} sleep 0.2 && echo slept") == "slept", cpu
         guest_now = int(answer(client, "date +%s"))
         skew = abs(guest_now - time.time())
         key = answer(client, "cat /etc/ssh/ssh_host_ed25519_key.pub")

@@ -78,3 +78,17 @@ TEST_CASE("QMP refusing loadvm is a failure too", "[warm]") {
     REQUIRE(f.cold_reason);
     CHECK(*f.cold_reason == "no monitor");
 }
+
+TEST_CASE("a step before running: cont waits for it", "[warm]") {
+    loader_fixture f;
+    std::function<void()> run_later;
+    f.loader.before_running([&](std::function<void()> run) { run_later = std::move(run); });
+    f.loader.start();
+    f.qmp.handle_line(R"({"return": ""})");  // loadvm
+    REQUIRE(run_later);
+    f.qmp.handle_line(R"({"return": {}})");  // no cont was sent: nothing answered
+    CHECK_FALSE(f.resumed);
+    run_later();
+    f.qmp.handle_line(R"({"return": {}})");  // cont
+    CHECK(f.resumed);
+}
