@@ -15,7 +15,6 @@ import argparse
 import base64
 import json
 import os
-import re
 import resource
 import secrets
 import socket
@@ -28,6 +27,7 @@ from urllib.parse import quote
 from cluster import ControlPlane, Failure, check, exit_with, log
 from node import NODE_NAME, PAUSE_IMAGE, Node
 from qemu_riscv64_test.console_session import ConsoleSession
+from qemu_riscv64_test.launcher import start_line
 from qemu_riscv64_test.websocket import basic_auth
 from qemu_riscv64_test.processes import free_port
 
@@ -127,8 +127,8 @@ def describe_pod(cp, pod):
 def start_line(cp, pod):
     """The launcher's line on how it started the guest: a warm start or a cold boot and why."""
     text = cp.kubectl("logs", "-n", NAMESPACE, pod["metadata"]["name"], "-c", "launcher")
-    found = re.search(r"launcher: (warm start: resumed in|cold boot:)[^\n]*", text)
-    return found.group(0) if found else "(the launcher said nothing on how it started)"
+    found = start_line(text)
+    return found[1] if found else "(the launcher said nothing on how it started)"
 
 
 def console_credentials(cp):

@@ -18,7 +18,6 @@ until --ready-text is on the serial console) is checked on every cold boot.
 import argparse
 import http.client
 import os
-import re
 import secrets
 import socket
 import subprocess
@@ -28,6 +27,7 @@ import time
 from rendered_pod import RenderedPod, render
 
 from qemu_riscv64_test.console_session import ConsoleSession
+from qemu_riscv64_test.launcher import start_line
 
 BOOT_DEADLINE_S = 1500  # a hang guard for an emulated boot, not a measurement
 
@@ -74,12 +74,12 @@ def wait_start(pod, expected):
     """Waits for the launcher's line on how it started the guest; it must be `expected`."""
     end = time.monotonic() + BOOT_DEADLINE_S
     while time.monotonic() < end:
-        found = re.search(r"launcher: (warm start: resumed in|cold boot:)[^\n]*", pod.launcher_log())
+        found = start_line(pod.launcher_log())
         if found:
-            started = "warm" if found.group(1).startswith("warm") else "cold"
+            started, line = found
             if started != expected:
-                raise AssertionError(f"expected a {expected} start, the launcher said: {found.group(0)}")
-            print(f"pod_test: {found.group(0)}")
+                raise AssertionError(f"expected a {expected} start, the launcher said: {line}")
+            print(f"pod_test: {line}")
             return
         time.sleep(1)
     raise TimeoutError("the launcher never said how it started the guest")

@@ -14,6 +14,16 @@ from .processes import Process, check, free_port, wait_for_listener
 from .telnet import TelnetClient
 
 
+def start_line(log):
+    """The launcher's line on how it started the guest, found in `log`, as
+    ("warm" or "cold", the line): "launcher: warm start: resumed in 1.2 s" or
+    "launcher: cold boot: <why>"; None before it is there."""
+    found = re.search(r"launcher: (warm start: resumed in|cold boot:)[^\n]*", log)
+    if not found:
+        return None
+    return ("warm" if found.group(1).startswith("warm") else "cold"), found.group(0)
+
+
 class Launcher:
     """build/bin/launcher with a free telnet port; stdout and stderr collected."""
 
