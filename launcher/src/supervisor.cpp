@@ -136,7 +136,8 @@ std::vector<std::string> supervisor::plan_boot(const std::vector<std::string>& c
                   << " leaves the RISC-V timers out of snapshots (fixed in QEMU 10.2): each "
                      "CPU's timer is armed again through QEMU's gdbstub after the load\n";
         rearmer_ = std::make_unique<timer_rearmer>(io_, *qmp_, dir_.path("gdb.sock"));
-        loader_->before_running([this](std::function<void()> run) { rearmer_->start(run); });
+        loader_->before_running(
+            [this](std::function<void()> run) { rearmer_->start(std::move(run)); });
     }
     return paused_for_resume(cold_argv);
 }

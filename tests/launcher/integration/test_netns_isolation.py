@@ -341,6 +341,9 @@ def inbound(names, binary, guest_dir, runtime):
             print("guest:", guest.run("netstat -ltn; ip addr show eth0; ip route"))
         check("guest-tcp" in got, f"guest TCP port {GUEST_PORT} not reachable: {got}")
         print(f"outside -> {POD_ADDR}:{GUEST_PORT}, client first: {got.strip()}")
+        # That nc has ended and the loop starts another: until it listens, passt's
+        # connection to the guest is refused and the client reads nothing.
+        guest.run(f"until netstat -ltn | grep -q ':{GUEST_PORT} '; do sleep 1; done")
         got = outside(names.outside, tcp_read_code(POD_ADDR, GUEST_PORT))
         if faulty_passt() and "guest-tcp" not in got:
             print(f"LIMITATION (passt {DEBIAN12_PASST}): a guest server that speaks first "
