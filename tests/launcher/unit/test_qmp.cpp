@@ -1,16 +1,10 @@
 // QMP lines: the greeting, and the guest agent's port opening (announced) and closing.
 #include "catch.hpp"
-#include "qmp_client.hpp"
-#include "temp_dir.hpp"
+#include "unconnected_qmp.hpp"
 
 TEST_CASE("the guest agent counts as running while its port is open", "[qmp]") {
-    launcher_test::temp_dir dir;
-    boost::asio::io_context io;
-    auto monitor =
-        std::make_shared<launcher::unix_channel>(io, (dir.path() / "qmp").string(), "QMP", 4096);
-    auto agent = std::make_shared<launcher::unix_channel>(io, (dir.path() / "qga").string(),
-                                                          "guest agent", 4096);
-    launcher::qmp_client qmp(monitor, agent);
+    launcher_test::unconnected_qmp fixture;
+    launcher::qmp_client& qmp = fixture.qmp;
     int opened = 0;
     qmp.on_agent_open([&] { ++opened; });
     qmp.handle_line(R"({"QMP": {"version": {"qemu": {"major": 7}}, "capabilities": ["oob"]}})");

@@ -3,21 +3,12 @@
 #include <optional>
 
 #include "catch.hpp"
-#include "qmp_client.hpp"
 #include "snapshot_loader.hpp"
-#include "temp_dir.hpp"
+#include "unconnected_qmp.hpp"
 
 namespace {
 
-// A QMP client whose channels never connect: commands queue, replies are fed by hand.
-struct loader_fixture {
-    launcher_test::temp_dir dir;
-    boost::asio::io_context io;
-    std::shared_ptr<launcher::unix_channel> monitor =
-        std::make_shared<launcher::unix_channel>(io, (dir.path() / "qmp").string(), "QMP", 4096);
-    std::shared_ptr<launcher::unix_channel> agent = std::make_shared<launcher::unix_channel>(
-        io, (dir.path() / "qga").string(), "guest agent", 4096);
-    launcher::qmp_client qmp{monitor, agent};
+struct loader_fixture : launcher_test::unconnected_qmp {
     bool resumed = false;
     std::optional<std::string> cold_reason;
     launcher::snapshot_loader loader{qmp, "warm", [this] { resumed = true; },

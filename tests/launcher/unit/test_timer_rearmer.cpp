@@ -7,10 +7,9 @@
 
 #include "catch.hpp"
 #include "gdb_remote.hpp"
-#include "qmp_client.hpp"
-#include "temp_dir.hpp"
 #include "test_socket.hpp"
 #include "timer_rearmer.hpp"
+#include "unconnected_qmp.hpp"
 
 namespace {
 
@@ -85,14 +84,7 @@ namespace {
 
 // The launcher's side (QMP fed by hand, the rearmer listening) and a scripted
 // gdbstub that connects to it as QEMU does.
-struct rearm_fixture {
-    launcher_test::temp_dir dir;
-    boost::asio::io_context io;
-    std::shared_ptr<launcher::unix_channel> monitor =
-        std::make_shared<launcher::unix_channel>(io, (dir.path() / "qmp").string(), "QMP", 4096);
-    std::shared_ptr<launcher::unix_channel> agent = std::make_shared<launcher::unix_channel>(
-        io, (dir.path() / "qga").string(), "guest agent", 4096);
-    launcher::qmp_client qmp{monitor, agent};
+struct rearm_fixture : launcher_test::unconnected_qmp {
     std::string socket = (dir.path() / "gdb.sock").string();
     launcher::timer_rearmer rearmer{io, qmp, socket};
     bool ran = false;
