@@ -37,10 +37,13 @@ tarball=$fresh/minbase-$release-$key.tar
 mkdir -p "$fresh/apt-$release/partial" "$fresh/user-cache-$release"
 exec 9>"$fresh/.minbase-$release.lock"
 flock 9
-if [ ! -s "$tarball" ]; then
+if [ ! -f "$tarball" ] || [ ! -s "$tarball" ]; then
   log "making the pristine $release root with mmdebstrap (cached as $tarball)"
+  # What an interrupted run left (a folder, with an older version of this script) goes.
+  rm -rf "$tarball" "$tarball.tmp"
   # The mirror is named so no update/security suites are added (reference.md).
-  mmdebstrap --quiet --variant=minbase "$release" "$tarball.tmp" "$mirror"
+  # --format: the .tmp name would make mmdebstrap write a folder, not a tarball.
+  mmdebstrap --quiet --variant=minbase --format=tar "$release" "$tarball.tmp" "$mirror"
   mv "$tarball.tmp" "$tarball"
 fi
 flock -u 9
