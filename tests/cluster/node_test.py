@@ -124,7 +124,7 @@ def describe_pod(cp, pod):
     check(pod["spec"].get("nodeName") == NODE_NAME, f"the pod is bound to the real node {NODE_NAME}")
 
 
-def start_line(cp, pod):
+def pod_start_line(cp, pod):
     """The launcher's line on how it started the guest: a warm start or a cold boot and why."""
     text = cp.kubectl("logs", "-n", NAMESPACE, pod["metadata"]["name"], "-c", "launcher")
     found = start_line(text)
@@ -190,8 +190,8 @@ def check_agent_shutdown(cp, helm, home, chart, values):
              "--wait", "--timeout", f"{BOOT_DEADLINE_S}s")
     pod = next(p for p in cp.get("pods", namespace=NAMESPACE)["items"]
                if p["metadata"]["labels"].get("app.kubernetes.io/instance") == DEBIAN_RELEASE)
-    check(start_line(cp, pod).startswith("launcher: warm start"),
-          f"the debian-13 pod resumed its image's snapshot: {start_line(cp, pod)}")
+    check(pod_start_line(cp, pod).startswith("launcher: warm start"),
+          f"the debian-13 pod resumed its image's snapshot: {pod_start_line(cp, pod)}")
     said = delete_pod(cp, pod["metadata"]["name"])
     check(any("asking the guest agent to power the guest off" in line for line in said) and
           "launcher: QEMU exited with status 0" in said and not any("did not power off" in l for l in said),
@@ -261,7 +261,7 @@ def main():
             describe_pod(cp, pod)
             # The image's snapshot was saved under passt too: the guest resumes, then asks
             # DHCP for the pod's address (the guest server below is reached at it).
-            started_as = start_line(cp, pod)
+            started_as = pod_start_line(cp, pod)
             check(started_as.startswith("launcher: warm start"), f"the first pod resumed the data image's "
                                                                  f"snapshot: {started_as}")
             pvc = cp.get("persistentvolumeclaim", f"{FULLNAME}-data", NAMESPACE)
@@ -308,7 +308,7 @@ def main():
             cp.wait_for("the next pod Ready", lambda: is_ready(running_pod(cp), name), BOOT_DEADLINE_S)
             second = running_pod(cp)
             describe_pod(cp, second)
-            started_as = start_line(cp, second)
+            started_as = pod_start_line(cp, second)
             check("cold boot:" in started_as, f"the next pod booted cold over the written disk: {started_as}")
             forward = PortForward(cp, f"service/{FULLNAME}")
             try:
