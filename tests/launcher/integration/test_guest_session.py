@@ -6,11 +6,10 @@ usage: test_guest_session.py LAUNCHER GUEST_DIR"""
 import signal
 import sys
 
-from qemu_riscv64_test.guest import PrivateGuest
+from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT, PrivateGuest
 from qemu_riscv64_test.launcher import Launcher
 from qemu_riscv64_test.processes import wait_gone
 
-PROMPT = b"root@riscv-busybox:~# "
 SHUTDOWN_TIMEOUT = 25
 
 

@@ -21,7 +21,7 @@ import threading
 import time
 
 from qemu_riscv64_test.console_session import ConsoleSession
-from qemu_riscv64_test.guest import PrivateGuest
+from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT, PrivateGuest
 from qemu_riscv64_test.launcher import Launcher
 from qemu_riscv64_test.processes import wait_gone
 from qemu_riscv64_test.telnet import TelnetClient
@@ -32,7 +32,6 @@ CONSOLE_SECRET = "admin:console-secret-never-seen"
 # 1 MiB of printable output, then a marker the typed command line cannot show.
 MIB_COMMAND = "yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ | head -c 1048576; echo; echo END-$((6*7))\r"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-PROMPT = b"root@riscv-busybox:~# "
 
 
 def check(condition, message):

@@ -34,10 +34,9 @@ import sys
 import threading
 import time
 
-from qemu_riscv64_test.guest import PrivateGuest
+from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT, PrivateGuest
 from qemu_riscv64_test.launcher import Launcher
 
-PROMPT = b"root@riscv-busybox:~# "
 POD_ADDR, OUTSIDE_ADDR = "192.0.2.2", "192.0.2.1"  # TEST-NET-1, never routed anywhere
 CONSOLE_PORT, TELNET_PORT, CANARY_PORT, OUTSIDE_PORT = 8080, 10023, 9500, 4242
 # Forwarded by passt: fits this machine's RLIMIT_NOFILE (two descriptors per

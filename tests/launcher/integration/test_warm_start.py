@@ -22,10 +22,9 @@ import subprocess
 import sys
 import time
 
-from qemu_riscv64_test.guest import PrivateGuest
+from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT, PrivateGuest
 from qemu_riscv64_test.launcher import Launcher
 
-PROMPT = b"root@riscv-busybox:~# "
 COLD_BOOT_S = 600  # a hang guard for a cold boot under emulation on a loaded machine, not a measurement
 
 

@@ -4,6 +4,7 @@ import os
 import sys
 import time
 
+from .guest import BUSYBOX_PROMPT
 from .processes import Process
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -23,15 +24,18 @@ def start_console(binary, telnet_port, *flags, env=None, listen_port=0):
     return console, int(console.wait_for(r"serving http://[^ ]+:(\d+) ").group(1))
 
 
-def wait_for_shell(session, prompt=b"# ", attempts=60):
-    """Presses Enter until the guest's shell prompt follows; the boot may still be printing."""
+def wait_for_shell(session, prompt=BUSYBOX_PROMPT, attempts=60):
+    """Presses Enter until the guest's shell prompt follows; the boot may still be printing.
+
+    Only output after each Enter counts, and the whole prompt must be there:
+    it may arrive split over several messages.
+    """
     for _ in range(attempts):
         mark = len(session.output)
         session.type("\r")
         try:
-            session.read_until(b"riscv-busybox", timeout=3)
-            if prompt in session.output[mark:]:
-                return
+            session.read_until(prompt, timeout=3, since=mark)
+            return
         except TimeoutError:
             pass
     raise TimeoutError("no shell prompt:\n%r" % bytes(session.output[-600:]))

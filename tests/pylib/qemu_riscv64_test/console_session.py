@@ -50,11 +50,11 @@ class ConsoleSession:
             self.read_only = True
         return opcode, body
 
-    def read_until(self, needle, timeout=60):
-        """Reads until `needle` (bytes or str) is in the output; returns the output."""
+    def read_until(self, needle, timeout=60, since=0):
+        """Reads until `needle` (bytes or str) is in the output from offset `since` on; returns the output."""
         needle = needle.encode() if isinstance(needle, str) else needle
         deadline = time.monotonic() + timeout
-        while needle not in self.output:
+        while self.output.find(needle, since) < 0:
             if time.monotonic() > deadline:
                 raise TimeoutError("no %r in %d bytes of output: %r" % (
                     needle, len(self.output), bytes(self.output[-400:])))

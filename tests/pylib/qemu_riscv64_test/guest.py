@@ -3,6 +3,9 @@ import os
 import shutil
 import tempfile
 
+# The busybox guest's shell prompt, as root in its home folder.
+BUSYBOX_PROMPT = b"root@riscv-busybox:~# "
+
 
 class PrivateGuest:
     """A copy of a guest's data directory: QEMU locks the disk image for
