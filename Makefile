@@ -6,8 +6,15 @@ JOBS ?= 2
 # Downloads and built guests live outside the clone, so a fresh clone reuses them.
 CACHE_DIR ?= $(HOME)/.cache/qemu-riscv64
 export CACHE_DIR
-# Compiler cache: a fresh clone recompiles only what changed.
+# Compiler cache: a fresh clone, in any folder, recompiles only what changed.
+# Paths inside the clone are hashed relative to it and the build folder is not
+# hashed (debug info then names the folder of the first clone that compiled a
+# file); the compiler is known by its content, so another machine's or root's
+# identical g++ hits too.
 export CCACHE_DIR ?= $(CACHE_DIR)/ccache
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= true
+export CCACHE_COMPILERCHECK ?= content
 
 # make test: these ctest labels. The default leaves out debian and fresh (the
 # README's test table says why); TIERS=all runs every tier.
