@@ -16,9 +16,9 @@ export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= true
 export CCACHE_COMPILERCHECK ?= content
 
-# make test: these ctest labels. The default leaves out debian and fresh (the
-# README's test table says why); TIERS=all runs every tier.
-TIERS ?= unit integration browser chart lint cluster node container portability fuzz
+# make test: these ctest labels. The default leaves out debian and portability
+# (the README's test table says why); TIERS=all runs every tier.
+TIERS ?= unit integration browser chart lint cluster node container fuzz fresh
 
 # Container images (make container)
 REGISTRY ?= localhost

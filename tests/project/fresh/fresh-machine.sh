@@ -9,7 +9,10 @@
 # and builds carry over ($CACHE_DIR/fresh):
 #   minbase-RELEASE-KEY.tar  the pristine root (KEY: release and mirror)
 #   apt-RELEASE/             apt's .deb files (the root's /var/cache/apt/archives)
-#   user-cache-RELEASE/      the user's ~/.cache/qemu-riscv64: ccache, npm, guests, helm
+#   user-cache-RELEASE/      the user's ~/.cache/qemu-riscv64: npm, guests, helm
+# and the host's compiler cache (CCACHE_DIR) is the root's: it hits only for
+# the same compiler (by content) and the same headers, so with the host's
+# release it saves the compiling, never a package.
 # The root shares the host's network (the package registries), runs in its
 # own PID and mount namespaces (nothing it starts outlives it) and gets a
 # clean copy of the repository's HEAD (git archive), never the working tree.
@@ -27,14 +30,15 @@ for tool in mmdebstrap unshare git python3; do
   command -v "$tool" >/dev/null || { log "needs '$tool' (scripts/install-deps.sh guest test)"; exit 1; }
 done
 if [ "$(id -u)" -ne 0 ]; then
-  log "needs root (pivot_root and mounts); run the fresh tier as root"
-  exit 1
+  log "SKIPPED: a pristine root needs root (pivot_root and mounts); run the fresh tier as root"
+  exit 77
 fi
 
 # The pristine root, made once per release and mirror.
 key=$(echo "minbase $release $mirror" | sha256sum | cut -c1-12)
 tarball=$fresh/minbase-$release-$key.tar
-mkdir -p "$fresh/apt-$release/partial" "$fresh/user-cache-$release"
+ccache_dir=${CCACHE_DIR:-$cache_root/ccache}
+mkdir -p "$fresh/apt-$release/partial" "$fresh/user-cache-$release/ccache" "$ccache_dir"
 exec 9>"$fresh/.minbase-$release.lock"
 flock 9
 if [ ! -f "$tarball" ] || [ ! -s "$tarball" ]; then
@@ -73,7 +77,7 @@ telnet_port=$(free_port)
 # PID namespace: when new-user.sh ends (or this script is killed: --kill-child),
 # everything it started ends with it.
 unshare --mount --pid --fork --kill-child --propagation private -- bash -euo pipefail -c '
-  root=$1 fresh=$2 release=$3
+  root=$1 fresh=$2 release=$3 ccache_dir=$4
   # The root a mount point, as on a machine: `ip netns exec` remounts /sys
   # through it (otherwise: "mount: /: not mount point").
   mount --bind "$root" "$root"
@@ -83,7 +87,8 @@ unshare --mount --pid --fork --kill-child --propagation private -- bash -euo pip
   mount --bind "$fresh/apt-$release" "$root/var/cache/apt/archives"
   mkdir -p "$root/root/.cache/qemu-riscv64"
   mount --bind "$fresh/user-cache-$release" "$root/root/.cache/qemu-riscv64"
-  shift 3
+  mount --bind "$ccache_dir" "$root/root/.cache/qemu-riscv64/ccache"
+  shift 4
   # The root becomes the mount namespace'"'"'s own (pivot_root, then the host'"'"'s tree
   # unmounted), not a chroot: the kernel refuses a user namespace to a chrooted
   # process, and passt'"'"'s sandbox makes one.
@@ -94,7 +99,7 @@ unshare --mount --pid --fork --kill-child --propagation private -- bash -euo pip
   rmdir /.host-root
   cd /
   exec "$@"
-' _ "$root" "$fresh" "$release" \
+' _ "$root" "$fresh" "$release" "$ccache_dir" \
   env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   LANG=C.UTF-8 TERM=dumb NODE_EXTRA_CA_CERTS=/etc/host-ca-bundle.crt \
   ${http_proxy:+http_proxy=$http_proxy} ${https_proxy:+https_proxy=$https_proxy} \
