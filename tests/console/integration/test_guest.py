@@ -15,16 +15,12 @@ from qemu_riscv64_test.processes import check
 from qemu_riscv64_test.websocket import HandshakeError, http_get
 
 
-def output_after(session, mark):
-    return bytes(session.output[mark:])
-
-
 def run_command(session, command, answer):
     """Types `command` + Enter and waits for `answer` on a line of its own."""
     mark = len(session.output)
     session.type(command + "\r")
-    session.read_until(b"\n" + answer.encode() + b"\r", timeout=60)
-    return output_after(session, mark)
+    session.read_until(b"\n" + answer.encode() + b"\r", timeout=60, since=mark)
+    return bytes(session.output[mark:])
 
 
 def arithmetic(sessions):
