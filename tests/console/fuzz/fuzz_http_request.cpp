@@ -1,13 +1,16 @@
 // The HTTP request path: the bytes a client sends, through a real
 // http_session on loopback (parsing, limits, Host allowlist, routing, Origin,
 // Authorization with the failed-login delay), answered or refused, never a crash.
+#include <array>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/system/system_error.hpp>
 
 #include "http_session.hpp"
 
@@ -29,15 +32,30 @@ std::shared_ptr<const console::server_state> shared_state() {
     return state;
 }
 
+// Connects client to a new server socket through the acceptor. Both sides
+// run on the event loop: libFuzzer's timeout alarm (SIGALRM) interrupts a
+// blocking connect() with EINTR, and an interrupted connect cannot be retried.
+void connect_loopback(net::io_context& io, tcp::acceptor& acceptor, tcp::socket& client,
+                      tcp::socket& server) {
+    std::optional<boost::system::error_code> connected;
+    std::optional<boost::system::error_code> accepted;
+    client.async_connect(acceptor.local_endpoint(), [&](auto ec) { connected = ec; });
+    acceptor.async_accept(server, [&](auto ec) { accepted = ec; });
+    io.restart();
+    while (!connected || !accepted)
+        io.run_one();
+    if (connected->failed()) throw boost::system::system_error(*connected, "connect");
+    if (accepted->failed()) throw boost::system::system_error(*accepted, "accept");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static net::io_context io;
     static tcp::acceptor acceptor(io, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
     tcp::socket client(io);
-    client.connect(acceptor.local_endpoint());
     tcp::socket server(io);
-    acceptor.accept(server);
+    connect_loopback(io, acceptor, client, server);
     // Each input starts with a clean failed-login record, as a new client would.
     shared_state()->logins.record_success("127.0.0.1");
     // The listener takes a connection slot for each session.
