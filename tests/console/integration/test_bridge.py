@@ -15,6 +15,7 @@ import time
 
 from qemu_riscv64_test.console import start_console, start_peer
 from qemu_riscv64_test.console_session import OP, ConsoleSession
+from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT
 from qemu_riscv64_test.processes import check
 from qemu_riscv64_test.websocket import OP_BINARY, OP_PING, OP_PONG, OP_TEXT, HandshakeError, http_get, read_head
 from qemu_riscv64_test.websocket import basic_auth as authorization
@@ -75,6 +76,29 @@ def bytes_round_trip(_):
         session.type(every_byte)
         output = session.read_until(every_byte[-16:], timeout=30)
         check(output == every_byte, "0x00-0xFF came back changed: %r" % output[:64])
+
+
+@case
+def read_until_since(_):
+    """The tests' own prompt wait: output before `since` never counts, and a
+    prompt that arrives in two messages is found only once it is whole."""
+    with bridge() as (_, _, port):
+        session = ConsoleSession(port)
+        session.type(PROMPT)
+        session.read_until(PROMPT, timeout=30)
+        mark = len(session.output)
+        try:
+            session.read_until(PROMPT, timeout=1, since=mark)
+            raise AssertionError("read_until found a prompt printed before `since`")
+        except TimeoutError:
+            pass
+        half = len(PROMPT) // 2
+        session.type(PROMPT[:half])
+        session.read_until(PROMPT[:half], timeout=30, since=mark)
+        check(session.output.find(PROMPT, mark) < 0, "half a prompt read as a whole one")
+        session.type(PROMPT[half:])
+        output = session.read_until(PROMPT, timeout=30, since=mark)
+        check(output[mark:] == PROMPT, "after `since`: %r" % output[mark:])
 
 
 @case
