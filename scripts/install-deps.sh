@@ -10,8 +10,8 @@
 #   scripts/install-deps.sh GROUP...
 #   GROUP: build  compile launcher and console and their unit tests
 #          vm     run a RISC-V guest (QEMU, OpenSBI, U-Boot)
-#          guest  make guest images from Debian's riscv64 packages (Debian's archive keys:
-#                 on Ubuntu, debian-archive-keyring is not there by default)
+#          guest  make guest images from Debian's riscv64 packages (on Ubuntu, mmdebstrap
+#                 finds Debian's archive keys only in debian-archive-keyring, through gpg)
 #          emulation  run riscv64 programs (a full Debian guest's maintainer scripts)
 #          test   integration and browser test tools (busybox: the chart's test pod's script runs
 #                 with the same tools as in the launcher image)
@@ -26,7 +26,7 @@ packages_for() {
   case "$1" in
     build) echo g++ ccache cmake make pkg-config libboost-dev libcli11-dev libtelnet-dev catch2 nlohmann-json3-dev nodejs ;;
     vm) echo 'qemu-system-riscv|qemu-system-misc' opensbi u-boot-qemu ipxe-qemu passt ;;
-    guest) echo mmdebstrap debian-archive-keyring cpio gzip xz-utils zstd kmod e2fsprogs qemu-utils ca-certificates curl ;;
+    guest) echo mmdebstrap debian-archive-keyring gpg cpio gzip xz-utils zstd kmod e2fsprogs qemu-utils ca-certificates curl ;;
     emulation) echo qemu-user-static binfmt-support arch-test ;;
     test) echo python3 telnet procps iproute2 'chromium|chromium-browser' fonts-dejavu-core 'busybox|busybox-static' ;;
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
