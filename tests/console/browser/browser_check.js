@@ -1,13 +1,13 @@
-// Opens the console page in headless Chromium (Debian's, driven by
-// playwright-core), types a command, waits for a line reading EXPECTED in
-// xterm.js's buffer, checks paste and copy (when READY is given), and keeps
-// a screenshot.
+// Opens the console page in headless Chromium (driven by playwright-core),
+// types a command, waits for a line reading EXPECTED in xterm.js's buffer,
+// checks paste and copy (when READY is given), and keeps a screenshot.
 //   node browser_check.js URL TYPED EXPECTED SCREENSHOT.png [READY]
 // READY: text to wait for (a shell prompt) before typing.
 // URL may carry the console's user:password (http://user:password@host:port/):
 // the browser then answers the console's Basic challenge with them.
 'use strict';
 
+const fs = require('fs');
 const { chromium } = require('playwright-core');
 
 const [url, typed, expected, screenshot, ready] = process.argv.slice(2);
@@ -18,6 +18,19 @@ if (!screenshot) {
 
 const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// The Chromium to drive: $CHROMIUM, else Debian's, else Ubuntu's snap.
+// Ubuntu's chromium-browser deb is only a wrapper that asks for the snap, so
+// without snapd (a container) there is none, and the error says so.
+function chromiumPath() {
+  if (process.env.CHROMIUM) return process.env.CHROMIUM;
+  const candidates = ['/usr/bin/chromium', '/snap/bin/chromium'];
+  const found = candidates.find((path) => fs.existsSync(path));
+  if (found) return found;
+  throw new Error(`no Chromium at ${candidates.join(' or ')}: scripts/install-deps.sh test installs ` +
+    "Debian's chromium; Ubuntu ships Chromium only as a snap, which needs snapd running. " +
+    'Set CHROMIUM to the path of a Chromium or Chrome.');
+}
 
 // All the text in the terminal's buffer, scrollback included.
 function terminalText() {
@@ -91,7 +104,7 @@ async function checkReconnect(page) {
 }
 
 async function main() {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: flags });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: flags });
   try {
     const target = new URL(url);
     const options = { viewport: { width: 1100, height: 640 }, permissions: ['clipboard-read', 'clipboard-write'] };
