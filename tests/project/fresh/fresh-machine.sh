@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The fresh tier: a pristine Debian RELEASE (mmdebstrap --variant=minbase) in a
-# root of its own (pivot_root), where new-user.sh does what the README asks of a new user.
+# The fresh tier: a pristine Debian or Ubuntu RELEASE (mmdebstrap --variant=minbase)
+# in a root of its own (pivot_root), where new-user.sh does what the README asks of a new user.
 #
-#   fresh-machine.sh RELEASE SOURCE_DIR      RELEASE: bookworm, trixie, ...
+#   fresh-machine.sh RELEASE SOURCE_DIR      RELEASE: bookworm, trixie, ... or noble
 #
 # Each run starts from the minbase tarball unpacked into a new folder, so no
 # package of the host or of an earlier run is there. Only caches of downloads
@@ -21,7 +21,7 @@ set -euo pipefail
 release=${1:?usage: fresh-machine.sh RELEASE SOURCE_DIR}
 src=$(cd "${2:?usage: fresh-machine.sh RELEASE SOURCE_DIR}" && pwd)
 cache_root=${CACHE_DIR:-$HOME/.cache/qemu-riscv64}
-mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+debian_mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 fresh=$cache_root/fresh
 
 log() { echo "fresh[$release] $(date -u +%T) $*"; }
@@ -34,8 +34,41 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 77
 fi
 
-# The pristine root, made once per release and mirror.
-key=$(echo "minbase $release $mirror" | sha256sum | cut -c1-12)
+# Ubuntu's archive keys, to check its packages: the host's ubuntu-keyring
+# (Debian 13, Ubuntu), else that package from Debian 13, fetched with a private
+# apt state and checked with the host's Debian keys (Debian 12 has no such package).
+ubuntu_keyring() {
+  local installed=/usr/share/keyrings/ubuntu-archive-keyring.gpg dir=$fresh/ubuntu-keyring
+  if [ -f "$installed" ]; then echo "$installed"; return; fi
+  if [ ! -s "$dir/ubuntu-archive-keyring.gpg" ]; then
+    mkdir -p "$dir/lists/partial" "$dir/cache"
+    echo "deb $debian_mirror trixie main" >"$dir/sources.list"
+    local apt=(apt-get -q -o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+               -o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache" -o APT::Sandbox::User=root)
+    "${apt[@]}" update >/dev/null
+    (cd "$dir" && rm -f ubuntu-keyring_*.deb && "${apt[@]}" download ubuntu-keyring >/dev/null)
+    dpkg-deb --fsys-tarfile "$dir"/ubuntu-keyring_*.deb |
+      tar -xO ./usr/share/keyrings/ubuntu-archive-keyring.gpg >"$dir/ubuntu-archive-keyring.gpg.tmp"
+    mv "$dir/ubuntu-archive-keyring.gpg.tmp" "$dir/ubuntu-archive-keyring.gpg"
+  fi
+  echo "$dir/ubuntu-archive-keyring.gpg"
+}
+
+# The mirror and mmdebstrap's options for the release. Ubuntu's minbase has
+# neither apt nor its keys, which every Ubuntu machine (and its container
+# image) has; main and universe hold the project's packages.
+case "$release" in
+  noble)
+    mirror=${UBUNTU_MIRROR:-http://archive.ubuntu.com/ubuntu}
+    keyring=$(ubuntu_keyring)
+    options=(--components=main,universe --include=apt,ubuntu-keyring --keyring="$keyring") ;;
+  *)
+    mirror=$debian_mirror
+    options=() ;;
+esac
+
+# The pristine root, made once per release, mirror and options.
+key=$(echo "minbase $release $mirror ${options[*]}" | sha256sum | cut -c1-12)
 tarball=$fresh/minbase-$release-$key.tar
 ccache_dir=${CCACHE_DIR:-$cache_root/ccache}
 mkdir -p "$fresh/apt-$release/partial" "$fresh/user-cache-$release/ccache" "$ccache_dir"
@@ -47,7 +80,7 @@ if [ ! -f "$tarball" ] || [ ! -s "$tarball" ]; then
   rm -rf "$tarball" "$tarball.tmp"
   # The mirror is named so no update/security suites are added (reference.md).
   # --format: the .tmp name would make mmdebstrap write a folder, not a tarball.
-  mmdebstrap --quiet --variant=minbase --format=tar "$release" "$tarball.tmp" "$mirror"
+  mmdebstrap --quiet --variant=minbase --format=tar "${options[@]}" "$release" "$tarball.tmp" "$mirror"
   mv "$tarball.tmp" "$tarball"
 fi
 flock -u 9
@@ -104,5 +137,5 @@ unshare --mount --pid --fork --kill-child --propagation private -- bash -euo pip
   LANG=C.UTF-8 TERM=dumb NODE_EXTRA_CA_CERTS=/etc/host-ca-bundle.crt \
   ${http_proxy:+http_proxy=$http_proxy} ${https_proxy:+https_proxy=$https_proxy} \
   FRESH_CONSOLE_PORT="$console_port" FRESH_TELNET_PORT="$telnet_port" \
-  FRESH_TIERS="${FRESH_TIERS:-unit integration browser chart}" \
+  ${FRESH_TIERS:+"FRESH_TIERS=$FRESH_TIERS"} \
   bash /root/qemu-riscv64/tests/project/fresh/new-user.sh
