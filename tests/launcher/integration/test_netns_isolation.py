@@ -19,11 +19,12 @@ sent, the console never answers.
              server that speaks first, as SMTP), a VM_FORWARD_PORTS forward
              too, the pod's own ports never.
 
-Debian 12's passt (0.0~git20230309) has two faults Debian 13's (the launcher
-image's) has not: it forwards what guest root routes to 127.0.0.0/8 to the
-pod's loopback, and it never acknowledges a guest's SYN-ACK, so a server that
-speaks first stalls until the client sends. With that passt the two checks
-print LIMITATION; with any other they are strict.
+Older passt versions have faults that Debian 13's (the launcher image's) has
+not: Debian 12's (0.0~git20230309) and Ubuntu 24.04's (0.0~git20240220)
+forward what guest root routes to 127.0.0.0/8 to the pod's loopback, and
+Debian 12's also never acknowledges a guest's SYN-ACK, so a server that speaks
+first stalls until the client sends. With those versions the check of their
+fault prints LIMITATION; with any other passt every check is strict.
 
 usage: test_netns_isolation.py isolation|inbound user|passt LAUNCHER CONSOLE GUEST_DIR"""
 import os
@@ -167,13 +168,18 @@ def start_outside_server(ns):
     return subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", code])
 
 
-DEBIAN12_PASST = "0.0~git20230309"
+# The passt versions with each known fault (see the module's text), and whose they are.
+LOOPBACK_FAULT = {"0.0~git20230309": "Debian 12", "0.0~git20240220": "Ubuntu 24.04"}
+SYN_ACK_FAULT = {"0.0~git20230309": "Debian 12"}
 
 
-def faulty_passt():
-    """Whether the host's passt is Debian 12's (see the module's text)."""
+def known_fault(faulty_versions):
+    """"passt VERSION (RELEASE's)" when the host's passt is one of faulty_versions, else None."""
     version = sh("dpkg-query", "-W", "-f", "${Version}", "passt", check=False).stdout
-    return version.startswith(DEBIAN12_PASST)
+    for prefix, release in faulty_versions.items():
+        if version.startswith(prefix):
+            return f"passt {prefix} ({release}'s)"
+    return None
 
 
 def check(condition, message):
@@ -237,13 +243,14 @@ def root_route_attempts(guest, gateway, launcher, canary):
 
 def passt_root_route(guest, gateway, launcher, canary):
     """passt drops what guest root routes to 127.0.0.1 out of eth0 (Debian
-    12's passt forwards it: LIMITATION, launcher/README.md)."""
+    12's and Ubuntu 24.04's passt forward it: LIMITATION, launcher/README.md)."""
     route_loopback_out_of_eth0(guest, gateway)
     guest.run(f"echo tcp-canary | timeout 5 nc -w 2 127.0.0.1 {CANARY_PORT}")
     guest.run(udp_probe("127.0.0.1"))
     time.sleep(1)  # the UDP datagram has no answer to wait for
-    if faulty_passt():
-        print(f"  LIMITATION (passt {DEBIAN12_PASST}): guest root routing 127.0.0.0/8 out of "
+    fault = known_fault(LOOPBACK_FAULT)
+    if fault:
+        print(f"  LIMITATION ({fault}): guest root routing 127.0.0.0/8 out of "
               f"eth0 reached the pod's 127.0.0.1: {canary.connections}")
         return
     check(not canary.connections, f"guest root reached the pod's 127.0.0.1: {canary.connections}")
@@ -305,7 +312,7 @@ def isolation(names, network, binary, console_binary, guest_dir, runtime):
             print("user: nothing in the guest, root included, reached the pod's loopback: ok")
         else:
             print("passt: no path from the guest reached the pod's loopback: ok"
-                  + (" (but guest root's: LIMITATION above)" if faulty_passt() else ""))
+                  + (" (but guest root's: LIMITATION above)" if known_fault(LOOPBACK_FAULT) else ""))
     finally:
         launcher.kill()
         for proc in (console, outside_server):
@@ -344,8 +351,9 @@ def inbound(names, binary, guest_dir, runtime):
         # connection to the guest is refused and the client reads nothing.
         guest.run(f"until netstat -ltn | grep -q ':{GUEST_PORT} '; do sleep 1; done")
         got = outside(names.outside, tcp_read_code(POD_ADDR, GUEST_PORT))
-        if faulty_passt() and "guest-tcp" not in got:
-            print(f"LIMITATION (passt {DEBIAN12_PASST}): a guest server that speaks first "
+        fault = known_fault(SYN_ACK_FAULT)
+        if fault and "guest-tcp" not in got:
+            print(f"LIMITATION ({fault}): a guest server that speaks first "
                   f"stalls until the client sends: {got.strip()}")
         else:
             check("guest-tcp" in got, f"guest TCP port {GUEST_PORT}, server first: {got}")
