@@ -10,6 +10,7 @@
 #   minbase-RELEASE-KEY.tar  the pristine root (KEY: release and mirror)
 #   apt-RELEASE/             apt's .deb files (the root's /var/cache/apt/archives)
 #   user-cache-RELEASE/      the user's ~/.cache/qemu-riscv64: npm, guests, helm
+#   ubuntu-keyring/          Ubuntu's archive keys (noble), from Debian 13's package
 # and the host's compiler cache (CCACHE_DIR) is the root's: it hits only for
 # the same compiler (by content) and the same headers, so with the host's
 # release it saves the compiling, never a package.
