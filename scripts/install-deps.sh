@@ -90,3 +90,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+
+# Ubuntu's chromium-browser only asks snapd for the Chromium snap: without a
+# running snapd (a container) it installs without error and leaves no browser.
+if [[ " ${wanted[*]} " == *"chromium-browser"* ]] && installed chromium-browser && ! installed chromium \
+   && [ ! -x /snap/bin/chromium ]; then
+  echo "install-deps: chromium-browser is installed, but not the Chromium snap it stands for (is snapd" \
+       "running?): the browser tier will find no Chromium; set CHROMIUM to one, or leave the tier out" \
+       "(make test TIERS=...)" >&2
+fi
