@@ -27,6 +27,7 @@ first stalls until the client sends. With those versions the check of their
 fault prints LIMITATION; with any other passt every check is strict.
 
 usage: test_netns_isolation.py isolation|inbound user|passt LAUNCHER CONSOLE GUEST_DIR"""
+import functools
 import os
 import resource
 import socket
@@ -173,11 +174,16 @@ LOOPBACK_FAULT = {"0.0~git20230309": "Debian 12", "0.0~git20240220": "Ubuntu 24.
 SYN_ACK_FAULT = {"0.0~git20230309": "Debian 12"}
 
 
+@functools.cache
+def passt_version():
+    """The host's passt package version (empty without one), asked once."""
+    return sh("dpkg-query", "-W", "-f", "${Version}", "passt", check=False).stdout
+
+
 def known_fault(faulty_versions):
     """"passt VERSION (RELEASE's)" when the host's passt is one of faulty_versions, else None."""
-    version = sh("dpkg-query", "-W", "-f", "${Version}", "passt", check=False).stdout
     for prefix, release in faulty_versions.items():
-        if version.startswith(prefix):
+        if passt_version().startswith(prefix):
             return f"passt {prefix} ({release}'s)"
     return None
 

@@ -12,6 +12,11 @@ set -euo pipefail
 
 . /etc/os-release
 release=$VERSION_CODENAME
+# Why an Ubuntu root has no Chromium to drive (empty: this root has one).
+no_chromium=
+if [ "$ID" = ubuntu ]; then
+  no_chromium="Ubuntu ships Chromium only as a snap, and this root runs no snapd"
+fi
 repo=$HOME/qemu-riscv64
 console_port=${FRESH_CONSOLE_PORT:?}
 telnet_port=${FRESH_TELNET_PORT:?}
@@ -50,8 +55,8 @@ cmake --build build --target console_browser_deps >/dev/null
 step "the guest's shell through the console's WebSocket"
 PYTHONDONTWRITEBYTECODE=1 python3 tests/project/fresh/shell_check.py "$console_port" 'echo $((6*7))' 42 \
   || { sed 's/^/  run| /' "$run_log"; fail "no answer through the WebSocket"; }
-if [ "$ID" = ubuntu ]; then
-  step "left out here: the page in Chromium (Ubuntu ships Chromium only as a snap, and this root runs no snapd)"
+if [ -n "$no_chromium" ]; then
+  step "left out here: the page in Chromium ($no_chromium)"
 else
   step "the guest's shell through the page in Chromium"
   NODE_PATH=$repo/build/tests/console/node/node_modules \
@@ -65,9 +70,9 @@ step "make run stopped"
 
 # Tiers that need what this root cannot give are left out, each with its reason.
 default_tiers="unit integration browser chart"
-if [ "$ID" = ubuntu ]; then
+if [ -n "$no_chromium" ]; then
   default_tiers="unit integration chart"
-  step "left out here: browser (Ubuntu ships Chromium only as a snap, and this root runs no snapd)"
+  step "left out here: browser ($no_chromium)"
 fi
 read -r -a tiers <<<"${FRESH_TIERS:-$default_tiers}"
 step "3. make test TIERS=\"${tiers[*]}\""
