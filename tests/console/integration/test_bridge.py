@@ -17,7 +17,8 @@ from qemu_riscv64_test.console import start_console, start_peer
 from qemu_riscv64_test.console_session import OP, ConsoleSession
 from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT
 from qemu_riscv64_test.processes import check
-from qemu_riscv64_test.websocket import OP_BINARY, OP_PING, OP_PONG, OP_TEXT, HandshakeError, http_get, read_head
+from qemu_riscv64_test.websocket import (OP_BINARY, OP_PING, OP_PONG, OP_TEXT, ConnectionClosed, HandshakeError,
+                                         http_get, read_head)
 from qemu_riscv64_test.websocket import basic_auth as authorization
 
 CASES = {}
@@ -342,6 +343,19 @@ def auth_file_and_throttle(_):
           "both auth sources accepted: %r" % flagged.stderr)
 
 
+def serves_again(port, pause, tries=100):
+    """Whether /healthz answers 200 within `tries` requests, `pause` s apart. Until
+    the console has a slot again, it closes a new connection (reset, or closed
+    before the answer's head)."""
+    for _ in range(tries):
+        try:
+            if http_get(port, "/healthz", timeout=5)[0] == 200:
+                return True
+        except (ConnectionError, ConnectionClosed, ValueError, IndexError):
+            time.sleep(pause)
+    return False
+
+
 @case
 def max_connections(_):
     with bridge(console_flags=["--max-connections", "3"]) as (_, _, port):
@@ -351,14 +365,7 @@ def max_connections(_):
         with socket.create_connection(("127.0.0.1", port), timeout=10) as extra:
             check(extra.recv(1) == b"", "a connection over --max-connections was kept")
         idle.pop().close()
-        for _ in range(100):
-            try:
-                if http_get(port, "/healthz", timeout=5)[0] == 200:
-                    break
-            except (ConnectionError, ValueError, IndexError):
-                time.sleep(0.05)
-        else:
-            raise AssertionError("a freed connection slot was not reused")
+        check(serves_again(port, pause=0.05), "a freed connection slot was not reused")
         for sock in idle:
             sock.close()
 
@@ -393,14 +400,7 @@ def accept_backoff(_):
         for sock in held:
             sock.close()
         held = []
-        for _ in range(100):
-            try:
-                if http_get(port, "/healthz", timeout=5)[0] == 200:
-                    break
-            except (ConnectionError, ValueError, IndexError):
-                time.sleep(0.1)
-        else:
-            raise AssertionError("the console did not serve again after EMFILE")
+        check(serves_again(port, pause=0.1), "the console did not serve again after EMFILE")
         print("EMFILE: %.3f s of CPU in %.1f s, served again after" % (used, elapsed))
     finally:
         for sock in held:
