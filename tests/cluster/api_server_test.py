@@ -18,6 +18,9 @@ import argparse
 import base64
 import json
 import os
+import re
+import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -50,6 +53,11 @@ DRY_RUN_CASES = {
     "existing-secrets": ["console.auth.enabled=true", "console.auth.existingSecret=my-auth",
                          "guest.existingSecret=my-guest", "persistence.enabled=true",
                          "persistence.existingClaim=my-disk"],
+    "network-policy": ["networkPolicy.enabled=true", "ssh.enabled=true", "forwardPorts[0].name=web",
+                       "forwardPorts[0].port=80", "forwardPorts[0].guestPort=8000"],
+    "network-policy-closed": ["networkPolicy.enabled=true", "networkPolicy.allowExternal=false",
+                              "networkPolicy.ingressNSMatchLabels.team=lab",
+                              "networkPolicy.ingressPodMatchLabels.role=console-user", "ssh.enabled=true"],
 }
 
 
@@ -60,15 +68,15 @@ class Helm:
         self.env = dict(cp.env(), HELM_CONFIG_HOME=f"{home}/config", HELM_CACHE_HOME=f"{home}/cache",
                         HELM_DATA_HOME=f"{home}/data")
 
-    def run(self, *args, check_status=True):
-        result = subprocess.run([self.binary, *args, "--namespace", NAMESPACE], capture_output=True, text=True,
+    def run(self, *args, check_status=True, namespace=NAMESPACE):
+        result = subprocess.run([self.binary, *args, "--namespace", namespace], capture_output=True, text=True,
                                 env=self.env)
         if check_status and result.returncode != 0:
             raise Failure(f"helm {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
         return result
 
-    def status(self, release):
-        return json.loads(self.run("status", release, "-o", "json").stdout)
+    def status(self, release, namespace=NAMESPACE):
+        return json.loads(self.run("status", release, "-o", "json", namespace=namespace).stdout)
 
 
 def sets(values, network=RESTRICTED_NETWORK):
@@ -93,9 +101,41 @@ def wait_until(what, probe):
     raise Failure(f"gave up waiting for {what}")
 
 
-def release_pods(cp, release):
-    pods = cp.get("pods", namespace=NAMESPACE)["items"]
+def release_pods(cp, release, namespace=NAMESPACE):
+    pods = cp.get("pods", namespace=namespace)["items"]
     return [p for p in pods if p["metadata"].get("labels", {}).get("app.kubernetes.io/instance") == release]
+
+
+def live_pods(cp, release, namespace=NAMESPACE):
+    """The release's VM pods that are not being deleted."""
+    return [p for p in release_pods(cp, release, namespace) if not p["metadata"].get("deletionTimestamp")
+            and p["metadata"]["labels"].get("app.kubernetes.io/component") == "vm"]
+
+
+def refused_creates(cp, fullname, namespace):
+    """What the ReplicaSet controller was told when it could not create the release's pods."""
+    events = json.loads(cp.kubectl("get", "events", "-n", namespace, "--field-selector", "reason=FailedCreate",
+                                   "-o", "json"))["items"]
+    return [e["message"] for e in events if e["involvedObject"]["name"].startswith(fullname)]
+
+
+def admitted_pod(cp, release, namespace=NAMESPACE, not_uid=None):
+    """The release's pod once the controllers made one (Pod Security admitted it); a refusal fails at once."""
+    fullname = f"{release}-qemu-riscv64"
+
+    def probe():
+        pods = [p for p in live_pods(cp, release, namespace) if p["metadata"]["uid"] != not_uid]
+        if pods:
+            return pods[0]
+        refused = refused_creates(cp, fullname, namespace)
+        if refused:
+            raise Failure(f"the pod of {release} in {namespace} was refused: {refused[-1]}")
+        return None
+    return wait_until(f"a pod of {release} in {namespace}", probe)
+
+
+def notes_of(helm, release, namespace=NAMESPACE):
+    return helm.status(release, namespace)["info"].get("notes", "")
 
 
 def launcher_env(pod_spec):
@@ -133,17 +173,242 @@ def step_passt_baseline(cp, helm, chart):
                "pod-security.kubernetes.io/enforce-version=latest")
     rendered = helm.run("template", "passt", chart, *sets([], network=None)).stdout
     admitted = cp.kubectl_run("apply", "--dry-run=server", "--validate=strict", "-n", BASELINE_NAMESPACE,
-                              "-f", "-", stdin=rendered)
+                              "-o", "json", "-f", "-", stdin=rendered)
     if admitted.returncode != 0:
         raise Failure(f"the baseline level refused the defaults (passt):\n{admitted.stderr}")
-    check(True, f"the defaults (network.mode=passt) are admitted in namespace {BASELINE_NAMESPACE} "
-                f"(enforce=baseline)")
+    objects = json.loads(admitted.stdout)
+    deployment = next(o for o in objects.get("items", [objects]) if o["kind"] == "Deployment")
+    network = launcher_env(deployment["spec"]["template"]["spec"]).get("VM_NETWORK")
+    check(network == "passt", f"helm template (no cluster to look the namespace up in) renders the defaults with "
+                              f"VM_NETWORK={network}")
+    check(True, f"the defaults (passt) are admitted in namespace {BASELINE_NAMESPACE} (enforce=baseline)")
     # For a Deployment the restricted level warns; the ReplicaSet's pods are the ones refused.
     warned = cp.kubectl_run("apply", "--dry-run=server", "-n", NAMESPACE, "-f", "-", stdin=rendered)
     check('would violate PodSecurity "restricted:latest": seccompProfile' in warned.stderr
           and '"launcher"' in warned.stderr,
           f"the restricted level objects to the defaults for the launcher's seccomp profile alone: "
           f"{warned.stderr.strip()[:220]}...")
+
+
+AUTO_RELEASE = "auto"  # the defaults, not one --set
+
+
+def step_network_auto(cp, helm, chart):
+    """network.mode=auto: user where the namespace enforces restricted (NOTES say so), passt elsewhere;
+    an explicit passt in a restricted namespace fails the install with the --set that works."""
+    fullname = f"{AUTO_RELEASE}-qemu-riscv64"
+    installed = helm.run("install", AUTO_RELEASE, chart)
+    env = launcher_env(cp.get("deployment", fullname, NAMESPACE)["spec"]["template"]["spec"])
+    check(env.get("VM_NETWORK") == "user" and "PodSecurity" not in installed.stderr,
+          f"helm install {AUTO_RELEASE} with the defaults in namespace {NAMESPACE} (enforce=restricted): deployed, "
+          f"no Pod Security warning, the launcher gets VM_NETWORK={env.get('VM_NETWORK')} (auto chose user)")
+    pod = admitted_pod(cp, AUTO_RELEASE)
+    check(True, f"the controllers created pod {pod['metadata']['name']} and the restricted level admitted it")
+    notes = notes_of(helm, AUTO_RELEASE)
+    said = [line.strip() for line in notes.splitlines() if "restricted" in line]
+    check(said and "user" in notes, f"NOTES say why the network is user: {' / '.join(said)}")
+
+    refused = helm.run("install", "passt-asked", chart, "--set", "network.mode=passt", check_status=False)
+    message = " ".join(refused.stderr.split())
+    check(refused.returncode != 0 and "--set network.mode=user" in refused.stderr,
+          f"helm install --set network.mode=passt in namespace {NAMESPACE} fails, naming the --set that works: "
+          f"{message[:300]}")
+    listed = [r["name"] for r in json.loads(helm.run("list", "-a", "-o", "json").stdout)]
+    gone = cp.kubectl_run("get", "deployment", "passt-asked-qemu-riscv64", "-n", NAMESPACE)
+    check("passt-asked" not in listed and gone.returncode != 0 and "NotFound" in gone.stderr,
+          "the refused install left no release and no Deployment behind")
+
+    helm.run("install", AUTO_RELEASE, chart, namespace=BASELINE_NAMESPACE)
+    env = launcher_env(cp.get("deployment", fullname, BASELINE_NAMESPACE)["spec"]["template"]["spec"])
+    check(env.get("VM_NETWORK") == "passt",
+          f"helm install {AUTO_RELEASE} with the defaults in namespace {BASELINE_NAMESPACE} (enforce=baseline): "
+          f"VM_NETWORK={env.get('VM_NETWORK')}")
+    pod = admitted_pod(cp, AUTO_RELEASE, BASELINE_NAMESPACE)
+    check(True, f"the controllers created pod {pod['metadata']['name']} and the baseline level admitted it")
+    notes = notes_of(helm, AUTO_RELEASE, BASELINE_NAMESPACE)
+    check(not any(line in notes for line in said), "NOTES there do not say the network is user")
+    helm.run("uninstall", AUTO_RELEASE, "--wait", "--timeout", f"{WAIT_S}s", namespace=BASELINE_NAMESPACE)
+
+
+def selector_matches(selector, labels):
+    """An equality-based label selector (k=v,k2=v2), as kubectl -l takes it."""
+    return all(labels.get(key) == value for key, value in (term.split("=", 1) for term in selector.split(",")))
+
+
+def step_notes_wait(cp, helm, release):
+    """The NOTES' kubectl wait selects the VM pod and not the helm test pod."""
+    line = next((l for l in notes_of(helm, release).splitlines() if "kubectl wait" in l), None)
+    check(line is not None, f"NOTES print a kubectl wait: {line and line.strip()}")
+    words = shlex.split(line)
+    selector = next((words[i + 1] for i, w in enumerate(words) if w in ("-l", "--selector")),
+                    next((w.split("=", 1)[1] for w in words if w.startswith(("-l=", "--selector="))), None))
+    check(selector is not None, f"the NOTES' kubectl wait selects pods by label: {selector}")
+    # The helm test pod as the API server stores it: created from the release's hooks, for real.
+    hooks = helm.run("get", "hooks", release).stdout
+    created = json.loads(cp.kubectl("create", "-n", NAMESPACE, "-o", "json", "-f", "-", stdin=hooks))
+    test_pods = [o for o in created.get("items", [created]) if o["kind"] == "Pod"]
+    try:
+        selected = [p["metadata"]["name"] for p in
+                    cp.get("pods", namespace=NAMESPACE)["items"]
+                    if selector_matches(selector, p["metadata"].get("labels", {}))]
+        vm_pods = [p["metadata"]["name"] for p in live_pods(cp, release)]
+        check(test_pods and selected == vm_pods,
+              f"with the helm test pod {test_pods[0]['metadata']['name'] if test_pods else '(none)'} present, "
+              f"kubectl get pods -l {selector} lists only the VM pod: {selected}")
+    finally:
+        for pod in test_pods:
+            cp.kubectl("delete", "pod", "-n", NAMESPACE, pod["metadata"]["name"], "--wait=false")
+
+
+def owned_replicasets(cp, fullname, namespace=NAMESPACE):
+    items = cp.get("replicasets", namespace=namespace)["items"]
+    return sorted(r["metadata"]["name"] for r in items
+                  if any(o["kind"] == "Deployment" and o["name"] == fullname
+                         for o in r["metadata"].get("ownerReferences", [])))
+
+
+def settled_deployment(cp, fullname, namespace=NAMESPACE):
+    """The Deployment once its controller has seen its latest spec (observedGeneration)."""
+    def probe():
+        deployment = cp.get("deployment", fullname, namespace)
+        seen = deployment.get("status", {}).get("observedGeneration")
+        return deployment if seen == deployment["metadata"]["generation"] else None
+    return wait_until(f"the deployment controller to see deployment/{fullname}", probe)
+
+
+def bumped_chart(chart, directory):
+    """A copy of the chart whose version (not appVersion) is one patch release up."""
+    copy = os.path.join(directory, os.path.basename(os.path.normpath(chart)))
+    shutil.copytree(chart, copy)
+    path = os.path.join(copy, "Chart.yaml")
+    with open(path) as f:
+        text = f.read()
+    old = re.search(r"^version:\s*\"?([0-9]+)\.([0-9]+)\.([0-9]+)", text, re.M)
+    new = f"{old.group(1)}.{old.group(2)}.{int(old.group(3)) + 1}"
+    with open(path, "w") as f:
+        f.write(text[:old.start()] + f"version: {new}" + text[old.end():].lstrip('"'))
+    return copy, f"{old.group(1)}.{old.group(2)}.{old.group(3)}", new
+
+
+def step_upgrade_keeps_pod(cp, helm, chart, release):
+    """An upgrade that changes nothing the pod runs leaves the pod; a changed Secret's value replaces it."""
+    fullname = f"{release}-qemu-riscv64"
+    password = secret_password(cp, f"{fullname}-console-auth")
+    deployment = settled_deployment(cp, fullname)
+    generation, replicasets = deployment["metadata"]["generation"], owned_replicasets(cp, fullname)
+    pod = admitted_pod(cp, release)
+
+    def unchanged(what, chart_dir, *args):
+        helm.run("upgrade", release, chart_dir, "--reuse-values", *args)
+        revision = helm.status(release)["version"]
+        after = settled_deployment(cp, fullname)
+        uids = [p["metadata"]["uid"] for p in live_pods(cp, release)]
+        check(after["metadata"]["generation"] == generation and owned_replicasets(cp, fullname) == replicasets
+              and uids == [pod["metadata"]["uid"]],
+              f"{what}: revision {revision}, the pod template unchanged (generation {generation}), "
+              f"no new ReplicaSet, pod {pod['metadata']['name']} kept (same UID)")
+
+    unchanged("helm upgrade --reuse-values, no value changed", chart)
+    unchanged("helm upgrade --set service.annotations.example\\.org/owner=lab", chart,
+              "--set", "service.annotations.example\\.org/owner=lab")
+    annotations = cp.get("service", fullname, NAMESPACE)["metadata"].get("annotations", {})
+    check(annotations.get("example.org/owner") == "lab", "the Service carries the new annotation")
+    with tempfile.TemporaryDirectory(prefix="chart-") as directory:
+        copy, old, new = bumped_chart(chart, directory)
+        unchanged(f"helm upgrade to the same chart as version {new} (was {old})", copy)
+        check(helm.status(release)["chart"]["metadata"]["version"] == new,
+              f"the release now runs chart version {new}")
+
+    def replaced(what, value, before):
+        helm.run("upgrade", release, chart, "--reuse-values", "--set", value)
+        after = settled_deployment(cp, fullname)
+        new_pod = admitted_pod(cp, release, not_uid=before["metadata"]["uid"])
+        new_sets = sorted(set(owned_replicasets(cp, fullname)) - set(known_sets))
+        check(after["metadata"]["generation"] > generations[-1] and new_sets,
+              f"{what}: the pod template changed (generation {after['metadata']['generation']}), a new "
+              f"ReplicaSet {', '.join(new_sets)}, a new pod {new_pod['metadata']['name']} (Recreate)")
+        generations.append(after["metadata"]["generation"])
+        known_sets.extend(new_sets)
+        return after, new_pod
+
+    generations, known_sets = [generation], list(replicasets)
+    first, pod = replaced("helm upgrade --set guest.password=first-secret (a guest Secret now)",
+                          "guest.password=first-secret", pod)
+    second, pod = replaced("helm upgrade --set guest.password=second-secret (only the Secret's content)",
+                           "guest.password=second-secret", pod)
+    template_a, template_b = first["spec"]["template"], second["spec"]["template"]
+    checksum_a = template_a["metadata"].get("annotations", {}).get("checksum/secrets")
+    checksum_b = template_b["metadata"].get("annotations", {}).get("checksum/secrets")
+    rest_a = dict(template_a["metadata"].get("annotations", {}), **{"checksum/secrets": None})
+    rest_b = dict(template_b["metadata"].get("annotations", {}), **{"checksum/secrets": None})
+    check(checksum_a and checksum_b and checksum_a != checksum_b and rest_a == rest_b
+          and template_a["spec"] == template_b["spec"] and template_a["metadata"]["labels"] ==
+          template_b["metadata"]["labels"],
+          f"the two templates differ only in the checksum/secrets annotation ({checksum_a[:12]}... -> "
+          f"{checksum_b[:12]}...): the checksum is what restarts the VM on a changed password")
+    secret = cp.get("secret", f"{fullname}-guest", NAMESPACE)
+    check(base64.b64decode(secret["data"]["password"]).decode() == "second-secret",
+          f"secret/{fullname}-guest holds the new password")
+    check(secret_password(cp, f"{fullname}-console-auth") == password,
+          "the generated console password is the same after all these upgrades")
+    helm.run("uninstall", release, "--wait", "--timeout", f"{WAIT_S}s")
+
+
+NETWORK_POLICY_VALUES = ["networkPolicy.enabled=true", "ssh.enabled=true", "forwardPorts[0].name=web",
+                         "forwardPorts[0].port=80", "forwardPorts[0].guestPort=8000"]
+NETWORK_POLICY_PORTS = [2222, 8000, 8080]  # console, ssh, the forward: the launcher's and console's pod ports
+NETWORK_POLICY_CLOSED = ["networkPolicy.allowExternal=false", "networkPolicy.ingressNSMatchLabels.team=lab",
+                         "networkPolicy.ingressPodMatchLabels.role=console-user"]
+
+
+def policy_rules(policy, pod_spec):
+    """The policy's ingress rules as (sorted pod port numbers, peers or None for anywhere)."""
+    named = {p["name"]: p["containerPort"] for c in pod_spec["containers"] for p in c.get("ports", [])}
+    return [(sorted(named.get(p.get("port"), p.get("port")) for p in rule.get("ports", [])), rule.get("from"))
+            for rule in policy["spec"].get("ingress", [])]
+
+
+def empty_selector(selector):
+    return selector is not None and not selector.get("matchLabels") and not selector.get("matchExpressions")
+
+
+def step_network_policy(cp, helm, chart):
+    """networkPolicy.enabled: the console and forwarded ports, from anywhere or from the selected peers only."""
+    release, fullname = "policy", "policy-qemu-riscv64"
+    helm.run("install", release, chart, *sets(NETWORK_POLICY_VALUES, network=None))
+    policy = cp.get("networkpolicy", fullname, NAMESPACE)
+    template = cp.get("deployment", fullname, NAMESPACE)["spec"]["template"]
+    selector = policy["spec"]["podSelector"].get("matchLabels", {})
+    check(selector.get("app.kubernetes.io/instance") == release and selector_matches(
+        ",".join(f"{k}={v}" for k, v in selector.items()), template["metadata"]["labels"]),
+        f"helm install {release} --set networkPolicy.enabled=true: networkpolicy/{fullname} created, selecting "
+        f"the release's VM pod ({selector})")
+    check(policy["spec"].get("policyTypes") == ["Ingress"], "it is an Ingress policy (egress left alone)")
+    rules = policy_rules(policy, template["spec"])
+    ports = sorted(port for rule_ports, _ in rules for port in rule_ports)
+    check(rules and all(rule_ports for rule_ports, _ in rules) and ports == NETWORK_POLICY_PORTS,
+          f"every rule names its ports, and together they are the console's and the forwarded ones: pod ports {ports}")
+    check(all(not peers for _, peers in rules),
+          "networkPolicy.allowExternal=true (default): those ports are open from anywhere (no `from`)")
+
+    helm.run("upgrade", release, chart, "--reuse-values", *sets(NETWORK_POLICY_CLOSED, network=None))
+    policy = cp.get("networkpolicy", fullname, NAMESPACE)
+    rules = policy_rules(policy, template["spec"])
+    ports = sorted(port for rule_ports, _ in rules for port in rule_ports)
+    peers = [peer for _, rule_peers in rules for peer in (rule_peers or [])]
+    check(ports == NETWORK_POLICY_PORTS and all(rule_peers for _, rule_peers in rules),
+          f"helm upgrade --set {','.join(NETWORK_POLICY_CLOSED)}: the same ports {ports}, every rule with a `from`")
+    check(peers and not any("ipBlock" in peer or not peer or empty_selector(peer.get("namespaceSelector"))
+                            or empty_selector(peer.get("podSelector")) for peer in peers),
+          "no peer is anywhere: no ipBlock, no empty peer or selector")
+    check(any(peer.get("namespaceSelector", {}).get("matchLabels") == {"team": "lab"} for peer in peers),
+          "a peer selects namespaces labelled team=lab (ingressNSMatchLabels)")
+    check(any(peer.get("podSelector", {}).get("matchLabels", {}).get("role") == "console-user" for peer in peers),
+          "a peer selects pods labelled role=console-user (ingressPodMatchLabels)")
+    log(f"networkpolicy/{fullname} peers: {json.dumps(peers)}")
+    helm.run("uninstall", release, "--wait", "--timeout", f"{WAIT_S}s")
+    gone = cp.kubectl_run("get", "networkpolicy", fullname, "-n", NAMESPACE)
+    check(gone.returncode != 0 and "NotFound" in gone.stderr, f"helm uninstall {release}: the NetworkPolicy is gone")
 
 
 def step_dry_run(cp, helm, chart):
@@ -259,6 +524,10 @@ def step_uninstall(cp, helm, release, fullname, keep_option):
 def run_steps(cp, helm, chart, keep_option):
     step_namespace(cp)
     step_passt_baseline(cp, helm, chart)
+    step_network_auto(cp, helm, chart)
+    step_notes_wait(cp, helm, AUTO_RELEASE)
+    step_upgrade_keeps_pod(cp, helm, chart, AUTO_RELEASE)
+    step_network_policy(cp, helm, chart)
     step_dry_run(cp, helm, chart)
     first, second = "vm-one", "vm-two"
     first_values = ["console.auth.enabled=true", "persistence.enabled=true"]

@@ -68,9 +68,30 @@ def run(*argv, check=True):
     return subprocess.run(argv, capture_output=True, text=True, check=check)
 
 
+def mem_total_ki():
+    with open("/proc/meminfo") as f:
+        return int(next(line for line in f if line.startswith("MemTotal:")).split()[1])
+
+
+EVICTION_HARD_MI = 100  # the kubelet's memory.available threshold, also taken off allocatable
+
+
+def reserved_for(allocatable_cpu_m, allocatable_memory_mi):
+    """The kubelet's systemReserved that leaves exactly this much allocatable on this machine
+    (allocatable = capacity - reserved - the hard eviction threshold)."""
+    cpu_m = (os.cpu_count() or 1) * 1000 - allocatable_cpu_m
+    memory_ki = mem_total_ki() - (allocatable_memory_mi + EVICTION_HARD_MI) * 1024
+    if cpu_m < 0 or memory_ki < 0:
+        raise RuntimeError(f"this machine ({os.cpu_count()} CPUs, {mem_total_ki()} KiB) is smaller than the node "
+                           f"asked for ({allocatable_cpu_m}m, {allocatable_memory_mi}Mi allocatable)")
+    return {"cpu": f"{cpu_m}m", "memory": f"{memory_ki}Ki"}
+
+
 class Node:
-    def __init__(self, cp, images, images_archive, pause_c):
+    def __init__(self, cp, images, images_archive, pause_c, allocatable=None):
+        """allocatable=(millicores, MiB): the kubelet reserves the rest of the machine (systemReserved)."""
         self.cp = cp
+        self.allocatable = allocatable
         self.images = images
         self.images_archive = images_archive
         self.pause_c = pause_c
@@ -205,11 +226,15 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
             "failSwapOn": False, "protectKernelDefaults": False,
             "podLogsDir": os.path.join(self.dir, "pod-logs"),
             "imageGCHighThresholdPercent": 100, "imageGCLowThresholdPercent": 99,
-            "evictionHard": {"memory.available": "100Mi", "nodefs.available": "1%", "imagefs.available": "1%"},
+            "evictionHard": {"memory.available": f"{EVICTION_HARD_MI}Mi", "nodefs.available": "1%",
+                             "imagefs.available": "1%"},
             "serializeImagePulls": False, "registerNode": True,
             # No KUBE-FIREWALL chain in the host's shared tables.
             "makeIPTablesUtilChains": False,
         }
+        if self.allocatable:
+            # The rest of the machine is reserved, as system daemons and pods already placed would take it.
+            config["systemReserved"] = reserved_for(*self.allocatable)
         config_path = os.path.join(self.dir, "kubelet.json")
         with open(config_path, "w") as f:
             json.dump(config, f)

@@ -16,19 +16,21 @@ import base64
 import json
 import os
 import resource
+import re
 import secrets
+import shlex
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from cluster import ControlPlane, Failure, check, exit_with, log
 from node import NODE_NAME, PAUSE_IMAGE, Node
 from qemu_riscv64_test.console_session import ConsoleSession
 from qemu_riscv64_test.launcher import start_line
-from qemu_riscv64_test.websocket import basic_auth
+from qemu_riscv64_test.websocket import basic_auth, http_get
 from qemu_riscv64_test.processes import free_port
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -36,7 +38,6 @@ BROWSER_CHECK = os.path.join(HERE, "..", "console", "browser", "browser_check.js
 
 NAMESPACE = "vms"
 RELEASE = "vm"
-DEBIAN_RELEASE = "deb"  # the agent's shutdown path, after RELEASE is gone
 FULLNAME = f"{RELEASE}-qemu-riscv64"
 BOOT_DEADLINE_S = 1200  # a hang guard for an emulated boot on a loaded machine, not a measurement
 GUEST_PORT = 5000  # a guest server reached at the pod's address (within network.passtPorts)
@@ -182,21 +183,256 @@ def delete_pod(cp, name):
     return said
 
 
-def check_agent_shutdown(cp, helm, home, chart, values):
-    """A guest with qemu-guest-agent (debian-13), resumed on the node: `kubectl
-    delete pod` has the launcher ask the agent to power the guest off, and the
-    guest does so before the grace period ends."""
-    helm_run(helm, cp, home, "install", DEBIAN_RELEASE, chart, *[a for v in values for a in ("--set", v)],
-             "--wait", "--timeout", f"{BOOT_DEADLINE_S}s")
-    pod = next(p for p in cp.get("pods", namespace=NAMESPACE)["items"]
-               if p["metadata"]["labels"].get("app.kubernetes.io/instance") == DEBIAN_RELEASE)
-    check(pod_start_line(cp, pod).startswith("launcher: warm start"),
-          f"the debian-13 pod resumed its image's snapshot: {pod_start_line(cp, pod)}")
+# The small node: minikube's default node on a 16 GB laptop (2 CPUs, about 4 GiB)
+# whose system pods already request 750m CPU and 500 MiB; the kubelet reserves the
+# rest of this machine so that exactly that much is allocatable.
+SMALL_NODE = (2000 - 750, 4096 - 500)  # allocatable millicores, MiB
+FIRST, SECOND = "myvm", "myvm2"  # the original's README: helm install myvm; helm install myvm2 --set service.port=8081
+DEBIAN_PROMPT = b":~# "
+DEBIAN_LOGIN = ("root", "riscv")  # the debian-13 image's documented console login
+
+
+def quantity_m(text):
+    """A CPU quantity in millicores."""
+    return int(text[:-1]) if text.endswith("m") else int(float(text) * 1000)
+
+
+def quantity_mi(text):
+    """A memory quantity in MiB (Ki, Mi, Gi or bytes)."""
+    units = {"Ki": 1 / 1024, "Mi": 1, "Gi": 1024}
+    for unit, factor in units.items():
+        if text.endswith(unit):
+            return int(text[:-2]) * factor
+    return int(text) / (1024 * 1024)
+
+
+def check_small_node(cp):
+    allocatable = cp.get("node", NODE_NAME)["status"]["allocatable"]
+    cpu, memory = quantity_m(allocatable["cpu"]), quantity_mi(allocatable["memory"])
+    check((cpu, memory) == SMALL_NODE, f"node {NODE_NAME} is a small node: allocatable {allocatable['cpu']} CPU "
+                                       f"and {allocatable['memory']} ({memory:.0f}Mi) = 2 CPUs - 750m, 4 GiB - 500Mi "
+                                       f"(the kubelet's systemReserved takes the rest of this machine)")
+
+
+class NotesShell:
+    """Runs what NOTES print, as a user would in bash: kubectl and helm on PATH, the cluster's kubeconfig."""
+
+    def __init__(self, cp, helm, home):
+        path = os.pathsep.join([os.path.dirname(cp.tool("kubectl")), os.path.dirname(helm), os.environ["PATH"]])
+        self.env = dict(cp.env(), PATH=path, HELM_CONFIG_HOME=f"{home}/config", HELM_CACHE_HOME=f"{home}/cache",
+                        HELM_DATA_HOME=f"{home}/data")
+
+    def run(self, script, check_status=True):
+        result = subprocess.run(["bash", "-c", "set -eo pipefail\n" + script], capture_output=True, text=True,
+                                env=self.env)
+        if check_status and result.returncode != 0:
+            raise Failure(f"as NOTES print it:\n{script}\nfailed ({result.returncode}): {result.stderr.strip()}")
+        return result
+
+
+def notes_of(install_output):
+    return install_output.split("NOTES:", 1)[1] if "NOTES:" in install_output else ""
+
+
+def notes_line(notes, start):
+    """The first NOTES line that starts (after its indent, or after a label such as "user:") with `start`."""
+    for line in notes.splitlines():
+        if line.strip().startswith(start):
+            return line.strip()
+    raise Failure(f"NOTES have no line starting with {start!r}:\n{notes}")
+
+
+def notes_wait(cp, shell, notes, release):
+    """The NOTES' kubectl wait, run as printed; a pod the controllers have not made yet is waited for first."""
+    command = notes_line(notes, "kubectl wait")
+    result = shell.run(command, check_status=False)
+    if result.returncode != 0 and "no matching resources" in result.stderr:
+        log(f"NOTE: {release}: the NOTES' kubectl wait, run at once after helm install, found no pod yet "
+            f"({result.stderr.strip()}): waiting for the controllers to make it, then again")
+        cp.wait_for(f"a pod of {release}", lambda: release_pod(cp, release) is not None, 120)
+        result = shell.run(command, check_status=False)
+    if result.returncode != 0:
+        raise Failure(f"{command}\nfailed: {result.stderr.strip()}")
+    return command, result.stdout.strip()
+
+
+def release_pod(cp, release):
+    pods = [p for p in cp.get("pods", namespace=NAMESPACE)["items"]
+            if p["metadata"]["labels"].get("app.kubernetes.io/instance") == release
+            and p["metadata"]["labels"].get("app.kubernetes.io/component") == "vm"
+            and not p["metadata"].get("deletionTimestamp")]
+    return pods[0] if pods else None
+
+
+def container_resources(pod):
+    """{container: (requests, limits)} of the pod's containers."""
+    return {c["name"]: (c.get("resources", {}).get("requests", {}), c.get("resources", {}).get("limits", {}))
+            for c in pod["spec"]["containers"]}
+
+
+def notes_credentials(shell, notes):
+    """user:password, read as NOTES say (the password through the kubectl command they print)."""
+    user = notes_line(notes, "user:").split(":", 1)[1].strip()
+    command = notes_line(notes, "password:").split(":", 1)[1].strip()
+    return f"{user}:{shell.run(command).stdout.strip()}"
+
+
+def check_page(url, credentials, how):
+    """401 without credentials, the terminal page with them, at url (Host: as a browser sends it)."""
+    parts = urlsplit(url)
+    host, port, path = parts.hostname, parts.port, parts.path or "/"
+    if not host or not port:
+        raise Failure(f"{how}: NOTES gave no address to open: {url!r}")
+    anonymous = http_get(port, path, host=host)[0]
+    status, _, body = http_get(port, path, headers={"Authorization": basic_auth(credentials)}, host=host)
+    check(anonymous == 401 and status == 200 and b"<html" in body.lower(),
+          f"{how}: {url} answers {anonymous} without credentials, {status} and the terminal page "
+          f"({len(body)} bytes) with the ones NOTES show")
+    return host, port
+
+
+def answer(console, command):
+    """What `command` printed in the guest's shell, between two markers of its own."""
+    tag = secrets.token_hex(4)
+    since = len(console.output)
+    console.type(f"echo begin-''{tag}; {command}; echo end-''{tag}\r")
+    text = console.read_until(f"end-{tag}\r\n", 300, since).decode(errors="replace")
+    return text[text.rindex(f"begin-{tag}\r\n") + len(f"begin-{tag}\r\n"):text.rindex(f"end-{tag}")].strip()
+
+
+def debian_shell(host, port, credentials, how):
+    """A root shell of the debian-13 guest through the console's WebSocket at host:port."""
+    console = ConsoleSession(port, host=host, origin=f"http://{host}:{port}",
+                             headers={"Authorization": basic_auth(credentials)})
+    console.type("\r")
+    console.read_until(b"login: ", 300)
+    console.type(DEBIAN_LOGIN[0] + "\r")
+    console.read_until(b"Password: ", 120)
+    since = len(console.output)
+    console.type(DEBIAN_LOGIN[1] + "\r")
+    console.read_until(DEBIAN_PROMPT, 120, since)
+    answer(console, "dmesg -n 1")  # kernel messages stay off the console, out of the answers
+    cpus, memory = answer(console, "nproc"), answer(console, "awk '/^MemTotal/ {print $2}' /proc/meminfo")
+    console.close()
+    check(cpus == "2" and 1800 * 1024 < int(memory) <= 2048 * 1024,
+          f"{how}: logged in to the guest through the WebSocket at {host}:{port}: nproc {cpus}, "
+          f"MemTotal {int(memory) // 1024} MiB (cpu.count=2, memory=2048)")
+
+
+def notes_port_forward(shell, notes, how):
+    """The NOTES' kubectl port-forward, as printed (the local port moved only if this machine uses it)."""
+    words = shlex.split(notes_line(notes, "kubectl port-forward"))
+    local, remote = words[-1].split(":")
+    try:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", int(local)))
+    except OSError:
+        moved = str(free_port())
+        log(f"NOTE: local port {local} is in use on this machine: {how} forwards {moved}:{remote} instead")
+        words[-1], local = f"{moved}:{remote}", moved
+    proc = subprocess.Popen(words, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=shell.env)
+    line = proc.stdout.readline()
+    if "Forwarding from" not in line:
+        proc.terminate()
+        raise Failure(f"{' '.join(words)}: {line.strip()}")
+    log(f"{' '.join(words)}: {line.strip()}")
+    url = notes_line(notes, "then http://").split(" ", 1)[1].strip()
+    return proc, url.replace(f":{remote}/", f":{local}/", 1) if local != remote else url
+
+
+def small_node_releases(cp, helm, home, chart, values):
+    """The original's two instances, with the chart's defaults, on the small node; then the NOTES, as printed."""
+    shell = NotesShell(cp, helm, home)
+    section = time.monotonic()
+    notes = {}
+    installs = {FIRST: ["--set", "service.type=NodePort"], SECOND: ["--set", "service.port=8081"]}
+    for release, extra in installs.items():
+        output = helm_run(helm, cp, home, "install", release, chart, *[a for v in values for a in ("--set", v)],
+                          *extra)
+        notes[release] = notes_of(output)
+        log(f"helm install {release} {' '.join(extra)}: deployed")
+    ready = {}
+    for release in installs:
+        command, said = notes_wait(cp, shell, notes[release], release)
+        ready[release] = time.monotonic() - section
+        log(f"{command}: {said} ({ready[release]:.0f} s after the first helm install)")
+    check(True, f"both VMs Ready on the small node, as NOTES wait for them: {FIRST} after {ready[FIRST]:.0f} s, "
+                f"{SECOND} after {ready[SECOND]:.0f} s (time to both Ready: {max(ready.values()):.0f} s)")
+    requested_cpu = requested_memory = 0
+    pods = {}
+    for release in installs:
+        pod = release_pod(cp, release)
+        pods[release] = pod
+        env = launcher_env(pod)
+        resources = container_resources(pod)
+        requested_cpu += sum(quantity_m(r.get("cpu", "0")) for r, _ in resources.values())
+        requested_memory += sum(quantity_mi(r.get("memory", "0")) for r, _ in resources.values())
+        log(f"{release}: pod {pod['metadata']['name']} on {pod['spec'].get('nodeName')}, requests/limits "
+            + "; ".join(f"{name} {r} / {l}" for name, (r, l) in resources.items())
+            + f"; the guest gets VM_CPU_COUNT={env.get('VM_CPU_COUNT')} VM_MEMORY={env.get('VM_MEMORY')} "
+              f"VM_NETWORK={env.get('VM_NETWORK')}; {pod_start_line(cp, pod)}")
+        check(pod["spec"].get("nodeName") == NODE_NAME and env.get("VM_CPU_COUNT") == "2"
+              and env.get("VM_MEMORY") == "2048",
+              f"{release} runs on {NODE_NAME} with the guest's full size: 2 vCPUs, 2048 MiB")
+    check(requested_cpu <= SMALL_NODE[0] and requested_memory <= SMALL_NODE[1],
+          f"the two pods request {requested_cpu}m CPU and {requested_memory:.0f}Mi together, within the small "
+          f"node's {SMALL_NODE[0]}m and {SMALL_NODE[1]}Mi")
+
+    # The NodePort, as NOTES print it: the node's address and the Service's node port.
+    credentials = notes_credentials(shell, notes[FIRST])
+    block = "\n".join(line.strip() for line in notes[FIRST].splitlines()
+                      if line.strip().startswith(("export NODE_PORT=", "export NODE_IP=", "echo http://$NODE_IP")))
+    url = shell.run(block).stdout.strip()
+    log(f"NOTES' node port commands print {url}")
+    host, port = check_page(url, credentials, f"{FIRST} through the NodePort")
+    debian_shell(host, port, credentials, f"{FIRST} through the NodePort")
+
+    # kubectl port-forward, as NOTES print it (for every service type).
+    forward, url = notes_port_forward(shell, notes[SECOND], SECOND)
+    try:
+        host, port = check_page(url, notes_credentials(shell, notes[SECOND]),
+                                f"{SECOND} through kubectl port-forward")
+        debian_shell(host, port, notes_credentials(shell, notes[SECOND]), f"{SECOND} through kubectl port-forward")
+    finally:
+        forward.terminate()
+        forward.wait(10)
+
+    # The Service's cluster address from another pod: the helm test NOTES print.
+    command = notes_line(notes[FIRST], "Check the release:").split(":", 1)[1].strip()
+    tested = shell.run(command)
+    check(True, f"{command} (the Service's cluster address from the test pod): "
+                f"{' / '.join(l.strip() for l in tested.stdout.splitlines() if 'Phase' in l or 'console:' in l)}")
+
+    # The debian-13 guest's agent powers it off when the kubelet stops the pod.
+    pod = pods[FIRST]
+    started_as = pod_start_line(cp, pod)
+    check(started_as.startswith("launcher: warm start"), f"the debian-13 pod resumed its image's snapshot: "
+                                                         f"{started_as}")
     said = delete_pod(cp, pod["metadata"]["name"])
     check(any("asking the guest agent to power the guest off" in line for line in said) and
           "launcher: QEMU exited with status 0" in said and not any("did not power off" in l for l in said),
           "kubectl delete pod: the launcher had the debian-13 guest's agent power it off, and QEMU ended cleanly")
-    helm_run(helm, cp, home, "uninstall", DEBIAN_RELEASE, "--wait", "--timeout", "180s")
+    for release in installs:
+        helm_run(helm, cp, home, "uninstall", release, "--wait", "--timeout", "180s")
+    log(f"the small-node section took {time.monotonic() - section:.0f} s")
+
+
+def launcher_env(pod):
+    launcher = next(c for c in pod["spec"]["containers"] if c["name"] == "launcher")
+    return {e["name"]: e.get("value") for e in launcher.get("env", [])}
+
+
+def default_values_here(chart, images, values):
+    """What the two releases of the small node set beyond the chart's defaults: the images only when
+    the test's are not the defaults, and network.passtPorts only when this machine's open-file
+    limit is below what the default range needs."""
+    with open(os.path.join(chart, "values.yaml")) as f:
+        defaults = dict(re.findall(r"^  (launcher|console|data): \"?([^\"\s]+)\"?", f.read(), re.M))
+    chosen = [f"images.{key}={image}" for key, image in zip(("launcher", "console", "data"), images)
+              if defaults.get(key) != image]
+    chosen += [v for v in values if v.startswith("network.passtPorts=") and v != "network.passtPorts=1024-49151"]
+    log(f"the small node's releases set {chosen or 'nothing'} beyond the chart's defaults")
+    return chosen
 
 
 def passt_ports():
@@ -239,15 +475,14 @@ def main():
     images = [image("launcher"), image("console"), image(f"data-{args.data_image}"), image("data-debian-13")]
     token = f"kept-{secrets.token_hex(6)}"
     values = [f"images.launcher={images[0]}", f"images.console={images[1]}", f"images.data={images[2]}",
-              # The data image's snapshot's size (a resume needs it), with requests lowered
-              # to fit a 2-core node beside the control plane.
-              "cpu.count=2", "memory=2048", "resources.requests.cpu=500m",
-              "resources.requests.memory=512Mi", "service.type=ClusterIP", "persistence.enabled=true",
+              # The data image's snapshot's size (a resume needs it); the chart's requests fit the small node.
+              "cpu.count=2", "memory=2048", "service.type=ClusterIP", "persistence.enabled=true",
               "persistence.size=1Gi", "persistence.storageClass=-", "imagePullPolicy=Never",
               f"network.passtPorts={passt_ports()}"]
 
     with ControlPlane(bins.stdout.strip()) as cp, tempfile.TemporaryDirectory(prefix="helm-") as home:
-        with Node(cp, images, args.images_archive, os.path.join(HERE, "pause.c")) as node:
+        with Node(cp, images, args.images_archive, os.path.join(HERE, "pause.c"), allocatable=SMALL_NODE) as node:
+            check_small_node(cp)
             make_namespace_and_volume(cp, os.path.join(node.dir, "volumes", "vm-disk"))
             smoke_pod(cp)
             started = time.monotonic()
@@ -319,8 +554,8 @@ def main():
                 forward.close()
             check(True, f"/mnt/kept.txt is there in the next pod {second['metadata']['name']}: the PVC kept it")
             helm_run(helm, cp, home, "uninstall", RELEASE, "--wait", "--timeout", "180s")
-            debian_values = [v for v in values if not v.startswith(("images.data=", "persistence."))]
-            check_agent_shutdown(cp, helm, home, args.chart, debian_values + [f"images.data={images[3]}"])
+            small_node_releases(cp, helm, home, args.chart,
+                                default_values_here(args.chart, [images[0], images[1], images[3]], values))
             log(f"PASS: the chart's pod ran on a real node ({NODE_NAME}: kubelet + containerd + runc + CNI bridge)")
     return 0
 
