@@ -11,8 +11,13 @@ kept by `lookup`), rolls it back, runs a second release beside it and
 uninstalls both. There is no node here: pods are created by the controllers
 and admitted, then wait for one (node_test.py runs them on a real kubelet).
 In a second namespace, enforcing baseline, the defaults (passt) are admitted,
-and the restricted one refuses them, naming the seccomp profile. Every step
-prints what it checked.
+and the restricted one refuses them, naming the seccomp profile. With no
+--set at all (network.mode=auto) the chart reads the namespace's level at
+install: user under restricted (NOTES say so), passt under baseline, and an
+explicit passt under restricted fails the install with the --set that works.
+Upgrades that change nothing the pod runs leave the pod; a changed guest
+password replaces it (checksum/secrets). The NetworkPolicy is rendered as the
+values say. Every step prints what it checked.
 """
 import argparse
 import base64

@@ -10,6 +10,12 @@ answers at the pod's address (the chart's default passt network, its ports
 narrowed to this machine's open-file limit); `helm test` passes; a file written in the
 guest's disk (on a hostPath PersistentVolume made here) is still there after
 `kubectl delete pod` and the next pod's boot. The log says where each pod ran.
+The node is small (the kubelet leaves 1250m CPU and 3596Mi allocatable, as
+minikube's default node beside its system pods): the original's two instances,
+`myvm` and `myvm2 --set service.port=8081`, with the chart's defaults (the
+debian-13 guest), both turn Ready there, and the NOTES they print are run as
+printed: their kubectl wait, the node port address, kubectl port-forward (the
+page and a shell through the WebSocket at each), helm test.
 """
 import argparse
 import base64
