@@ -137,8 +137,9 @@ void add_options(CLI::App& app, console_config& config) {
         ->envname("CONSOLE_AUTH_FILE")
         ->type_name("PATH");
     app.add_option("--allow-host", config.allow_host,
-                   "extra Host names served, comma-separated (*.suffix allowed, * turns the "
-                   "check off); localhost and this machine's addresses are always served")
+                   "extra Host names served without --auth, comma-separated (*.suffix allowed, "
+                   "* turns the check off); localhost and this machine's addresses are always "
+                   "served; with --auth any Host is served after the credentials")
         ->envname("CONSOLE_ALLOW_HOST")
         ->type_name("NAMES");
     app.add_flag("--read-only", config.read_only, "drop keystrokes: viewers only (true/false)")

@@ -1,5 +1,5 @@
-// Request routing. Probes answer without credentials; the page, the assets
-// and /ws need them when --auth is set.
+// Request routing. Probes answer without credentials at this machine's own
+// names; the page, the assets and /ws need them when --auth is set.
 #include "http_session.hpp"
 #include "namespaces.hpp"
 
@@ -73,8 +73,12 @@ http_session::~http_session() {
 
 void http_session::route(request&& req) {
     auto path = path_of(req);
-    // DNS rebinding: a foreign name pointed at this address gets nothing, on any route.
-    if (!state_->hosts.allowed(req[http::field::host]))
+    // DNS rebinding: a page on another site may point its own name at this
+    // address, but its origin never holds the credentials. With auth on, any
+    // Host is served after them (a load balancer's or node's address); with
+    // auth off, a foreign Host gets nothing, on any route.
+    const bool known_host = state_->hosts.allowed(req[http::field::host]);
+    if (!known_host && !state_->policy.requires_auth())
         return send(text_response(req, http::status::forbidden, "host not allowed"));
     // Under a base path, only it and what lies below it exist; "/vm1" becomes "/vm1/".
     const std::string& base = state_->config.base_path;
@@ -89,9 +93,11 @@ void http_session::route(request&& req) {
     }
     if (!is_read_method(req))
         return send(text_response(req, http::status::method_not_allowed, "only GET and HEAD"));
+    // The probes need no credentials, but only at this machine's own names.
+    const bool probe = path == "/healthz" || path == "/readyz";
+    if (!(probe && known_host) && !authorized(req)) return refuse_login(req);
     if (path == "/healthz") return send(text_response(req, http::status::ok, "ok"));
     if (path == "/readyz") return check_ready(req);
-    if (!authorized(req)) return refuse_login(req);
     if (path == "/ws") return upgrade(std::move(req));
     if (const asset* file = state_->assets.find(path))
         return send(asset_response(req, *file, state_->assets.etag()));

@@ -318,6 +318,29 @@ def host_allowlist(_):
 
 
 @case
+def any_host_after_credentials(_):
+    """With auth on, a load balancer's or node's address is served once the credentials are right."""
+    good = "Authorization: " + authorization("admin:pa55")
+    with bridge(console_flags=["--auth", "admin:pa55"]) as (_, _, port):
+        for remote in ("203.0.113.10:8080", "172.18.0.2:30080", "a1b2.elb.example.com:8080", "lab.example.org"):
+            # Without them, every route asks for them: the probes too, at a name not this machine's.
+            for target in ("/", "/healthz", "/readyz", "/ws"):
+                status, head = raw_request(port, ["GET %s HTTP/1.1" % target, "Host: " + remote])
+                check(status == 401 and "WWW-Authenticate: Basic" in head,
+                      "GET %s at Host %s without credentials got %d" % (target, remote, status))
+            status, _ = raw_request(port, ["GET / HTTP/1.1", "Host: " + remote, good])
+            check(status == 200, "the page at Host %s with credentials got %d" % (remote, status))
+            status, _ = raw_request(port, upgrade_lines(remote, "http://" + remote) + [good])
+            check(status == 101, "same-origin upgrade at Host %s with credentials got %d" % (remote, status))
+            # Another site's page still cannot open the WebSocket (the Origin check holds).
+            status, _ = raw_request(port, upgrade_lines(remote, "http://evil.example") + [good])
+            check(status == 403, "foreign Origin at Host %s got %d" % (remote, status))
+        # The kubelet's probes at the pod's own address need nothing.
+        check(raw_request(port, ["GET /healthz HTTP/1.1", "Host: 127.0.0.1:%d" % port])[0] == 200,
+              "the probe at a local name needs credentials")
+
+
+@case
 def auth_file_and_throttle(_):
     import tempfile
     with tempfile.NamedTemporaryFile("w", suffix=".auth") as auth_file:
