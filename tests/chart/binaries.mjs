@@ -5,54 +5,19 @@
 //
 //   node binaries.mjs --launcher PATH --console PATH --guest DATA_DIR
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Expect } from "./lib/expect.mjs";
 import { template } from "./lib/helm.mjs";
-import { container, ofKind, podSpec } from "./lib/objects.mjs";
+import { freePort, podEnv } from "./lib/pod-env.mjs";
 
 const { values: opts } = parseArgs({ options: { launcher: { type: "string" }, console: { type: "string" },
   guest: { type: "string" } } });
 if (!opts.launcher || !opts.console || !opts.guest) throw new Error("usage: binaries.mjs --launcher PATH --console PATH --guest DIR");
 const t = new Expect();
-
-// A container's env as the kubelet would set it, Secret references resolved; its Secret
-// volumes are written under `folder` and paths into them rewritten to there.
-function podEnv(objects, name, folder) {
-  const secrets = Object.fromEntries(ofKind(objects, "Secret").map((s) => [s.metadata.name, s.data ?? {}]));
-  const spec = podSpec(objects);
-  const mounts = {};
-  for (const mount of container(spec, name).volumeMounts ?? []) {
-    const source = spec.volumes.find((v) => v.name === mount.name)?.secret;
-    if (!source) continue;
-    const dir = join(folder, mount.name);
-    mkdirSync(dir, { recursive: true });
-    for (const { key, path } of source.items) {
-      const encoded = secrets[source.secretName]?.[key];
-      if (encoded === undefined) throw new Error(`volume ${mount.name}: Secret ${source.secretName} has no ${key}`);
-      writeFileSync(join(dir, path), Buffer.from(encoded, "base64"));
-    }
-    mounts[mount.mountPath] = dir;
-  }
-  const local = (value) => {
-    for (const [mountPath, dir] of Object.entries(mounts)) {
-      if (value.startsWith(`${mountPath}/`)) return dir + value.slice(mountPath.length);
-    }
-    return value;
-  };
-  const env = {};
-  for (const entry of container(spec, name).env) {
-    const ref = entry.valueFrom?.secretKeyRef;
-    const encoded = ref ? secrets[ref.name]?.[ref.key] : undefined;
-    if (ref && encoded === undefined && !ref.optional) throw new Error(`${entry.name}: Secret ${ref.name} has no ${ref.key}`);
-    if (!ref) env[entry.name] = local(entry.value);
-    else if (encoded !== undefined) env[entry.name] = Buffer.from(encoded, "base64").toString("utf8");
-  }
-  return env;
-}
 
 function checkLauncher(sets, wanted, dataDir = opts.guest) {
   const rendered = template("myvm", sets);
@@ -79,14 +44,6 @@ function checkLauncher(sets, wanted, dataDir = opts.guest) {
   }
   rmSync(folder, { recursive: true, force: true });
 }
-
-// A port free right now (other tests run on this machine at the same time: never a fixed one).
-const freePort = () => new Promise((resolve) => {
-  const probe = createServer().listen(0, "127.0.0.1", () => {
-    const { port } = probe.address();
-    probe.close(() => resolve(port));
-  });
-});
 
 async function get(port, path, auth) {
   const headers = auth ? { Authorization: `Basic ${Buffer.from(auth).toString("base64")}` } : {};

@@ -18,7 +18,11 @@ export const cases = {
       t.equal(launcherEnv(objects).VM_MEMORY, "2048", "default memory");
       t.that(!("VM_CPU_FEATURES" in launcherEnv(objects)), "no VM_CPU_FEATURES by default: the data image decides");
       t.equal(podSpec(objects).terminationGracePeriodSeconds, 40, "default grace period");
-      t.equal(launcher(objects).resources.requests, { cpu: "2", memory: "2509Mi" }, "default requests");
+      // What a booted VM uses in practice: two default VMs fit a 2-CPU, 4 GiB node beside its system pods.
+      t.equal(launcher(objects).resources.requests, { cpu: "500m", memory: "768Mi" }, "default requests");
+      t.equal(launcher(objects).resources.limits, { memory: "2509Mi" }, "default limits: the whole VM's memory, no CPU limit");
+      t.equal(launcherEnv(objects).VM_NETWORK, "passt", "network.mode=auto without a cluster: passt");
+      t.that(!objects.some((o) => o.kind === "NetworkPolicy"), "no NetworkPolicy by default");
       t.equal(only(objects, "Deployment").spec.strategy, { type: "Recreate" }, "Recreate without persistence too");
       t.equal(consoleEnv(objects).CONSOLE_AUTH_FILE, "/run/secrets/console-auth/auth", "console auth on by default");
       t.equal(secretVolume(objects, "console-auth").secretName, "myvm-qemu-riscv64-console-auth",
@@ -58,8 +62,9 @@ export const cases = {
     check(t, objects) {
       t.equal(launcherEnv(objects).VM_CPU_COUNT, "4", "VM_CPU_COUNT");
       t.equal(launcherEnv(objects).VM_MEMORY, "4096", "VM_MEMORY");
-      t.equal(launcher(objects).resources.requests.cpu, "4", "CPU request");
-      t.that(mebibytes(launcher(objects).resources.requests.memory) >= 4096 + 256, "memory request covers QEMU's overhead");
+      t.equal(launcher(objects).resources.requests.cpu, "1000m", "CPU request: 250m per vCPU");
+      t.equal(mebibytes(launcher(objects).resources.requests.memory), 256 + 1024, "memory request: overhead + a quarter");
+      t.that(mebibytes(launcher(objects).resources.limits.memory) >= 4096 + 256, "memory limit covers QEMU's overhead");
     },
   },
   "cpu-features-append": {
@@ -193,7 +198,7 @@ export const cases = {
       t.equal(spec.priorityClassName, "vm-critical", "priorityClassName");
       t.equal(only(objects, "Deployment").spec.template.metadata.annotations.team, "lab", "podAnnotations");
       t.equal(launcher(objects).resources, { limits: { memory: "4Gi" },
-        requests: { cpu: "2", memory: "2509Mi", "ephemeral-storage": "1Gi" } }, "resources merged with the requests");
+        requests: { cpu: "500m", memory: "768Mi", "ephemeral-storage": "1Gi" } }, "resources merged with the defaults");
       t.equal([...spec.initContainers, ...spec.containers].map((c) => c.imagePullPolicy),
         ["Always", "Always", "Always", "Always"], "imagePullPolicy");
     },
@@ -231,7 +236,7 @@ export const cases = {
   "limits-at-requests": {
     sets: ["memory=4096,resources.limits.memory=5Gi,resources.limits.cpu=2"],
     check(t, objects) {
-      t.equal(launcher(objects).resources.limits, { cpu: 2, memory: "5Gi" }, "limits kept");
+      t.equal(launcher(objects).resources.limits, { cpu: "2", memory: "5Gi" }, "limits kept");
     },
   },
   "boot-timeout": {
@@ -256,6 +261,40 @@ export const cases = {
       t.equal(consoleEnv(objects).CONSOLE_ALLOW_HOST.split(",").slice(-2), ["vm.lab.example.org", "10.0.0.5"],
         "console.allowHosts after the Service names");
       t.that(consoleEnv(objects).CONSOLE_ALLOW_HOST.startsWith("myvm-qemu-riscv64,"), "the Service name first");
+    },
+  },
+  "global-pull-secrets-and-storage-class": {
+    sets: ["global.imagePullSecrets[0]=shared,imagePullSecrets[0]=regcred,imagePullSecrets[1]=shared",
+      "global.storageClass=fast-ssd,persistence.enabled=true,persistence.storageClass=slow"],
+    check(t, objects) {
+      t.equal(podSpec(objects).imagePullSecrets, [{ name: "shared" }, { name: "regcred" }],
+        "global.imagePullSecrets first, then imagePullSecrets, each once");
+      t.equal(only(objects, "PersistentVolumeClaim").spec.storageClassName, "fast-ssd", "global.storageClass wins");
+    },
+  },
+  "network-policy": {
+    sets: ["networkPolicy.enabled=true,ssh.enabled=true"],
+    check(t, objects) {
+      const policy = only(objects, "NetworkPolicy");
+      t.equal(policy.spec.podSelector.matchLabels, only(objects, "Deployment").spec.selector.matchLabels, "selects the VM pod");
+      t.equal(policy.spec.policyTypes, ["Ingress"], "ingress only: the guest's own traffic out is network.mode's business");
+      t.equal(policy.spec.ingress, [{ ports: [{ port: "http", protocol: "TCP" }, { port: "ssh", protocol: "TCP" }] }],
+        "the console and the forwarded ports, from anywhere (allowExternal)");
+    },
+  },
+  "network-policy-selected-clients": {
+    sets: ["networkPolicy.enabled=true,networkPolicy.allowExternal=false",
+      "networkPolicy.ingressNSMatchLabels.kubernetes\\.io/metadata\\.name=ingress-nginx",
+      "networkPolicy.ingressPodMatchLabels.app=proxy"],
+    check(t, objects) {
+      t.equal(only(objects, "NetworkPolicy").spec.ingress, [{
+        ports: [{ port: "http", protocol: "TCP" }],
+        from: [
+          { podSelector: { matchLabels: { "app.kubernetes.io/instance": "myvm", "app.kubernetes.io/component": "test" } } },
+          { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } },
+            podSelector: { matchLabels: { app: "proxy" } } },
+        ],
+      }], "only the release's helm test pod and the selected clients");
     },
   },
   "image-pull-secret-names": {

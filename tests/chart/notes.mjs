@@ -34,6 +34,13 @@ expectIn(notes([]), ["user: admin",
 expectIn(notes(["console.auth.enabled=false"]), ["WARNING: console.auth.enabled=false: anyone who reaches the Service gets a root shell"],
   "auth off");
 t.that(!notes([]).includes("WARNING"), "no warning with auth on");
+expectIn(notes(["console.auth.enabled=false,service.type=NodePort"]),
+  ["any other address answers 403 \"host not allowed\"", "--set 'console.allowHosts={ADDRESS}'"], "auth off: the value to add");
+t.that(!notes([]).includes("console.allowHosts"), "auth on: no allowHosts advice (any Host is served after the credentials)");
+// The wait matches the VM pod only, not the helm test pod; --wait's traps are named.
+expectIn(notes([]), ["pod -l app.kubernetes.io/instance=myvm,app.kubernetes.io/component=vm --timeout=600s",
+  "`helm install --wait` also waits for the LoadBalancer's address", "--timeout 660s"], "the wait");
+t.that(!notes(["service.type=NodePort"]).includes("LoadBalancer's address"), "NodePort: no LoadBalancer wait note");
 expectIn(notes(["ingress.enabled=true,ingress.host=lab.example.org,ingress.path=/vm1"]),
   ["http://lab.example.org/vm1", "http://localhost:8080/vm1/"], "base path");
 expectIn(notes(["persistence.enabled=true"]), ["helm uninstall keeps the claim", "kubectl delete pvc -n vms myvm-qemu-riscv64-data"],

@@ -39,11 +39,24 @@ app.kubernetes.io/name: {{ include "qemu-riscv64.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
-{{/* Memory request in Mi: guest RAM plus QEMU's overhead (fixed + percent, rounded up). */}}
-{{- define "qemu-riscv64.memoryRequest" -}}
+{{/* The VM's whole memory in Mi, the launcher's default memory limit: guest RAM plus
+     QEMU's overhead (fixed + percent, rounded up). */}}
+{{- define "qemu-riscv64.memoryLimit" -}}
 {{- $memory := int64 .Values.memory }}
 {{- $proportional := div (add (mul $memory (int64 .Values.memoryOverhead.percent)) 99) 100 }}
 {{- printf "%dMi" (add $memory (int64 .Values.memoryOverhead.fixed) $proportional) }}
+{{- end }}
+
+{{/* The launcher's default memory request in Mi: what a booted guest uses in practice,
+     QEMU's fixed overhead plus a quarter of the guest RAM (rounded up). */}}
+{{- define "qemu-riscv64.memoryRequest" -}}
+{{- printf "%dMi" (add (int64 .Values.memoryOverhead.fixed) (div (add (int64 .Values.memory) 3) 4)) }}
+{{- end }}
+
+{{/* The launcher's default CPU request: a quarter CPU per vCPU, what a booted guest
+     uses in practice (a boot takes more, while the node has it). */}}
+{{- define "qemu-riscv64.cpuRequest" -}}
+{{- printf "%dm" (mul 250 (int64 .Values.cpu.count)) }}
 {{- end }}
 
 {{/* terminationGracePeriodSeconds: the value, or shutdownTimeout + 15. */}}
@@ -166,21 +179,26 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
-{{/* imagePullSecrets as objects: a plain name becomes {name: ...}. */}}
+{{/* imagePullSecrets as objects, global.imagePullSecrets first: a plain name becomes {name: ...}. */}}
 {{- define "qemu-riscv64.imagePullSecrets" -}}
 {{- $secrets := list }}
-{{- range .Values.imagePullSecrets }}
+{{- range concat (dig "imagePullSecrets" list (.Values.global | default dict)) (.Values.imagePullSecrets | default list) }}
 {{- $secrets = append $secrets (kindIs "string" . | ternary (dict "name" .) .) }}
 {{- end }}
+{{- $secrets = $secrets | uniq }}
 {{- with $secrets }}
 imagePullSecrets:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end }}
 
-{{/* The pod's labels: the chart's, then podLabels (which may not touch the selector labels). */}}
+{{/* The pod's labels: the chart's, without the chart's and the app's versions (a chart
+     upgrade that changes nothing the pod runs must not restart the VM), then podLabels
+     (which may not touch the selector labels). */}}
 {{- define "qemu-riscv64.podLabels" -}}
 {{- $labels := include "qemu-riscv64.labels" . | fromYaml }}
+{{- $_ := unset $labels "helm.sh/chart" }}
+{{- $_ := unset $labels "app.kubernetes.io/version" }}
 {{- $_ := set $labels "app.kubernetes.io/component" "vm" }}
 {{- range $key, $value := .Values.podLabels }}
 {{- $_ := set $labels $key ($value | toString) }}
@@ -214,6 +232,25 @@ imagePullSecrets:
 {{- with $entries }}{{ toYaml . }}{{ end }}
 {{- end }}
 
+{{/* The Pod Security level the release's namespace enforces (its
+     pod-security.kubernetes.io/enforce label), read from the cluster; empty
+     without one (helm template, --dry-run=client) or without the label. */}}
+{{- define "qemu-riscv64.namespaceEnforces" -}}
+{{- $namespace := lookup "v1" "Namespace" "" .Release.Namespace | default dict }}
+{{- dig "metadata" "labels" "pod-security.kubernetes.io/enforce" "" $namespace }}
+{{- end }}
+
+{{/* The guest network, network.mode resolved: auto is passt unless the namespace
+     enforces the restricted level, which admits no user namespace; then user. */}}
+{{- define "qemu-riscv64.networkMode" -}}
+{{- $mode := .Values.network.mode | default "auto" }}
+{{- if eq $mode "auto" }}
+{{- ternary "user" "passt" (eq (include "qemu-riscv64.namespaceEnforces" .) "restricted") }}
+{{- else }}
+{{- $mode }}
+{{- end }}
+{{- end }}
+
 {{/* A security context (.context) without its RuntimeDefault seccomp profile in
      passt mode: passt sandboxes itself in a user namespace, which the runtimes'
      default profiles forbid. Left unset, the profile is the runtime's default
@@ -221,7 +258,7 @@ imagePullSecrets:
      baseline Pod Security level allows; a Localhost profile is kept. */}}
 {{- define "qemu-riscv64.passtSecurityContext" -}}
 {{- $context := deepCopy (.context | default dict) }}
-{{- if and (eq .root.Values.network.mode "passt") (eq (dig "seccompProfile" "type" "" $context) "RuntimeDefault") }}
+{{- if and (eq (include "qemu-riscv64.networkMode" .root) "passt") (eq (dig "seccompProfile" "type" "" $context) "RuntimeDefault") }}
 {{- $_ := unset $context "seccompProfile" }}
 {{- end }}
 {{- toYaml $context }}

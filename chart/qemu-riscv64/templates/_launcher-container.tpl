@@ -1,15 +1,23 @@
 {{/* The launcher container: QEMU with the guest from /data, env named as the launcher reads it. */}}
 
-{{/* Launcher resources: the values' resources; requests.cpu/memory default to cpu.count and
-     memory + overhead, and resources.requests may set them lower. */}}
+{{/* Launcher resources: the values' resources, each missing one defaulted. Requests are what a
+     booted VM uses in practice (cpuRequest, memoryRequest), so that small nodes fit several;
+     the memory limit is the whole VM (memoryLimit), so QEMU is never OOM-killed for its guest's
+     RAM. No CPU limit: it would throttle QEMU's I/O thread beside busy vCPUs. */}}
 {{- define "qemu-riscv64.launcherResources" -}}
 {{- $resources := deepCopy (.Values.resources | default dict) }}
 {{- $requests := get $resources "requests" | default dict }}
-{{- if not $requests.cpu }}{{ $_ := set $requests "cpu" (toString (int64 .Values.cpu.count)) }}{{ end }}
-{{- if not $requests.memory }}{{ $_ := set $requests "memory" (include "qemu-riscv64.memoryRequest" .) }}{{ end }}
-{{- $_ := set $requests "cpu" (toString $requests.cpu) }}
-{{- $_ := set $requests "memory" (toString $requests.memory) }}
+{{- if kindIs "invalid" (index $requests "cpu") }}{{ $_ := set $requests "cpu" (include "qemu-riscv64.cpuRequest" .) }}{{ end }}
+{{- if kindIs "invalid" (index $requests "memory") }}{{ $_ := set $requests "memory" (include "qemu-riscv64.memoryRequest" .) }}{{ end }}
+{{- $limits := get $resources "limits" | default dict }}
+{{- if kindIs "invalid" (index $limits "memory") }}{{ $_ := set $limits "memory" (include "qemu-riscv64.memoryLimit" .) }}{{ end }}
+{{- range $part := list $requests $limits }}
+{{- range $key, $value := $part }}
+{{- if kindIs "invalid" $value }}{{ $_ := unset $part $key }}{{ else }}{{ $_ := set $part $key (toString $value) }}{{ end }}
+{{- end }}
+{{- end }}
 {{- $_ := set $resources "requests" $requests }}
+{{- $_ := set $resources "limits" $limits }}
 {{- toYaml $resources }}
 {{- end }}
 
@@ -54,9 +62,10 @@
       value: "10023"
     - name: VM_TELNET_SOCKET
       value: {{ include "qemu-riscv64.consoleSocket" . | quote }}
+    {{- $network := include "qemu-riscv64.networkMode" . }}
     - name: VM_NETWORK
-      value: {{ .Values.network.mode | quote }}
-    {{- if eq .Values.network.mode "passt" }}
+      value: {{ $network | quote }}
+    {{- if eq $network "passt" }}
     - name: VM_PASST_PORTS
       value: {{ .Values.network.passtPorts | quote }}
     - name: VM_POD_PORTS

@@ -1,5 +1,15 @@
 {{/* Checks across values that values.schema.json cannot express; each failure names the values. */}}
 {{- define "qemu-riscv64.validate" -}}
+{{- if kindIs "string" .Values.memory }}
+{{- $text := .Values.memory }}
+{{- $example := "--set memory=2048 for 2 GiB" }}
+{{- if regexMatch "^[0-9]+$" $text }}
+{{- $example = printf "a number, not a string: --set memory=%s, not --set-string or a quoted value" $text }}
+{{- else if regexMatch "^[0-9]+(\\.[0-9]+)?([KMGTP]i?)?$" $text }}
+{{- $example = printf "for %s: --set memory=%d" $text (int64 (divf (include "qemu-riscv64.bytes" $text | float64) 1048576.0)) }}
+{{- end }}
+{{- fail (printf "memory=%s: memory is the guest RAM in MiB, a number without a unit (%s)" $text $example) }}
+{{- end }}
 {{- $grace := int64 (include "qemu-riscv64.gracePeriod" .) }}
 {{- if le $grace (int64 .Values.shutdownTimeout) }}
 {{- fail (printf "terminationGracePeriodSeconds=%d must be greater than shutdownTimeout=%d, or the guest is killed before it powers off" $grace (int64 .Values.shutdownTimeout)) }}
@@ -9,6 +19,9 @@
 {{- end }}
 {{- if and (eq .Values.service.type "ClusterIP") (or .Values.service.nodePort .Values.ssh.nodePort) }}
 {{- fail "service.nodePort and ssh.nodePort need service.type=NodePort or LoadBalancer, not ClusterIP" }}
+{{- end }}
+{{- if and (eq .Values.network.mode "passt") (eq (include "qemu-riscv64.namespaceEnforces" .) "restricted") }}
+{{- fail (printf "network.mode=passt: namespace %s enforces the restricted Pod Security level, which refuses the user namespace passt needs; install with --set network.mode=user (or leave network.mode at auto), or into a namespace enforcing baseline" .Release.Namespace) }}
 {{- end }}
 {{- include "qemu-riscv64.validatePorts" . }}
 {{- include "qemu-riscv64.validateResources" . }}
@@ -33,9 +46,20 @@
 
 {{/* Limits may not be below the requests the launcher gets (a cluster refuses such a pod). */}}
 {{- define "qemu-riscv64.validateResources" -}}
+{{- $given := .Values.resources | default dict }}
+{{- range $key := list "cpu" "memory" }}
+{{- $value := index ($given.requests | default dict) $key }}
+{{- if and (not (kindIs "invalid" $value)) (eq (include "qemu-riscv64.bytes" $value | float64) 0.0) }}
+{{- fail (printf "resources.requests.%s=%v: a zero request lets the node run out of %s for the VM; leave it out for the default (%s) or give a positive quantity" $key $value $key (include (printf "qemu-riscv64.%sRequest" $key) $)) }}
+{{- end }}
+{{- end }}
 {{- $resources := include "qemu-riscv64.launcherResources" . | fromYaml }}
 {{- $limits := $resources.limits | default dict }}
 {{- with $limits.memory }}
+{{- $vm := include "qemu-riscv64.memoryLimit" $ }}
+{{- if lt (include "qemu-riscv64.bytes" . | float64) (include "qemu-riscv64.bytes" $vm | float64) }}
+{{- fail (printf "resources.limits.memory=%s is below the VM's memory=%d MiB plus QEMU's overhead (%s): QEMU would be OOM-killed once the guest uses its RAM; raise the limit or lower memory" (toString .) (int64 $.Values.memory) $vm) }}
+{{- end }}
 {{- $request := $resources.requests.memory }}
 {{- if lt (include "qemu-riscv64.bytes" . | float64) (include "qemu-riscv64.bytes" $request | float64) }}
 {{- fail (printf "resources.limits.memory=%s is below the memory request %s (memory=%d MiB + memoryOverhead, or resources.requests.memory): raise the limit or lower the request" (toString .) $request (int64 $.Values.memory)) }}
@@ -49,8 +73,11 @@
 {{- end }}
 {{- end }}
 
-{{/* Service ports, container ports and port names must each be unique. */}}
+{{/* Service ports, node ports, container ports and port names must each be unique. */}}
 {{- define "qemu-riscv64.validatePorts" -}}
+{{- if and .Values.ssh.enabled .Values.service.nodePort (eq (toString .Values.service.nodePort) (toString .Values.ssh.nodePort)) }}
+{{- fail (printf "ssh.nodePort=%v collides with service.nodePort on the Service: choose another node port" .Values.ssh.nodePort) }}
+{{- end }}
 {{- $servicePorts := dict (toString .Values.service.port) "service.port" }}
 {{- $names := dict "http" "the console" }}
 {{- $containerPorts := dict "8080" "the console" "10023" "the launcher's telnet server" }}

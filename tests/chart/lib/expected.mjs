@@ -69,9 +69,24 @@ function extraEnv(list) {
   return env;
 }
 
-export function memoryRequestMi(values) {
+// The whole VM in Mi (the default memory limit): guest RAM + QEMU's overhead.
+export function memoryLimitMi(values) {
   const { fixed, percent } = values.memoryOverhead;
   return values.memory + fixed + Math.ceil((values.memory * percent) / 100);
+}
+
+// What a booted VM uses in practice (the default requests): QEMU's fixed overhead plus a
+// quarter of the guest RAM; a quarter CPU per vCPU.
+export function memoryRequestMi(values) {
+  return values.memoryOverhead.fixed + Math.ceil(values.memory / 4);
+}
+export function cpuRequest(values) {
+  return `${250 * values.cpu.count}m`;
+}
+
+// network.mode resolved without a cluster (helm template): auto is passt.
+export function networkMode(values) {
+  return !values.network.mode || values.network.mode === "auto" ? "passt" : values.network.mode;
 }
 
 export function gracePeriod(values) {
@@ -101,8 +116,8 @@ export function launcherEnv(release, values) {
   Object.assign(env, { VM_DATA_DIR: "/data",
     VM_WARM_START: typeof warm === "boolean" ? (warm ? "auto" : "off") : (warm || "auto"),
     VM_RUNTIME_DIR: "/tmp", VM_TELNET_PORT: "10023",
-    VM_TELNET_SOCKET: CONSOLE_SOCKET, VM_NETWORK: values.network.mode, VM_STATUS_SOCKET: STATUS_SOCKET });
-  if (values.network.mode === "passt") Object.assign(env, { VM_PASST_PORTS: values.network.passtPorts, VM_POD_PORTS: "8080" });
+    VM_TELNET_SOCKET: CONSOLE_SOCKET, VM_NETWORK: networkMode(values), VM_STATUS_SOCKET: STATUS_SOCKET });
+  if (networkMode(values) === "passt") Object.assign(env, { VM_PASST_PORTS: values.network.passtPorts, VM_POD_PORTS: "8080" });
   env.VM_SHUTDOWN_TIMEOUT = String(values.shutdownTimeout);
   const ports = forwards(values);
   if (ports.length) env.VM_FORWARD_PORTS = ports.map((p) => `${p.port}:${p.guestPort}`).join(",");

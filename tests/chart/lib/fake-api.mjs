@@ -1,11 +1,12 @@
 // A Kubernetes API stand-in for helm's `lookup`: discovery for the chart's kinds and
-// GET of the Secrets it is given, 404 for everything else. Listens on 127.0.0.1, port 0.
+// GET of the Secrets and Namespaces it is given, 404 for everything else. Listens on 127.0.0.1, port 0.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const resource = (name, kind) => ({ name, singularName: kind.toLowerCase(), namespaced: true, kind, verbs: ["get", "list"] });
+const resource = (name, kind, namespaced = true) => ({ name, singularName: kind.toLowerCase(), namespaced, kind,
+  verbs: ["get", "list"] });
 const group = (name) => ({ name, versions: [{ groupVersion: `${name}/v1`, version: "v1" }],
   preferredVersion: { groupVersion: `${name}/v1`, version: "v1" } });
 
@@ -15,10 +16,10 @@ const DISCOVERY = {
   "/apis": { kind: "APIGroupList", apiVersion: "v1", groups: [group("apps"), group("networking.k8s.io")] },
   "/api/v1": { kind: "APIResourceList", groupVersion: "v1", resources: [resource("secrets", "Secret"),
     resource("services", "Service"), resource("pods", "Pod"), resource("persistentvolumeclaims", "PersistentVolumeClaim"),
-    resource("serviceaccounts", "ServiceAccount")] },
+    resource("serviceaccounts", "ServiceAccount"), resource("namespaces", "Namespace", false)] },
   "/apis/apps/v1": { kind: "APIResourceList", groupVersion: "apps/v1", resources: [resource("deployments", "Deployment")] },
   "/apis/networking.k8s.io/v1": { kind: "APIResourceList", groupVersion: "networking.k8s.io/v1",
-    resources: [resource("ingresses", "Ingress")] },
+    resources: [resource("ingresses", "Ingress"), resource("networkpolicies", "NetworkPolicy")] },
 };
 
 // A Secret as helm left it in an earlier release (its ownership labels and annotations included).
@@ -29,10 +30,21 @@ export function releaseSecret(namespace, release, name, data) {
     annotations: { "meta.helm.sh/release-name": release, "meta.helm.sh/release-namespace": namespace } } };
 }
 
-// Starts the stand-in; resolves to {kubeconfig, close()}.
-export function startFakeApi(secrets) {
+// A Namespace with labels (Pod Security's among them).
+export function namespace(name, labels = {}) {
+  return { kind: "Namespace", apiVersion: "v1", metadata: { name, labels: { "kubernetes.io/metadata.name": name, ...labels } } };
+}
+
+// Where the API serves an object of the stand-in.
+function objectPath(o) {
+  return o.kind === "Namespace" ? `/api/v1/namespaces/${o.metadata.name}`
+    : `/api/v1/namespaces/${o.metadata.namespace}/${o.kind.toLowerCase()}s/${o.metadata.name}`;
+}
+
+// Starts the stand-in serving `served` (Secrets, Namespaces); resolves to {kubeconfig, close()}.
+export function startFakeApi(served) {
   const objects = { ...DISCOVERY };
-  for (const s of secrets) objects[`/api/v1/namespaces/${s.metadata.namespace}/secrets/${s.metadata.name}`] = s;
+  for (const o of served) objects[objectPath(o)] = o;
   const server = createServer((req, res) => {
     const body = objects[req.url.split("?")[0]];
     res.setHeader("Content-Type", "application/json");

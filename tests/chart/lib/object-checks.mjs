@@ -4,7 +4,8 @@ import { checkSecurity } from "./pod-checks.mjs";
 import { envOf, ofKind, only } from "./objects.mjs";
 import * as want from "./expected.mjs";
 
-const KINDS = new Set(["Deployment", "Service", "Secret", "PersistentVolumeClaim", "Pod", "Ingress", "ServiceAccount"]);
+const KINDS = new Set(["Deployment", "Service", "Secret", "PersistentVolumeClaim", "Pod", "Ingress", "ServiceAccount",
+  "NetworkPolicy"]);
 
 function decode(data, key) {
   return data?.[key] === undefined ? undefined : Buffer.from(data[key], "base64").toString("utf8");
@@ -27,7 +28,9 @@ export function checkLabels(t, objects, release, values) {
   const selector = deployment.spec.selector.matchLabels;
   const podLabels = deployment.spec.template.metadata.labels;
   const extra = Object.fromEntries(Object.entries(values.podLabels ?? {}).map(([k, v]) => [k, String(v)]));
-  t.equal(podLabels, { ...deployment.metadata.labels, ...extra }, "pod labels: the chart's, then podLabels");
+  // Without the chart's and the app's versions: a chart upgrade alone must not restart the VM.
+  const { "helm.sh/chart": _chart, "app.kubernetes.io/version": _version, ...unversioned } = deployment.metadata.labels;
+  t.equal(podLabels, { ...unversioned, ...extra }, "pod labels: the chart's without versions, then podLabels");
   t.equal(selector, { "app.kubernetes.io/name": "qemu-riscv64", "app.kubernetes.io/instance": release }, "selector");
   t.that(Object.entries(selector).every(([k, v]) => podLabels[k] === v), "pod labels match the selector");
   t.equal(only(objects, "Service").spec.selector, selector, "Service selects the VM pod");
@@ -79,7 +82,9 @@ export function checkClaim(t, objects, release, values) {
   t.equal(claims[0]?.metadata.name, `${want.fullname(release, values)}-data`, "PVC name");
   t.equal(spec.resources?.requests?.storage, p.size, "PVC size");
   t.equal(spec.accessModes, p.accessModes, "PVC access modes");
-  const storageClass = p.storageClass === "-" ? "" : p.storageClass || undefined;
+  // global.storageClass wins over persistence.storageClass.
+  const named = values.global?.storageClass || p.storageClass;
+  const storageClass = named === "-" ? "" : named || undefined;
   t.equal(spec.storageClassName, storageClass, "PVC storage class");
   t.equal(claims[0]?.metadata.annotations?.["helm.sh/resource-policy"], p.keepOnUninstall ? "keep" : undefined,
     "PVC kept on uninstall as persistence.keepOnUninstall says");

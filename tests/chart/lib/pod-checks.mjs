@@ -52,13 +52,22 @@ function checkLauncher(t, spec, release, values) {
   const ports = want.forwards(values).map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" }));
   t.equal(launcher.ports ?? [], ports, "launcher ports are the forwarded guest ports");
   const requests = launcher.resources?.requests ?? {};
-  const lowered = values.resources?.requests ?? {};
-  t.equal(String(requests.cpu), String(lowered.cpu ?? values.cpu.count), "CPU request: resources.requests.cpu, else cpu.count");
-  if (lowered.memory === undefined) {
-    t.that(mebibytes(requests.memory) > values.memory, `memory request ${requests.memory} is above memory=${values.memory} MiB`);
-    t.equal(mebibytes(requests.memory), want.memoryRequestMi(values), "memory request = memory + overhead, in Mi");
+  const limits = launcher.resources?.limits ?? {};
+  const given = values.resources ?? {};
+  t.equal(String(requests.cpu), String(given.requests?.cpu ?? want.cpuRequest(values)),
+    "CPU request: resources.requests.cpu, else 250m per vCPU");
+  t.equal(limits.cpu === undefined ? undefined : String(limits.cpu), given.limits?.cpu === undefined ? undefined : String(given.limits.cpu),
+    "CPU limit: only resources.limits.cpu");
+  if (given.requests?.memory === undefined) {
+    t.equal(mebibytes(requests.memory), want.memoryRequestMi(values), "memory request = overhead + memory / 4, in Mi");
   } else {
-    t.equal(requests.memory, String(lowered.memory), "memory request: resources.requests.memory");
+    t.equal(requests.memory, String(given.requests.memory), "memory request: resources.requests.memory");
+  }
+  if (given.limits?.memory === undefined) {
+    t.that(mebibytes(limits.memory) > values.memory, `memory limit ${limits.memory} is above memory=${values.memory} MiB`);
+    t.equal(mebibytes(limits.memory), want.memoryLimitMi(values), "memory limit = memory + overhead, in Mi");
+  } else {
+    t.equal(limits.memory, String(given.limits.memory), "memory limit: resources.limits.memory");
   }
   const guestMount = want.guestSecretName(release, values)
     ? [{ name: "guest-credentials", mountPath: want.GUEST_SECRET_DIR, readOnly: true }] : [];
@@ -92,7 +101,7 @@ function checkVolumes(t, spec, release, values) {
 // passt sandboxes itself in a user namespace, which RuntimeDefault forbids.
 export function checkSecurity(t, podSpecOrPod, what, values, { vmPod = false } = {}) {
   const passtUnsets = (profile) =>
-    vmPod && values.network.mode === "passt" && profile?.type === "RuntimeDefault" ? undefined : profile;
+    vmPod && want.networkMode(values) === "passt" && profile?.type === "RuntimeDefault" ? undefined : profile;
   const pod = podSpecOrPod.securityContext ?? {};
   t.equal(pod.runAsNonRoot, true, `${what}: pod runAsNonRoot`);
   t.equal(pod.runAsUser, 1000, `${what}: pod runAsUser`);
