@@ -1,6 +1,5 @@
 // One browser tab bridged to one telnet connection to the VM's console.
-// Both sockets share the session's strand. The browser side lives in
-// bridge_browser.cpp, the telnet side in bridge_telnet.cpp.
+// Both sockets share the session's strand.
 #pragma once
 
 #include "http_responses.hpp"
