@@ -14,6 +14,7 @@ if [ "$registry" = localhost ]; then
   echo "push-images: REGISTRY=localhost names no registry; run make container-push REGISTRY=host/namespace" >&2
   exit 2
 fi
-for name in launcher console $(printf 'data-%s ' $data_images); do
+read -r -a data <<<"$data_images"
+for name in launcher console "${data[@]/#/data-}"; do
   "$engine" push "$registry/qemu-riscv64-$name:$version"
 done

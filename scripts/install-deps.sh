@@ -18,7 +18,7 @@
 #          container  build and run images with podman
 #          bench  the peers `make bench` measures against
 #          fuzz   libFuzzer targets and sanitizer builds (clang, compiler-rt)
-#          lint   clang-tidy, and a venv for the pinned clang-format
+#          lint   clang-tidy, shellcheck, and venvs for the pinned clang-format and ruff
 #          cluster  a real Kubernetes node for the cluster tests (containerd, runc, CNI plugins)
 set -euo pipefail
 
@@ -32,7 +32,7 @@ packages_for() {
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
     fuzz) echo clang libclang-rt-dev ;;
-    lint) echo clang-tidy python3-venv git ;;
+    lint) echo clang-tidy python3-venv git shellcheck ;;
     cluster) echo containerd runc containernetworking-plugins iptables conntrack openssl python3 util-linux ;;
     *) echo "install-deps: unknown group '$1' (build, vm, guest, emulation, test, container, bench, lint, fuzz, cluster)" >&2; return 1 ;;
   esac
@@ -85,7 +85,7 @@ fi
 if [ "${#missing[@]}" -gt 0 ]; then
   as_root apt-get update -q
   for i in "${!missing[@]}"; do
-    case "${missing[$i]}" in *"|"*) missing[$i]=$(pick_alternative "${missing[$i]}") ;; esac
+    case "${missing[$i]}" in *"|"*) missing[i]=$(pick_alternative "${missing[$i]}") ;; esac
   done
   echo "install-deps: installing ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -15,7 +15,7 @@ fi
 all=$(ctest --print-labels | sed -n 's/^  //p')
 for tier in "$@"; do
   if ! grep -qx "$tier" <<<"$all"; then
-    echo "make test: TIERS names '$tier', which no test has (tiers: $(echo $all))" >&2
+    echo "make test: TIERS names '$tier', which no test has (tiers: ${all//$'\n'/ })" >&2
     exit 2
   fi
 done

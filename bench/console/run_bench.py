@@ -131,7 +131,8 @@ def ratio_line(ours, peer):
         return peer[key]["cpu_ms_per_mib"] / ours[key]["cpu_ms_per_mib"]
 
     lat_ours, lat_peer = ours["latency"], peer["latency"]
-    return "| console vs websocketd + telnet, times better | %.1fx | %.1fx | %.1fx | %.1fx | %.2fx | %.2fx | | %.0fx |" % (
+    row = "| console vs websocketd + telnet, times better | %.1fx | %.1fx | %.1fx | %.1fx | %.2fx | %.2fx | | %.0fx |"
+    return row % (
         faster("one"), cheaper("one"), faster("many"), cheaper("many"),
         lat_peer["p50_us"] / lat_ours["p50_us"], lat_peer["p99_us"] / lat_ours["p99_us"],
         peer["idle_kib"] / ours["idle_kib"])
@@ -174,8 +175,8 @@ def write_results(args, rows, floor):
         "%s; peers: %s." % (
             command, datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             os.cpu_count(), os.getloadavg()[0], platform.platform(), versions), "",
-        "Every bridge relays the same QEMU-like telnet peer (`tests/pylib/qemu_riscv64_test/telnet_peer.py`: IAC WILL ECHO,",
-        "WILL SGA, WILL BINARY, DO BINARY, then echo, or 5 MiB of terminal text per Ctrl-F); the client",
+        "Every bridge relays the same QEMU-like telnet peer (`tests/pylib/qemu_riscv64_test/telnet_peer.py`:",
+        "IAC WILL ECHO, WILL SGA, WILL BINARY, DO BINARY, then echo, or 5 MiB of terminal text per Ctrl-F); the client",
         "(`bench/console/bench_client.py`) checks every byte of the flood. CPU is the bridge's whole",
         "process tree (websocketd's telnet children included); PSS is the growth of the tree from 0 to",
         "%d idle sessions, divided by %d. Echo latency: %d keystrokes, one at a time." % (

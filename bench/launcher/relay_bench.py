@@ -45,7 +45,7 @@ def run(binary, fake_qemu, clients, blocks):
         for block in range(1, blocks + 1):
             socks[0].sendall(b"g")
             want = NEGOTIATION + len(READY) + block * BLOCK
-            received = [recv_at_least(s, want, have) for s, have in zip(socks, received)]
+            received = [recv_at_least(s, want, have) for s, have in zip(socks, received, strict=True)]
         socks[0].sendall(b"q")
         stderr = proc.stderr.read().decode()
         proc.wait()
@@ -58,8 +58,8 @@ def main(binary, fake_qemu, mib=64, *counts):
     mib = int(mib)
     counts = [int(c) for c in counts] or [1, 4, 16]
     blocks = mib * 1024 * 1024 // BLOCK
-    print(f"| clients | MiB relayed | launcher CPU ms | baseline ms | CPU-ms per MiB |")
-    print(f"|---:|---:|---:|---:|---:|")
+    print("| clients | MiB relayed | launcher CPU ms | baseline ms | CPU-ms per MiB |")
+    print("|---:|---:|---:|---:|---:|")
     for clients in counts:
         baseline = min(run(binary, fake_qemu, clients, 0) for _ in range(3))
         loaded = run(binary, fake_qemu, clients, blocks)

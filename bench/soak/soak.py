@@ -10,7 +10,6 @@ import os
 import re
 import selectors
 import shutil
-import socket
 import struct
 import subprocess
 import sys
@@ -168,7 +167,8 @@ def pump(selector, seconds):
 def report(args, start_rss, end_rss, dropped, commands, answered, unanswered):
     lines = ["# Soak: the console and launcher under 1000 idle and 10 active viewers", "",
              f"Run of {args.seconds} s (`SOAK_SECONDS`; the issue's target is 600) on the busybox guest,",
-             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Targets: RSS growth under 5 %, no session dropped.",
+             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Targets: RSS growth under 5 %,"
+             " no session dropped.",
              "", "| process | RSS at start (KiB) | RSS at end (KiB) | growth |", "|---|---|---|---|"]
     for name in ("console", "launcher"):
         growth = 100.0 * (end_rss[name] - start_rss[name]) / start_rss[name]

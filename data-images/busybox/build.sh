@@ -60,7 +60,7 @@ install_modules() {
   local src="$debs/usr/lib/modules/$kver"
   local dst="$root/lib/modules/$kver"
   mkdir -p "$dst"
-  for mod in $(cat "$here/modules"); do
+  while read -r mod; do
     find "$src/kernel" -name "$mod.ko*" | while read -r path; do
       local rel=${path#"$src"/}
       mkdir -p "$dst/$(dirname "$rel")"
@@ -70,7 +70,7 @@ install_modules() {
         *) cp "$path" "$dst/$rel" ;;
       esac
     done
-  done
+  done <"$here/modules"
   cp "$src"/modules.builtin* "$src"/modules.order "$dst/" 2>/dev/null || true
   depmod -b "$root" "$kver"
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Run by the launcher right after a warm start, through the guest agent as
 # `/bin/sh -c` (it travels in the data image as warm-start.hook, so changing it
 # needs no new guest disk): a guest resumed from the image's snapshot becomes a

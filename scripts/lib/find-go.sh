@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # find_go MIN_VERSION: prints the path of a Go toolchain at least MIN_VERSION
 # (e.g. 1.24.0): $GO, else `go` on PATH, else /usr/local/go/bin/go (where the
 # official tarball installs it). Otherwise prints why not and returns 1.

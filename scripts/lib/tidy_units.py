@@ -63,14 +63,14 @@ def main(build, root, stamp_dir, jobs):
     units = project_units(build, root)
     with concurrent.futures.ThreadPoolExecutor(int(jobs)) as pool:
         keys = list(pool.map(lambda entry: unit_key(entry, common, root), units))
-        pending = [(entry, key) for entry, key in zip(units, keys)
+        pending = [(entry, key) for entry, key in zip(units, keys, strict=True)
                    if not os.path.exists(os.path.join(stamp_dir, key))]
         print(f"lint: clang-tidy on {len(pending)} of {len(units)} files "
               f"(the others are unchanged since they were found clean)", flush=True)
         results = pool.map(lambda item: tidy(build, item[0]), pending)
         failed = []
         os.makedirs(stamp_dir, exist_ok=True)
-        for (entry, key), (clean, output) in zip(pending, results):
+        for (entry, key), (clean, output) in zip(pending, results, strict=True):
             if clean:
                 open(os.path.join(stamp_dir, key), "w").close()
             else:

@@ -148,7 +148,8 @@ def check_guest_server(console, guest_port):
 
 def check_in_browser(port, args):
     """The console page in headless Chromium: it reaches the shell and shows `uname -m`'s answer."""
-    check_script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "console", "browser", "browser_check.js")
+    check_script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "console", "browser",
+                                "browser_check.js")
     subprocess.run(["node", check_script, f"http://127.0.0.1:{port}/", "uname -m", "riscv64",
                     args.browser_screenshot, args.prompt.strip()], check=True)
     print(f"pod_test: the page in Chromium showed riscv64 ({args.browser_screenshot})")

@@ -30,8 +30,8 @@ def main():
     try:
         console, port = start_console(args.console, telnet_port, *flags)
         browser = subprocess.Popen(["node", os.path.join(HERE, "browser_check.js"),
-                                    "http://127.0.0.1:%d%s/" % (port, args.base_path), "uname -m", "riscv64", args.screenshot,
-                                    "riscv-busybox:~#"],
+                                    "http://127.0.0.1:%d%s/" % (port, args.base_path), "uname -m", "riscv64",
+                                    args.screenshot, "riscv-busybox:~#"],
                                    stdout=subprocess.PIPE, text=True, env=dict(os.environ, RECONNECT_CHECK="1"))
         # The page's side of the reconnect check asks for the console to go away and come back.
         for line in browser.stdout:

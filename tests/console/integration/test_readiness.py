@@ -65,7 +65,8 @@ def readyz_follows_guest(args):
                 raise AssertionError("/readyz answered %d" % code)
             time.sleep(0.2)
         check(answers and answers[0] == 503, "the first /readyz was %s, not 503" % answers[:1])
-        check(answers[-1] == 200, "/readyz never answered 200 (%d probes):\n%s" % (len(answers), launcher.text()[-800:]))
+        check(answers[-1] == 200,
+              "/readyz never answered 200 (%d probes):\n%s" % (len(answers), launcher.text()[-800:]))
         check(all(readyz(port) == 200 for _ in range(5)), "ready does not stay ready")
         print("ok: %d probes answered 503, then 200 after the ready line" % (len(answers) - 1))
     finally:
@@ -123,7 +124,8 @@ def base_path(args):
         for path in ("/vm1/assets/xterm.js", "/vm1/assets/console.js", "/vm1/healthz", "/vm1/readyz"):
             check(http_get(port, path)[0] == 200, "%s answers 200" % path)
         status, head, _ = http_get(port, "/vm1?x=1")
-        check(status == 301 and "location: /vm1/?x=1" in head.lower(), "/vm1 redirects to /vm1/ (%d %s)" % (status, head))
+        check(status == 301 and "location: /vm1/?x=1" in head.lower(),
+              "/vm1 redirects to /vm1/ (%d %s)" % (status, head))
         for path in ("/", "/assets/xterm.js", "/healthz", "/readyz", "/ws", "/vm10/", "/vm", "/other/vm1/"):
             check(http_get(port, path)[0] == 404, "%s outside the base path must be 404" % path)
         session = ConsoleSession(port, path="/vm1/ws")

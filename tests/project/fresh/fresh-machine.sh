@@ -62,6 +62,7 @@ case "$release" in
   noble)
     mirror=${UBUNTU_MIRROR:-http://archive.ubuntu.com/ubuntu}
     keyring=$(ubuntu_keyring)
+    # shellcheck disable=SC2054 # the commas separate mmdebstrap's components
     options=(--components=main,universe --include=apt,ubuntu-keyring --keyring="$keyring") ;;
   *)
     mirror=$debian_mirror

@@ -2,7 +2,6 @@
 the bridge tests, and waiting for the guest's shell through a session."""
 import os
 import sys
-import time
 
 from .guest import BUSYBOX_PROMPT
 from .processes import Process
