@@ -56,7 +56,8 @@ void qmp_client::on_data(std::string_view bytes) {
 }
 
 // The greeting gets qmp_capabilities; its reply (id "caps") makes the monitor
-// ready; VSERPORT_CHANGE of qga-port tells whether the guest agent runs.
+// ready; VSERPORT_CHANGE of qga-port tells whether the guest agent runs; every
+// event is passed on by name.
 void qmp_client::handle_line(std::string_view line) {
     const json message = json::parse(line, nullptr, false);
     if (!message.is_object()) return;  // not JSON: ignored
@@ -70,17 +71,22 @@ void qmp_client::handle_line(std::string_view line) {
         const reply_handler handler = std::move(pending_.front());
         pending_.pop_front();
         handler(line);
-    } else if (field<std::string>(message, "event") == "VSERPORT_CHANGE") {
-        const auto data = message.find("data");
-        if (data == message.end() || !data->is_object()) return;
-        if (field<std::string>(*data, "id") != "qga-port") return;
-        const auto open = field<bool>(*data, "open");
-        if (!open) return;
-        agent_open_ = *open;
-        std::cerr << "launcher: guest agent " << (agent_open_ ? "connected" : "disconnected")
-                  << "\n";
-        if (agent_open_ && on_agent_open_) on_agent_open_();
+    } else if (const auto event = field<std::string>(message, "event")) {
+        if (*event == "VSERPORT_CHANGE") on_port_change(message);
+        if (on_event_) on_event_(*event);
     }
+}
+
+void qmp_client::on_port_change(const nlohmann::json& message) {
+    const auto data = message.find("data");
+    if (data == message.end() || !data->is_object()) return;
+    if (field<std::string>(*data, "id") != "qga-port") return;
+    const auto open = field<bool>(*data, "open");
+    if (!open) return;
+    agent_open_ = *open;
+    std::cerr << "launcher: guest agent " << (agent_open_ ? "connected" : "disconnected") << "\n";
+    const auto& handler = agent_open_ ? on_agent_open_ : on_agent_close_;
+    if (handler) handler();
 }
 
 void qmp_client::execute(const std::string& command, reply_handler on_reply) {

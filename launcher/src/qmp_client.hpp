@@ -1,10 +1,11 @@
 #pragma once
-// QEMU's control side: the QMP monitor (quit, and whether the guest agent's
-// virtio-serial port is open) and the guest agent (guest-shutdown). Lines are
-// parsed as JSON (nlohmann-json); others are ignored.
+// QEMU's control side: the QMP monitor (quit, its events, and whether the guest
+// agent's virtio-serial port is open) and the guest agent (guest-shutdown).
+// Lines are parsed as JSON (nlohmann-json); others are ignored.
 #include <deque>
 #include <functional>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,12 @@ public:
     bool monitor_ready() const { return ready_; }
     // Called each time the guest opens the agent's port.
     void on_agent_open(std::function<void()> handler) { on_agent_open_ = std::move(handler); }
+    // Called each time the guest closes the agent's port.
+    void on_agent_close(std::function<void()> handler) { on_agent_close_ = std::move(handler); }
+    // Called with the name of each QMP event (STOP, RESUME, RESET, ...).
+    void on_event(std::function<void(const std::string&)> handler) {
+        on_event_ = std::move(handler);
+    }
     // Called once QMP accepts commands.
     void on_ready(std::function<void()> handler) { on_ready_ = std::move(handler); }
     // A resumed guest had its agent running when it was saved: no port event comes.
@@ -46,6 +53,8 @@ public:
 
 private:
     void on_data(std::string_view bytes);
+    // VSERPORT_CHANGE: the guest agent's port opened or closed.
+    void on_port_change(const nlohmann::json& message);
 
     std::shared_ptr<unix_channel> qmp_;
     std::shared_ptr<unix_channel> agent_;
@@ -53,6 +62,8 @@ private:
     bool ready_ = false;
     bool agent_open_ = false;
     std::function<void()> on_agent_open_;
+    std::function<void()> on_agent_close_;
+    std::function<void(const std::string&)> on_event_;
     std::function<void()> on_ready_;
     std::deque<reply_handler> pending_;  // replies come in the order of the commands
 };

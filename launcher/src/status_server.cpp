@@ -1,3 +1,4 @@
+// VM_STATUS_SOCKET: one line per connection, the guest's readiness.
 #include "status_server.hpp"
 
 #include <unistd.h>
@@ -26,8 +27,8 @@ stream::acceptor bind_status(net::io_context& io, const std::string& path) {
 }  // namespace
 
 status_server::status_server(net::io_context& io, const std::string& path,
-                             std::function<bool()> ready)
-    : acceptor_(bind_status(io, path)), backoff_(io), path_(path), ready_(std::move(ready)) {}
+                             std::function<std::string()> status)
+    : acceptor_(bind_status(io, path)), backoff_(io), path_(path), status_(std::move(status)) {}
 
 status_server::~status_server() {
     ::unlink(path_.c_str());
@@ -54,7 +55,7 @@ void status_server::on_accept(error_code ec, stream::socket peer) {
     }
     // One line, then close: socket and message live as long as the write.
     auto client = std::make_shared<stream::socket>(std::move(peer));
-    auto line = std::make_shared<const std::string>(ready_() ? "ready\n" : "booting\n");
+    auto line = std::make_shared<const std::string>(status_() + "\n");
     net::async_write(*client, net::buffer(*line), [client, line](auto, std::size_t) {
         error_code ignored;
         client->shutdown(stream::socket::shutdown_both, ignored);

@@ -1,7 +1,7 @@
 #pragma once
 // The launcher's status socket: each client that connects gets one line,
-// "ready" or "booting", and the connection closes. Cheap enough for a
-// readiness probe every few seconds (no telnet session, no scrollback).
+// "ready", "booting" or "unready", and the connection closes. Cheap enough
+// for a readiness probe every few seconds (no telnet session, no scrollback).
 #include <functional>
 #include <memory>
 #include <string>
@@ -12,8 +12,10 @@ namespace launcher {
 
 class status_server : public std::enable_shared_from_this<status_server> {
 public:
-    // Binds `path` at once (a stale socket file is replaced); `ready` is asked per client.
-    status_server(net::io_context& io, const std::string& path, std::function<bool()> ready);
+    // Binds `path` at once (a stale socket file is replaced); `status` gives each
+    // client's word.
+    status_server(net::io_context& io, const std::string& path,
+                  std::function<std::string()> status);
     ~status_server();
 
     void start() { do_accept(); }
@@ -26,7 +28,7 @@ private:
     net::local::stream_protocol::acceptor acceptor_;
     net::steady_timer backoff_;  // after an accept error (EMFILE), not a spin
     std::string path_;
-    std::function<bool()> ready_;
+    std::function<std::string()> status_;
 };
 
 }  // namespace launcher

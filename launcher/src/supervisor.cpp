@@ -1,3 +1,4 @@
+// One VM run, from binding QEMU's sockets to QEMU's exit.
 #include "supervisor.hpp"
 
 #include <sys/resource.h>
@@ -55,6 +56,13 @@ supervisor::supervisor(const vm_settings& vm)
       qmp_(std::make_unique<qmp_client>(monitor_, agent_)),
       credentials_(agent_, vm.guest_password, vm.guest_ssh_key),
       readiness_(vm.ready_pattern),
+      pinger_(
+          agent_,
+          // Only a running guest's open agent, and never in the middle of another exchange.
+          [this] {
+              return qmp_->agent_running() && !credentials_.active() && !readiness_.paused();
+          },
+          [this](bool answering) { on_ping(answering); }),
       telnet_(telnet_server::on_loopback(io_, static_cast<unsigned short>(vm.telnet_port), hub_,
                                          static_cast<std::size_t>(vm.telnet_max_clients))) {
     if (!vm.telnet_socket.empty())
@@ -73,12 +81,20 @@ supervisor::supervisor(const vm_settings& vm)
         if (credentials_.wanted()) credentials_.start();
         if (saver_) saver_->on_agent_open();
     });
+    // The agent's bytes go to both of its users; each picks out its own replies.
+    agent_->on_data([this](std::string_view bytes) {
+        credentials_.on_data(bytes);
+        pinger_.on_data(bytes);
+    });
+    qmp_->on_agent_close(
+        [this] { readiness_.set_agent_silent(false, "the guest agent closed its port"); });
+    qmp_->on_event([this](const std::string& event) { readiness_.qmp_event(event); });
     qmp_->on_ready([this] {
         if (loader_) loader_->start();
     });
     if (!vm.status_socket.empty())
         status_ = std::make_shared<status_server>(io_, vm.status_socket,
-                                                  [this] { return readiness_.ready(); });
+                                                  [this] { return readiness_.status(); });
 }
 
 int supervisor::run() {
@@ -100,6 +116,7 @@ int supervisor::run() {
         paths.passt_socket = passt_->socket_path();
     }
     wait_signal();
+    pinger_.start();
     cold_argv_ = build_qemu_argv(vm_, paths);
     qemu_.emplace(plan_boot(cold_argv_), qemu_environment(environ, vm_.qemu_env));
     std::cerr << "launcher: QEMU started (pid " << qemu_->pid() << ")\n";
@@ -206,6 +223,14 @@ void supervisor::on_signal(boost::system::error_code ec, int signal_number) {
     wait_signal();
 }
 
+void supervisor::on_ping(bool answering) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(pinger_.timeout());
+    readiness_.set_agent_silent(!answering, answering
+                                                ? "the guest agent answers its ping"
+                                                : "the guest agent did not answer its ping in " +
+                                                      std::to_string(seconds.count()) + " s");
+}
+
 void supervisor::on_child_exit() {
     if (const auto status = qemu_ ? qemu_->poll() : std::nullopt) {
         const std::string what = "QEMU " + describe_wait_status(*status);
@@ -227,7 +252,7 @@ void supervisor::on_passt_exit(int status) {
     const std::string what = "launcher: passt " + describe_wait_status(status);
     if (shutting_down_) {
         std::cerr << what << "\n";
-    } else if (!readiness_.ready()) {
+    } else if (!readiness_.booted()) {
         std::cerr << what << " while the guest was booting: stopping QEMU (VM_NETWORK=passt)\n";
         start_failed_ = true;
         shutting_down_ = true;
@@ -242,6 +267,7 @@ void supervisor::on_passt_exit(int status) {
 // without one nothing can ask the guest, so QEMU is stopped at once.
 void supervisor::begin_shutdown() {
     shutting_down_ = true;
+    pinger_.stop();
     stop_consoles();
     if (status_) status_->stop();
     if (!qmp_->agent_running()) {
@@ -286,6 +312,7 @@ void supervisor::finish(int status) {
     if (saver_ && !saver_->finish(vm_, cold_argv_, status)) exit_code_ = 1;
     if (start_failed_) exit_code_ = 1;
     shutting_down_ = true;
+    pinger_.stop();
     stop_consoles();
     if (status_) status_->stop();
     if (passt_) passt_->stop();

@@ -1,7 +1,7 @@
 #pragma once
 // One VM run: listens for the serial line, QMP and guest agent, serves the
 // console over telnet, starts QEMU, hands root's credentials to the guest
-// agent, and turns SIGTERM into a guest shutdown.
+// agent, follows the guest's readiness, and turns SIGTERM into a guest shutdown.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -11,6 +11,7 @@
 
 #include "asio.hpp"
 
+#include "agent_pinger.hpp"
 #include "console_hub.hpp"
 #include "guest_credentials.hpp"
 #include "passt_process.hpp"
@@ -49,6 +50,8 @@ private:
     void flush_guest(std::function<void()> then);
     // QEMU could not load the snapshot: the machine was reset and boots cold.
     void on_resume_failed(const std::string& reason);
+    // The agent's ping: answered, or left unanswered.
+    void on_ping(bool answering);
     void on_child_exit();
     void on_passt_exit(int status);
     void begin_shutdown();
@@ -69,6 +72,7 @@ private:
     std::unique_ptr<qmp_client> qmp_;
     guest_credentials credentials_;
     readiness readiness_;
+    agent_pinger pinger_;
     std::shared_ptr<status_server> status_;  // null without VM_STATUS_SOCKET
     std::shared_ptr<telnet_server> telnet_;
     std::shared_ptr<telnet_server> telnet_unix_;  // VM_TELNET_SOCKET, when set

@@ -11,7 +11,9 @@ and guest-agent sockets as QEMU does and plays a guest chosen by FAKE_GUEST:
   stream    serial source for benchmarks: on 'g' sends FAKE_BLOCK bytes,
             on 'q' exits
 
-Typed on the console, in every mode: 'P' powers off (exit 0), 'E' fails (exit 3).
+Typed on the console, in every mode: 'P' powers off (exit 0), 'E' fails (exit 3);
+'S' makes the guest agent silent (it reads and answers nothing), 'A' lets it
+answer again.
 """
 import json
 import os
@@ -22,6 +24,7 @@ import socket
 import sys
 
 READY = b"fake guest ready\r\n"
+agent_silent = False  # 'S' and 'A' on the console
 
 
 def socket_paths(argv):
@@ -59,7 +62,7 @@ def on_qmp_line(qmp, line, guest):
 
 def on_agent_line(agent, serial, line, guest):
     line = line.replace(b"\xff", b"")  # 0xFF only resets an agent's parser
-    if guest != "agent" or not line.strip():
+    if guest != "agent" or agent_silent or not line.strip():
         return
     request = json.loads(line)
     if os.environ.get("FAKE_AGENT_LOG"):
@@ -80,6 +83,7 @@ def on_agent_line(agent, serial, line, guest):
 
 
 def main():
+    global agent_silent
     guest = os.environ.get("FAKE_GUEST", "agent")
     block = b"x" * int(os.environ.get("FAKE_BLOCK", "65536"))
     paths = socket_paths(sys.argv[1:])
@@ -101,6 +105,9 @@ def main():
                     if key in b"PE":
                         serial.sendall(b"bye\r\n")
                         sys.exit(0 if key == ord("P") else 3)
+                    if key in b"SA":
+                        agent_silent = key == ord("S")
+                        serial.sendall(b"agent silent\r\n" if agent_silent else b"agent back\r\n")
                     if guest == "stream" and key == ord("g"):
                         serial.sendall(block)
                     elif guest == "stream" and key == ord("q"):
