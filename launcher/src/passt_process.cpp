@@ -1,8 +1,10 @@
+// VM_NETWORK=passt: passt's argv, its folder and user, its start and stop.
 #include "passt_process.hpp"
 
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,12 +13,14 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
 #include <thread>
 
+#include "passt_ports.hpp"
 #include "qemu_process.hpp"
 
 namespace launcher {
@@ -25,8 +29,9 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-constexpr auto socket_timeout = 60s;   // binding ~100,000 sockets takes a few seconds
-constexpr gid_t nobody_group = 65534;  // passt, started as root, runs as nobody:nogroup
+constexpr auto socket_timeout = 60s;  // binding ~100,000 sockets takes a few seconds
+constexpr uid_t nobody_user = 65534;  // passt, started as root, runs as nobody:nogroup
+constexpr gid_t nobody_group = 65534;
 
 [[noreturn]] void fail(const std::string& what) {
     throw std::runtime_error("VM_NETWORK=passt: " + what);
@@ -40,16 +45,24 @@ bool within(const std::vector<port_range>& ranges, std::uint16_t port) {
 // "1024-49151,~8080,~10023": the ranges, less the ports kept out of them.
 std::string range_spec(const std::vector<port_range>& ranges,
                        const std::vector<std::uint16_t>& excluded) {
-    std::string spec;
-    for (const auto& range : ranges) {
-        spec += spec.empty() ? "" : ",";
-        spec += std::to_string(range.first);
-        if (range.last != range.first) spec += "-" + std::to_string(range.last);
-    }
+    std::string spec = ranges_text(ranges);
     for (const auto port : excluded) {
         if (within(ranges, port)) spec += ",~" + std::to_string(port);
     }
-    return spec.empty() ? "none" : spec;
+    return spec;
+}
+
+// Whether `uid`:`gid` may search a folder with this owner and mode (ACLs aside).
+bool may_enter(const struct stat& folder, uid_t uid, gid_t gid) {
+    if (folder.st_uid == uid) return (folder.st_mode & S_IXUSR) != 0;
+    if (folder.st_gid == gid) return (folder.st_mode & S_IXGRP) != 0;
+    return (folder.st_mode & S_IXOTH) != 0;
+}
+
+std::string octal_mode(mode_t mode) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+    return text;
 }
 
 // In the child, between fork and exec: only async-signal-safe calls.
@@ -74,8 +87,23 @@ std::string range_spec(const std::vector<port_range>& ranges,
 
 }  // namespace
 
-std::vector<std::string> build_passt_argv(const vm_settings& vm, const std::string& socket,
-                                          std::uint16_t telnet_port, const std::string& run_as) {
+std::string closed_folder(const std::string& dir, uid_t uid, gid_t gid) {
+    std::error_code ignored;
+    fs::path path = fs::weakly_canonical(fs::absolute(dir), ignored);
+    for (;;) {
+        struct stat folder {};
+        if (::stat(path.c_str(), &folder) == 0 && !may_enter(folder, uid, gid))
+            return path.string() + " (mode " + octal_mode(folder.st_mode) + ")";
+        const fs::path parent = path.parent_path();
+        if (parent.empty() || parent == path) return "";
+        path = parent;
+    }
+}
+
+std::vector<std::string> build_passt_argv(const vm_settings& vm,
+                                          const std::vector<port_range>& ports,
+                                          const std::string& socket, std::uint16_t telnet_port,
+                                          const std::string& run_as) {
     std::vector<std::string> argv{vm.passt,      "--foreground", "--one-off",
                                   "--no-map-gw", "--socket",     socket};
     if (!run_as.empty()) argv.insert(argv.end(), {"--runas", run_as});
@@ -88,8 +116,8 @@ std::vector<std::string> build_passt_argv(const vm_settings& vm, const std::stri
         forwards += forwards.empty() ? "" : ",";
         forwards += std::to_string(forward.host_port) + ":" + std::to_string(forward.guest_port);
     }
-    argv.insert(argv.end(), {"--tcp-ports", range_spec(vm.passt_ports, tcp_kept), "--udp-ports",
-                             range_spec(vm.passt_ports, kept)});
+    argv.insert(argv.end(), {"--tcp-ports", range_spec(ports, tcp_kept), "--udp-ports",
+                             range_spec(ports, kept)});
     if (!forwards.empty()) argv.insert(argv.end(), {"--tcp-ports", forwards});
     return argv;
 }
@@ -111,11 +139,25 @@ passt_process::passt_process(boost::asio::io_context& io, const vm_settings& vm)
                                  "': cannot create a directory: " + std::strerror(errno));
     }
     dir_ = pattern;
-    // As root, passt makes its socket either as nobody (Debian 12's) or as a root
-    // without capabilities (Debian 13's): the directory lets both in, root as its
-    // owner, nobody through its group.
-    if (::geteuid() == 0 && (::chown(dir_.c_str(), static_cast<uid_t>(-1), nobody_group) != 0 ||
-                             ::chmod(dir_.c_str(), 0770) != 0)) {
+    if (::geteuid() != 0) return;
+    // As root, passt runs as nobody, and makes its socket either as nobody
+    // (Debian 12's) or before it drops root (Debian 13's). Where nobody cannot
+    // reach this folder (VM_RUNTIME_DIR from mktemp -d is 0700), it runs as root
+    // instead: without capabilities, in its own user namespace, as passt always
+    // sandboxes itself.
+    const std::string closed = closed_folder(vm.runtime_dir, nobody_user, nobody_group);
+    if (!closed.empty()) {
+        run_as_ = "0:0";
+        std::cerr << "launcher: passt runs as root (without capabilities, in its own user "
+                     "namespace), not as nobody: nobody cannot enter "
+                  << closed << " on the way to VM_RUNTIME_DIR='" << vm.runtime_dir
+                  << "'; a VM_RUNTIME_DIR others may enter (chmod 0711) keeps passt as nobody\n";
+        return;
+    }
+    // The directory lets both in: root as its owner, nobody through its group.
+    run_as_ = std::to_string(nobody_user) + ":" + std::to_string(nobody_group);
+    if (::chown(dir_.c_str(), static_cast<uid_t>(-1), nobody_group) != 0 ||
+        ::chmod(dir_.c_str(), 0770) != 0) {
         fs::remove_all(dir_);
         throw std::runtime_error("VM_RUNTIME_DIR='" + vm.runtime_dir +
                                  "': cannot hand a directory to passt: " + std::strerror(errno));
@@ -130,8 +172,12 @@ passt_process::~passt_process() {
 }
 
 void passt_process::start(std::uint16_t telnet_port) {
-    const std::string run_as = ::geteuid() == 0 ? "65534:65534" : "";
-    const auto argv = build_passt_argv(vm_, socket_path(), telnet_port, run_as);
+    // passt inherits the launcher's hard open-file limit: the ports must fit it.
+    rlimit files{};
+    ::getrlimit(RLIMIT_NOFILE, &files);
+    const port_fit fit = fit_passt_ports(vm_.passt_ports, vm_.forwards.size(), files.rlim_max);
+    if (fit.narrowed) std::cerr << narrowing_note(vm_.passt_ports, fit, files.rlim_max) << "\n";
+    const auto argv = build_passt_argv(vm_, fit.ports, socket_path(), telnet_port, run_as_);
     const std::vector<char*> args = c_string_pointers(argv);
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0) fail(std::string("pipe: ") + std::strerror(errno));
@@ -153,10 +199,12 @@ void passt_process::wait_for_socket() {
     while (!fs::exists(socket_path())) {
         if (const auto status = poll()) {
             const std::string words = drain_messages();
-            fail("passt " + describe_wait_status(*status) + " before QEMU could start" +
-                 (words.empty() ? "" : ":\n" + words) +
-                 "\n(\"Too many open files\" means RLIMIT_NOFILE is too low for VM_PASST_PORTS"
-                 " (two per port): narrow VM_PASST_PORTS or raise the limit)");
+            const bool files = words.find("Too many open files") != std::string::npos;
+            fail("passt " + describe_wait_status(*status) + " before QEMU could start, without " +
+                 "making its socket " + socket_path() + (words.empty() ? "" : ":\n" + words) +
+                 (files ? "\n(RLIMIT_NOFILE is too low for VM_PASST_PORTS: narrow "
+                          "VM_PASST_PORTS or raise the limit)"
+                        : ""));
         }
         if (std::chrono::steady_clock::now() > deadline) {
             stop();

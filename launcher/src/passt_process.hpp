@@ -17,11 +17,18 @@
 
 namespace launcher {
 
-// passt's argv: one-off, foreground, no gateway mapping, every port of
-// VM_PASST_PORTS (TCP and UDP) but the pod's own ports and the forwards'
-// host ports, then the forwards. `run_as` is "UID:GID" or empty.
-std::vector<std::string> build_passt_argv(const vm_settings& vm, const std::string& socket,
-                                          std::uint16_t telnet_port, const std::string& run_as);
+// passt's argv: one-off, foreground, no gateway mapping, every port of `ports`
+// (VM_PASST_PORTS as it fits, TCP and UDP) but the pod's own ports and the
+// forwards' host ports, then the forwards. `run_as` is "UID:GID" or empty.
+std::vector<std::string> build_passt_argv(const vm_settings& vm,
+                                          const std::vector<port_range>& ports,
+                                          const std::string& socket, std::uint16_t telnet_port,
+                                          const std::string& run_as);
+
+// The first folder on the way to `dir` (itself included) that `uid`:`gid`,
+// without supplementary groups, may not enter, with its mode ("/tmp/x (mode
+// 0700)"); empty when there is none.
+std::string closed_folder(const std::string& dir, uid_t uid, gid_t gid);
 
 // passt's lines worth showing: its banner and syslog complaints are dropped.
 bool worth_relaying(const std::string& line);
@@ -51,6 +58,7 @@ private:
 
     const vm_settings& vm_;
     std::string dir_;
+    std::string run_as_;  // passt's --runas, empty when the launcher is not root
     boost::asio::posix::stream_descriptor messages_;
     std::array<char, 4096> input_{};
     std::string partial_line_;

@@ -18,6 +18,13 @@ sent, the console never answers.
              from outside (a client that speaks first, as HTTP, and a
              server that speaks first, as SMTP), a VM_FORWARD_PORTS forward
              too, the pod's own ports never.
+  newcomer   passt as a newcomer starts it on a host: VM_RUNTIME_DIR from
+             `mktemp -d` (mode 0700, which nobody cannot enter), the default
+             VM_PASST_PORTS, and an open-file hard limit of 20,000 (this
+             machine's; the default ports would need about 144,000): the
+             launcher says how it runs passt and which ports it forwards, the
+             guest boots with the pod's address, reaches the outside, and a
+             guest port of the forwarded range is reachable from outside.
 
 Older passt versions have faults that Debian 13's (the launcher image's) has
 not: Debian 12's (0.0~git20230309) and Ubuntu 24.04's (0.0~git20240220)
@@ -26,13 +33,17 @@ Debian 12's also never acknowledges a guest's SYN-ACK, so a server that speaks
 first stalls until the client sends. With those versions the check of their
 fault prints LIMITATION; with any other passt every check is strict.
 
-usage: test_netns_isolation.py isolation|inbound user|passt LAUNCHER CONSOLE GUEST_DIR"""
+usage: test_netns_isolation.py isolation|inbound|newcomer user|passt LAUNCHER CONSOLE GUEST_DIR"""
 import functools
 import os
+import re
 import resource
+import shutil
 import socket
+import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -41,9 +52,11 @@ from qemu_riscv64_test.launcher import Launcher
 
 POD_ADDR, OUTSIDE_ADDR = "192.0.2.2", "192.0.2.1"  # TEST-NET-1, never routed anywhere
 CONSOLE_PORT, TELNET_PORT, CANARY_PORT, OUTSIDE_PORT = 8080, 10023, 9500, 4242
-# Forwarded by passt: fits this machine's RLIMIT_NOFILE (two descriptors per
-# port), holds the console's and the telnet port; the canary's is outside it.
-PASST_PORTS = "1024-8999,10000-10100"
+# Forwarded by passt: fits this machine's RLIMIT_NOFILE (three descriptors per
+# port, and 2048 kept: the launcher would narrow a range that does not),
+# holds the guest's and the forward's ports, the console's and the telnet
+# port; the canary's is outside it.
+PASST_PORTS = "1024-5100,8000-8100,10000-10100"
 GUEST_PORT, FORWARD_HOST, FORWARD_GUEST = 5000, 2222, 22
 
 
@@ -332,7 +345,7 @@ def isolation(names, network, binary, console_binary, guest_dir, runtime):
 def inbound(names, binary, guest_dir, runtime):
     extra = {"VM_FORWARD_PORTS": f"{FORWARD_HOST}:{FORWARD_GUEST}"}
     # A soft open-file limit of 1024 (systemd's default) under the hard one:
-    # passt's ~16,000 sockets need passt to raise its own to the hard one.
+    # passt's ~13,000 sockets need passt to raise its own to the hard one.
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (1024, hard))
     launcher = boot(names.pod, binary, guest_dir, "passt", extra, runtime)
@@ -377,6 +390,57 @@ def inbound(names, binary, guest_dir, runtime):
         print(launcher.stderr)
 
 
+NEWCOMER_HARD_LIMIT = 20000  # open files: the hard limit of the machine this was found on
+
+
+def newcomer(names, binary, guest_dir):
+    runtime = tempfile.mkdtemp(prefix="qr-newcomer-")
+    check(stat.S_IMODE(os.stat(runtime).st_mode) == 0o700, "mkdtemp did not give mode 0700")
+    os.environ.pop("VM_PASST_PORTS", None)  # the default, 1024-49151
+
+    def lower_limit():
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        hard = min(hard, NEWCOMER_HARD_LIMIT)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(soft, hard), hard))
+
+    env = {"VM_DATA_DIR": guest_dir, "VM_MEMORY": "256", "VM_NETWORK": "passt",
+           "VM_RUNTIME_DIR": runtime, "VM_TELNET_PORT": str(TELNET_PORT)}
+    launcher = Launcher("ip", env, args=("netns", "exec", names.pod, binary),
+                        preexec_fn=lower_limit)
+    outside_server = start_outside_server(names.outside)
+    try:
+        guest = Guest(launcher)
+        guest.client.read_until(b"busybox guest ready")
+        guest.client.read_until(PROMPT)
+        runs_as = launcher.wait_stderr(r"launcher: passt runs as root[^\n]*").group(0)
+        check(f"nobody cannot enter {runtime} (mode 0700)" in runs_as, runs_as)
+        print(runs_as)
+        narrowed = launcher.wait_stderr(
+            r"launcher: passt forwards only (\d+)-(\d+) \(\d+ ports\), "
+            r"not VM_PASST_PORTS=1024-49151[^\n]*")
+        print(narrowed.group(0))
+        first, last = int(narrowed.group(1)), int(narrowed.group(2))
+        check((last - first + 1) * 3 < NEWCOMER_HARD_LIMIT, "the ports do not fit the limit")
+        address = guest.run("ip -4 addr show eth0 | sed -n 's/.*inet \\([0-9.]*\\).*/\\1/p'")
+        check(address.strip() == POD_ADDR, f"the guest's address is {address.strip()!r}, "
+                                           f"not the pod's {POD_ADDR}")
+        out = guest.run(f"timeout 5 nc -w 3 {OUTSIDE_ADDR} {OUTSIDE_PORT} </dev/null")
+        check("outside-answers" in out, f"the guest cannot reach the outside: {out}")
+        port = first
+        guest.run(f"(while :; do echo guest-tcp | nc -l -p {port}; done >/dev/null 2>&1 &)")
+        guest.run(f"until netstat -ltn | grep -q ':{port} '; do sleep 1; done")
+        got = outside(names.outside, tcp_read_code(POD_ADDR, port, b"GET / HTTP/1.0\r\n\r\n"))
+        check("guest-tcp" in got, f"guest port {port} not reachable from outside: {got}")
+        print(f"newcomer: guest {address.strip()}, reaches {OUTSIDE_ADDR}:{OUTSIDE_PORT}, "
+              f"its port {port} reached from outside: ok")
+    finally:
+        launcher.kill()
+        outside_server.kill()
+        outside_server.wait()
+        print(launcher.stderr)
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
 def main(kind, network, binary, console_binary, shared_guest_dir):
     if os.geteuid() != 0:
         sys.exit("test_netns_isolation: needs root for `ip netns` (CAP_SYS_ADMIN, CAP_NET_ADMIN)")
@@ -391,6 +455,8 @@ def main(kind, network, binary, console_binary, shared_guest_dir):
             try:
                 if kind == "isolation":
                     isolation(names, network, binary, console_binary, guest_dir, runtime)
+                elif kind == "newcomer":
+                    newcomer(names, binary, guest_dir)
                 else:
                     inbound(names, binary, guest_dir, runtime)
             finally:

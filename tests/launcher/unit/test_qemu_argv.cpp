@@ -116,7 +116,8 @@ TEST_CASE("passt's argv: no gateway mapping, every port but the pod's, the forwa
     vm.passt_ports = {{1024, 49151}};
     vm.pod_ports = {8080, 60000};
     vm.forwards = {{2222, 22}};
-    const auto argv = launcher::build_passt_argv(vm, "/run/p/passt.sock", 10023, "");
+    const auto argv =
+        launcher::build_passt_argv(vm, vm.passt_ports, "/run/p/passt.sock", 10023, "");
     const std::vector<std::string> expected{"/usr/bin/passt", "--foreground",
                                             "--one-off",      "--no-map-gw",
                                             "--socket",       "/run/p/passt.sock",
@@ -127,10 +128,20 @@ TEST_CASE("passt's argv: no gateway mapping, every port but the pod's, the forwa
     // As root, passt is told to run as nobody; no ranges and no forwards: no ports at all.
     vm.passt_ports.clear();
     vm.forwards.clear();
-    const auto bare = launcher::build_passt_argv(vm, "/s", 10023, "65534:65534");
+    const auto bare = launcher::build_passt_argv(vm, vm.passt_ports, "/s", 10023, "65534:65534");
     CHECK(value_of(bare, "--runas") == "65534:65534");
     CHECK(value_of(bare, "--tcp-ports") == "none");
     CHECK(value_of(bare, "--udp-ports") == "none");
+}
+
+TEST_CASE("passt is given the ports that fit, not VM_PASST_PORTS as asked", "[passt]") {
+    auto vm = basic_vm();
+    vm.passt = "/usr/bin/passt";
+    vm.passt_ports = {{1024, 49151}};
+    vm.pod_ports = {8080};
+    const auto argv = launcher::build_passt_argv(vm, {{1024, 7007}}, "/s", 10023, "");
+    CHECK(value_of(argv, "--tcp-ports") == "1024-7007");
+    CHECK(value_of(argv, "--udp-ports") == "1024-7007");
 }
 
 TEST_CASE("passt's banner and syslog complaints are not relayed", "[passt]") {
