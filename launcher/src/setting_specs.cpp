@@ -30,7 +30,7 @@ const std::vector<setting_spec>& setting_specs() {
          "Guest TCP ports reachable on every host address: [hostPort:]guestPort,..."},
         {"VM_PASST_PORTS", "--passt-ports", "1024-49151",
          "passt mode: host ports forwarded, TCP and UDP, to the same guest port: "
-         "first[-last],...; empty for none"},
+         "first[-last],...; empty for none; cut to what the open-file hard limit allows"},
         {"VM_POD_PORTS", "--pod-ports", "8080",
          "passt mode: host ports left to the pod's own servers, never forwarded to the guest "
          "(the telnet port is always left): port,..."},
@@ -50,8 +50,8 @@ const std::vector<setting_spec>& setting_specs() {
          "Regex (ECMAScript) that marks the guest as up when a line of its serial output "
          "matches; empty: the guest agent opening its port does"},
         {"VM_STATUS_SOCKET", "--status-socket", "",
-         "Unix socket that answers each connection with one line, 'ready' or 'booting' "
-         "(the console's /readyz asks it); empty for none"},
+         "Unix socket that answers each connection with one line, 'ready', 'booting' or "
+         "'unready' (the console's /readyz asks it); empty for none"},
         {"VM_GUEST_PASSWORD", "--guest-password", "",
          "Root's password, set through the QEMU guest agent once it answers (as a flag it "
          "shows in the process list: prefer VM_GUEST_PASSWORD_FILE)",

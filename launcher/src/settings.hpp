@@ -49,7 +49,7 @@ struct vm_settings {
     std::vector<std::string> qemu_env;          // VM_QEMU_ENV: extra variables QEMU inherits
     std::string runtime_dir = "/tmp";           // VM_RUNTIME_DIR: the run's sockets go below
     std::string ready_pattern = "login:";       // VM_READY_PATTERN: serial line that means "up"
-    std::string status_socket;                  // VM_STATUS_SOCKET: answers "ready"/"booting"
+    std::string status_socket;                  // VM_STATUS_SOCKET: "ready"/"booting"/"unready"
     std::string guest_password;  // VM_GUEST_PASSWORD[_FILE]: root's, via the guest agent
     std::string guest_ssh_key;   // VM_GUEST_SSH_KEY[_FILE]: root's, via the guest agent
     bool warm_start = true;      // VM_WARM_START: auto (true) or off
