@@ -7,7 +7,7 @@ The control plane of cluster.py plus a node (node.py) with the images
 probe); `kubectl port-forward` then the console page in Chromium runs
 `uname -m` and reads riscv64; a server in the guest that speaks first
 answers at the pod's address (the chart's default passt network, its ports
-narrowed to this machine's open-file limit); `helm test` passes; a file written in the
+cut by the launcher to this machine's open-file limit); `helm test` passes; a file written in the
 guest's disk (on a hostPath PersistentVolume made here) is still there after
 `kubectl delete pod` and the next pod's boot. The log says where each pod ran.
 The node is small (the kubelet leaves 1250m CPU and 3596Mi allocatable, as
@@ -21,7 +21,6 @@ import argparse
 import base64
 import json
 import os
-import resource
 import re
 import secrets
 import shlex
@@ -46,7 +45,7 @@ NAMESPACE = "vms"
 RELEASE = "vm"
 FULLNAME = f"{RELEASE}-qemu-riscv64"
 BOOT_DEADLINE_S = 1200  # a hang guard for an emulated boot on a loaded machine, not a measurement
-GUEST_PORT = 5000  # a guest server reached at the pod's address (within network.passtPorts)
+GUEST_PORT = 5000  # a guest server reached at the pod's address (within what passt forwards)
 
 
 class PortForward:
@@ -428,29 +427,22 @@ def launcher_env(pod):
     return {e["name"]: e.get("value") for e in launcher.get("env", [])}
 
 
-def default_values_here(chart, images, values):
-    """What the two releases of the small node set beyond the chart's defaults: the images only when
-    the test's are not the defaults, and network.passtPorts only when this machine's open-file
-    limit is below what the default range needs."""
+def default_values_here(chart, images):
+    """What the two releases of the small node set beyond the chart's defaults: the images, only
+    when the test's are not the chart's."""
     with open(os.path.join(chart, "values.yaml")) as f:
         defaults = dict(re.findall(r"^  (launcher|console|data): \"?([^\"\s]+)\"?", f.read(), re.M))
     chosen = [f"images.{key}={image}" for key, image in zip(("launcher", "console", "data"), images)
               if defaults.get(key) != image]
-    chosen += [v for v in values if v.startswith("network.passtPorts=") and v != "network.passtPorts=1024-49151"]
     log(f"the small node's releases set {chosen or 'nothing'} beyond the chart's defaults")
     return chosen
 
 
-def passt_ports():
-    """network.passtPorts that fit the open-file limit the node's containers get
-    (containerd, started here, passes on this process's hard limit; passt
-    takes two descriptors per port): the chart's 1024-49151 needs about 96,000."""
-    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if hard == resource.RLIM_INFINITY or (hard - 4096) // 2 >= 49151 - 1024 + 1:
-        return "1024-49151"
-    last = 1024 + (hard - 4096) // 2 - 1
-    print(f"cluster: open-file hard limit {hard}: network.passtPorts=1024-{last}", flush=True)
-    return f"1024-{last}"
+def passt_narrowing(cp, pod):
+    """The launcher's line when it cut network.passtPorts to the open-file limit the node's
+    containers get (containerd, started here, passes on this process's hard limit), or None."""
+    text = cp.kubectl("logs", "-n", NAMESPACE, pod["metadata"]["name"], "-c", "launcher")
+    return next((line for line in text.splitlines() if line.startswith("launcher: passt forwards only")), None)
 
 
 def main():
@@ -483,8 +475,7 @@ def main():
     values = [f"images.launcher={images[0]}", f"images.console={images[1]}", f"images.data={images[2]}",
               # The data image's snapshot's size (a resume needs it); the chart's requests fit the small node.
               "cpu.count=2", "memory=2048", "service.type=ClusterIP", "persistence.enabled=true",
-              "persistence.size=1Gi", "persistence.storageClass=-", "imagePullPolicy=Never",
-              f"network.passtPorts={passt_ports()}"]
+              "persistence.size=1Gi", "persistence.storageClass=-", "imagePullPolicy=Never"]
 
     with ControlPlane(bins.stdout.strip()) as cp, tempfile.TemporaryDirectory(prefix="helm-") as home:
         with Node(cp, images, args.images_archive, os.path.join(HERE, "pause.c"), allocatable=SMALL_NODE) as node:
@@ -507,6 +498,11 @@ def main():
                                                                  f"snapshot: {started_as}")
             pvc = cp.get("persistentvolumeclaim", f"{FULLNAME}-data", NAMESPACE)
             check(pvc["spec"].get("volumeName") == "vm-disk", "the chart's PVC is bound to the hostPath volume")
+            narrowed = passt_narrowing(cp, pod)
+            if narrowed:
+                ports = re.search(r"forwards only (\d+)-(\d+)", narrowed)
+                check(ports and int(ports.group(1)) <= GUEST_PORT <= int(ports.group(2)),
+                      f"the open-file limit here cut passt's ports, in one line of the launcher: {narrowed[:160]}...")
 
             # The chart's console asks for credentials by default: the test reads them as NOTES say.
             credentials = console_credentials(cp)
@@ -561,7 +557,7 @@ def main():
             check(True, f"/mnt/kept.txt is there in the next pod {second['metadata']['name']}: the PVC kept it")
             helm_run(helm, cp, home, "uninstall", RELEASE, "--wait", "--timeout", "180s")
             small_node_releases(cp, helm, home, args.chart,
-                                default_values_here(args.chart, [images[0], images[1], images[3]], values))
+                                default_values_here(args.chart, [images[0], images[1], images[3]]))
             log(f"PASS: the chart's pod ran on a real node ({NODE_NAME}: kubelet + containerd + runc + CNI bridge)")
     return 0
 
