@@ -101,19 +101,19 @@ void readiness::qmp_event(std::string_view event) {
 }
 
 void readiness::set_paused(bool paused, const std::string& reason) {
-    if (paused == paused_) return;
-    const bool was_ready = ready();
-    paused_ = paused;
-    if (paused) paused_why_ = reason;
-    report(was_ready, !paused, reason);
+    set_cause(paused_, paused_why_, paused, reason);
 }
 
 void readiness::set_agent_silent(bool silent, const std::string& reason) {
-    if (silent == agent_silent_) return;
+    set_cause(agent_silent_, silent_why_, silent, reason);
+}
+
+void readiness::set_cause(bool& cause, std::string& why, bool on, const std::string& reason) {
+    if (on == cause) return;
     const bool was_ready = ready();
-    agent_silent_ = silent;
-    if (silent) silent_why_ = reason;
-    report(was_ready, !silent, reason);
+    cause = on;
+    if (on) why = reason;
+    report(was_ready, !on, reason);
 }
 
 std::string readiness::status() const {

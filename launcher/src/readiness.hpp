@@ -44,6 +44,8 @@ public:
 
 private:
     void check_line();
+    // A cause of unreadiness other than the guest being down, set or cleared.
+    void set_cause(bool& cause, std::string& why, bool on, const std::string& reason);
     // Says on stderr how readiness changed through the event `reason` describes.
     void report(bool was_ready, bool cleared, const std::string& reason);
     std::string remaining_cause() const;

@@ -36,7 +36,7 @@ std::string next_ping(boost::asio::io_context& io, launcher_test::test_socket& g
     REQUIRE(pinged);
     REQUIRE(guest.received.rfind(ping_prefix, 0) == 0);
     const auto end = guest.received.find('}');
-    const std::string id = guest.received.substr(ping_prefix.size(), end - ping_prefix.size());
+    std::string id = guest.received.substr(ping_prefix.size(), end - ping_prefix.size());
     guest.received.erase(0, guest.received.find("}}\n") + 3);
     return id;
 }
