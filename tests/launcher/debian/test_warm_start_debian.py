@@ -88,7 +88,8 @@ def resumed_guest(binary, guest_dir, password=None, hook=True):
         launcher.signal(signal.SIGTERM)
         status = launcher.wait(timeout=120)
         assert status == 0, f"launcher exit status {status}: {launcher.stderr[-2000:]}"
-        print(f"{resumed.group(0)}{'' if hook else ' (no hook)'}; root logged in{' with VM_GUEST_PASSWORD' if password else ''}, "
+        login = f"root logged in{' with VM_GUEST_PASSWORD' if password else ''}"
+        print(f"{resumed.group(0)}{'' if hook else ' (no hook)'}; {login}, "
               f"clock off by {skew:.1f} s, machine-id {machine_id}, {key[:40]}...")
         return skew, key, machine_id
     finally:

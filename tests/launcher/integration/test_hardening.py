@@ -30,7 +30,8 @@ PASSWORD = "Hunter2-never-seen"
 SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHardeningTestKeyNeverSeen test@example"
 CONSOLE_SECRET = "admin:console-secret-never-seen"
 # 1 MiB of printable output, then a marker the typed command line cannot show.
-MIB_COMMAND = "yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ | head -c 1048576; echo; echo END-$((6*7))\r"
+MIB_COMMAND = ("yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+               " | head -c 1048576; echo; echo END-$((6*7))\r")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 

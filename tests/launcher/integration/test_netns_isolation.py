@@ -36,7 +36,6 @@ fault prints LIMITATION; with any other passt every check is strict.
 usage: test_netns_isolation.py isolation|inbound|newcomer user|passt LAUNCHER CONSOLE GUEST_DIR"""
 import functools
 import os
-import re
 import resource
 import shutil
 import socket
