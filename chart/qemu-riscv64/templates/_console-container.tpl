@@ -13,7 +13,7 @@
     - name: CONSOLE_TELNET
       value: {{ printf "unix:%s" (include "qemu-riscv64.consoleSocket" .) | quote }}
     - name: CONSOLE_STATUS
-      value: /run/qemu-riscv64/status.sock
+      value: {{ include "qemu-riscv64.statusSocket" . | quote }}
     - name: CONSOLE_ALLOW_HOST
       value: {{ include "qemu-riscv64.allowHosts" . | quote }}
     {{- with include "qemu-riscv64.basePath" . }}
@@ -67,7 +67,7 @@
     {{- toYaml .Values.securityContext | nindent 4 }}
   volumeMounts:
     - name: runtime
-      mountPath: /run/qemu-riscv64
+      mountPath: {{ include "qemu-riscv64.runtimeDir" . }}
       readOnly: true
     {{- if .Values.console.auth.enabled }}
     - name: console-auth

@@ -94,9 +94,19 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- join "," $pairs }}
 {{- end }}
 
+{{/* The shared runtime volume's mount point in both containers. */}}
+{{- define "qemu-riscv64.runtimeDir" -}}
+/run/qemu-riscv64
+{{- end }}
+
 {{/* The launcher's serial console socket in the shared runtime volume, which the console dials. */}}
 {{- define "qemu-riscv64.consoleSocket" -}}
-/run/qemu-riscv64/console.sock
+{{ include "qemu-riscv64.runtimeDir" . }}/console.sock
+{{- end }}
+
+{{/* The launcher's status socket in the shared runtime volume, which the console's /readyz asks. */}}
+{{- define "qemu-riscv64.statusSocket" -}}
+{{ include "qemu-riscv64.runtimeDir" . }}/status.sock
 {{- end }}
 
 {{/* The Secret holding CONSOLE_AUTH, and its key. */}}

@@ -72,7 +72,7 @@
       value: "8080"
     {{- end }}
     - name: VM_STATUS_SOCKET
-      value: /run/qemu-riscv64/status.sock
+      value: {{ include "qemu-riscv64.statusSocket" . | quote }}
     - name: VM_SHUTDOWN_TIMEOUT
       value: {{ .Values.shutdownTimeout | int64 | toString | quote }}
     {{- with $forwards }}
@@ -99,7 +99,7 @@
     - name: tmp
       mountPath: /tmp
     - name: runtime
-      mountPath: /run/qemu-riscv64
+      mountPath: {{ include "qemu-riscv64.runtimeDir" . }}
     {{- if include "qemu-riscv64.guestSecret" . }}
     - name: guest-credentials
       mountPath: /run/secrets/guest
