@@ -63,7 +63,7 @@ key=$( { run_launcher --warm-start off --dry-run 2>/dev/null | sed "s|$guest|DAT
          qemu_version
          cat "$recipe" "$(dirname "$recipe")"/*hook* 2>/dev/null
          (cd "$guest" && find . -type f ! -name 'warm-start.*' | LC_ALL=C sort | xargs sha256sum)
-         cat "$repo"/launcher/src/{warm_manifest,warm_start,snapshot_saver,qcow2_file,fingerprint}.cpp
+         cat "$repo"/launcher/src/warm/{warm_manifest,warm_start,snapshot_saver,qcow2_file,fingerprint}.cpp
        } | sha256sum | cut -c1-16)
 cached=$cache_root/snapshot-$key
 

@@ -3,11 +3,11 @@
 #include <iostream>
 #include <variant>
 
-#include "options.hpp"
-#include "qemu_argv.hpp"
-#include "snapshot_loader.hpp"
-#include "supervisor.hpp"
-#include "warm_start.hpp"
+#include "qemu/qemu_argv.hpp"
+#include "settings/options.hpp"
+#include "supervisor/supervisor.hpp"
+#include "warm/snapshot_loader.hpp"
+#include "warm/warm_start.hpp"
 
 namespace {
 

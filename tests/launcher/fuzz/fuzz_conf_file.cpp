@@ -5,8 +5,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "conf_file.hpp"
-#include "value_parsers.hpp"
+#include "settings/conf_file.hpp"
+#include "settings/value_parsers.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "guest_credentials.hpp"
-#include "qmp_client.hpp"
+#include "agent/guest_credentials.hpp"
+#include "qemu/qmp_client.hpp"
 
 namespace {
 

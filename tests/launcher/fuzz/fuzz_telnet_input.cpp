@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "console_hub.hpp"
-#include "telnet_session.hpp"
+#include "relay/console_hub.hpp"
+#include "relay/telnet_session.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     boost::asio::io_context io;

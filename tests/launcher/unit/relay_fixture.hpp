@@ -4,11 +4,11 @@
 #include <future>
 #include <thread>
 
-#include "console_hub.hpp"
-#include "telnet_server.hpp"
+#include "qemu/unix_channel.hpp"
+#include "relay/console_hub.hpp"
+#include "relay/telnet_server.hpp"
 #include "temp_dir.hpp"
 #include "test_socket.hpp"
-#include "unix_channel.hpp"
 
 namespace launcher_test {
 

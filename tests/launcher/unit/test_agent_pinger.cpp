@@ -3,7 +3,7 @@
 // while the caller does not allow pings.
 #include <chrono>
 
-#include "agent_pinger.hpp"
+#include "agent/agent_pinger.hpp"
 #include "catch.hpp"
 #include "temp_dir.hpp"
 #include "test_socket.hpp"

@@ -2,7 +2,7 @@
 #include <sstream>
 
 #include "catch.hpp"
-#include "conf_file.hpp"
+#include "settings/conf_file.hpp"
 #include "temp_dir.hpp"
 
 using launcher::conf_error;

@@ -3,11 +3,11 @@
 #include <iostream>
 #include <sstream>
 
+#include "agent/guest_credentials.hpp"
 #include "catch.hpp"
-#include "guest_credentials.hpp"
 #include "temp_dir.hpp"
 #include "test_socket.hpp"
-#include "warm_resume.hpp"
+#include "warm/warm_resume.hpp"
 
 namespace {
 

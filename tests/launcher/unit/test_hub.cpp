@@ -2,7 +2,7 @@
 #include <vector>
 
 #include "catch.hpp"
-#include "console_hub.hpp"
+#include "relay/console_hub.hpp"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <variant>
 
 #include "catch.hpp"
-#include "options.hpp"
+#include "settings/options.hpp"
 #include "temp_dir.hpp"
 
 using launcher::settings_error;

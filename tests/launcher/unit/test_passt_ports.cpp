@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include "catch.hpp"
-#include "passt_ports.hpp"
-#include "passt_process.hpp"
+#include "qemu/passt_ports.hpp"
+#include "qemu/passt_process.hpp"
 #include "temp_dir.hpp"
 
 using launcher::port_range;

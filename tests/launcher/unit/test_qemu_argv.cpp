@@ -2,8 +2,8 @@
 #include <algorithm>
 
 #include "catch.hpp"
-#include "passt_process.hpp"
-#include "qemu_argv.hpp"
+#include "qemu/passt_process.hpp"
+#include "qemu/qemu_argv.hpp"
 #include "temp_dir.hpp"
 
 using launcher::build_qemu_argv;

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "catch.hpp"
-#include "readiness.hpp"
+#include "health/readiness.hpp"
 
 namespace {
 

@@ -3,8 +3,8 @@
 #include <optional>
 
 #include "catch.hpp"
-#include "snapshot_loader.hpp"
 #include "unconnected_qmp.hpp"
+#include "warm/snapshot_loader.hpp"
 
 namespace {
 

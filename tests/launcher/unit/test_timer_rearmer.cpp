@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "catch.hpp"
-#include "gdb_remote.hpp"
+#include "qemu/gdb_remote.hpp"
 #include "test_socket.hpp"
-#include "timer_rearmer.hpp"
 #include "unconnected_qmp.hpp"
+#include "warm/timer_rearmer.hpp"
 
 namespace {
 

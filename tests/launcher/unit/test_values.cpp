@@ -4,9 +4,9 @@
 #include <stdexcept>
 
 #include "catch.hpp"
-#include "run_directory.hpp"
+#include "qemu/run_directory.hpp"
+#include "settings/value_parsers.hpp"
 #include "temp_dir.hpp"
-#include "value_parsers.hpp"
 
 TEST_CASE("forward ports: [hostPort:]guestPort, comma-separated", "[values]") {
     const auto forwards = launcher::parse_forward_ports("2222:22,8080");

@@ -3,11 +3,11 @@
 #include <fstream>
 
 #include "catch.hpp"
-#include "fingerprint.hpp"
-#include "qcow2_file.hpp"
 #include "temp_dir.hpp"
-#include "warm_resume.hpp"
-#include "warm_start.hpp"
+#include "warm/fingerprint.hpp"
+#include "warm/qcow2_file.hpp"
+#include "warm/warm_resume.hpp"
+#include "warm/warm_start.hpp"
 
 namespace {
 

@@ -4,9 +4,9 @@
 #include <memory>
 
 #include "asio.hpp"
-#include "qmp_client.hpp"
+#include "qemu/qmp_client.hpp"
+#include "qemu/unix_channel.hpp"
 #include "temp_dir.hpp"
-#include "unix_channel.hpp"
 
 namespace launcher_test {
 

@@ -1,0 +1,67 @@
+// VM_STATUS_SOCKET: one line per connection, the guest's readiness.
+#include "health/status_server.hpp"
+
+#include <unistd.h>
+
+#include <iostream>
+
+namespace launcher {
+namespace {
+
+using stream = net::local::stream_protocol;
+
+void fail(error_code ec, const char* what) {
+    std::cerr << "launcher: status socket " << what << ": " << ec.message() << "\n";
+}
+
+stream::acceptor bind_status(net::io_context& io, const std::string& path) {
+    ::unlink(path.c_str());  // left by an earlier run of this container
+    try {
+        return stream::acceptor(io, stream::endpoint(path));
+    } catch (const boost::system::system_error& e) {
+        throw std::runtime_error("VM_STATUS_SOCKET='" + path +
+                                 "': cannot listen: " + e.code().message());
+    }
+}
+
+}  // namespace
+
+status_server::status_server(net::io_context& io, const std::string& path,
+                             std::function<std::string()> status)
+    : acceptor_(bind_status(io, path)), backoff_(io), path_(path), status_(std::move(status)) {}
+
+status_server::~status_server() {
+    ::unlink(path_.c_str());
+}
+
+void status_server::stop() {
+    error_code ignored;
+    acceptor_.close(ignored);
+    backoff_.cancel();
+}
+
+void status_server::do_accept() {
+    acceptor_.async_accept(std::bind_front(&status_server::on_accept, shared_from_this()));
+}
+
+void status_server::on_accept(error_code ec, stream::socket peer) {
+    if (ec == net::error::operation_aborted) return;
+    if (ec) {
+        fail(ec, "accept");
+        backoff_.expires_after(std::chrono::milliseconds(100));
+        return backoff_.async_wait([self = shared_from_this()](auto error) {
+            if (!error) self->do_accept();
+        });
+    }
+    // One line, then close: socket and message live as long as the write.
+    auto client = std::make_shared<stream::socket>(std::move(peer));
+    auto line = std::make_shared<const std::string>(status_() + "\n");
+    net::async_write(*client, net::buffer(*line), [client, line](auto, std::size_t) {
+        error_code ignored;
+        client->shutdown(stream::socket::shutdown_both, ignored);
+        client->close(ignored);
+    });
+    do_accept();
+}
+
+}  // namespace launcher

@@ -1,0 +1,79 @@
+#include "settings/setting_specs.hpp"
+
+namespace launcher {
+
+const std::vector<setting_spec>& setting_specs() {
+    static const std::vector<setting_spec> specs = {
+        {"VM_CPU_COUNT", "--cpus", "2", "Virtual CPUs (-smp), 1 to 512"},
+        {"VM_MEMORY", "--memory", "2048", "Guest memory in MiB (-m), 16 to 1048576"},
+        {"VM_CPU_FEATURES", "--cpu-features", "",
+         "rv64 CPU properties appended to -cpu rv64, e.g. v=true,vlen=256"},
+        {"VM_BIOS", "--bios", default_bios,
+         "Firmware (-bios): a file, or 'default'/'none' as QEMU takes them"},
+        {"VM_KERNEL", "--kernel", default_kernel, "Kernel or U-Boot (-kernel); empty for none"},
+        {"VM_INITRD", "--initrd", "", "Initial ramdisk (-initrd); empty for none"},
+        {"VM_DRIVE", "--drive", "disk.img",
+         "Disk image, raw or qcow2 (detected), as virtio-blk; the default only when "
+         "present; empty for none"},
+        {"VM_APPEND", "--append", "", "Kernel command line (-append), one argument"},
+        {"VM_DATA_DIR", "--data-dir", "/data",
+         "Data directory: holds vm.conf (or config.sh); relative paths start here"},
+        {"VM_TELNET_PORT", "--telnet-port", "10023",
+         "Serial console telnet port on 127.0.0.1; 0 picks a free port"},
+        {"VM_TELNET_SOCKET", "--telnet-socket", "",
+         "Unix socket serving the serial console as telnet too (mode 0660); empty for none"},
+        {"VM_NETWORK", "--network", "user",
+         "Guest network: 'user' (QEMU user networking, restricted: the guest reaches nothing "
+         "outside, VM_FORWARD_PORTS reach it), 'passt' (the guest takes the host's address, "
+         "every port of VM_PASST_PORTS but VM_POD_PORTS reaches it) or 'none'"},
+        {"VM_FORWARD_PORTS", "--forward-ports", "",
+         "Guest TCP ports reachable on every host address: [hostPort:]guestPort,..."},
+        {"VM_PASST_PORTS", "--passt-ports", "1024-49151",
+         "passt mode: host ports forwarded, TCP and UDP, to the same guest port: "
+         "first[-last],...; empty for none; cut to what the open-file hard limit allows"},
+        {"VM_POD_PORTS", "--pod-ports", "8080",
+         "passt mode: host ports left to the pod's own servers, never forwarded to the guest "
+         "(the telnet port is always left): port,..."},
+        {"VM_PASST", "--passt", "passt",
+         "passt binary (VM_NETWORK=passt), a path or a name in PATH"},
+        {"VM_SHUTDOWN_TIMEOUT", "--shutdown-timeout", "25",
+         "Seconds the guest gets to power off after SIGTERM before QEMU is stopped"},
+        {"VM_QEMU", "--qemu", "qemu-system-riscv64", "QEMU binary, a path or a name in PATH"},
+        {"VM_QEMU_ENV", "--qemu-env", "",
+         "Names of extra environment variables QEMU inherits, comma-separated (it gets only "
+         "PATH, HOME, USER, LANG, LC_*, TZ and TMPDIR otherwise)"},
+        {"VM_RUNTIME_DIR", "--runtime-dir", "/tmp",
+         "Writable directory for the QMP, serial and guest-agent sockets"},
+        {"VM_TELNET_MAX_CLIENTS", "--telnet-max-clients", "64",
+         "Most telnet clients of the serial console at once; more are refused, 1 to 10000"},
+        {"VM_READY_PATTERN", "--ready-pattern", "login:",
+         "Regex (ECMAScript) that marks the guest as up when a line of its serial output "
+         "matches; empty: the guest agent opening its port does"},
+        {"VM_STATUS_SOCKET", "--status-socket", "",
+         "Unix socket that answers each connection with one line, 'ready', 'booting' or "
+         "'unready' (the console's /readyz asks it); empty for none"},
+        {"VM_GUEST_PASSWORD", "--guest-password", "",
+         "Root's password, set through the QEMU guest agent once it answers (as a flag it "
+         "shows in the process list: prefer VM_GUEST_PASSWORD_FILE)",
+         true},
+        {"VM_GUEST_PASSWORD_FILE", "--guest-password-file", "",
+         "File holding root's password (its first line), instead of VM_GUEST_PASSWORD"},
+        {"VM_GUEST_SSH_KEY", "--guest-ssh-key", "",
+         "Root's SSH authorized key(s), added through the QEMU guest agent once it answers", true},
+        {"VM_GUEST_SSH_KEY_FILE", "--guest-ssh-key-file", "",
+         "File of root's SSH authorized key(s), one per line, instead of VM_GUEST_SSH_KEY"},
+        {"VM_WARM_START", "--warm-start", "auto",
+         "auto: resume the data image's snapshot when the disk is fresh and the settings "
+         "match; off: always boot cold"},
+    };
+    return specs;
+}
+
+const setting_spec* find_spec(const std::string& key) {
+    for (const auto& spec : setting_specs()) {
+        if (key == spec.key) return &spec;
+    }
+    return nullptr;
+}
+
+}  // namespace launcher

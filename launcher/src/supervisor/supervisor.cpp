@@ -1,0 +1,323 @@
+// One VM run, from binding QEMU's sockets to QEMU's exit.
+#include "supervisor/supervisor.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "qemu/qemu_argv.hpp"
+#include "warm/warm_resume.hpp"
+
+extern char** environ;
+
+namespace launcher {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::size_t scrollback_bytes = 64 * 1024;
+constexpr std::size_t keyboard_queue_bytes = 64 * 1024;
+constexpr auto quit_grace = 5s;     // after QMP quit, before SIGKILL
+constexpr auto drain_time = 300ms;  // last serial bytes after QEMU exits
+
+constexpr std::size_t stdout_queue_bytes = 256 * 1024;
+
+// The launcher's own CPU time (user + system), for `make bench` and operators.
+std::string cpu_milliseconds() {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    const auto us = [](const timeval& t) {
+        return t.tv_sec * 1000000L + t.tv_usec;
+    };
+    const long total = us(usage.ru_utime) + us(usage.ru_stime);
+    return std::to_string(total / 1000) + "." + std::to_string(total % 1000 / 100);
+}
+
+}  // namespace
+
+supervisor::supervisor(const vm_settings& vm)
+    : vm_(vm),
+      signals_(io_, SIGTERM, SIGINT, SIGCHLD),
+      timer_(io_),
+      dir_(vm.runtime_dir),
+      mirror_(std::make_shared<stdout_mirror>(io_, 1, stdout_queue_bytes)),
+      hub_(
+          scrollback_bytes, [this](std::string_view bytes) { mirror_->write(bytes); },
+          [this](std::string_view keys) { serial_->send(keys); }),
+      serial_(std::make_shared<unix_channel>(io_, dir_.path("serial.sock"), "serial line",
+                                             keyboard_queue_bytes)),
+      monitor_(std::make_shared<unix_channel>(io_, dir_.path("qmp.sock"), "QMP", 65536)),
+      agent_(std::make_shared<unix_channel>(io_, dir_.path("qga.sock"), "guest agent", 65536)),
+      qmp_(std::make_unique<qmp_client>(monitor_, agent_)),
+      credentials_(agent_, vm.guest_password, vm.guest_ssh_key),
+      readiness_(vm.ready_pattern),
+      pinger_(
+          agent_,
+          // Only a running guest's open agent, and never in the middle of another exchange.
+          [this] {
+              return qmp_->agent_running() && !credentials_.active() && !readiness_.paused();
+          },
+          [this](bool answering) { on_ping(answering); }),
+      telnet_(telnet_server::on_loopback(io_, static_cast<unsigned short>(vm.telnet_port), hub_,
+                                         static_cast<std::size_t>(vm.telnet_max_clients))) {
+    if (!vm.telnet_socket.empty())
+        telnet_unix_ = telnet_server::on_unix_socket(
+            io_, vm.telnet_socket, hub_, static_cast<std::size_t>(vm.telnet_max_clients));
+    if (vm.network == network_mode::passt) passt_ = std::make_unique<passt_process>(io_, vm);
+    serial_->on_data([this](std::string_view bytes) {
+        hub_.publish(bytes);
+        readiness_.feed(bytes);
+        if (saver_) saver_->on_output(bytes);
+    });
+    qmp_->on_agent_open([this] {
+        // The agent is the sign only for a guest without a ready pattern: a pattern such as
+        // "login:" waits for the guest's own prompt, which may come after its agent starts.
+        if (vm_.ready_pattern.empty()) readiness_.mark_ready("the guest agent opened its port");
+        if (credentials_.wanted()) credentials_.start();
+        if (saver_) saver_->on_agent_open();
+    });
+    // The agent's bytes go to both of its users; each picks out its own replies.
+    agent_->on_data([this](std::string_view bytes) {
+        credentials_.on_data(bytes);
+        pinger_.on_data(bytes);
+    });
+    qmp_->on_agent_close(
+        [this] { readiness_.set_agent_silent(false, "the guest agent closed its port"); });
+    qmp_->on_event([this](const std::string& event) { readiness_.qmp_event(event); });
+    qmp_->on_ready([this] {
+        if (loader_) loader_->start();
+    });
+    if (!vm.status_socket.empty())
+        status_ = std::make_shared<status_server>(io_, vm.status_socket,
+                                                  [this] { return readiness_.status(); });
+}
+
+int supervisor::run() {
+    runtime_paths paths = make_runtime_paths(dir_.base());
+    for (const auto& channel : {serial_, monitor_, agent_})
+        channel->start();
+    telnet_->start();
+    std::cerr << "launcher: serial console on telnet 127.0.0.1:" << telnet_->port() << "\n";
+    if (status_) {
+        status_->start();
+        std::cerr << "launcher: status on " << vm_.status_socket << "\n";
+    }
+    if (telnet_unix_) {
+        telnet_unix_->start();
+        std::cerr << "launcher: serial console on telnet unix:" << vm_.telnet_socket << "\n";
+    }
+    if (passt_) {
+        passt_->start(telnet_->port());
+        paths.passt_socket = passt_->socket_path();
+    }
+    wait_signal();
+    pinger_.start();
+    cold_argv_ = build_qemu_argv(vm_, paths);
+    qemu_.emplace(plan_boot(cold_argv_), qemu_environment(environ, vm_.qemu_env));
+    std::cerr << "launcher: QEMU started (pid " << qemu_->pid() << ")\n";
+    io_.run();
+    mirror_->close();
+    std::cerr << "launcher: exiting with status " << exit_code_ << " (launcher CPU "
+              << cpu_milliseconds() << " ms)\n";
+    return exit_code_;
+}
+
+std::vector<std::string> supervisor::plan_boot(const std::vector<std::string>& cold_argv) {
+    if (!vm_.save_snapshot.empty()) {
+        saver_ = std::make_unique<snapshot_saver>(
+            io_, read_recipe(vm_.save_snapshot), *qmp_, [this] { stop_qemu(); },
+            [this](std::function<void()> then) { flush_guest(std::move(then)); });
+        saver_->start();
+        std::cerr << "launcher: cold boot to save a snapshot at '" << saver_->recipe().ready_pattern
+                  << "'\n";
+        return cold_argv;
+    }
+    warm_ = plan_warm_start(vm_, cold_argv);
+    if (!warm_.resume) {
+        std::cerr << "launcher: cold boot: " << warm_.reason << "\n";
+        return cold_argv;
+    }
+    std::cerr << "launcher: warm start: resuming snapshot '" << warm_.manifest.snapshot << "' of "
+              << warm_.manifest.saved_at << " (" << warm_.state_bytes / (1024 * 1024)
+              << " MiB of VM state)\n";
+    loader_ = std::make_unique<snapshot_loader>(
+        *qmp_, warm_.manifest.snapshot, [this] { on_resumed(); },
+        [this](const std::string& reason) { on_resume_failed(reason); });
+    if (warm_.rearm_timers) {
+        std::cerr << "launcher: warm start: " << warm_.manifest.machine.qemu_version
+                  << " leaves the RISC-V timers out of snapshots (fixed in QEMU 10.2): each "
+                     "CPU's timer is armed again through QEMU's gdbstub after the load\n";
+        rearmer_ = std::make_unique<timer_rearmer>(io_, *qmp_, dir_.path("gdb.sock"));
+        loader_->before_running(
+            [this](std::function<void()> run) { rearmer_->start(std::move(run)); });
+    }
+    return paused_for_resume(cold_argv);
+}
+
+// Freezing a filesystem writes everything it holds to the disk; it is thawed
+// at once, before the snapshot, so the saved guest runs on normally.
+void supervisor::flush_guest(std::function<void()> then) {
+    credentials_.add_once(fsfreeze_command(true), "filesystems written to the disk (frozen)",
+                          "guest-fsfreeze-freeze");
+    credentials_.add_once(fsfreeze_command(false), "filesystems thawed", "guest-fsfreeze-thaw");
+    credentials_.after_exchange(std::move(then));
+    credentials_.start();
+}
+
+void supervisor::on_resume_failed(const std::string& reason) {
+    warm_.resume = false;
+    std::cerr << "launcher: cold boot: QEMU could not load snapshot '" << warm_.manifest.snapshot
+              << "' (" << reason << "): the machine was reset and boots from scratch\n";
+}
+
+// The guest runs from the snapshot: show its screen, give it the present time,
+// fresh entropy and its resume hook, then root's credentials as after a cold boot.
+void supervisor::on_resumed() {
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started_;
+    const warm_manifest& manifest = warm_.manifest;
+    std::ifstream screen(std::filesystem::path(vm_.data_dir) / screen_name, std::ios::binary);
+    hub_.publish(resume_banner(manifest, took.count()) +
+                 std::string(std::istreambuf_iterator<char>(screen), {}));
+    // The snapshot was taken at the guest's ready point.
+    readiness_.mark_ready("the guest resumed from the data image's snapshot");
+    std::cerr << "launcher: warm start: resumed in " << static_cast<int>(took.count() * 10) / 10.0
+              << " s\n";
+    const auto now = std::chrono::system_clock::now();
+    if (!manifest.recipe.resume_console.empty()) {
+        hub_.type(console_line(manifest.recipe.resume_console, now));
+    }
+    if (!manifest.agent) return;
+    qmp_->assume_agent_running();
+    credentials_.add_once(set_time_command(now), "clock set to the host's", "guest-set-time");
+    if (!manifest.recipe.resume_agent_script.empty()) {
+        std::ifstream hook(std::filesystem::path(vm_.data_dir) /
+                           manifest.recipe.resume_agent_script);
+        const std::string script(std::istreambuf_iterator<char>(hook), {});
+        credentials_.add_once(exec_script_command(script, host_entropy(64)),
+                              "resume hook " + manifest.recipe.resume_agent_script + " started",
+                              "resume hook");
+    }
+    credentials_.start();
+}
+
+void supervisor::wait_signal() {
+    signals_.async_wait([this](auto ec, int signal_number) { on_signal(ec, signal_number); });
+}
+
+void supervisor::on_signal(boost::system::error_code ec, int signal_number) {
+    if (ec) return;
+    if (signal_number == SIGCHLD) {
+        on_child_exit();
+    } else if (!shutting_down_) {
+        std::cerr << "launcher: " << ::strsignal(signal_number) << ": shutting the guest down\n";
+        begin_shutdown();
+    } else {
+        std::cerr << "launcher: second signal: stopping QEMU now\n";
+        stop_qemu();
+    }
+    wait_signal();
+}
+
+void supervisor::on_ping(bool answering) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(pinger_.timeout());
+    readiness_.set_agent_silent(!answering, answering
+                                                ? "the guest agent answers its ping"
+                                                : "the guest agent did not answer its ping in " +
+                                                      std::to_string(seconds.count()) + " s");
+}
+
+void supervisor::on_child_exit() {
+    if (const auto status = qemu_ ? qemu_->poll() : std::nullopt) {
+        const std::string what = "QEMU " + describe_wait_status(*status);
+        if (!shutting_down_ && *status != 0) {
+            std::cerr << "launcher: " << what << " on its own\n";
+        } else {
+            std::cerr << "launcher: " << what << "\n";
+        }
+        finish(*status);
+    }
+    if (const auto status = passt_ ? passt_->poll() : std::nullopt) on_passt_exit(*status);
+}
+
+// passt ends with QEMU (--one-off). On its own while the guest boots (its
+// sandbox refused, say), the start failed: nothing in the guest is worth
+// keeping yet, and a guest reported ready without its network would hide it.
+// Later, stopping would lose the guest's work: it runs on without a network.
+void supervisor::on_passt_exit(int status) {
+    const std::string what = "launcher: passt " + describe_wait_status(status);
+    if (shutting_down_) {
+        std::cerr << what << "\n";
+    } else if (!readiness_.booted()) {
+        std::cerr << what << " while the guest was booting: stopping QEMU (VM_NETWORK=passt)\n";
+        start_failed_ = true;
+        shutting_down_ = true;
+        stop_consoles();
+        stop_qemu();
+    } else {
+        std::cerr << what << ": the guest has no network any more\n";
+    }
+}
+
+// The guest agent, when the guest runs one, powers the guest off cleanly;
+// without one nothing can ask the guest, so QEMU is stopped at once.
+void supervisor::begin_shutdown() {
+    shutting_down_ = true;
+    pinger_.stop();
+    stop_consoles();
+    if (status_) status_->stop();
+    if (!qmp_->agent_running()) {
+        std::cerr << "launcher: no guest agent: stopping QEMU\n";
+        return stop_qemu();
+    }
+    std::cerr << "launcher: asking the guest agent to power the guest off (up to "
+              << vm_.shutdown_timeout_s << " s)\n";
+    qmp_->request_guest_shutdown();
+    timer_.expires_after(std::chrono::seconds(vm_.shutdown_timeout_s));
+    timer_.async_wait([this](auto ec) {
+        if (ec) return;
+        std::cerr << "launcher: the guest did not power off in " << vm_.shutdown_timeout_s
+                  << " s: stopping QEMU\n";
+        stop_qemu();
+    });
+}
+
+// QMP quit (or SIGTERM without QMP), then SIGKILL if QEMU lingers.
+void supervisor::stop_qemu() {
+    if (qmp_->monitor_ready()) {
+        qmp_->quit();
+    } else {
+        qemu_->signal(SIGTERM);
+    }
+    timer_.expires_after(quit_grace);
+    timer_.async_wait([this](auto ec) {
+        if (!ec) qemu_->signal(SIGKILL);
+    });
+}
+
+void supervisor::stop_consoles() {
+    telnet_->stop();
+    if (telnet_unix_) telnet_unix_->stop();
+}
+
+// QEMU is gone: let the last serial bytes through, then end the run.
+void supervisor::finish(int status) {
+    const bool died = WIFSIGNALED(status) && !shutting_down_;
+    exit_code_ = exit_code_for(status);
+    if (died && exit_code_ == 0) exit_code_ = 1;
+    if (saver_ && !saver_->finish(vm_, cold_argv_, status)) exit_code_ = 1;
+    if (start_failed_) exit_code_ = 1;
+    shutting_down_ = true;
+    pinger_.stop();
+    stop_consoles();
+    if (status_) status_->stop();
+    if (passt_) passt_->stop();
+    timer_.expires_after(drain_time);
+    timer_.async_wait([this](auto) { io_.stop(); });
+}
+
+}  // namespace launcher

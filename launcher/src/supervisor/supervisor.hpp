@@ -1,0 +1,92 @@
+#pragma once
+// One VM run: listens for the serial line, QMP and guest agent, serves the
+// console over telnet, starts QEMU, hands root's credentials to the guest
+// agent, follows the guest's readiness, and turns SIGTERM into a guest shutdown.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "asio.hpp"
+
+#include "agent/agent_pinger.hpp"
+#include "agent/guest_credentials.hpp"
+#include "health/readiness.hpp"
+#include "health/status_server.hpp"
+#include "qemu/passt_process.hpp"
+#include "qemu/qemu_process.hpp"
+#include "qemu/qmp_client.hpp"
+#include "qemu/run_directory.hpp"
+#include "qemu/unix_channel.hpp"
+#include "relay/console_hub.hpp"
+#include "relay/stdout_mirror.hpp"
+#include "relay/telnet_server.hpp"
+#include "settings/settings.hpp"
+#include "warm/snapshot_loader.hpp"
+#include "warm/snapshot_saver.hpp"
+#include "warm/timer_rearmer.hpp"
+#include "warm/warm_start.hpp"
+
+namespace launcher {
+
+class supervisor {
+public:
+    // Binds every socket; throws naming the setting when one cannot be bound.
+    explicit supervisor(const vm_settings& vm);
+
+    // Starts QEMU and runs until it has exited; returns the launcher's exit code.
+    int run();
+
+private:
+    void wait_signal();
+    void on_signal(boost::system::error_code ec, int signal_number);
+    // The argv QEMU gets: cold, paused for a resume (-S) or cold to save a snapshot.
+    std::vector<std::string> plan_boot(const std::vector<std::string>& cold_argv);
+    // The snapshot is loaded and the guest runs again.
+    void on_resumed();
+    // Before a snapshot: the guest agent writes the guest's filesystems to its disk.
+    void flush_guest(std::function<void()> then);
+    // QEMU could not load the snapshot: the machine was reset and boots cold.
+    void on_resume_failed(const std::string& reason);
+    // The agent's ping: answered, or left unanswered.
+    void on_ping(bool answering);
+    void on_child_exit();
+    void on_passt_exit(int status);
+    void begin_shutdown();
+    void stop_qemu();
+    void stop_consoles();
+    void finish(int status);
+
+    const vm_settings& vm_;
+    boost::asio::io_context io_{1};
+    boost::asio::signal_set signals_;
+    boost::asio::steady_timer timer_;
+    run_directory dir_;
+    std::shared_ptr<stdout_mirror> mirror_;
+    console_hub hub_;
+    std::shared_ptr<unix_channel> serial_;
+    std::shared_ptr<unix_channel> monitor_;
+    std::shared_ptr<unix_channel> agent_;
+    std::unique_ptr<qmp_client> qmp_;
+    guest_credentials credentials_;
+    readiness readiness_;
+    agent_pinger pinger_;
+    std::shared_ptr<status_server> status_;  // null without VM_STATUS_SOCKET
+    std::shared_ptr<telnet_server> telnet_;
+    std::shared_ptr<telnet_server> telnet_unix_;  // VM_TELNET_SOCKET, when set
+    std::unique_ptr<passt_process> passt_;        // VM_NETWORK=passt only
+    std::optional<qemu_process> qemu_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    std::vector<std::string> cold_argv_;
+    warm_plan warm_;
+    std::unique_ptr<snapshot_loader> loader_;  // a warm start only
+    std::unique_ptr<timer_rearmer> rearmer_;   // a warm start on QEMU before 10.2 only
+    std::unique_ptr<snapshot_saver> saver_;
+    bool shutting_down_ = false;
+    bool start_failed_ = false;  // passt died before the guest was up: exit non-zero
+    int exit_code_ = 1;
+};
+
+}  // namespace launcher

@@ -1,0 +1,61 @@
+#pragma once
+// QEMU before 10.2 leaves each CPU's supervisor timer (the QEMU timer behind
+// the Sstc stimecmp register) out of its snapshots: after a loadvm the timer
+// interrupt a CPU was waiting for never comes, and a CPU idling until it does
+// waits for ever. Writing stimecmp again arms that timer. No monitor command
+// writes a CSR; QEMU's gdbstub does, so between the loadvm and the cont the
+// launcher opens the gdbstub on a socket of its own, writes each CPU's
+// stimecmp back unchanged, and closes it again.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "asio.hpp"
+#include "qemu/gdb_remote.hpp"
+#include "qemu/qmp_client.hpp"
+#include "qemu/unix_channel.hpp"
+
+namespace launcher {
+
+// The gdbstub's number for stimecmp in its riscv-csr.xml feature: its own
+// entry's regnum, else sstatus's moved from CSR 0x100 to CSR 0x14d (the stub
+// numbers CSR n as a base plus n, and QEMU 7.2 leaves stimecmp out of the XML
+// while still reading and writing it).
+std::optional<unsigned> stimecmp_register(std::string_view csr_xml);
+
+// The thread ids (one per CPU) in a qfThreadInfo or qsThreadInfo reply ("m01,02").
+std::vector<std::string> thread_ids(std::string_view reply);
+
+class timer_rearmer {
+public:
+    // `socket_path` is where the launcher listens for the gdbstub.
+    timer_rearmer(boost::asio::io_context& io, qmp_client& qmp, std::string socket_path);
+
+    // The snapshot is loaded and QEMU paused: re-arms every CPU's timer, says
+    // how it went in one line, closes the gdbstub, then calls `then`.
+    void start(std::function<void()> then);
+
+private:
+    void read_feature(std::size_t offset);
+    void list_threads(const std::string& query);
+    void rearm_cpu(std::size_t index);
+    void write_back(std::size_t index, const std::string& value);
+    void finish(const std::string& failure);
+
+    boost::asio::io_context& io_;
+    qmp_client& qmp_;
+    std::string socket_path_;
+    boost::asio::steady_timer deadline_;
+    std::shared_ptr<unix_channel> channel_;
+    std::unique_ptr<gdb_remote> remote_;
+    std::function<void()> then_;
+    std::string csr_xml_;
+    unsigned stimecmp_ = 0;
+    std::vector<std::string> threads_;
+    bool finished_ = false;
+};
+
+}  // namespace launcher

@@ -1,0 +1,59 @@
+#include "warm/warm_resume.hpp"
+
+#include <cstdio>
+#include <random>
+
+#include "agent/guest_credentials.hpp"
+
+namespace launcher {
+
+std::string set_time_command(std::chrono::system_clock::time_point now) {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch());
+    return "{\"execute\": \"guest-set-time\", \"arguments\": {\"time\": " +
+           std::to_string(ns.count()) + "}}\n";
+}
+
+std::string fsfreeze_command(bool freeze) {
+    return std::string("{\"execute\": \"guest-fsfreeze-") + (freeze ? "freeze" : "thaw") + "\"}\n";
+}
+
+std::string exec_command(const std::string& path, std::string_view input) {
+    return "{\"execute\": \"guest-exec\", \"arguments\": {\"path\": " + json_string(path) +
+           ", \"input-data\": \"" + base64_encode(input) + "\"}}\n";
+}
+
+std::string exec_script_command(std::string_view script, std::string_view input) {
+    return "{\"execute\": \"guest-exec\", \"arguments\": {\"path\": \"/bin/sh\", \"arg\": "
+           "[\"-c\", " +
+           json_string(script) + ", " + json_string(hook_name) + "], \"input-data\": \"" +
+           base64_encode(input) + "\"}}\n";
+}
+
+std::string host_entropy(std::size_t count) {
+    std::random_device source;  // the kernel's CSPRNG (getrandom) in libstdc++
+    std::string bytes;
+    while (bytes.size() < count) {
+        const unsigned int word = source();
+        for (int i = 0; i < 4 && bytes.size() < count; ++i)
+            bytes += static_cast<char>(word >> (8 * i) & 0xff);
+    }
+    return bytes;
+}
+
+std::string console_line(const std::string& pattern, std::chrono::system_clock::time_point now) {
+    const std::string epoch = std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+    std::string line = pattern;
+    for (auto at = line.find("{epoch}"); at != std::string::npos; at = line.find("{epoch}"))
+        line.replace(at, 7, epoch);
+    return line + "\r";
+}
+
+std::string resume_banner(const warm_manifest& manifest, double seconds) {
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1f", seconds);
+    return "\r\n[launcher: warm start: the guest resumed in " + std::string(took) +
+           " s from the data image's snapshot of " + manifest.saved_at + "; its screen then:]\r\n";
+}
+
+}  // namespace launcher

@@ -1,0 +1,28 @@
+#pragma once
+// After a -loadvm: what tells the resumed guest it is a new machine now. Each
+// returns the line to send (guest agent JSON, or text typed at the console).
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "warm/warm_manifest.hpp"
+
+namespace launcher {
+
+// guest-set-time to `now` (nanoseconds since the epoch).
+std::string set_time_command(std::chrono::system_clock::time_point now);
+// guest-fsfreeze-freeze (true) or guest-fsfreeze-thaw (false), before a snapshot.
+std::string fsfreeze_command(bool freeze);
+// guest-exec of `path` with `input` on its stdin.
+std::string exec_command(const std::string& path, std::string_view input);
+// guest-exec of `/bin/sh -c script` with `input` on its stdin.
+std::string exec_script_command(std::string_view script, std::string_view input);
+// `count` bytes from the host's random source.
+std::string host_entropy(std::size_t count);
+// The image's RESUME_CONSOLE line with {epoch} replaced, ended by a carriage return.
+std::string console_line(const std::string& pattern, std::chrono::system_clock::time_point now);
+// The line shown on the console (kubectl logs, late viewers) before the snapshot's screen.
+std::string resume_banner(const warm_manifest& manifest, double seconds);
+
+}  // namespace launcher
