@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "agent/guest_credentials.hpp"
+#include "agent/agent_commands.hpp"
 
 namespace launcher {
 namespace {

@@ -3,10 +3,8 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,8 +18,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include "process/child_process.hpp"
 #include "qemu/passt_ports.hpp"
-#include "qemu/qemu_process.hpp"
+
+extern char** environ;
 
 namespace launcher {
 namespace {
@@ -63,26 +63,6 @@ std::string octal_mode(mode_t mode) {
     char text[8];
     std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
     return text;
-}
-
-// In the child, between fork and exec: only async-signal-safe calls.
-[[noreturn]] void exec_child(const std::vector<char*>& argv, pid_t parent, int output) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);
-    ::setpgid(0, 0);
-    const int null_fd = ::open("/dev/null", O_RDONLY);
-    if (null_fd >= 0) ::dup2(null_fd, 0);
-    ::dup2(output, 1);
-    ::dup2(output, 2);
-    ::close_range(3, ~0U, 0);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::signal(SIGPIPE, SIG_DFL);
-    ::execv(argv[0], argv.data());
-    static const char message[] = "cannot execute passt\n";
-    [[maybe_unused]] auto ignored = ::write(2, message, sizeof message - 1);
-    ::_exit(127);
 }
 
 }  // namespace
@@ -166,7 +146,7 @@ passt_process::passt_process(boost::asio::io_context& io, const vm_settings& vm)
 
 passt_process::~passt_process() {
     stop();
-    if (pid_ > 0 && !reaped_) ::waitpid(pid_, nullptr, 0);
+    if (child_) child_->wait();
     std::error_code ignored;
     fs::remove_all(dir_, ignored);
 }
@@ -178,18 +158,23 @@ void passt_process::start(std::uint16_t telnet_port) {
     const port_fit fit = fit_passt_ports(vm_.passt_ports, vm_.forwards.size(), files.rlim_max);
     if (fit.narrowed) std::cerr << narrowing_note(vm_.passt_ports, fit, files.rlim_max) << "\n";
     const auto argv = build_passt_argv(vm_, fit.ports, socket_path(), telnet_port, run_as_);
-    const std::vector<char*> args = c_string_pointers(argv);
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0) fail(std::string("pipe: ") + std::strerror(errno));
-    const pid_t parent = ::getpid();
-    pid_ = ::fork();
-    if (pid_ < 0) fail(std::string("fork: ") + std::strerror(errno));
-    if (pid_ == 0) exec_child(args, parent, pipe_fds[1]);
+    // passt inherits the launcher's environment; its messages come through the pipe.
+    try {
+        child_.emplace(argv, whole_environment(environ),
+                       child_stdio{-1, pipe_fds[1], "cannot execute passt\n"});
+    } catch (const std::runtime_error& e) {
+        ::close(pipe_fds[0]);
+        ::close(pipe_fds[1]);
+        fail(e.what());
+    }
     ::close(pipe_fds[1]);
     messages_.assign(pipe_fds[0]);
     messages_.non_blocking(true);
     wait_for_socket();
-    std::cerr << "launcher: passt (pid " << pid_ << ") gives the guest this host's address\n";
+    std::cerr << "launcher: passt (pid " << child_->pid()
+              << ") gives the guest this host's address\n";
     do_read();
 }
 
@@ -236,15 +221,11 @@ std::string passt_process::drain_messages() {
 }
 
 std::optional<int> passt_process::poll() {
-    if (pid_ <= 0 || reaped_) return std::nullopt;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) != pid_) return std::nullopt;
-    reaped_ = true;
-    return status;
+    return child_ ? child_->poll() : std::nullopt;
 }
 
 void passt_process::stop() {
-    if (pid_ > 0 && !reaped_) ::kill(pid_, SIGTERM);
+    if (child_) child_->signal(SIGTERM);
 }
 
 void passt_process::do_read() {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "asio.hpp"
+#include "process/child_process.hpp"
 #include "settings/settings.hpp"
 
 namespace launcher {
@@ -62,8 +63,7 @@ private:
     boost::asio::posix::stream_descriptor messages_;
     std::array<char, 4096> input_{};
     std::string partial_line_;
-    pid_t pid_ = -1;
-    bool reaped_ = false;
+    std::optional<child_process> child_;  // once started
 };
 
 }  // namespace launcher

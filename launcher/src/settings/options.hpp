@@ -1,32 +1,18 @@
 #pragma once
 // Reads the launcher's settings: defaults < environment < vm.conf < flags.
 #include <functional>
-#include <map>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <variant>
 
+#include "settings/raw_settings.hpp"
 #include "settings/settings.hpp"
 
 namespace launcher {
 
-// A setting's text before validation, and where it came from.
-struct sourced_value {
-    std::string value;
-    std::string origin;  // "default", "environment", "--memory", "/data/vm.conf:3"
-};
-using raw_settings = std::map<std::string, sourced_value>;
-
 // Looks a variable up in the environment (injectable for tests).
 using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
 env_lookup process_environment();
-
-// Bad input: the message names the variable (or file and line) and the value.
-class settings_error : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 // The validated settings, or the exit code when CLI11 ended the run
 // (--help prints and gives 0; an unknown flag prints and gives non-zero).

@@ -9,6 +9,7 @@
 #include <regex>
 #include <sstream>
 
+#include "settings/qemu_probe.hpp"
 #include "settings/setting_specs.hpp"
 #include "settings/value_parsers.hpp"
 

@@ -1,7 +1,8 @@
 #pragma once
 // Validation: turns layered setting texts into vm_settings, or throws
 // settings_error naming the variable, the value and where it came from.
-#include "settings/options.hpp"
+#include "settings/raw_settings.hpp"
+#include "settings/settings.hpp"
 
 namespace launcher {
 

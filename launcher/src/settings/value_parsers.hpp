@@ -1,6 +1,7 @@
 #pragma once
 // Parsers for the structured settings; each throws std::invalid_argument
-// with a reason that the caller prefixes with the variable and value.
+// with a reason that the caller prefixes with the variable and value. They
+// read text (and PATH) only: what QEMU itself says is settings/qemu_probe's.
 #include <string>
 #include <vector>
 
@@ -22,13 +23,6 @@ network_mode parse_network_mode(const std::string& text);
 
 // "v=true,vlen=256" -> {"v", "vlen"}: the property names, syntax checked.
 std::vector<std::string> parse_cpu_feature_names(const std::string& text);
-
-// The properties QEMU's rv64 CPU accepts (QMP's qom-list-properties and
-// `-device rv64-riscv-cpu,help`); empty when the binary cannot be asked.
-std::vector<std::string> query_cpu_properties(const std::string& qemu);
-
-// The first line of `qemu --version`, e.g. "QEMU emulator version 7.2.22 (...)".
-std::string query_qemu_version(const std::string& qemu);
 
 // `name` as an executable path: itself when it holds a '/', else found in PATH;
 // empty when there is none.

@@ -54,13 +54,13 @@ supervisor::supervisor(const vm_settings& vm)
       monitor_(std::make_shared<unix_channel>(io_, dir_.path("qmp.sock"), "QMP", 65536)),
       agent_(std::make_shared<unix_channel>(io_, dir_.path("qga.sock"), "guest agent", 65536)),
       qmp_(std::make_unique<qmp_client>(monitor_, agent_)),
-      credentials_(agent_, vm.guest_password, vm.guest_ssh_key),
+      agent_commands_(agent_, vm.guest_password, vm.guest_ssh_key),
       readiness_(vm.ready_pattern),
       pinger_(
           agent_,
           // Only a running guest's open agent, and never in the middle of another exchange.
           [this] {
-              return qmp_->agent_running() && !credentials_.active() && !readiness_.paused();
+              return qmp_->agent_running() && !agent_commands_.active() && !readiness_.paused();
           },
           [this](bool answering) { on_ping(answering); }),
       telnet_(telnet_server::on_loopback(io_, static_cast<unsigned short>(vm.telnet_port), hub_,
@@ -78,12 +78,12 @@ supervisor::supervisor(const vm_settings& vm)
         // The agent is the sign only for a guest without a ready pattern: a pattern such as
         // "login:" waits for the guest's own prompt, which may come after its agent starts.
         if (vm_.ready_pattern.empty()) readiness_.mark_ready("the guest agent opened its port");
-        if (credentials_.wanted()) credentials_.start();
+        if (agent_commands_.wanted()) agent_commands_.start();
         if (saver_) saver_->on_agent_open();
     });
     // The agent's bytes go to both of its users; each picks out its own replies.
     agent_->on_data([this](std::string_view bytes) {
-        credentials_.on_data(bytes);
+        agent_commands_.on_data(bytes);
         pinger_.on_data(bytes);
     });
     qmp_->on_agent_close(
@@ -118,7 +118,8 @@ int supervisor::run() {
     wait_signal();
     pinger_.start();
     cold_argv_ = build_qemu_argv(vm_, paths);
-    qemu_.emplace(plan_boot(cold_argv_), qemu_environment(environ, vm_.qemu_env));
+    qemu_.emplace(plan_boot(cold_argv_), qemu_environment(environ, vm_.qemu_env),
+                  child_stdio{-1, -1, "launcher: cannot execute QEMU\n"});
     std::cerr << "launcher: QEMU started (pid " << qemu_->pid() << ")\n";
     io_.run();
     mirror_->close();
@@ -162,11 +163,11 @@ std::vector<std::string> supervisor::plan_boot(const std::vector<std::string>& c
 // Freezing a filesystem writes everything it holds to the disk; it is thawed
 // at once, before the snapshot, so the saved guest runs on normally.
 void supervisor::flush_guest(std::function<void()> then) {
-    credentials_.add_once(fsfreeze_command(true), "filesystems written to the disk (frozen)",
-                          "guest-fsfreeze-freeze");
-    credentials_.add_once(fsfreeze_command(false), "filesystems thawed", "guest-fsfreeze-thaw");
-    credentials_.after_exchange(std::move(then));
-    credentials_.start();
+    agent_commands_.add_once(fsfreeze_command(true), "filesystems written to the disk (frozen)",
+                             "guest-fsfreeze-freeze");
+    agent_commands_.add_once(fsfreeze_command(false), "filesystems thawed", "guest-fsfreeze-thaw");
+    agent_commands_.after_exchange(std::move(then));
+    agent_commands_.start();
 }
 
 void supervisor::on_resume_failed(const std::string& reason) {
@@ -193,16 +194,16 @@ void supervisor::on_resumed() {
     }
     if (!manifest.agent) return;
     qmp_->assume_agent_running();
-    credentials_.add_once(set_time_command(now), "clock set to the host's", "guest-set-time");
+    agent_commands_.add_once(set_time_command(now), "clock set to the host's", "guest-set-time");
     if (!manifest.recipe.resume_agent_script.empty()) {
         std::ifstream hook(std::filesystem::path(vm_.data_dir) /
                            manifest.recipe.resume_agent_script);
         const std::string script(std::istreambuf_iterator<char>(hook), {});
-        credentials_.add_once(exec_script_command(script, host_entropy(64)),
-                              "resume hook " + manifest.recipe.resume_agent_script + " started",
-                              "resume hook");
+        agent_commands_.add_once(exec_script_command(script, host_entropy(64)),
+                                 "resume hook " + manifest.recipe.resume_agent_script + " started",
+                                 "resume hook");
     }
-    credentials_.start();
+    agent_commands_.start();
 }
 
 void supervisor::wait_signal() {

@@ -11,12 +11,12 @@
 
 #include "asio.hpp"
 
+#include "agent/agent_commands.hpp"
 #include "agent/agent_pinger.hpp"
-#include "agent/guest_credentials.hpp"
 #include "health/readiness.hpp"
 #include "health/status_server.hpp"
+#include "process/child_process.hpp"
 #include "qemu/passt_process.hpp"
-#include "qemu/qemu_process.hpp"
 #include "qemu/qmp_client.hpp"
 #include "qemu/run_directory.hpp"
 #include "qemu/unix_channel.hpp"
@@ -70,14 +70,14 @@ private:
     std::shared_ptr<unix_channel> monitor_;
     std::shared_ptr<unix_channel> agent_;
     std::unique_ptr<qmp_client> qmp_;
-    guest_credentials credentials_;
+    agent_commands agent_commands_;
     readiness readiness_;
     agent_pinger pinger_;
     std::shared_ptr<status_server> status_;  // null without VM_STATUS_SOCKET
     std::shared_ptr<telnet_server> telnet_;
     std::shared_ptr<telnet_server> telnet_unix_;  // VM_TELNET_SOCKET, when set
     std::unique_ptr<passt_process> passt_;        // VM_NETWORK=passt only
-    std::optional<qemu_process> qemu_;
+    std::optional<child_process> qemu_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::vector<std::string> cold_argv_;
     warm_plan warm_;

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <random>
 
-#include "agent/guest_credentials.hpp"
+#include "agent/agent_commands.hpp"
 
 namespace launcher {
 

@@ -5,7 +5,7 @@
 #include <functional>
 
 #include "settings/conf_file.hpp"
-#include "settings/value_parsers.hpp"
+#include "settings/qemu_probe.hpp"
 #include "warm/fingerprint.hpp"
 #include "warm/qcow2_file.hpp"
 

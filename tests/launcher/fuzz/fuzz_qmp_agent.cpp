@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "agent/guest_credentials.hpp"
+#include "agent/agent_commands.hpp"
 #include "qemu/qmp_client.hpp"
 
 namespace {
@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         launcher::line_splitter lines(256);
         lines.feed(bytes, [&qmp](std::string_view line) { qmp.handle_line(line); });
     } else {
-        launcher::guest_credentials credentials(agent, "s3cret", "ssh-ed25519 AAAA k");
+        launcher::agent_commands credentials(agent, "s3cret", "ssh-ed25519 AAAA k");
         credentials.start_with_id(7);
         const auto half = bytes.size() / 2;
         credentials.on_data(bytes.substr(0, half));

@@ -1,8 +1,11 @@
 #pragma once
-// Root's password and SSH key, set through the QEMU guest agent once its port
-// opens: guest-sync-delimited first, then one command at a time, each reply
-// (parsed as JSON) logged on stderr, never the secret. The sync and each
-// command time out; the whole exchange is retried on the agent's next open.
+// The QEMU guest agent's command queue: each time its port opens,
+// guest-sync-delimited first, then one command at a time, each reply (parsed
+// as JSON) logged on stderr, never a secret. Its standing steps are root's
+// password and SSH key; a run adds one-off commands before them (fsfreeze
+// before a snapshot; set-time and the resume hook after a warm start). The
+// sync and each command time out; the whole exchange is retried on the
+// agent's next open.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -29,11 +32,11 @@ std::string add_ssh_keys_command(std::string_view user, std::string_view keys);
 // `text` with every occurrence of each of `secrets` replaced by ***.
 std::string mask_secrets(std::string text, const std::vector<std::string>& secrets);
 
-class guest_credentials {
+class agent_commands {
 public:
     // Takes over the agent channel's incoming bytes; empty values are not set.
-    guest_credentials(std::shared_ptr<unix_channel> agent, const std::string& password,
-                      const std::string& ssh_key);
+    agent_commands(std::shared_ptr<unix_channel> agent, const std::string& password,
+                   const std::string& ssh_key);
 
     bool wanted() const { return !steps_.empty(); }
     // A command for the next run only, before the credentials (a warm start's

@@ -3,7 +3,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "agent/guest_credentials.hpp"
+#include "agent/agent_commands.hpp"
 #include "catch.hpp"
 #include "temp_dir.hpp"
 #include "test_socket.hpp"
@@ -63,10 +63,10 @@ TEST_CASE("nothing is wanted without a password or a key", "[credentials]") {
     boost::asio::io_context io;
     auto agent = std::make_shared<launcher::unix_channel>(io, (dir.path() / "qga").string(),
                                                           "guest agent", 4096);
-    CHECK_FALSE(launcher::guest_credentials(agent, "", "").wanted());
-    CHECK_FALSE(launcher::guest_credentials(agent, "", " \n").wanted());
-    CHECK(launcher::guest_credentials(agent, "x", "").wanted());
-    CHECK(launcher::guest_credentials(agent, "", "ssh-ed25519 AAAA").wanted());
+    CHECK_FALSE(launcher::agent_commands(agent, "", "").wanted());
+    CHECK_FALSE(launcher::agent_commands(agent, "", " \n").wanted());
+    CHECK(launcher::agent_commands(agent, "x", "").wanted());
+    CHECK(launcher::agent_commands(agent, "", "ssh-ed25519 AAAA").wanted());
 }
 
 TEST_CASE("sync, then the password, then the key, each reply logged", "[credentials]") {
@@ -74,7 +74,7 @@ TEST_CASE("sync, then the password, then the key, each reply logged", "[credenti
     boost::asio::io_context io;
     const auto path = (dir.path() / "qga").string();
     auto agent = std::make_shared<launcher::unix_channel>(io, path, "guest agent", 4096);
-    launcher::guest_credentials credentials(agent, "s3cret", "ssh-ed25519 AAAA k");
+    launcher::agent_commands credentials(agent, "s3cret", "ssh-ed25519 AAAA k");
     agent->start();
     auto guest = launcher_test::test_socket::unix_client(path);
     captured_cerr log;
@@ -116,7 +116,7 @@ TEST_CASE("after_exchange runs once, when the last step is answered", "[credenti
     boost::asio::io_context io;
     auto agent = std::make_shared<launcher::unix_channel>(io, (dir.path() / "qga").string(),
                                                           "guest agent", 4096);
-    launcher::guest_credentials credentials(agent, "", "");
+    launcher::agent_commands credentials(agent, "", "");
     CHECK(launcher::fsfreeze_command(true) == "{\"execute\": \"guest-fsfreeze-freeze\"}\n");
     credentials.add_once(launcher::fsfreeze_command(true), "frozen", "guest-fsfreeze-freeze");
     credentials.add_once(launcher::fsfreeze_command(false), "thawed", "guest-fsfreeze-thaw");

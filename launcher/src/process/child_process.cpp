@@ -1,4 +1,5 @@
-#include "qemu/qemu_process.hpp"
+// Starting, watching and reaping the launcher's child processes.
+#include "process/child_process.hpp"
 
 #include <fcntl.h>
 #include <sys/prctl.h>
@@ -24,6 +25,9 @@ struct child_plan {
     std::vector<char*> envp;
     pid_t parent;
     int max_fd;  // descriptors below this are closed one by one if close_range fails
+    int input;
+    int output;
+    const std::string& exec_error;
 };
 
 int descriptor_limit() {
@@ -61,18 +65,107 @@ void reset_signals() {
     // Its own process group: a terminal's Ctrl-C reaches the launcher only,
     // which then shuts the guest down in order.
     ::setpgid(0, 0);
-    const int null_fd = ::open("/dev/null", O_RDONLY);
-    if (null_fd >= 0) ::dup2(null_fd, 0);
+    const int input = plan.input >= 0 ? plan.input : ::open("/dev/null", O_RDONLY);
+    if (input >= 0) ::dup2(input, 0);
+    if (plan.output >= 0) {
+        ::dup2(plan.output, 1);
+        ::dup2(plan.output, 2);
+    }
     // Sockets and files of the launcher stay with the launcher.
     close_inherited(plan.max_fd);
     reset_signals();
     ::execve(plan.argv[0], plan.argv.data(), plan.envp.data());
-    static const char message[] = "launcher: cannot execute QEMU\n";
-    [[maybe_unused]] auto ignored = ::write(2, message, sizeof message - 1);
+    const std::string& message = plan.exec_error;
+    [[maybe_unused]] auto ignored = ::write(2, message.data(), message.size());
     ::_exit(127);
 }
 
+void close_pair(const int fds[2]) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+}
+
 }  // namespace
+
+child_process::child_process(const std::vector<std::string>& argv,
+                             const std::vector<std::string>& env, const child_stdio& stdio) {
+    const child_plan plan{c_string_pointers(argv),
+                          c_string_pointers(env),
+                          ::getpid(),
+                          descriptor_limit(),
+                          stdio.input,
+                          stdio.output,
+                          stdio.exec_error};
+    // Blocked across fork: no launcher handler may run in the child before exec.
+    sigset_t all;
+    sigset_t previous;
+    sigfillset(&all);
+    ::pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pid_ = ::fork();
+    if (pid_ == 0) exec_child(plan);
+    const int fork_errno = errno;
+    ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    if (pid_ < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(fork_errno));
+}
+
+std::optional<int> child_process::poll() {
+    if (reaped_) return std::nullopt;
+    int status = 0;
+    const pid_t done = ::waitpid(pid_, &status, WNOHANG);
+    if (done != pid_) return std::nullopt;
+    reaped_ = true;
+    return status;
+}
+
+void child_process::wait() {
+    if (reaped_) return;
+    ::waitpid(pid_, nullptr, 0);
+    reaped_ = true;
+}
+
+void child_process::signal(int signal_number) const {
+    if (!reaped_) ::kill(pid_, signal_number);
+}
+
+std::string capture_output(const std::vector<std::string>& argv,
+                           const std::vector<std::string>& env, const std::string& input) {
+    int output_fds[2];
+    int input_fds[2];
+    if (::pipe2(output_fds, O_CLOEXEC) != 0) return {};
+    if (::pipe2(input_fds, O_CLOEXEC) != 0) {
+        close_pair(output_fds);
+        return {};
+    }
+    // Written before the child starts, then closed: the child reads it, then end of file.
+    const bool written =
+        ::write(input_fds[1], input.data(), input.size()) == static_cast<ssize_t>(input.size());
+    ::close(input_fds[1]);
+    std::optional<child_process> child;
+    if (written) {
+        try {
+            child.emplace(argv, env, child_stdio{input_fds[0], output_fds[1], ""});
+        } catch (const std::runtime_error&) {
+            // No child: nothing to capture.
+        }
+    }
+    ::close(input_fds[0]);
+    ::close(output_fds[1]);
+    std::string output;
+    char buffer[4096];
+    for (ssize_t n; child && (n = ::read(output_fds[0], buffer, sizeof buffer)) > 0;) {
+        output.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(output_fds[0]);
+    if (child) child->wait();
+    return output;
+}
+
+std::vector<std::string> whole_environment(const char* const* environ_list) {
+    std::vector<std::string> env;
+    for (auto entry = environ_list; entry && *entry; ++entry)
+        env.emplace_back(*entry);
+    return env;
+}
 
 std::vector<std::string> qemu_environment(const char* const* environ_list,
                                           const std::vector<std::string>& extra) {
@@ -87,35 +180,6 @@ std::vector<std::string> qemu_environment(const char* const* environ_list,
             env.emplace_back(text);
     }
     return env;
-}
-
-qemu_process::qemu_process(const std::vector<std::string>& argv,
-                           const std::vector<std::string>& env) {
-    const child_plan plan{c_string_pointers(argv), c_string_pointers(env), ::getpid(),
-                          descriptor_limit()};
-    // Blocked across fork: no launcher handler may run in the child before exec.
-    sigset_t all;
-    sigset_t previous;
-    sigfillset(&all);
-    ::pthread_sigmask(SIG_SETMASK, &all, &previous);
-    pid_ = ::fork();
-    if (pid_ == 0) exec_child(plan);
-    const int fork_errno = errno;
-    ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-    if (pid_ < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(fork_errno));
-}
-
-std::optional<int> qemu_process::poll() {
-    if (reaped_) return std::nullopt;
-    int status = 0;
-    const pid_t done = ::waitpid(pid_, &status, WNOHANG);
-    if (done != pid_) return std::nullopt;
-    reaped_ = true;
-    return status;
-}
-
-void qemu_process::signal(int signal_number) const {
-    if (!reaped_) ::kill(pid_, signal_number);
 }
 
 std::string describe_wait_status(int status) {

@@ -1,4 +1,4 @@
-#include "agent/guest_credentials.hpp"
+#include "agent/agent_commands.hpp"
 
 #include <algorithm>
 #include <iostream>
@@ -89,8 +89,8 @@ std::string add_ssh_keys_command(std::string_view username, std::string_view key
            json_string(username) + ", \"keys\": [" + list + "], \"reset\": false}}\n";
 }
 
-guest_credentials::guest_credentials(std::shared_ptr<unix_channel> agent,
-                                     const std::string& password, const std::string& ssh_key)
+agent_commands::agent_commands(std::shared_ptr<unix_channel> agent, const std::string& password,
+                               const std::string& ssh_key)
     : agent_(std::move(agent)),
       secrets_(secret_forms(password, ssh_key)),
       timer_(agent_->get_executor()),
@@ -107,17 +107,17 @@ guest_credentials::guest_credentials(std::shared_ptr<unix_channel> agent,
     agent_->on_data([this](std::string_view bytes) { on_data(bytes); });
 }
 
-void guest_credentials::add_once(std::string command, std::string done, std::string what) {
+void agent_commands::add_once(std::string command, std::string done, std::string what) {
     steps_.insert(steps_.begin() + static_cast<std::ptrdiff_t>(once_),
                   {std::move(command), std::move(done), std::move(what)});
     ++once_;
 }
 
-void guest_credentials::start() {
+void agent_commands::start() {
     start_with_id(std::random_device{}());
 }
 
-void guest_credentials::start_with_id(unsigned long sync_id) {
+void agent_commands::start_with_id(unsigned long sync_id) {
     if (!wanted()) return;
     active_ = true;
     synced_ = false;
@@ -130,7 +130,7 @@ void guest_credentials::start_with_id(unsigned long sync_id) {
     expect_reply("guest-sync-delimited");
 }
 
-void guest_credentials::on_data(std::string_view bytes) {
+void agent_commands::on_data(std::string_view bytes) {
     if (!active_) return;
     // Before the sync reply's 0xFF, whatever the agent sends is stale.
     if (!delimited_) {
@@ -144,7 +144,7 @@ void guest_credentials::on_data(std::string_view bytes) {
     });
 }
 
-void guest_credentials::handle_reply(std::string_view line) {
+void agent_commands::handle_reply(std::string_view line) {
     std::string text(line);
     text.erase(std::remove(text.begin(), text.end(), '\xff'), text.end());
     const json reply = json::parse(text, nullptr, false);
@@ -172,7 +172,7 @@ void guest_credentials::handle_reply(std::string_view line) {
     send_next();
 }
 
-void guest_credentials::send_next() {
+void agent_commands::send_next() {
     if (next_ < steps_.size()) {
         agent_->send(steps_[next_].command);
         expect_reply(steps_[next_].command_name);
@@ -184,7 +184,7 @@ void guest_credentials::send_next() {
     }
 }
 
-void guest_credentials::end_exchange() {
+void agent_commands::end_exchange() {
     active_ = false;
     const auto handler = std::move(after_exchange_);
     after_exchange_ = nullptr;
@@ -192,7 +192,7 @@ void guest_credentials::end_exchange() {
 }
 
 // An agent that never answers: give up until its port opens again.
-void guest_credentials::expect_reply(const std::string& command_name) {
+void agent_commands::expect_reply(const std::string& command_name) {
     timer_.expires_after(reply_timeout_);
     timer_.async_wait([this, command_name](boost::system::error_code ec) {
         if (ec || !active_) return;
