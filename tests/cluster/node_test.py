@@ -247,18 +247,38 @@ def notes_line(notes, start):
     raise Failure(f"NOTES have no line starting with {start!r}:\n{notes}")
 
 
+def unschedulable(cp, release):
+    """The scheduler's word when it found no room for the release's pod, else None."""
+    pod = release_pod(cp, release)
+    condition = next((c for c in (pod or {}).get("status", {}).get("conditions", [])
+                      if c["type"] == "PodScheduled" and c["status"] == "False"), None)
+    return condition.get("message") if condition and condition.get("reason") == "Unschedulable" else None
+
+
 def notes_wait(cp, shell, notes, release):
-    """The NOTES' kubectl wait, run as printed; a pod the controllers have not made yet is waited for first."""
+    """The NOTES' kubectl wait, run as printed; a pod the controllers have not made yet is waited
+    for first, and a pod the scheduler finds no room for fails at once with its message."""
     command = notes_line(notes, "kubectl wait")
-    result = shell.run(command, check_status=False)
-    if result.returncode != 0 and "no matching resources" in result.stderr:
-        log(f"NOTE: {release}: the NOTES' kubectl wait, run at once after helm install, found no pod yet "
-            f"({result.stderr.strip()}): waiting for the controllers to make it, then again")
-        cp.wait_for(f"a pod of {release}", lambda: release_pod(cp, release) is not None, 120)
-        result = shell.run(command, check_status=False)
-    if result.returncode != 0:
-        raise Failure(f"{command}\nfailed: {result.stderr.strip()}")
-    return command, result.stdout.strip()
+    for attempt in range(2):
+        proc = subprocess.Popen(["bash", "-c", command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=shell.env)
+        while proc.poll() is None:
+            refused = unschedulable(cp, release)
+            if refused:
+                proc.kill()
+                proc.communicate()
+                raise Failure(f"{release} does not fit the small node: {refused}")
+            time.sleep(1)
+        out, err = proc.communicate()
+        if proc.returncode == 0:
+            return command, out.strip()
+        if attempt == 0 and "no matching resources" in err:
+            log(f"NOTE: {release}: the NOTES' kubectl wait, run at once after helm install, found no pod yet "
+                f"({err.strip()}): waiting for the controllers to make it, then again")
+            cp.wait_for(f"a pod of {release}", lambda: release_pod(cp, release) is not None, 120)
+            continue
+        break
+    raise Failure(f"{command}\nfailed: {err.strip()}")
 
 
 def release_pod(cp, release):
@@ -556,6 +576,10 @@ def main():
                 forward.close()
             check(True, f"/mnt/kept.txt is there in the next pod {second['metadata']['name']}: the PVC kept it")
             helm_run(helm, cp, home, "uninstall", RELEASE, "--wait", "--timeout", "180s")
+            # The node to the two releases alone: a pod still terminating holds its requests.
+            cp.wait_for(f"{RELEASE}'s pods gone", lambda: running_pod(cp) is None and not any(
+                p["metadata"]["labels"].get("app.kubernetes.io/instance") == RELEASE
+                for p in cp.get("pods", namespace=NAMESPACE)["items"]), 180)
             small_node_releases(cp, helm, home, args.chart,
                                 default_values_here(args.chart, [images[0], images[1], images[3]]))
             log(f"PASS: the chart's pod ran on a real node ({NODE_NAME}: kubelet + containerd + runc + CNI bridge)")
