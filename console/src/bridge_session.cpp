@@ -7,6 +7,8 @@
 
 #include "protocol.hpp"
 
+#include "net_parts/errors.hpp"
+
 #include <array>
 #include <chrono>
 #include <iostream>
@@ -23,17 +25,6 @@ namespace {
 constexpr std::size_t browser_high_water = 256 * 1024;
 // Keystrokes waiting for the VM beyond this pause reading the browser.
 constexpr std::size_t telnet_high_water = 64 * 1024;
-
-void fail(beast::error_code ec, const char* what) {
-    std::cerr << "console: " << what << ": " << ec.message() << "\n";
-}
-
-// A browser going away (tab closed, network gone) is routine, not worth a log line.
-bool is_disconnect(beast::error_code ec) {
-    return ec == net::error::eof || ec == net::error::connection_reset ||
-           ec == net::error::not_connected || ec == net::error::broken_pipe ||
-           ec == net::error::operation_aborted || ec == beast::error::timeout;
-}
 
 // Answers a client that asks for ttyd's subprotocol with it; others get none.
 auto make_decorator(const request& upgrade) {
@@ -86,7 +77,7 @@ void bridge_session::run(const request& upgrade) {
 }
 
 void bridge_session::on_accept(beast::error_code ec) {
-    if (ec) return fail(ec, "session handshake");
+    if (ec) return net_parts::fail(ec, "console: session handshake");
     to_browser_.push(protocol::encode(protocol::server_title, state_->config.title));
     if (state_->config.read_only) to_browser_.push(protocol::encode(protocol::server_read_only));
     do_browser_write();
@@ -103,7 +94,8 @@ void bridge_session::on_browser_read(beast::error_code ec, std::size_t) {
     if (ec == websocket::error::closed) return stop();
     if (ec) {
         // Oversized frames end here too; Beast has already sent the close frame.
-        if (!stopped_ && !is_disconnect(ec)) fail(ec, "session read");
+        // A browser going away (tab closed, network gone) is routine: no log line.
+        if (!stopped_) net_parts::fail(ec, "console: session read");
         return stop();
     }
     const auto data = browser_buffer_.cdata();
@@ -207,7 +199,7 @@ void bridge_session::connect_telnet() {
 void bridge_session::on_resolve(beast::error_code ec, const tcp::resolver::results_type& results) {
     if (stopped_) return;
     if (ec) {
-        fail(ec, "telnet resolve");
+        net_parts::fail(ec, "console: telnet resolve");
         return close_browser({websocket::close_code::try_again_later, "VM console not reachable"});
     }
     std::vector<generic_endpoint> where;
@@ -220,7 +212,7 @@ void bridge_session::on_resolve(beast::error_code ec, const tcp::resolver::resul
 void bridge_session::on_connect(beast::error_code ec, const generic_endpoint&) {
     if (stopped_) return;
     if (ec) {
-        fail(ec, "telnet connect");
+        net_parts::fail(ec, "console: telnet connect");
         return close_browser({websocket::close_code::try_again_later, "VM console not reachable"});
     }
     telnet_connected_ = true;
@@ -291,7 +283,7 @@ void bridge_session::on_telnet_write(beast::error_code ec, std::size_t) {
 
 void bridge_session::on_telnet_end(beast::error_code ec) {
     if (stopped_ || telnet_ended_) return;
-    if (ec != net::error::eof && ec != net::error::operation_aborted) fail(ec, "telnet read");
+    net_parts::fail(ec, "console: telnet read");
     telnet_ended_ = true;
     // Whatever the VM printed last still reaches the browser before the close.
     if (to_browser_.empty())

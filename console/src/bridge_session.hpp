@@ -3,7 +3,7 @@
 #pragma once
 
 #include "http_responses.hpp"
-#include "outbox.hpp"
+#include "net_parts/outbox.hpp"
 #include "server_state.hpp"
 #include "telnet_codec.hpp"
 
@@ -60,10 +60,10 @@ private:
     std::shared_ptr<const server_state> state_;
     boost::beast::websocket::stream<boost::beast::tcp_stream> browser_;
     boost::beast::flat_buffer browser_buffer_;
-    outbox to_browser_;
+    net_parts::outbox to_browser_;
     boost::asio::ip::tcp::resolver resolver_;
     boost::asio::generic::stream_protocol::socket telnet_;  // TCP or unix socket
-    outbox to_telnet_;
+    net_parts::outbox to_telnet_;
     telnet_codec codec_;
     boost::asio::steady_timer stall_timer_;
     bool telnet_connected_ = false;

@@ -7,12 +7,13 @@
 #include "status_probe.hpp"
 #include "telnet_probe.hpp"
 
+#include "net_parts/errors.hpp"
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include <chrono>
-#include <iostream>
 #include <utility>
 
 namespace console {
@@ -22,10 +23,6 @@ namespace {
 constexpr std::size_t header_limit = 8 * 1024;  // request line and headers
 constexpr std::size_t body_limit = 1024;        // only GET and HEAD are served
 constexpr auto request_timeout = std::chrono::seconds(30);
-
-void fail(beast::error_code ec, const char* what) {
-    std::cerr << "console: http " << what << ": " << ec.message() << "\n";
-}
 
 bool is_read_method(const request& req) {
     return req.method() == http::verb::get || req.method() == http::verb::head;
@@ -63,7 +60,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
         res.keep_alive(false);
         return send(std::move(res));
     }
-    if (ec) return fail(ec, "read");
+    if (ec) return net_parts::fail(ec, "console: http read");
     route(parser_->release());
 }
 
@@ -172,7 +169,7 @@ void http_session::send(response&& res) {
 }
 
 void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
-    if (ec) return fail(ec, "write");
+    if (ec) return net_parts::fail(ec, "console: http write");
     response_.reset();
     if (!keep_alive) return do_close();
     do_read();

@@ -4,21 +4,16 @@
 
 #include "http_session.hpp"
 
+#include "net_parts/errors.hpp"
+
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
-
-#include <algorithm>
-#include <iostream>
 
 namespace console {
 
 using tcp = net::ip::tcp;
 
 namespace {
-
-void fail(boost::system::error_code ec, const char* what) {
-    std::cerr << "console: " << what << ": " << ec.message() << "\n";
-}
 
 tcp::endpoint resolve_listen(net::io_context& ioc, const endpoint& where) {
     tcp::resolver resolver(ioc);
@@ -32,7 +27,7 @@ tcp::endpoint resolve_listen(net::io_context& ioc, const endpoint& where) {
 listener::listener(net::io_context& ioc, std::shared_ptr<const server_state> state)
     : ioc_(ioc),
       acceptor_(net::make_strand(ioc)),
-      backoff_timer_(acceptor_.get_executor()),
+      backoff_(acceptor_.get_executor()),
       state_(std::move(state)) {
     const auto& where = state_->config.listen;
     const auto address = where.host + ":" + std::to_string(where.port);
@@ -48,8 +43,8 @@ listener::listener(net::io_context& ioc, std::shared_ptr<const server_state> sta
 }
 
 void listener::do_accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), boost::beast::bind_front_handler(
-                                                       &listener::on_accept, shared_from_this()));
+    acceptor_.async_accept(net::make_strand(ioc_),
+                           beast::bind_front_handler(&listener::on_accept, shared_from_this()));
 }
 
 void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
@@ -57,7 +52,7 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
     // Out of descriptors (EMFILE): the connection stays queued and the next
     // accept would fail at once, so wait before trying again instead of spinning.
     if (ec) return back_off(ec);
-    backoff_ = {};
+    backoff_.succeeded();
     if (state_->try_open_connection()) {
         std::make_shared<http_session>(std::move(socket), state_)->run();
     } else {
@@ -70,13 +65,12 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
 
 // 10 ms, doubling up to 1 s, while accept keeps failing; said once per streak.
 void listener::back_off(boost::system::error_code ec) {
-    if (backoff_.count() == 0) fail(ec, "accept (backing off)");
-    backoff_ =
-        std::clamp(backoff_ * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
-    backoff_timer_.expires_after(backoff_);
-    backoff_timer_.async_wait([self = shared_from_this()](boost::system::error_code timer_ec) {
-        if (!timer_ec) self->do_accept();
-    });
+    if (backoff_.failed()) net_parts::fail(ec, "console: accept (backing off)");
+    backoff_.async_wait(beast::bind_front_handler(&listener::on_backoff, shared_from_this()));
+}
+
+void listener::on_backoff(boost::system::error_code ec) {
+    if (!ec) do_accept();
 }
 
 }  // namespace console

@@ -3,11 +3,10 @@
 
 #include "server_state.hpp"
 
+#include "net_parts/accept_backoff.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
-
-#include <chrono>
 
 #include <memory>
 
@@ -25,11 +24,11 @@ private:
     void do_accept();
     void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
     void back_off(boost::system::error_code ec);
+    void on_backoff(boost::system::error_code ec);
 
     boost::asio::io_context& ioc_;
     boost::asio::ip::tcp::acceptor acceptor_;
-    boost::asio::steady_timer backoff_timer_;  // waits between failing accepts
-    std::chrono::milliseconds backoff_{0};     // current wait, 0 while accepts succeed
+    net_parts::accept_backoff backoff_;  // waits between failing accepts
     std::shared_ptr<const server_state> state_;
 };
 

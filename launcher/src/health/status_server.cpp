@@ -3,16 +3,12 @@
 
 #include <unistd.h>
 
-#include <iostream>
+#include "net_parts/errors.hpp"
 
 namespace launcher {
 namespace {
 
 using stream = net::local::stream_protocol;
-
-void fail(error_code ec, const char* what) {
-    std::cerr << "launcher: status socket " << what << ": " << ec.message() << "\n";
-}
 
 stream::acceptor bind_status(net::io_context& io, const std::string& path) {
     ::unlink(path.c_str());  // left by an earlier run of this container
@@ -28,7 +24,10 @@ stream::acceptor bind_status(net::io_context& io, const std::string& path) {
 
 status_server::status_server(net::io_context& io, const std::string& path,
                              std::function<std::string()> status)
-    : acceptor_(bind_status(io, path)), backoff_(io), path_(path), status_(std::move(status)) {}
+    : acceptor_(bind_status(io, path)),
+      backoff_(io.get_executor()),
+      path_(path),
+      status_(std::move(status)) {}
 
 status_server::~status_server() {
     ::unlink(path_.c_str());
@@ -46,13 +45,12 @@ void status_server::do_accept() {
 
 void status_server::on_accept(error_code ec, stream::socket peer) {
     if (ec == net::error::operation_aborted) return;
+    // Out of descriptors (EMFILE): wait before trying again, as the telnet server does.
     if (ec) {
-        fail(ec, "accept");
-        backoff_.expires_after(std::chrono::milliseconds(100));
-        return backoff_.async_wait([self = shared_from_this()](auto error) {
-            if (!error) self->do_accept();
-        });
+        if (backoff_.failed()) net_parts::fail(ec, "launcher: status socket accept (backing off)");
+        return backoff_.async_wait(std::bind_front(&status_server::on_backoff, shared_from_this()));
     }
+    backoff_.succeeded();
     // One line, then close: socket and message live as long as the write.
     auto client = std::make_shared<stream::socket>(std::move(peer));
     auto line = std::make_shared<const std::string>(status_() + "\n");
@@ -62,6 +60,10 @@ void status_server::on_accept(error_code ec, stream::socket peer) {
         client->close(ignored);
     });
     do_accept();
+}
+
+void status_server::on_backoff(error_code ec) {
+    if (!ec) do_accept();
 }
 
 }  // namespace launcher

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "asio.hpp"
+#include "net_parts/accept_backoff.hpp"
 
 namespace launcher {
 
@@ -24,9 +25,10 @@ public:
 private:
     void do_accept();
     void on_accept(error_code ec, net::local::stream_protocol::socket peer);
+    void on_backoff(error_code ec);
 
     net::local::stream_protocol::acceptor acceptor_;
-    net::steady_timer backoff_;  // after an accept error (EMFILE), not a spin
+    net_parts::accept_backoff backoff_;  // waits between failing accepts (EMFILE)
     std::string path_;
     std::function<std::string()> status_;
 };

@@ -3,17 +3,15 @@
 #include <functional>
 #include <iostream>
 
+#include "net_parts/errors.hpp"
+
 namespace launcher {
 namespace {
 
 using unix_socket = net::local::stream_protocol;
 
 void fail(boost::system::error_code ec, const std::string& name, const char* what) {
-    if (ec == net::error::operation_aborted || ec == net::error::eof ||
-        ec == net::error::connection_reset) {
-        return;
-    }
-    std::cerr << "launcher: " << name << " " << what << ": " << ec.message() << "\n";
+    net_parts::fail(ec, "launcher: " + name + " " + what);
 }
 
 }  // namespace
@@ -23,7 +21,7 @@ unix_channel::unix_channel(net::io_context& io, const std::string& path, std::st
     : acceptor_(io, unix_socket::endpoint(path)),
       socket_(io),
       name_(std::move(name)),
-      queue_limit_(queue_limit) {}
+      outbox_(queue_limit) {}
 
 void unix_channel::start() {
     acceptor_.async_accept(socket_, std::bind_front(&unix_channel::on_accept, shared_from_this()));
@@ -36,7 +34,7 @@ void unix_channel::on_accept(boost::system::error_code ec) {
     acceptor_.close(ignored);
     if (on_connect_) on_connect_();
     do_read();
-    if (!queue_.empty() && !writing_) do_write();
+    do_write();
 }
 
 void unix_channel::do_read() {
@@ -56,28 +54,27 @@ void unix_channel::on_read(boost::system::error_code ec, std::size_t n) {
 }
 
 void unix_channel::send(std::string_view bytes) {
-    if (queued_bytes_ + bytes.size() > queue_limit_) {
+    if (!outbox_.fits(bytes.size())) {
         std::cerr << "launcher: " << name_ << " is not reading; dropped " << bytes.size()
                   << " bytes\n";
         return;
     }
-    queue_.emplace_back(bytes);
-    queued_bytes_ += bytes.size();
-    if (!writing_ && socket_.is_open()) do_write();
+    outbox_.push(std::string(bytes));
+    do_write();
 }
 
+// One write in flight, once QEMU is connected.
 void unix_channel::do_write() {
-    writing_ = true;
-    net::async_write(socket_, net::buffer(queue_.front()),
-                     std::bind_front(&unix_channel::on_write, shared_from_this()));
+    if (!socket_.is_open()) return;
+    if (const std::string* message = outbox_.start_write())
+        net::async_write(socket_, net::buffer(*message),
+                         std::bind_front(&unix_channel::on_write, shared_from_this()));
 }
 
 void unix_channel::on_write(boost::system::error_code ec, std::size_t) {
-    writing_ = false;
     if (ec) return fail(ec, name_, "write");
-    queued_bytes_ -= queue_.front().size();
-    queue_.pop_front();
-    if (!queue_.empty() && socket_.is_open()) do_write();
+    outbox_.finish_write();
+    do_write();
 }
 
 void unix_channel::close() {

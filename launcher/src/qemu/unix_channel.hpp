@@ -1,14 +1,15 @@
 #pragma once
 // One QEMU chardev socket (serial line, QMP, guest agent): the launcher
 // listens on a path before QEMU starts, QEMU connects as the client.
-// Incoming bytes go to a handler; outgoing ones through a bounded queue.
+// Incoming bytes go to a handler; outgoing ones through a bounded outbox.
 #include <array>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+
 #include "asio.hpp"
+#include "net_parts/outbox.hpp"
 
 namespace launcher {
 
@@ -43,11 +44,8 @@ private:
     boost::asio::local::stream_protocol::acceptor acceptor_;
     boost::asio::local::stream_protocol::socket socket_;
     std::string name_;
-    std::size_t queue_limit_;
     std::array<char, 65536> input_{};
-    std::deque<std::string> queue_;
-    std::size_t queued_bytes_ = 0;
-    bool writing_ = false;
+    net_parts::outbox outbox_;  // each send() one message, as it was given
     data_handler on_data_;
     event_handler on_connect_;
     event_handler on_close_;

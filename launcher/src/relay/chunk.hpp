@@ -1,6 +1,6 @@
 #pragma once
 // Guest output on its way to telnet clients: built once, IAC-escaped, then
-// shared read-only by the scrollback and every client's write queue.
+// shared read-only by every client, which appends it to its outbox.
 #include <memory>
 #include <string>
 #include <string_view>

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <functional>
 #include <iostream>
 
 namespace launcher {
@@ -10,12 +11,12 @@ namespace {
 
 namespace net = boost::asio;
 
-constexpr std::size_t coalesce_limit = 64 * 1024;  // bytes per queued piece
+constexpr std::size_t coalesce_limit = 64 * 1024;  // bytes per write
 
 }  // namespace
 
 stdout_mirror::stdout_mirror(net::io_context& io, int fd, std::size_t queue_limit)
-    : out_(io), queue_limit_(queue_limit) {
+    : out_(io), outbox_(queue_limit, coalesce_limit) {
     const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
     if (copy < 0) {
         broken_ = true;
@@ -44,45 +45,35 @@ void stdout_mirror::close() {
 
 void stdout_mirror::write(std::string_view bytes) {
     if (broken_ || bytes.empty()) return;
-    if (queued_bytes_ + bytes.size() > queue_limit_) {
+    if (!outbox_.fits(bytes.size())) {
         if (dropped_bytes_ == 0)
             std::cerr << "launcher: stdout is not being read: dropping guest output there "
                          "(telnet clients still get all of it)\n";
         dropped_bytes_ += bytes.size();
         return;
     }
-    // Small pieces (typed echo) join the last waiting one: few queue entries.
-    const bool last_waits = queue_.size() > (writing_ ? 1U : 0U);
-    if (last_waits && queue_.back().size() + bytes.size() <= coalesce_limit)
-        queue_.back().append(bytes);
-    else
-        queue_.emplace_back(bytes);
-    queued_bytes_ += bytes.size();
-    if (!writing_) do_write();
+    // Small pieces (typed echo) join the last waiting one: few writes.
+    outbox_.append({}, bytes);
+    do_write();
 }
 
+// One write in flight; a partial write is finished by async_write.
 void stdout_mirror::do_write() {
-    writing_ = true;
-    out_.async_write_some(net::buffer(queue_.front()),
-                          [self = shared_from_this()](auto ec, auto n) { self->on_write(ec, n); });
+    if (const std::string* message = outbox_.start_write())
+        net::async_write(out_, net::buffer(*message),
+                         std::bind_front(&stdout_mirror::on_write, shared_from_this()));
 }
 
-void stdout_mirror::on_write(boost::system::error_code ec, std::size_t n) {
-    writing_ = false;
+void stdout_mirror::on_write(boost::system::error_code ec, std::size_t) {
     if (ec == net::error::operation_aborted) return;
     if (ec) {
         // A closed stdout (EPIPE) is ignored: the VM runs on without a log.
         broken_ = true;
-        queue_.clear();
-        queued_bytes_ = 0;
+        outbox_.clear();
         return;
     }
-    queued_bytes_ -= n;
-    if (n == queue_.front().size())
-        queue_.pop_front();
-    else
-        queue_.front().erase(0, n);
-    if (!queue_.empty()) do_write();
+    outbox_.finish_write();
+    do_write();
 }
 
 }  // namespace launcher

@@ -1,16 +1,15 @@
 #pragma once
 // Guest output mirrored to the launcher's stdout (for `kubectl logs`) without
-// ever blocking the event loop: a bounded queue written through a
+// ever blocking the event loop: a bounded outbox written through a
 // non-blocking descriptor. When nobody reads stdout (a paused terminal, a
 // stalled log pipe) output beyond the queue is dropped, counted and reported
 // once on stderr; telnet clients, QMP and signals carry on.
 #include <cstdint>
-#include <deque>
 #include <memory>
-#include <string>
 #include <string_view>
 
 #include "asio.hpp"
+#include "net_parts/outbox.hpp"
 
 namespace launcher {
 
@@ -29,7 +28,7 @@ public:
     void close();
 
     std::uint64_t dropped_bytes() const { return dropped_bytes_; }
-    std::size_t queued_bytes() const { return queued_bytes_; }
+    std::size_t queued_bytes() const { return outbox_.queued_bytes(); }
 
 private:
     void do_write();
@@ -37,10 +36,7 @@ private:
 
     boost::asio::posix::stream_descriptor out_;
     int saved_flags_ = -1;  // the descriptor's flags before O_NONBLOCK
-    std::size_t queue_limit_;
-    std::deque<std::string> queue_;  // the front one is in flight while writing_
-    std::size_t queued_bytes_ = 0;
-    bool writing_ = false;
+    net_parts::outbox outbox_;
     bool broken_ = false;  // stdout closed or failed: mirror nothing more
     std::uint64_t dropped_bytes_ = 0;
 };

@@ -2,10 +2,10 @@
 
 #include <sys/stat.h>
 
-#include <algorithm>
 #include <functional>
-#include <iostream>
 #include <string_view>
+
+#include "net_parts/errors.hpp"
 
 #include "relay/telnet_session.hpp"
 
@@ -14,11 +14,6 @@ namespace {
 
 using tcp = net::ip::tcp;
 using unix_socket = net::local::stream_protocol;
-
-void fail(boost::system::error_code ec, const char* what) {
-    if (ec == net::error::operation_aborted) return;
-    std::cerr << "launcher: telnet " << what << ": " << ec.message() << "\n";
-}
 
 // A socket file nobody answers on is what a killed launcher left behind.
 void remove_stale_socket(net::io_context& io, const std::string& path) {
@@ -65,7 +60,7 @@ std::shared_ptr<telnet_server> telnet_server::on_unix_socket(net::io_context& io
 
 telnet_server::telnet_server(net::io_context& io, const endpoint& where, console_hub& hub,
                              std::size_t max_clients)
-    : acceptor_(io), backoff_timer_(io), hub_(hub), max_clients_(max_clients) {
+    : acceptor_(io), backoff_(io.get_executor()), hub_(hub), max_clients_(max_clients) {
     acceptor_.open(where.protocol());
     if (where.protocol().family() != AF_UNIX)
         acceptor_.set_option(net::socket_base::reuse_address(true));
@@ -82,7 +77,7 @@ unsigned short telnet_server::port() const {
 void telnet_server::stop() {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
-    backoff_timer_.cancel();
+    backoff_.cancel();
 }
 
 void telnet_server::do_accept() {
@@ -95,7 +90,7 @@ void telnet_server::on_accept(boost::system::error_code ec,
     // Out of descriptors (EMFILE): the connection stays queued and the next
     // accept would fail at once, so wait before trying again.
     if (ec) return back_off(ec);
-    backoff_ = {};
+    backoff_.succeeded();
     boost::system::error_code ignored;
     if (hub_.client_count() >= max_clients_) {
         // Told why without waiting for it to read, then closed.
@@ -112,11 +107,8 @@ void telnet_server::on_accept(boost::system::error_code ec,
 
 // 10 ms, doubling up to 1 s, while accept keeps failing; said once per streak.
 void telnet_server::back_off(boost::system::error_code ec) {
-    if (backoff_.count() == 0) fail(ec, "accept (backing off)");
-    backoff_ =
-        std::clamp(backoff_ * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
-    backoff_timer_.expires_after(backoff_);
-    backoff_timer_.async_wait(std::bind_front(&telnet_server::on_backoff, shared_from_this()));
+    if (backoff_.failed()) net_parts::fail(ec, "launcher: telnet accept (backing off)");
+    backoff_.async_wait(std::bind_front(&telnet_server::on_backoff, shared_from_this()));
 }
 
 void telnet_server::on_backoff(boost::system::error_code ec) {

@@ -3,11 +3,11 @@
 // unix socket (for the console container of a pod). At most `max_clients` at
 // once (later ones are told so and closed); while accept fails (EMFILE) it
 // backs off instead of spinning.
-#include <chrono>
 #include <memory>
 #include <string>
 
 #include "asio.hpp"
+#include "net_parts/accept_backoff.hpp"
 
 #include "relay/console_hub.hpp"
 
@@ -43,8 +43,7 @@ private:
     void on_backoff(boost::system::error_code ec);
 
     boost::asio::basic_socket_acceptor<boost::asio::generic::stream_protocol> acceptor_;
-    boost::asio::steady_timer backoff_timer_;  // waits between failing accepts
-    std::chrono::milliseconds backoff_{0};     // current wait, 0 while accepts succeed
+    net_parts::accept_backoff backoff_;  // waits between failing accepts
     console_hub& hub_;
     std::size_t max_clients_;
 };

@@ -2,7 +2,8 @@
 
 #include <functional>
 #include <iostream>
-#include <vector>
+
+#include "net_parts/errors.hpp"
 
 namespace launcher {
 namespace {
@@ -14,16 +15,6 @@ const telnet_telopt_t telnet_options[] = {
     {TELNET_TELOPT_BINARY, TELNET_WILL, TELNET_DO},
     {-1, 0, 0},
 };
-
-constexpr std::size_t max_gather = 64;  // chunks per write
-
-void fail(boost::system::error_code ec, const char* what) {
-    if (ec == net::error::eof || ec == net::error::operation_aborted ||
-        ec == net::error::connection_reset || ec == net::error::broken_pipe) {
-        return;
-    }
-    std::cerr << "launcher: telnet " << what << ": " << ec.message() << "\n";
-}
 
 }  // namespace
 
@@ -77,7 +68,7 @@ void telnet_session::do_read() {
 
 void telnet_session::on_read(boost::system::error_code ec, std::size_t n) {
     if (ec) {
-        fail(ec, "read");
+        net_parts::fail(ec, "launcher: telnet read");
         return close();
     }
     receive(std::string_view(input_.data(), n));
@@ -90,37 +81,30 @@ void telnet_session::receive(std::string_view bytes) {
 
 void telnet_session::deliver(const chunk& piece) {
     if (closed_) return;
-    if (queued_bytes_ + piece->size() > queue_limit) {
-        std::cerr << "launcher: dropping a telnet client that fell " << queued_bytes_
+    if (!outbox_.fits(piece->size())) {
+        std::cerr << "launcher: dropping a telnet client that fell " << outbox_.queued_bytes()
                   << " bytes behind\n";
         return close();
     }
-    queue_.push_back(piece);
-    queued_bytes_ += piece->size();
-    if (in_flight_ == 0) do_write();
+    // Pieces that arrive while a write is under way join into the next one.
+    outbox_.append({}, *piece);
+    do_write();
 }
 
-// One write in flight, gathering the queued chunks without copying them.
+// One write in flight.
 void telnet_session::do_write() {
-    std::vector<net::const_buffer> buffers;
-    in_flight_ = std::min(queue_.size(), max_gather);
-    buffers.reserve(in_flight_);
-    for (std::size_t i = 0; i < in_flight_; ++i)
-        buffers.push_back(net::buffer(*queue_[i]));
-    net::async_write(socket_, buffers,
-                     std::bind_front(&telnet_session::on_write, shared_from_this()));
+    if (const std::string* message = outbox_.start_write())
+        net::async_write(socket_, net::buffer(*message),
+                         std::bind_front(&telnet_session::on_write, shared_from_this()));
 }
 
 void telnet_session::on_write(boost::system::error_code ec, std::size_t) {
     if (ec) {
-        fail(ec, "write");
+        net_parts::fail(ec, "launcher: telnet write");
         return close();
     }
-    for (; in_flight_ > 0; --in_flight_) {
-        queued_bytes_ -= queue_.front()->size();
-        queue_.pop_front();
-    }
-    if (!queue_.empty() && !closed_) do_write();
+    outbox_.finish_write();
+    if (!closed_) do_write();
 }
 
 void telnet_session::close() {

@@ -1,15 +1,15 @@
 #pragma once
 // One telnet client of the serial console: libtelnet parses what it types,
-// guest output reaches it through a bounded queue with one write in flight.
+// guest output reaches it through a bounded outbox with one write in flight.
 #include <cstddef>  // libtelnet.h uses size_t without including it
 
 #include <libtelnet.h>
 
 #include <array>
-#include <deque>
 #include <memory>
-#include "asio.hpp"
 
+#include "asio.hpp"
+#include "net_parts/outbox.hpp"
 #include "relay/console_hub.hpp"
 
 namespace launcher {
@@ -45,10 +45,8 @@ private:
     console_hub& hub_;
     std::unique_ptr<telnet_t, telnet_deleter> telnet_;
     std::array<char, 4096> input_{};
-    std::deque<chunk> queue_;
-    std::size_t queued_bytes_ = 0;
-    std::size_t in_flight_ = 0;  // chunks of queue_ being written
-    bool after_cr_ = false;      // the last typed byte was CR
+    net_parts::outbox outbox_{queue_limit};
+    bool after_cr_ = false;  // the last typed byte was CR
     bool closed_ = false;
 };
 

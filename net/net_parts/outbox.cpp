@@ -1,7 +1,7 @@
 // The bounded, coalescing write queue.
-#include "outbox.hpp"
+#include "net_parts/outbox.hpp"
 
-namespace console {
+namespace net_parts {
 
 void outbox::push(std::string message_bytes) {
     queued_bytes_ += message_bytes.size();
@@ -15,6 +15,7 @@ void outbox::append(std::string_view prefix, std::string_view bytes) {
     if (back_is_waiting) {
         auto& back = messages_.back();
         if (back.appendable && back.prefix_size == prefix.size() &&
+            back.bytes.size() + bytes.size() <= max_message_ &&
             back.bytes.compare(0, prefix.size(), prefix) == 0) {
             back.bytes.append(bytes);
             return;
@@ -40,4 +41,10 @@ void outbox::finish_write() {
     writing_ = false;
 }
 
-}  // namespace console
+void outbox::clear() {
+    messages_.clear();
+    queued_bytes_ = 0;
+    writing_ = false;
+}
+
+}  // namespace net_parts

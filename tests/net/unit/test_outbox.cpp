@@ -1,9 +1,9 @@
 // Unit: the bounded, coalescing write queue.
 #include "catch.hpp"
 
-#include "outbox.hpp"
+#include "net_parts/outbox.hpp"
 
-using console::outbox;
+using net_parts::outbox;
 
 TEST_CASE("one write in flight, later bytes coalesce", "[outbox]") {
     outbox box(100);
@@ -43,4 +43,33 @@ TEST_CASE("full() reports the high-water mark", "[outbox]") {
     box.start_write();
     box.finish_write();
     CHECK_FALSE(box.full());
+}
+
+TEST_CASE("fits() tells an owner that drops what would pass the limit", "[outbox]") {
+    outbox box(10);
+    box.append({}, "12345678");
+    CHECK(box.fits(2));
+    CHECK_FALSE(box.fits(3));
+}
+
+TEST_CASE("max_message caps how far a waiting message grows", "[outbox]") {
+    outbox box(100, 4);
+    box.append({}, "ab");
+    box.append({}, "cd");
+    box.append({}, "e");  // would make 5 bytes: a new message
+    REQUIRE(*box.start_write() == "abcd");
+    box.finish_write();
+    REQUIRE(*box.start_write() == "e");
+}
+
+TEST_CASE("clear() drops everything, the written message included", "[outbox]") {
+    outbox box(100);
+    box.push("one");
+    box.append({}, "two");
+    box.start_write();
+    box.clear();
+    CHECK(box.empty());
+    CHECK_FALSE(box.writing());
+    CHECK(box.queued_bytes() == 0);
+    CHECK(box.start_write() == nullptr);
 }
