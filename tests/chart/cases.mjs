@@ -276,7 +276,8 @@ export const cases = {
     sets: ["networkPolicy.enabled=true,ssh.enabled=true"],
     check(t, objects) {
       const policy = only(objects, "NetworkPolicy");
-      t.equal(policy.spec.podSelector.matchLabels, only(objects, "Deployment").spec.selector.matchLabels, "selects the VM pod");
+      t.equal(policy.spec.podSelector.matchLabels, { ...only(objects, "Deployment").spec.selector.matchLabels,
+        "app.kubernetes.io/component": "vm" }, "selects the VM pod, not the helm test pod");
       t.equal(policy.spec.policyTypes, ["Ingress"], "ingress only: the guest's own traffic out is network.mode's business");
       t.equal(policy.spec.ingress, [{ ports: [{ port: "http", protocol: "TCP" }, { port: "ssh", protocol: "TCP" }] }],
         "the console and the forwarded ports, from anywhere (allowExternal)");
