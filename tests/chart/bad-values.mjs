@@ -54,6 +54,8 @@ export const badCases = {
   "cpu limit below a given request": [["resources.requests.cpu=1500m,resources.limits.cpu=1"],
     "resources.limits.cpu=1 is below the CPU request 1500m"],
   "requests.memory not a quantity": [["resources.requests.memory=lots"], "/resources/requests/memory"],
+  "persistence.accessModes=ReadWriteMany": [["persistence.enabled=true,persistence.accessModes[0]=ReadWriteMany"],
+    "persistence.accessModes: ReadWriteMany: the guest disk takes ReadWriteOnce or ReadWriteOncePod only"],
   "existingClaim without persistence": [["persistence.existingClaim=myclaim"],
     "persistence.existingClaim=\"myclaim\" needs persistence.enabled=true"],
   "auth existingSecret with auth off": [["console.auth.enabled=false,console.auth.existingSecret=login"],

@@ -1,18 +1,18 @@
 // The `helm template` matrix: each case is a list of --set strings plus checks of its own,
 // on top of the checks every rendering must pass (render-check.mjs).
-import { container, envOf, mebibytes, only, podSpec } from "./lib/objects.mjs";
+import { consoleService, container, envOf, mebibytes, only, podSpec, vmSet } from "./lib/objects.mjs";
 
 const launcher = (objects) => container(podSpec(objects), "launcher");
 const launcherEnv = (objects) => envOf(launcher(objects));
 const consoleEnv = (objects) => envOf(container(podSpec(objects), "console"));
-const servicePorts = (objects) => only(objects, "Service").spec.ports;
+const servicePorts = (objects) => consoleService(objects).spec.ports;
 const secretVolume = (objects, name) => podSpec(objects).volumes.find((v) => v.name === name)?.secret;
 
 export const cases = {
   defaults: {
     sets: [],
     check(t, objects) {
-      t.equal(only(objects, "Service").spec.type, "LoadBalancer", "default service.type");
+      t.equal(consoleService(objects).spec.type, "LoadBalancer", "default service.type");
       t.equal(servicePorts(objects)[0].port, 8080, "default service.port");
       t.equal(launcherEnv(objects).VM_CPU_COUNT, "2", "default cpu.count");
       t.equal(launcherEnv(objects).VM_MEMORY, "2048", "default memory");
@@ -23,7 +23,8 @@ export const cases = {
       t.equal(launcher(objects).resources.limits, { memory: "2509Mi" }, "default limits: the whole VM's memory, no CPU limit");
       t.equal(launcherEnv(objects).VM_NETWORK, "passt", "network.mode=auto without a cluster: passt");
       t.that(!objects.some((o) => o.kind === "NetworkPolicy"), "no NetworkPolicy by default");
-      t.equal(only(objects, "Deployment").spec.strategy, { type: "Recreate" }, "Recreate without persistence too");
+      t.equal(vmSet(objects).spec.updateStrategy, { type: "RollingUpdate" },
+        "a StatefulSet's rollout: the old pod gone before the new one starts");
       t.equal(consoleEnv(objects).CONSOLE_AUTH_FILE, "/run/secrets/console-auth/auth", "console auth on by default");
       t.equal(secretVolume(objects, "console-auth").secretName, "myvm-qemu-riscv64-console-auth",
         "from the generated Secret");
@@ -77,7 +78,8 @@ export const cases = {
   persistence: {
     sets: ["persistence.enabled=true,persistence.size=20Gi,persistence.storageClass=fast-ssd"],
     check(t, objects) {
-      t.equal(only(objects, "Deployment").spec.strategy, { type: "Recreate" }, "Recreate strategy");
+      t.equal(podSpec(objects).volumes.find((v) => v.name === "data").persistentVolumeClaim,
+        { claimName: "myvm-qemu-riscv64-data" }, "the chart's claim, named as the Deployment before had it");
       t.equal(only(objects, "PersistentVolumeClaim").spec.storageClassName, "fast-ssd", "storage class");
     },
   },
@@ -92,7 +94,6 @@ export const cases = {
     check(t, objects) {
       t.equal(podSpec(objects).volumes.find((v) => v.name === "data").persistentVolumeClaim,
         { claimName: "my-vm-disk" }, "the existing claim is mounted");
-      t.equal(only(objects, "Deployment").spec.strategy, { type: "Recreate" }, "Recreate strategy");
     },
   },
   ssh: {
@@ -196,7 +197,7 @@ export const cases = {
       t.equal(spec.tolerations, [{ key: "vm", operator: "Exists" }], "tolerations");
       t.equal(spec.imagePullSecrets, [{ name: "registry-login" }], "imagePullSecrets");
       t.equal(spec.priorityClassName, "vm-critical", "priorityClassName");
-      t.equal(only(objects, "Deployment").spec.template.metadata.annotations.team, "lab", "podAnnotations");
+      t.equal(vmSet(objects).spec.template.metadata.annotations.team, "lab", "podAnnotations");
       t.equal(launcher(objects).resources, { limits: { memory: "4Gi" },
         requests: { cpu: "500m", memory: "768Mi", "ephemeral-storage": "1Gi" } }, "resources merged with the defaults");
       t.equal([...spec.initContainers, ...spec.containers].map((c) => c.imagePullPolicy),
@@ -276,7 +277,7 @@ export const cases = {
     sets: ["networkPolicy.enabled=true,ssh.enabled=true"],
     check(t, objects) {
       const policy = only(objects, "NetworkPolicy");
-      t.equal(policy.spec.podSelector.matchLabels, { ...only(objects, "Deployment").spec.selector.matchLabels,
+      t.equal(policy.spec.podSelector.matchLabels, { ...vmSet(objects).spec.selector.matchLabels,
         "app.kubernetes.io/component": "vm" }, "selects the VM pod, not the helm test pod");
       t.equal(policy.spec.policyTypes, ["Ingress"], "ingress only: the guest's own traffic out is network.mode's business");
       t.equal(policy.spec.ingress, [{ ports: [{ port: "http", protocol: "TCP" }, { port: "ssh", protocol: "TCP" }] }],
@@ -308,7 +309,7 @@ export const cases = {
   "pod-labels": {
     sets: ["podLabels.team=lab,podLabels.app\\.kubernetes\\.io/component=sandbox"],
     check(t, objects) {
-      const labels = only(objects, "Deployment").spec.template.metadata.labels;
+      const labels = vmSet(objects).spec.template.metadata.labels;
       t.equal([labels.team, labels["app.kubernetes.io/component"]], ["lab", "sandbox"], "podLabels, one value per key");
     },
   },
@@ -368,7 +369,7 @@ export const cases = {
   "load-balancer-options": {
     sets: ["service.loadBalancerSourceRanges[0]=203.0.113.0/24,service.externalTrafficPolicy=Local"],
     check(t, objects) {
-      const spec = only(objects, "Service").spec;
+      const spec = consoleService(objects).spec;
       t.equal([spec.loadBalancerSourceRanges, spec.externalTrafficPolicy], [["203.0.113.0/24"], "Local"], "LB options");
     },
   },
@@ -384,7 +385,7 @@ export const cases = {
     check(t, objects) {
       t.equal(launcher(objects).image, "carvicsforth/qemu-riscv64-launcher:1.2.0", "the original's launcher image");
       t.equal(podSpec(objects).initContainers[1].image, "carvicsforth/qemu-riscv64-ubuntu:22.04-1", "the original's data image");
-      t.equal(only(objects, "Service").spec.type, "LoadBalancer", "LoadBalancer as the original");
+      t.equal(consoleService(objects).spec.type, "LoadBalancer", "LoadBalancer as the original");
     },
   },
 };

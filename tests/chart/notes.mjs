@@ -19,7 +19,7 @@ function expectIn(text, snippets, what) {
 }
 
 expectIn(notes([]), ["minikube tunnel", "http://localhost:8080", "kubectl get svc -n vms myvm-qemu-riscv64",
-  "kubectl logs -n vms deploy/myvm-qemu-riscv64 -c launcher", "--set service.port=8081", "helm test -n vms myvm"],
+  "kubectl logs -n vms pod/myvm-qemu-riscv64-0 -c launcher", "--set service.port=8081", "helm test -n vms myvm"],
 "LoadBalancer");
 expectIn(notes(["service.port=8081"]), ["http://localhost:8081", "--set service.port=8082"], "port 8081");
 expectIn(notes(["service.type=NodePort"]), ["{.spec.ports[?(@.name==\"http\")].nodePort}", "minikube service -n vms myvm-qemu-riscv64 --url"],

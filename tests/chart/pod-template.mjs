@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Expect } from "./lib/expect.mjs";
 import { chartDir, runHelm } from "./lib/helm.mjs";
 import { loadYaml } from "./lib/deps.mjs";
-import { only } from "./lib/objects.mjs";
+import { vmSet } from "./lib/objects.mjs";
 
 const t = new Expect();
 
@@ -19,7 +19,7 @@ function podTemplate(chart, sets) {
   const result = runHelm(args);
   t.that(result.status === 0, `helm template ${sets.join(" ")}: ${result.stderr.trim()}`);
   const objects = loadYaml().parseAllDocuments(result.stdout).map((d) => d.toJS()).filter((o) => o);
-  return JSON.stringify(only(objects, "Deployment").spec.template);
+  return JSON.stringify(vmSet(objects).spec.template);
 }
 
 // A copy of the chart at another version and appVersion.

@@ -10,7 +10,7 @@ import { loadYaml } from "./lib/deps.mjs";
 import { Expect } from "./lib/expect.mjs";
 import { defaultValues, template } from "./lib/helm.mjs";
 import { schemaProblems } from "./lib/k8s-schema.mjs";
-import { checkDeployment } from "./lib/pod-checks.mjs";
+import { checkStatefulSet } from "./lib/pod-checks.mjs";
 import { checkClaim, checkIngress, checkLabels, checkSecrets, checkService, checkTestPod } from "./lib/object-checks.mjs";
 import { applySets } from "./lib/set-values.mjs";
 
@@ -47,7 +47,7 @@ async function main(name) {
     : defaultValues();
   const values = applySets(base, testCase.sets);
   const objects = rendered.objects;
-  for (const check of [checkLabels, checkDeployment, checkService, checkIngress, checkClaim, checkSecrets, checkTestPod]) {
+  for (const check of [checkLabels, checkStatefulSet, checkService, checkIngress, checkClaim, checkSecrets, checkTestPod]) {
     try {
       check(t, objects, RELEASE, values);
     } catch (error) {

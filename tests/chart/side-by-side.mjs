@@ -2,7 +2,7 @@
 // distinct object names, selectors that pick only their own pod, distinct Service ports.
 import { Expect } from "./lib/expect.mjs";
 import { template } from "./lib/helm.mjs";
-import { only } from "./lib/objects.mjs";
+import { consoleService, only, vmSet } from "./lib/objects.mjs";
 
 const t = new Expect();
 const first = template("myvm", ["console.auth.enabled=true,ssh.enabled=true,persistence.enabled=true"]);
@@ -11,12 +11,12 @@ t.that(first.status === 0 && second.status === 0, `both render: ${first.stderr}$
 const names = (r) => r.objects.map((o) => `${o.kind}/${o.metadata.name}`);
 t.equal(names(first).filter((n) => names(second).includes(n)), [], "no object name in common");
 t.that(names(first).length >= 5, `the first release renders its objects: ${names(first)}`);
-const selector = (r) => only(r.objects, "Service").spec.selector;
-const podLabels = (r) => only(r.objects, "Deployment").spec.template.metadata.labels;
+const selector = (r) => consoleService(r.objects).spec.selector;
+const podLabels = (r) => vmSet(r.objects).spec.template.metadata.labels;
 const selects = (sel, labels) => Object.entries(sel).every(([k, v]) => labels[k] === v);
 t.that(!selects(selector(first), podLabels(second)), "the first Service does not select the second pod");
 t.that(!selects(selector(second), podLabels(first)), "the second Service does not select the first pod");
-const ports = (r) => only(r.objects, "Service").spec.ports.map((p) => p.port);
+const ports = (r) => consoleService(r.objects).spec.ports.map((p) => p.port);
 t.equal(ports(first).filter((p) => ports(second).includes(p)), [], "no Service port in common (shared LoadBalancer host)");
 
 // Two releases on one Ingress host, by path: each console serves under its own path.
@@ -29,7 +29,7 @@ t.equal([rule(vm1).host, rule(vm2).host], ["lab.example.org", "lab.example.org"]
 t.equal([rule(vm1).http.paths[0].path, rule(vm2).http.paths[0].path], ["/vm1", "/vm2"], "a path each");
 t.equal([rule(vm1).http.paths[0].backend.service.name, rule(vm2).http.paths[0].backend.service.name],
   ["vm1-qemu-riscv64", "vm2-qemu-riscv64"], "each path reaches its own Service");
-const basePath = (r) => only(r.objects, "Deployment").spec.template.spec.containers[0].env
+const basePath = (r) => vmSet(r.objects).spec.template.spec.containers[0].env
   .find((e) => e.name === "CONSOLE_BASE_PATH")?.value;
 t.equal([basePath(vm1), basePath(vm2)], ["/vm1", "/vm2"], "each console serves under its path");
 t.equal(names(vm1).filter((n) => names(vm2).includes(n)), [], "no object name in common");

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The chart's pod, run for real with the images `make container` built.
 
-Renders the Deployment with `helm template`, plays it with `podman kube play
+Renders the StatefulSet with `helm template`, plays it with `podman kube play
 --network host`, opens the console's WebSocket, reaches the guest's shell
 (logging in when the guest asks) and runs `uname -m`. With --persist-file, a
 file written in the guest must still be there after `podman kube down` and a

@@ -2,6 +2,8 @@
 
 Only what this machine needs is changed in the rendered text, each change
 checked to apply exactly once:
+- the StatefulSet played as a Deployment of the same pod template (podman 4.3's
+  kube play knows no StatefulSet; one replica either way);
 - restartPolicy OnFailure (podman 4.3 loops on init containers under Always);
 - the console's and the telnet's ports, since `--network host` shares the
   host's ports with every other test running here (the console dials the
@@ -36,7 +38,7 @@ def kind_of(doc):
 def replace_once(text, old, new):
     count = text.count(old)
     if count != 1:
-        raise AssertionError(f"rendered Deployment has {count} copies of {old!r}, expected 1")
+        raise AssertionError(f"rendered StatefulSet has {count} copies of {old!r}, expected 1")
     return text.replace(old, new)
 
 
@@ -56,9 +58,17 @@ def drop_port_lists(doc):
     return "\n".join(kept)
 
 
-def adapt_deployment(doc, http_port, telnet_port):
+# The StatefulSet's own fields, which a Deployment has not.
+STATEFULSET_ONLY = re.compile(r"^  (serviceName: .*|updateStrategy:\n    type: RollingUpdate)\n", flags=re.M)
+
+
+def adapt_statefulset(doc, http_port, telnet_port):
+    doc = replace_once(doc, "\nkind: StatefulSet\n", "\nkind: Deployment\n")
+    doc, dropped = STATEFULSET_ONLY.subn("", doc)
+    if dropped != 2:
+        raise AssertionError(f"rendered StatefulSet: {dropped} of serviceName and updateStrategy found, expected 2")
     if "ports:" not in doc:
-        raise AssertionError("rendered Deployment has no ports: the console's port 8080 is missing")
+        raise AssertionError("rendered StatefulSet has no ports: the console's port 8080 is missing")
     doc = drop_port_lists(doc)
     doc = replace_once(doc, "\n    spec:\n", "\n    spec:\n      restartPolicy: OnFailure\n")
     doc = replace_once(doc, CONSOLE_LISTEN, f'value: "127.0.0.1:{http_port}"')
@@ -69,19 +79,19 @@ def adapt_deployment(doc, http_port, telnet_port):
 
 
 class RenderedPod:
-    """Plays the rendered Deployment (and its Secrets) and takes it down again."""
+    """Plays the rendered StatefulSet's pod (and its Secrets) and takes it down again."""
 
     def __init__(self, docs, http_port, telnet_port, quiet=False):
         # quiet: podman's own output (pod and container IDs) goes nowhere.
         self.podman_output = subprocess.DEVNULL if quiet else None
         kept = []
         for doc in docs:
-            if kind_of(doc) == "Deployment":
-                kept.append(adapt_deployment(doc, http_port, telnet_port))
+            if kind_of(doc) == "StatefulSet":
+                kept.append(adapt_statefulset(doc, http_port, telnet_port))
             elif kind_of(doc) == "Secret":
                 kept.append(doc)
         if not any(kind_of(doc) == "Deployment" for doc in kept):
-            raise AssertionError("helm template rendered no Deployment")
+            raise AssertionError("helm template rendered no StatefulSet")
         deployment = next(doc for doc in kept if kind_of(doc) == "Deployment")
         self.name = re.search(r"^  name:\s*(\S+)", deployment, flags=re.M).group(1)
         # podman 4.3 makes each emptyDir a volume named as the pod's volume, which

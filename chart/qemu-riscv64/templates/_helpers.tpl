@@ -126,6 +126,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
+{{/* The headless Service that governs the StatefulSet (each VM pod's own DNS name). */}}
+{{- define "qemu-riscv64.headlessService" -}}
+{{- printf "%s-headless" (include "qemu-riscv64.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
 {{/* The PVC of the data volume. */}}
 {{- define "qemu-riscv64.claimName" -}}
 {{- default (printf "%s-data" (include "qemu-riscv64.fullname" .)) .Values.persistence.existingClaim }}

@@ -25,6 +25,11 @@
 {{- end }}
 {{- include "qemu-riscv64.validatePorts" . }}
 {{- include "qemu-riscv64.validateResources" . }}
+{{- range .Values.persistence.accessModes }}
+{{- if not (has . (list "ReadWriteOnce" "ReadWriteOncePod")) }}
+{{- fail (printf "persistence.accessModes: %s: the guest disk takes ReadWriteOnce or ReadWriteOncePod only; a disk several nodes can mount could be run by two VMs at once (a pod on a lost node still running while its replacement starts)" .) }}
+{{- end }}
+{{- end }}
 {{- if and .Values.persistence.existingClaim (not .Values.persistence.enabled) }}
 {{- fail (printf "persistence.existingClaim=%q needs persistence.enabled=true (without it the disk would be an emptyDir)" .Values.persistence.existingClaim) }}
 {{- end }}

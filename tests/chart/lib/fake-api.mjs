@@ -17,7 +17,8 @@ const DISCOVERY = {
   "/api/v1": { kind: "APIResourceList", groupVersion: "v1", resources: [resource("secrets", "Secret"),
     resource("services", "Service"), resource("pods", "Pod"), resource("persistentvolumeclaims", "PersistentVolumeClaim"),
     resource("serviceaccounts", "ServiceAccount"), resource("namespaces", "Namespace", false)] },
-  "/apis/apps/v1": { kind: "APIResourceList", groupVersion: "apps/v1", resources: [resource("deployments", "Deployment")] },
+  "/apis/apps/v1": { kind: "APIResourceList", groupVersion: "apps/v1", resources: [resource("deployments", "Deployment"),
+    resource("statefulsets", "StatefulSet")] },
   "/apis/networking.k8s.io/v1": { kind: "APIResourceList", groupVersion: "networking.k8s.io/v1",
     resources: [resource("ingresses", "Ingress"), resource("networkpolicies", "NetworkPolicy")] },
 };

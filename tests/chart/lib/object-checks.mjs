@@ -1,10 +1,10 @@
 // Checks of the other rendered objects against the values: labels, Service, PVC, Secrets
 // and the `helm test` pod.
 import { checkSecurity } from "./pod-checks.mjs";
-import { envOf, ofKind, only } from "./objects.mjs";
+import { consoleService, envOf, ofKind, vmSet } from "./objects.mjs";
 import * as want from "./expected.mjs";
 
-const KINDS = new Set(["Deployment", "Service", "Secret", "PersistentVolumeClaim", "Pod", "Ingress", "ServiceAccount",
+const KINDS = new Set(["StatefulSet", "Service", "Secret", "PersistentVolumeClaim", "Pod", "Ingress", "ServiceAccount",
   "NetworkPolicy"]);
 
 function decode(data, key) {
@@ -24,20 +24,20 @@ export function checkLabels(t, objects, release, values) {
     t.that(/^[0-9]/.test(labels["app.kubernetes.io/version"] ?? ""), `${what}: version`);
     t.that(/^qemu-riscv64-[0-9]/.test(labels["helm.sh/chart"] ?? ""), `${what}: helm.sh/chart`);
   }
-  const deployment = only(objects, "Deployment");
-  const selector = deployment.spec.selector.matchLabels;
-  const podLabels = deployment.spec.template.metadata.labels;
+  const set = vmSet(objects);
+  const selector = set.spec.selector.matchLabels;
+  const podLabels = set.spec.template.metadata.labels;
   const extra = Object.fromEntries(Object.entries(values.podLabels ?? {}).map(([k, v]) => [k, String(v)]));
   // Without the chart's and the app's versions: a chart upgrade alone must not restart the VM.
-  const { "helm.sh/chart": _chart, "app.kubernetes.io/version": _version, ...unversioned } = deployment.metadata.labels;
+  const { "helm.sh/chart": _chart, "app.kubernetes.io/version": _version, ...unversioned } = set.metadata.labels;
   t.equal(podLabels, { ...unversioned, ...extra }, "pod labels: the chart's without versions, then podLabels");
   t.equal(selector, { "app.kubernetes.io/name": "qemu-riscv64", "app.kubernetes.io/instance": release }, "selector");
   t.that(Object.entries(selector).every(([k, v]) => podLabels[k] === v), "pod labels match the selector");
-  t.equal(only(objects, "Service").spec.selector, selector, "Service selects the VM pod");
+  t.equal(consoleService(objects).spec.selector, selector, "Service selects the VM pod");
 }
 
 export function checkService(t, objects, release, values) {
-  const service = only(objects, "Service");
+  const service = consoleService(objects);
   t.equal(service.metadata.name, want.fullname(release, values), "Service name");
   t.equal(service.spec.type, values.service.type, "service.type");
   const nodePorts = values.service.type !== "ClusterIP";

@@ -10,8 +10,20 @@ export function only(objects, kind) {
   return found[0];
 }
 
+// The StatefulSet that runs the VM.
+export function vmSet(objects) {
+  return only(objects, "StatefulSet");
+}
+
+// The Service clients use (the console and the forwarded ports), not the StatefulSet's headless one.
+export function consoleService(objects) {
+  const found = ofKind(objects, "Service").filter((s) => s.spec.clusterIP !== "None");
+  if (found.length !== 1) throw new Error(`expected one Service with a cluster address, rendered ${found.length}`);
+  return found[0];
+}
+
 export function podSpec(objects) {
-  return only(objects, "Deployment").spec.template.spec;
+  return vmSet(objects).spec.template.spec;
 }
 
 export function container(spec, name) {

@@ -1,6 +1,6 @@
-// Checks of the Deployment's pod against the values: init containers, container order,
+// Checks of the StatefulSet's pod against the values: init containers, container order,
 // env, probes, resources, volumes and security contexts.
-import { container, envOf, mebibytes, only, podSpec } from "./objects.mjs";
+import { container, envOf, mebibytes, ofKind, podSpec, vmSet } from "./objects.mjs";
 import * as want from "./expected.mjs";
 
 function checkInitContainers(t, spec, values) {
@@ -119,11 +119,15 @@ export function checkSecurity(t, podSpecOrPod, what, values, { vmPod = false } =
   }
 }
 
-export function checkDeployment(t, objects, release, values) {
-  const deployment = only(objects, "Deployment");
+export function checkStatefulSet(t, objects, release, values) {
+  const set = vmSet(objects);
   const spec = podSpec(objects);
-  t.equal(deployment.spec.replicas, 1, "one replica: one VM");
-  t.equal(deployment.spec.strategy, { type: "Recreate" }, "strategy Recreate: never two VMs at once");
+  t.equal(set.spec.replicas, 1, "one replica: one VM");
+  t.equal(set.spec.serviceName, `${want.fullname(release, values)}-headless`, "governed by the headless Service");
+  const headless = ofKind(objects, "Service").find((s) => s.metadata.name === set.spec.serviceName);
+  t.equal([headless?.spec.clusterIP, headless?.spec.publishNotReadyAddresses], ["None", true],
+    "the headless Service names every VM pod, ready or not");
+  t.equal(headless?.spec.selector, set.spec.selector.matchLabels, "the headless Service selects the VM pods");
   t.equal(spec.serviceAccountName, values.serviceAccount.create
     ? values.serviceAccount.name || want.fullname(release, values) : values.serviceAccount.name || "default",
   "serviceAccountName");
