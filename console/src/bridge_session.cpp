@@ -1,13 +1,13 @@
-// One browser tab bridged to one telnet connection to the VM's console: the
-// WebSocket handshake, the protocol's messages, output frames, back-pressure
-// and the stall timeout on the browser side; connect, libtelnet and one write
-// at a time on the telnet side.
+// One browser tab bridged to one telnet connection to the VM's console.
+//
+// The browser side: the WebSocket handshake, the protocol's messages, output
+// frames, back-pressure and the stall timeout. The telnet side: connect,
+// libtelnet and one write at a time.
 #include "bridge_session.hpp"
+
 #include "namespaces.hpp"
-
-#include "protocol.hpp"
-
 #include "net_parts/errors.hpp"
+#include "protocol.hpp"
 
 #include <array>
 #include <chrono>
@@ -50,12 +50,9 @@ bridge_session::bridge_session(net::ip::tcp::socket&& socket,
       resolver_(browser_.get_executor()),
       telnet_(browser_.get_executor()),
       to_telnet_(telnet_high_water),
-      codec_({[this](std::string_view bytes) { send_output(bytes); },
-              [this](std::string_view bytes) { send_telnet(bytes); },
-              [this](std::string_view message) {
-                  std::cerr << "console: telnet protocol error: " << message << "\n";
-                  close_browser({websocket::close_code::internal_error, "telnet protocol error"});
-              }}),
+      codec_({beast::bind_front_handler(&bridge_session::send_output, this),
+              beast::bind_front_handler(&bridge_session::send_telnet, this),
+              beast::bind_front_handler(&bridge_session::on_telnet_error, this)}),
       stall_timer_(browser_.get_executor()) {}
 
 bridge_session::~bridge_session() {
@@ -160,8 +157,12 @@ void bridge_session::on_browser_write(beast::error_code ec, std::size_t) {
 void bridge_session::close_browser(const websocket::close_reason& reason) {
     if (stopped_) return;
     stop();
-    browser_.async_close(reason, [self = shared_from_this()](beast::error_code) {});
+    browser_.async_close(reason,
+                         beast::bind_front_handler(&bridge_session::on_close, shared_from_this()));
 }
+
+// Nothing left to do: the handler holds the session until the close handshake ends.
+void bridge_session::on_close(beast::error_code) {}
 
 void bridge_session::on_stall(beast::error_code ec) {
     // A cancel racing the expiry: the browser caught up just in time.
@@ -279,6 +280,11 @@ void bridge_session::on_telnet_write(beast::error_code ec, std::size_t) {
         browser_read_blocked_ = false;
         do_browser_read();
     }
+}
+
+void bridge_session::on_telnet_error(std::string_view message) {
+    std::cerr << "console: telnet protocol error: " << message << "\n";
+    close_browser({websocket::close_code::internal_error, "telnet protocol error"});
 }
 
 void bridge_session::on_telnet_end(beast::error_code ec) {

@@ -38,6 +38,7 @@ private:
     void do_browser_write();
     void on_browser_write(boost::beast::error_code ec, std::size_t bytes);
     void close_browser(const boost::beast::websocket::close_reason& reason);
+    void on_close(boost::beast::error_code ec);
     void on_stall(boost::beast::error_code ec);
 
     // Telnet side.
@@ -53,6 +54,7 @@ private:
     void do_telnet_write();
     void on_telnet_write(boost::beast::error_code ec, std::size_t bytes);
     void on_telnet_end(boost::beast::error_code ec);
+    void on_telnet_error(std::string_view message);
 
     // Both.
     void stop();

@@ -1,9 +1,9 @@
 // Command line and environment of the console (CLI11).
 #include "console_config.hpp"
 
-#include <CLI/CLI.hpp>
-
 #include "project_version.hpp"
+
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <cctype>

@@ -1,5 +1,6 @@
 // Building responses: status, body, caching and security headers.
 #include "http_responses.hpp"
+
 #include "namespaces.hpp"
 
 namespace console {

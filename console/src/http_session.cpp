@@ -1,13 +1,14 @@
-// Request routing. Probes answer without credentials at this machine's own
-// names; the page, the assets and /ws need them when --auth is set.
+// Request routing: the page, its assets, the probes and the WebSocket upgrade.
+//
+// Probes answer without credentials at this machine's own names; the page,
+// the assets and /ws need them when --auth is set.
 #include "http_session.hpp"
-#include "namespaces.hpp"
 
 #include "bridge_session.hpp"
+#include "namespaces.hpp"
+#include "net_parts/errors.hpp"
 #include "status_probe.hpp"
 #include "telnet_probe.hpp"
-
-#include "net_parts/errors.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -133,8 +134,14 @@ void http_session::refuse_login(const request& req) {
     const auto delay = std::exchange(login_delay_, {});
     if (delay.count() == 0) return send(std::move(res));
     auto timer = std::make_shared<net::steady_timer>(stream_.get_executor(), delay);
-    timer->async_wait([self = shared_from_this(), timer, res = std::move(res)](
-                          beast::error_code) mutable { self->send(std::move(res)); });
+    timer->async_wait(beast::bind_front_handler(&http_session::on_login_delay, shared_from_this(),
+                                                timer, std::move(res)));
+}
+
+// The timer rides along so that it lives until it fires.
+void http_session::on_login_delay(const std::shared_ptr<net::steady_timer>&, response res,
+                                  beast::error_code) {
+    send(std::move(res));
 }
 
 std::string http_session::client_address() {
@@ -147,17 +154,21 @@ void http_session::check_ready(const request& req) {
     if (!state_->config.status_socket.empty())
         return probe_status(
             stream_.get_executor(), state_->config.status_socket,
-            [self = shared_from_this(), req](bool ready) {
-                self->send(ready ? text_response(req, http::status::ok, "ready")
-                                 : text_response(req, http::status::service_unavailable,
-                                                 "the guest is not up yet"));
-            });
-    probe_telnet(stream_.get_executor(), state_->config.telnet,
-                 [self = shared_from_this(), req](bool reachable) {
-                     self->send(reachable ? text_response(req, http::status::ok, "ready")
-                                          : text_response(req, http::status::service_unavailable,
-                                                          "telnet target not reachable"));
-                 });
+            beast::bind_front_handler(&http_session::on_status_probe, shared_from_this(), req));
+    probe_telnet(
+        stream_.get_executor(), state_->config.telnet,
+        beast::bind_front_handler(&http_session::on_telnet_probe, shared_from_this(), req));
+}
+
+void http_session::on_status_probe(const request& req, bool ready) {
+    send(ready ? text_response(req, http::status::ok, "ready")
+               : text_response(req, http::status::service_unavailable, "the guest is not up yet"));
+}
+
+void http_session::on_telnet_probe(const request& req, bool reachable) {
+    send(reachable ? text_response(req, http::status::ok, "ready")
+                   : text_response(req, http::status::service_unavailable,
+                                   "telnet target not reachable"));
 }
 
 void http_session::send(response&& res) {

@@ -5,6 +5,7 @@
 #include "http_responses.hpp"
 #include "server_state.hpp"
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -29,8 +30,12 @@ private:
     void upgrade(request&& req);
     bool authorized(const request& req);
     void refuse_login(const request& req);
+    void on_login_delay(const std::shared_ptr<boost::asio::steady_timer>& timer, response res,
+                        boost::beast::error_code ec);
     std::string client_address();
     void check_ready(const request& req);
+    void on_status_probe(const request& req, bool ready);
+    void on_telnet_probe(const request& req, bool reachable);
     void send(response&& res);
     void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
     void do_close();

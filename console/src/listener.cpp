@@ -1,10 +1,8 @@
 // The accept loop.
 #include "listener.hpp"
-#include "namespaces.hpp"
 
 #include "http_session.hpp"
-
-#include "net_parts/errors.hpp"
+#include "namespaces.hpp"
 
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -49,9 +47,10 @@ void listener::do_accept() {
 
 void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted) return;
-    // Out of descriptors (EMFILE): the connection stays queued and the next
-    // accept would fail at once, so wait before trying again instead of spinning.
-    if (ec) return back_off(ec);
+    // Out of descriptors (EMFILE): wait before trying again, never spin.
+    if (ec)
+        return backoff_.retry(ec, "console: accept (backing off)",
+                              beast::bind_front_handler(&listener::on_backoff, shared_from_this()));
     backoff_.succeeded();
     if (state_->try_open_connection()) {
         std::make_shared<http_session>(std::move(socket), state_)->run();
@@ -61,12 +60,6 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
         socket.close(ignored);
     }
     do_accept();
-}
-
-// 10 ms, doubling up to 1 s, while accept keeps failing; said once per streak.
-void listener::back_off(boost::system::error_code ec) {
-    if (backoff_.failed()) net_parts::fail(ec, "console: accept (backing off)");
-    backoff_.async_wait(beast::bind_front_handler(&listener::on_backoff, shared_from_this()));
 }
 
 void listener::on_backoff(boost::system::error_code ec) {

@@ -1,9 +1,8 @@
 // Accepts TCP connections and hands each to an http_session on its own strand.
 #pragma once
 
-#include "server_state.hpp"
-
 #include "net_parts/accept_backoff.hpp"
+#include "server_state.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -23,7 +22,6 @@ public:
 private:
     void do_accept();
     void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
-    void back_off(boost::system::error_code ec);
     void on_backoff(boost::system::error_code ec);
 
     boost::asio::io_context& ioc_;

@@ -1,16 +1,17 @@
 // The readiness probe's question to the launcher.
 #include "status_probe.hpp"
 
+#include "namespaces.hpp"
+
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/bind_handler.hpp>
 
 #include <array>
 #include <chrono>
 #include <memory>
 #include <string_view>
-
-#include "namespaces.hpp"
 
 namespace console {
 
@@ -27,22 +28,29 @@ struct status_query : std::enable_shared_from_this<status_query> {
 
     void start(const std::string& path) {
         timer.expires_after(probe_timeout);
-        timer.async_wait([self = shared_from_this()](auto ec) {
-            if (!ec) self->socket.close();  // the pending connect or read ends with an error
-        });
-        socket.async_connect(stream::endpoint(path), [self = shared_from_this()](auto ec) {
-            if (ec) return self->finish(false);
-            self->read();
-        });
+        timer.async_wait(beast::bind_front_handler(&status_query::on_timeout, shared_from_this()));
+        socket.async_connect(
+            stream::endpoint(path),
+            beast::bind_front_handler(&status_query::on_connect, shared_from_this()));
+    }
+
+    void on_timeout(beast::error_code ec) {
+        if (!ec) socket.close();  // the pending connect or read ends with an error
+    }
+
+    void on_connect(beast::error_code ec) {
+        if (ec) return finish(false);
+        do_read();
     }
 
     // Reads to end of file (the launcher closes after its line) or a full buffer.
-    void read() {
+    void do_read() {
         net::async_read(socket, net::buffer(reply),
-                        [self = shared_from_this()](auto, std::size_t n) {
-                            const std::string_view line(self->reply.data(), n);
-                            self->finish(line == "ready\n");
-                        });
+                        beast::bind_front_handler(&status_query::on_read, shared_from_this()));
+    }
+
+    void on_read(beast::error_code, std::size_t n) {
+        finish(std::string_view(reply.data(), n) == "ready\n");
     }
 
     void finish(bool ready) {

@@ -3,12 +3,16 @@
 // through receive(); callbacks hand out terminal data and bytes to send.
 #pragma once
 
+// libtelnet.h uses size_t without including <cstddef>: the two stay in this order.
+// clang-format off
+#include <cstddef>
+#include <libtelnet.h>
+// clang-format on
+
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string_view>
-
-#include <libtelnet.h>
 
 namespace console {
 

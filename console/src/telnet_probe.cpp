@@ -1,9 +1,11 @@
 // The readiness probe's connection attempt.
 #include "telnet_probe.hpp"
+
 #include "namespaces.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include <chrono>
@@ -25,26 +27,30 @@ struct probe : std::enable_shared_from_this<probe> {
     void start(const endpoint& target) {
         if (!target.unix_path.empty()) return connect_unix(target.unix_path);
         resolver.async_resolve(target.host, std::to_string(target.port),
-                               [self = shared_from_this()](auto ec, auto results) {
-                                   if (ec) return self->done(false);
-                                   self->connect(results);
-                               });
+                               beast::bind_front_handler(&probe::on_resolve, shared_from_this()));
     }
 
-    void connect(const tcp::resolver::results_type& results) {
+    void on_resolve(beast::error_code ec, const tcp::resolver::results_type& results) {
+        if (ec) return done(false);
         stream.expires_after(probe_timeout);
-        stream.async_connect(results, [self = shared_from_this()](auto ec, auto) {
-            self->stream.close();
-            self->done(!ec);
-        });
+        stream.async_connect(results,
+                             beast::bind_front_handler(&probe::on_connect, shared_from_this()));
+    }
+
+    void on_connect(beast::error_code ec, const tcp::endpoint&) {
+        stream.close();
+        done(!ec);
     }
 
     void connect_unix(const std::string& path) {
-        unix_stream.async_connect(net::local::stream_protocol::endpoint(path),
-                                  [self = shared_from_this()](auto ec) {
-                                      self->unix_stream.close();
-                                      self->done(!ec);
-                                  });
+        unix_stream.async_connect(
+            net::local::stream_protocol::endpoint(path),
+            beast::bind_front_handler(&probe::on_unix_connect, shared_from_this()));
+    }
+
+    void on_unix_connect(beast::error_code ec) {
+        unix_stream.close();
+        done(!ec);
     }
 
     tcp::resolver resolver;

@@ -1,8 +1,10 @@
 #pragma once
 // The launcher's one way in to Asio, and the short names its files use.
-#include <utility>  // before Asio: Boost 1.74's Asio misses it under C++20
-
+// Boost 1.74's Asio misses <utility> under C++20: it comes first.
+// clang-format off
+#include <utility>
 #include <boost/asio.hpp>
+// clang-format on
 
 namespace launcher {
 

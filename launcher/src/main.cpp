@@ -1,13 +1,13 @@
 // launcher: runs a RISC-V VM in QEMU and serves its serial console over telnet.
-#include <csignal>
-#include <iostream>
-#include <variant>
-
 #include "qemu/qemu_argv.hpp"
 #include "settings/options.hpp"
 #include "supervisor/supervisor.hpp"
 #include "warm/snapshot_loader.hpp"
 #include "warm/warm_start.hpp"
+
+#include <csignal>
+#include <iostream>
+#include <variant>
 
 namespace {
 

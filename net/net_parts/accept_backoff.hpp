@@ -3,12 +3,15 @@
 // (EMFILE), the connection stays queued and the next accept would fail at
 // once: instead of spinning, the loop waits 10 ms, doubling up to 1 s, and
 // reports the failure once per streak.
-#include <chrono>
-#include <utility>
+#include "net_parts/errors.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
+
+#include <chrono>
+#include <string_view>
+#include <utility>
 
 namespace net_parts {
 
@@ -27,6 +30,13 @@ public:
     void async_wait(Handler&& handler) {
         timer_.expires_after(delay_);
         timer_.async_wait(std::forward<Handler>(handler));
+    }
+    // A failed accept: says so once per streak ("<what>: <error>", through
+    // fail()), then waits out the doubled delay and calls `handler(ec)`.
+    template <typename Handler>
+    void retry(const boost::system::error_code& error, std::string_view what, Handler&& handler) {
+        if (failed()) fail(error, what);
+        async_wait(std::forward<Handler>(handler));
     }
     void cancel() { timer_.cancel(); }
     // The wait the next async_wait() takes (0 while accepts succeed).

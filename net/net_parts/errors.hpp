@@ -1,9 +1,9 @@
 #pragma once
 // The one error report of both programs' asynchronous code: a failed
 // operation is one line on stderr, unless it is routine.
-#include <string_view>
-
 #include <boost/system/error_code.hpp>
+
+#include <string_view>
 
 namespace net_parts {
 

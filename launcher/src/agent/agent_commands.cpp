@@ -1,8 +1,11 @@
+// The guest agent's command queue: the commands' JSON, the sync, one command per reply.
 #include "agent/agent_commands.hpp"
 
-#include <algorithm>
-#include <iostream>
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <functional>
+#include <iostream>
 #include <random>
 
 namespace launcher {
@@ -104,7 +107,7 @@ agent_commands::agent_commands(std::shared_ptr<unix_channel> agent, const std::s
                           "guest-ssh-add-authorized-keys"});
     }
     // The channel lives as long as the supervisor that owns `this`.
-    agent_->on_data([this](std::string_view bytes) { on_data(bytes); });
+    agent_->on_data(std::bind_front(&agent_commands::on_data, this));
 }
 
 void agent_commands::add_once(std::string command, std::string done, std::string what) {
@@ -139,9 +142,11 @@ void agent_commands::on_data(std::string_view bytes) {
         delimited_ = true;
         bytes.remove_prefix(mark + 1);
     }
-    lines_.feed(bytes, [this](std::string_view line) {
-        if (active_) handle_reply(line);
-    });
+    lines_.feed(bytes, std::bind_front(&agent_commands::on_line, this));
+}
+
+void agent_commands::on_line(std::string_view line) {
+    if (active_) handle_reply(line);
 }
 
 void agent_commands::handle_reply(std::string_view line) {
@@ -194,13 +199,16 @@ void agent_commands::end_exchange() {
 // An agent that never answers: give up until its port opens again.
 void agent_commands::expect_reply(const std::string& command_name) {
     timer_.expires_after(reply_timeout_);
-    timer_.async_wait([this, command_name](boost::system::error_code ec) {
-        if (ec || !active_) return;
-        std::cerr << "launcher: guest agent: no reply to " << command_name << " in "
-                  << std::chrono::duration_cast<std::chrono::seconds>(reply_timeout_).count()
-                  << " s; retrying when the agent next connects\n";
-        end_exchange();
-    });
+    timer_.async_wait(std::bind_front(&agent_commands::on_reply_timeout, this, command_name));
+}
+
+void agent_commands::on_reply_timeout(const std::string& command_name,
+                                      boost::system::error_code ec) {
+    if (ec || !active_) return;
+    std::cerr << "launcher: guest agent: no reply to " << command_name << " in "
+              << std::chrono::duration_cast<std::chrono::seconds>(reply_timeout_).count()
+              << " s; retrying when the agent next connects\n";
+    end_exchange();
 }
 
 std::string json_string(std::string_view text) {

@@ -6,16 +6,16 @@
 // before a snapshot; set-time and the resume hook after a warm start). The
 // sync and each command time out; the whole exchange is retried on the
 // agent's next open.
+#include "asio.hpp"
+#include "qemu/line_splitter.hpp"
+#include "qemu/unix_channel.hpp"
+
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "asio.hpp"
-#include "qemu/line_splitter.hpp"
-#include "qemu/unix_channel.hpp"
 
 namespace launcher {
 
@@ -63,9 +63,11 @@ private:
         std::string command_name;  // logged with the agent's error or silence
     };
 
+    void on_line(std::string_view line);
     void handle_reply(std::string_view line);
     void send_next();
     void expect_reply(const std::string& command_name);
+    void on_reply_timeout(const std::string& command_name, boost::system::error_code ec);
     void end_exchange();
 
     std::shared_ptr<unix_channel> agent_;

@@ -1,11 +1,13 @@
 // The guest agent's heartbeat: a ping per interval, answered or not.
 #include "agent/agent_pinger.hpp"
 
-#include <algorithm>
-#include <nlohmann/json.hpp>
-#include <random>
-
 #include "agent/agent_commands.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <functional>
+#include <random>
 
 namespace launcher {
 namespace {
@@ -47,7 +49,7 @@ void agent_pinger::do_wait(std::chrono::milliseconds delay) {
     timer_.expires_after(delay);
     // The agent channel, and with it the timer's executor, lives as long as the
     // supervisor that owns `this`.
-    timer_.async_wait([this, generation](auto ec) { on_wait(generation, ec); });
+    timer_.async_wait(std::bind_front(&agent_pinger::on_wait, this, generation));
 }
 
 void agent_pinger::on_wait(unsigned generation, boost::system::error_code ec) {
@@ -71,7 +73,7 @@ void agent_pinger::do_ping() {
 
 void agent_pinger::on_data(std::string_view bytes) {
     if (!running_) return;
-    lines_.feed(bytes, [this](std::string_view line) { on_line(line); });
+    lines_.feed(bytes, std::bind_front(&agent_pinger::on_line, this));
 }
 
 // Only the reply to the last ping counts: {"return": id}.

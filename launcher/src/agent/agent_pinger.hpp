@@ -4,14 +4,14 @@
 // the agent under way), one guest-sync-delimited with an id of its own, the
 // agent's ping whose reply names the question. A reply in time counts as
 // answering, none as silent.
+#include "asio.hpp"
+#include "qemu/line_splitter.hpp"
+#include "qemu/unix_channel.hpp"
+
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string_view>
-
-#include "asio.hpp"
-#include "qemu/line_splitter.hpp"
-#include "qemu/unix_channel.hpp"
 
 namespace launcher {
 

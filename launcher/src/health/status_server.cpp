@@ -3,7 +3,7 @@
 
 #include <unistd.h>
 
-#include "net_parts/errors.hpp"
+#include <functional>
 
 namespace launcher {
 namespace {
@@ -45,21 +45,26 @@ void status_server::do_accept() {
 
 void status_server::on_accept(error_code ec, stream::socket peer) {
     if (ec == net::error::operation_aborted) return;
-    // Out of descriptors (EMFILE): wait before trying again, as the telnet server does.
-    if (ec) {
-        if (backoff_.failed()) net_parts::fail(ec, "launcher: status socket accept (backing off)");
-        return backoff_.async_wait(std::bind_front(&status_server::on_backoff, shared_from_this()));
-    }
+    // Out of descriptors (EMFILE): wait before trying again, never spin.
+    if (ec)
+        return backoff_.retry(ec, "launcher: status socket accept (backing off)",
+                              std::bind_front(&status_server::on_backoff, shared_from_this()));
     backoff_.succeeded();
     // One line, then close: socket and message live as long as the write.
     auto client = std::make_shared<stream::socket>(std::move(peer));
     auto line = std::make_shared<const std::string>(status_() + "\n");
-    net::async_write(*client, net::buffer(*line), [client, line](auto, std::size_t) {
-        error_code ignored;
-        client->shutdown(stream::socket::shutdown_both, ignored);
-        client->close(ignored);
-    });
+    net::async_write(
+        *client, net::buffer(*line),
+        std::bind_front(&status_server::on_reply_sent, shared_from_this(), client, line));
     do_accept();
+}
+
+void status_server::on_reply_sent(const std::shared_ptr<stream::socket>& client,
+                                  const std::shared_ptr<const std::string>&, error_code,
+                                  std::size_t) {
+    error_code ignored;
+    client->shutdown(stream::socket::shutdown_both, ignored);
+    client->close(ignored);
 }
 
 void status_server::on_backoff(error_code ec) {

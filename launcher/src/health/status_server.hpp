@@ -2,12 +2,12 @@
 // The launcher's status socket: each client that connects gets one line,
 // "ready", "booting" or "unready", and the connection closes. Cheap enough
 // for a readiness probe every few seconds (no telnet session, no scrollback).
+#include "asio.hpp"
+#include "net_parts/accept_backoff.hpp"
+
 #include <functional>
 #include <memory>
 #include <string>
-
-#include "asio.hpp"
-#include "net_parts/accept_backoff.hpp"
 
 namespace launcher {
 
@@ -26,6 +26,10 @@ private:
     void do_accept();
     void on_accept(error_code ec, net::local::stream_protocol::socket peer);
     void on_backoff(error_code ec);
+    // The one line is written (or not): the connection ends.
+    void on_reply_sent(const std::shared_ptr<net::local::stream_protocol::socket>& client,
+                       const std::shared_ptr<const std::string>& line, error_code ec,
+                       std::size_t n);
 
     net::local::stream_protocol::acceptor acceptor_;
     net_parts::accept_backoff backoff_;  // waits between failing accepts (EMFILE)

@@ -1,6 +1,8 @@
+// A client of QEMU's gdbstub: packets framed, checksummed and matched to their requests.
 #include "qemu/gdb_remote.hpp"
 
 #include <cstdio>
+#include <functional>
 
 namespace launcher {
 
@@ -50,10 +52,11 @@ void gdb_packet_reader::feed(std::string_view bytes, const packet_handler& on_pa
 
 gdb_remote::gdb_remote(std::shared_ptr<unix_channel> channel) : channel_(std::move(channel)) {
     // `this` is owned by whoever owns the channel's run.
-    channel_->on_data([this](std::string_view bytes) {
-        reader_.feed(bytes,
-                     [this](std::string_view payload, bool intact) { on_packet(payload, intact); });
-    });
+    channel_->on_data(std::bind_front(&gdb_remote::on_data, this));
+}
+
+void gdb_remote::on_data(std::string_view bytes) {
+    reader_.feed(bytes, std::bind_front(&gdb_remote::on_packet, this));
 }
 
 void gdb_remote::request(std::string_view payload, reply_handler on_reply) {

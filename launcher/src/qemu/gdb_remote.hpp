@@ -3,13 +3,13 @@
 // is one packet "$payload#checksum", each reply one packet back, and each
 // packet received is acknowledged with "+". QEMU connects to a socket the
 // launcher listens on (the monitor command "gdbserver unix:PATH").
+#include "qemu/unix_channel.hpp"
+
 #include <deque>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include "qemu/unix_channel.hpp"
 
 namespace launcher {
 
@@ -40,6 +40,7 @@ public:
     void request(std::string_view payload, reply_handler on_reply);
 
 private:
+    void on_data(std::string_view bytes);
     void on_packet(std::string_view payload, bool intact);
 
     std::shared_ptr<unix_channel> channel_;

@@ -1,3 +1,4 @@
+// Lines out of a byte stream, an over-long line dropped whole.
 #include "qemu/line_splitter.hpp"
 
 namespace launcher {

@@ -6,10 +6,10 @@
 // a quarter of the limit, at most 2048 files, is kept for passt's own files
 // and the guest's connections. Ranges that do not fit are cut to their first
 // ports that do.
+#include "settings/settings.hpp"
+
 #include <string>
 #include <vector>
-
-#include "settings/settings.hpp"
 
 namespace launcher {
 

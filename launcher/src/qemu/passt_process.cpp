@@ -1,6 +1,9 @@
 // VM_NETWORK=passt: passt's argv, its folder and user, its start and stop.
 #include "qemu/passt_process.hpp"
 
+#include "process/child_process.hpp"
+#include "qemu/passt_ports.hpp"
+
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -14,12 +17,10 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <stdexcept>
 #include <thread>
-
-#include "process/child_process.hpp"
-#include "qemu/passt_ports.hpp"
 
 extern char** environ;
 
@@ -230,7 +231,7 @@ void passt_process::stop() {
 
 void passt_process::do_read() {
     messages_.async_read_some(boost::asio::buffer(input_),
-                              [this](auto ec, std::size_t n) { on_read(ec, n); });
+                              std::bind_front(&passt_process::on_read, this));
 }
 
 void passt_process::on_read(boost::system::error_code ec, std::size_t n) {

@@ -4,6 +4,10 @@
 // before QEMU, waits for its socket, relays its messages to stderr and stops
 // it after QEMU. passt runs with --no-map-gw, so the gateway address the
 // guest sees is never the host's loopback.
+#include "asio.hpp"
+#include "process/child_process.hpp"
+#include "settings/settings.hpp"
+
 #include <sys/types.h>
 
 #include <array>
@@ -11,10 +15,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "asio.hpp"
-#include "process/child_process.hpp"
-#include "settings/settings.hpp"
 
 namespace launcher {
 

@@ -1,3 +1,4 @@
+// QEMU's argv, built from the settings as a vector.
 #include "qemu/qemu_argv.hpp"
 
 #include <fstream>

@@ -1,9 +1,9 @@
 #pragma once
 // QEMU's command line, built as a vector: no shell, no word splitting.
+#include "settings/settings.hpp"
+
 #include <string>
 #include <vector>
-
-#include "settings/settings.hpp"
 
 namespace launcher {
 

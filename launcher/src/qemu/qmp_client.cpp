@@ -1,7 +1,10 @@
+// The QMP monitor (capabilities, events, quit) and the guest agent's shutdown.
 #include "qemu/qmp_client.hpp"
 
-#include <iostream>
 #include <nlohmann/json.hpp>
+
+#include <functional>
+#include <iostream>
 #include <optional>
 
 namespace launcher {
@@ -48,11 +51,11 @@ std::string monitor_output(std::string_view line) {
 qmp_client::qmp_client(std::shared_ptr<unix_channel> qmp, std::shared_ptr<unix_channel> agent)
     : qmp_(std::move(qmp)), agent_(std::move(agent)), lines_(max_line) {
     // The channels outlive no launcher run; `this` is owned by the supervisor.
-    qmp_->on_data([this](std::string_view bytes) { on_data(bytes); });
+    qmp_->on_data(std::bind_front(&qmp_client::on_data, this));
 }
 
 void qmp_client::on_data(std::string_view bytes) {
-    lines_.feed(bytes, [this](std::string_view line) { handle_line(line); });
+    lines_.feed(bytes, std::bind_front(&qmp_client::handle_line, this));
 }
 
 // The greeting gets qmp_capabilities; its reply (id "caps") makes the monitor

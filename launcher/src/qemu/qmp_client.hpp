@@ -2,15 +2,16 @@
 // QEMU's control side: the QMP monitor (quit, its events, and whether the guest
 // agent's virtio-serial port is open) and the guest agent (guest-shutdown).
 // Lines are parsed as JSON (nlohmann-json); others are ignored.
+#include "qemu/line_splitter.hpp"
+#include "qemu/unix_channel.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
 #include <deque>
 #include <functional>
 #include <memory>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
-
-#include "qemu/line_splitter.hpp"
-#include "qemu/unix_channel.hpp"
 
 namespace launcher {
 

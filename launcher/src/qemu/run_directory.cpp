@@ -1,3 +1,4 @@
+// The run's private folder for QEMU's sockets, made at start and removed at the end.
 #include "qemu/run_directory.hpp"
 
 #include <stdlib.h>

@@ -1,9 +1,10 @@
+// One QEMU chardev socket: listen, accept QEMU, read, write through an outbox.
 #include "qemu/unix_channel.hpp"
+
+#include "net_parts/errors.hpp"
 
 #include <functional>
 #include <iostream>
-
-#include "net_parts/errors.hpp"
 
 namespace launcher {
 namespace {

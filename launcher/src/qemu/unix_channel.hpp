@@ -2,14 +2,14 @@
 // One QEMU chardev socket (serial line, QMP, guest agent): the launcher
 // listens on a path before QEMU starts, QEMU connects as the client.
 // Incoming bytes go to a handler; outgoing ones through a bounded outbox.
+#include "asio.hpp"
+#include "net_parts/outbox.hpp"
+
 #include <array>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include "asio.hpp"
-#include "net_parts/outbox.hpp"
 
 namespace launcher {
 

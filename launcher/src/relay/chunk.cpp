@@ -1,3 +1,4 @@
+// Guest output escaped once for telnet (IAC doubled).
 #include "relay/chunk.hpp"
 
 #include <algorithm>

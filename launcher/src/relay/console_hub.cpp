@@ -1,3 +1,4 @@
+// The serial console's fan-out: output to stdout, scrollback and clients; keys to the guest.
 #include "relay/console_hub.hpp"
 
 #include <vector>

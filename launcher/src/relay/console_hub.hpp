@@ -2,14 +2,14 @@
 // The fan-out between the guest's serial line and its telnet clients: every
 // chunk of output goes to stdout, the scrollback and each client; every
 // client's keystrokes go to the guest. Used from one thread (the io_context's).
+#include "relay/chunk.hpp"
+#include "relay/scrollback.hpp"
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_set>
-
-#include "relay/chunk.hpp"
-#include "relay/scrollback.hpp"
 
 namespace launcher {
 

@@ -1,3 +1,4 @@
+// The byte ring of recent guest output that late telnet clients receive first.
 #include "relay/scrollback.hpp"
 
 #include <algorithm>

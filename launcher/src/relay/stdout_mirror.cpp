@@ -1,3 +1,4 @@
+// Guest output on the launcher's stdout, never blocking: an outbox on a non-blocking descriptor.
 #include "relay/stdout_mirror.hpp"
 
 #include <fcntl.h>

@@ -4,12 +4,12 @@
 // non-blocking descriptor. When nobody reads stdout (a paused terminal, a
 // stalled log pipe) output beyond the queue is dropped, counted and reported
 // once on stderr; telnet clients, QMP and signals carry on.
+#include "asio.hpp"
+#include "net_parts/outbox.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <string_view>
-
-#include "asio.hpp"
-#include "net_parts/outbox.hpp"
 
 namespace launcher {
 

@@ -1,13 +1,12 @@
+// The telnet console's accept loop, on 127.0.0.1 and on a unix socket.
 #include "relay/telnet_server.hpp"
+
+#include "relay/telnet_session.hpp"
 
 #include <sys/stat.h>
 
 #include <functional>
 #include <string_view>
-
-#include "net_parts/errors.hpp"
-
-#include "relay/telnet_session.hpp"
 
 namespace launcher {
 namespace {
@@ -87,9 +86,10 @@ void telnet_server::do_accept() {
 void telnet_server::on_accept(boost::system::error_code ec,
                               net::generic::stream_protocol::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-    // Out of descriptors (EMFILE): the connection stays queued and the next
-    // accept would fail at once, so wait before trying again.
-    if (ec) return back_off(ec);
+    // Out of descriptors (EMFILE): wait before trying again, never spin.
+    if (ec)
+        return backoff_.retry(ec, "launcher: telnet accept (backing off)",
+                              std::bind_front(&telnet_server::on_backoff, shared_from_this()));
     backoff_.succeeded();
     boost::system::error_code ignored;
     if (hub_.client_count() >= max_clients_) {
@@ -103,12 +103,6 @@ void telnet_server::on_accept(boost::system::error_code ec,
         std::make_shared<telnet_session>(std::move(socket), hub_)->start();
     }
     do_accept();
-}
-
-// 10 ms, doubling up to 1 s, while accept keeps failing; said once per streak.
-void telnet_server::back_off(boost::system::error_code ec) {
-    if (backoff_.failed()) net_parts::fail(ec, "launcher: telnet accept (backing off)");
-    backoff_.async_wait(std::bind_front(&telnet_server::on_backoff, shared_from_this()));
 }
 
 void telnet_server::on_backoff(boost::system::error_code ec) {

@@ -3,13 +3,12 @@
 // unix socket (for the console container of a pod). At most `max_clients` at
 // once (later ones are told so and closed); while accept fails (EMFILE) it
 // backs off instead of spinning.
-#include <memory>
-#include <string>
-
 #include "asio.hpp"
 #include "net_parts/accept_backoff.hpp"
-
 #include "relay/console_hub.hpp"
+
+#include <memory>
+#include <string>
 
 namespace launcher {
 
@@ -39,7 +38,6 @@ private:
     void do_accept();
     void on_accept(boost::system::error_code ec,
                    boost::asio::generic::stream_protocol::socket socket);
-    void back_off(boost::system::error_code ec);
     void on_backoff(boost::system::error_code ec);
 
     boost::asio::basic_socket_acceptor<boost::asio::generic::stream_protocol> acceptor_;

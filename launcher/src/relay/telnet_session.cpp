@@ -1,9 +1,10 @@
+// One telnet client: libtelnet negotiation, keystrokes to the guest, output through an outbox.
 #include "relay/telnet_session.hpp"
+
+#include "net_parts/errors.hpp"
 
 #include <functional>
 #include <iostream>
-
-#include "net_parts/errors.hpp"
 
 namespace launcher {
 namespace {

@@ -1,16 +1,18 @@
 #pragma once
 // One telnet client of the serial console: libtelnet parses what it types,
 // guest output reaches it through a bounded outbox with one write in flight.
-#include <cstddef>  // libtelnet.h uses size_t without including it
-
+// libtelnet.h uses size_t without including <cstddef>: the two stay in this order.
+// clang-format off
+#include <cstddef>
 #include <libtelnet.h>
-
-#include <array>
-#include <memory>
+// clang-format on
 
 #include "asio.hpp"
 #include "net_parts/outbox.hpp"
 #include "relay/console_hub.hpp"
+
+#include <array>
+#include <memory>
 
 namespace launcher {
 

@@ -1,3 +1,4 @@
+// vm.conf and config.sh read as KEY=VALUE data.
 #include "settings/conf_file.hpp"
 
 #include <cctype>

@@ -1,14 +1,16 @@
+// The settings' sources in order of precedence: defaults, environment, vm.conf, flags (CLI11).
 #include "settings/options.hpp"
-
-#include <CLI/CLI.hpp>
-#include <cstdlib>
-#include <filesystem>
-#include <iostream>
 
 #include "project_version.hpp"
 #include "settings/conf_file.hpp"
 #include "settings/setting_specs.hpp"
 #include "settings/settings_builder.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
 
 namespace launcher {
 namespace {

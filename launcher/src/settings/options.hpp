@@ -1,12 +1,12 @@
 #pragma once
 // Reads the launcher's settings: defaults < environment < vm.conf < flags.
+#include "settings/raw_settings.hpp"
+#include "settings/settings.hpp"
+
 #include <functional>
 #include <optional>
 #include <string>
 #include <variant>
-
-#include "settings/raw_settings.hpp"
-#include "settings/settings.hpp"
 
 namespace launcher {
 

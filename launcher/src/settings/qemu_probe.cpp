@@ -1,12 +1,12 @@
 // Asks the QEMU binary for its rv64 CPU's properties and its version.
 #include "settings/qemu_probe.hpp"
 
+#include "process/child_process.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <regex>
 #include <sstream>
-
-#include "process/child_process.hpp"
 
 extern char** environ;
 

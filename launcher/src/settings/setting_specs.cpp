@@ -1,3 +1,4 @@
+// The table of every setting: variable, flag, default and help.
 #include "settings/setting_specs.hpp"
 
 namespace launcher {

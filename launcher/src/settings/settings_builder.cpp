@@ -1,17 +1,19 @@
+// Validation: the settings' texts checked and turned into vm_settings.
 #include "settings/settings_builder.hpp"
+
+#include "settings/qemu_probe.hpp"
+#include "settings/setting_specs.hpp"
+#include "settings/value_parsers.hpp"
+
+#include <CLI/CLI.hpp>
 
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
-
-#include "settings/qemu_probe.hpp"
-#include "settings/setting_specs.hpp"
-#include "settings/value_parsers.hpp"
 
 namespace launcher {
 namespace {

@@ -1,3 +1,4 @@
+// Parsers of the structured settings: ports, ranges, network mode, CPU feature names.
 #include "settings/value_parsers.hpp"
 
 #include <unistd.h>

@@ -2,10 +2,10 @@
 // Parsers for the structured settings; each throws std::invalid_argument
 // with a reason that the caller prefixes with the variable and value. They
 // read text (and PATH) only: what QEMU itself says is settings/qemu_probe's.
+#include "settings/settings.hpp"
+
 #include <string>
 #include <vector>
-
-#include "settings/settings.hpp"
 
 namespace launcher {
 

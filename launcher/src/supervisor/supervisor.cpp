@@ -1,17 +1,18 @@
 // One VM run, from binding QEMU's sockets to QEMU's exit.
 #include "supervisor/supervisor.hpp"
 
+#include "qemu/qemu_argv.hpp"
+#include "warm/warm_resume.hpp"
+
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <csignal>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
-
-#include "qemu/qemu_argv.hpp"
-#include "warm/warm_resume.hpp"
 
 extern char** environ;
 
@@ -46,9 +47,8 @@ supervisor::supervisor(const vm_settings& vm)
       timer_(io_),
       dir_(vm.runtime_dir),
       mirror_(std::make_shared<stdout_mirror>(io_, 1, stdout_queue_bytes)),
-      hub_(
-          scrollback_bytes, [this](std::string_view bytes) { mirror_->write(bytes); },
-          [this](std::string_view keys) { serial_->send(keys); }),
+      hub_(scrollback_bytes, std::bind_front(&supervisor::mirror, this),
+           std::bind_front(&supervisor::type, this)),
       serial_(std::make_shared<unix_channel>(io_, dir_.path("serial.sock"), "serial line",
                                              keyboard_queue_bytes)),
       monitor_(std::make_shared<unix_channel>(io_, dir_.path("qmp.sock"), "QMP", 65536)),
@@ -56,45 +56,72 @@ supervisor::supervisor(const vm_settings& vm)
       qmp_(std::make_unique<qmp_client>(monitor_, agent_)),
       agent_commands_(agent_, vm.guest_password, vm.guest_ssh_key),
       readiness_(vm.ready_pattern),
-      pinger_(
-          agent_,
-          // Only a running guest's open agent, and never in the middle of another exchange.
-          [this] {
-              return qmp_->agent_running() && !agent_commands_.active() && !readiness_.paused();
-          },
-          [this](bool answering) { on_ping(answering); }),
+      pinger_(agent_, std::bind_front(&supervisor::may_ping, this),
+              std::bind_front(&supervisor::on_ping, this)),
       telnet_(telnet_server::on_loopback(io_, static_cast<unsigned short>(vm.telnet_port), hub_,
                                          static_cast<std::size_t>(vm.telnet_max_clients))) {
     if (!vm.telnet_socket.empty())
         telnet_unix_ = telnet_server::on_unix_socket(
             io_, vm.telnet_socket, hub_, static_cast<std::size_t>(vm.telnet_max_clients));
     if (vm.network == network_mode::passt) passt_ = std::make_unique<passt_process>(io_, vm);
-    serial_->on_data([this](std::string_view bytes) {
-        hub_.publish(bytes);
-        readiness_.feed(bytes);
-        if (saver_) saver_->on_output(bytes);
-    });
-    qmp_->on_agent_open([this] {
-        // The agent is the sign only for a guest without a ready pattern: a pattern such as
-        // "login:" waits for the guest's own prompt, which may come after its agent starts.
-        if (vm_.ready_pattern.empty()) readiness_.mark_ready("the guest agent opened its port");
-        if (agent_commands_.wanted()) agent_commands_.start();
-        if (saver_) saver_->on_agent_open();
-    });
-    // The agent's bytes go to both of its users; each picks out its own replies.
-    agent_->on_data([this](std::string_view bytes) {
-        agent_commands_.on_data(bytes);
-        pinger_.on_data(bytes);
-    });
-    qmp_->on_agent_close(
-        [this] { readiness_.set_agent_silent(false, "the guest agent closed its port"); });
-    qmp_->on_event([this](const std::string& event) { readiness_.qmp_event(event); });
-    qmp_->on_ready([this] {
-        if (loader_) loader_->start();
-    });
+    serial_->on_data(std::bind_front(&supervisor::on_serial, this));
+    qmp_->on_agent_open(std::bind_front(&supervisor::on_agent_open, this));
+    agent_->on_data(std::bind_front(&supervisor::on_agent_data, this));
+    qmp_->on_agent_close(std::bind_front(&supervisor::on_agent_close, this));
+    qmp_->on_event(std::bind_front(&supervisor::on_qmp_event, this));
+    qmp_->on_ready(std::bind_front(&supervisor::on_qmp_ready, this));
     if (!vm.status_socket.empty())
         status_ = std::make_shared<status_server>(io_, vm.status_socket,
-                                                  [this] { return readiness_.status(); });
+                                                  std::bind_front(&supervisor::status_word, this));
+}
+
+void supervisor::mirror(std::string_view bytes) {
+    mirror_->write(bytes);
+}
+
+void supervisor::type(std::string_view keys) {
+    serial_->send(keys);
+}
+
+// Only a running guest's open agent, and never in the middle of another exchange.
+bool supervisor::may_ping() const {
+    return qmp_->agent_running() && !agent_commands_.active() && !readiness_.paused();
+}
+
+void supervisor::on_serial(std::string_view bytes) {
+    hub_.publish(bytes);
+    readiness_.feed(bytes);
+    if (saver_) saver_->on_output(bytes);
+}
+
+void supervisor::on_agent_open() {
+    // The agent is the sign only for a guest without a ready pattern: a pattern such as
+    // "login:" waits for the guest's own prompt, which may come after its agent starts.
+    if (vm_.ready_pattern.empty()) readiness_.mark_ready("the guest agent opened its port");
+    if (agent_commands_.wanted()) agent_commands_.start();
+    if (saver_) saver_->on_agent_open();
+}
+
+// The agent's bytes go to both of its users; each picks out its own replies.
+void supervisor::on_agent_data(std::string_view bytes) {
+    agent_commands_.on_data(bytes);
+    pinger_.on_data(bytes);
+}
+
+void supervisor::on_agent_close() {
+    readiness_.set_agent_silent(false, "the guest agent closed its port");
+}
+
+void supervisor::on_qmp_event(const std::string& event) {
+    readiness_.qmp_event(event);
+}
+
+void supervisor::on_qmp_ready() {
+    if (loader_) loader_->start();
+}
+
+std::string supervisor::status_word() const {
+    return readiness_.status();
 }
 
 int supervisor::run() {
@@ -130,9 +157,9 @@ int supervisor::run() {
 
 std::vector<std::string> supervisor::plan_boot(const std::vector<std::string>& cold_argv) {
     if (!vm_.save_snapshot.empty()) {
-        saver_ = std::make_unique<snapshot_saver>(
-            io_, read_recipe(vm_.save_snapshot), *qmp_, [this] { stop_qemu(); },
-            [this](std::function<void()> then) { flush_guest(std::move(then)); });
+        saver_ = std::make_unique<snapshot_saver>(io_, read_recipe(vm_.save_snapshot), *qmp_,
+                                                  std::bind_front(&supervisor::stop_qemu, this),
+                                                  std::bind_front(&supervisor::flush_guest, this));
         saver_->start();
         std::cerr << "launcher: cold boot to save a snapshot at '" << saver_->recipe().ready_pattern
                   << "'\n";
@@ -147,17 +174,20 @@ std::vector<std::string> supervisor::plan_boot(const std::vector<std::string>& c
               << warm_.manifest.saved_at << " (" << warm_.state_bytes / (1024 * 1024)
               << " MiB of VM state)\n";
     loader_ = std::make_unique<snapshot_loader>(
-        *qmp_, warm_.manifest.snapshot, [this] { on_resumed(); },
-        [this](const std::string& reason) { on_resume_failed(reason); });
+        *qmp_, warm_.manifest.snapshot, std::bind_front(&supervisor::on_resumed, this),
+        std::bind_front(&supervisor::on_resume_failed, this));
     if (warm_.rearm_timers) {
         std::cerr << "launcher: warm start: " << warm_.manifest.machine.qemu_version
                   << " leaves the RISC-V timers out of snapshots (fixed in QEMU 10.2): each "
                      "CPU's timer is armed again through QEMU's gdbstub after the load\n";
         rearmer_ = std::make_unique<timer_rearmer>(io_, *qmp_, dir_.path("gdb.sock"));
-        loader_->before_running(
-            [this](std::function<void()> run) { rearmer_->start(std::move(run)); });
+        loader_->before_running(std::bind_front(&supervisor::rearm_timers, this));
     }
     return paused_for_resume(cold_argv);
+}
+
+void supervisor::rearm_timers(std::function<void()> then) {
+    rearmer_->start(std::move(then));
 }
 
 // Freezing a filesystem writes everything it holds to the disk; it is thawed
@@ -207,7 +237,7 @@ void supervisor::on_resumed() {
 }
 
 void supervisor::wait_signal() {
-    signals_.async_wait([this](auto ec, int signal_number) { on_signal(ec, signal_number); });
+    signals_.async_wait(std::bind_front(&supervisor::on_signal, this));
 }
 
 void supervisor::on_signal(boost::system::error_code ec, int signal_number) {
@@ -279,12 +309,14 @@ void supervisor::begin_shutdown() {
               << vm_.shutdown_timeout_s << " s)\n";
     qmp_->request_guest_shutdown();
     timer_.expires_after(std::chrono::seconds(vm_.shutdown_timeout_s));
-    timer_.async_wait([this](auto ec) {
-        if (ec) return;
-        std::cerr << "launcher: the guest did not power off in " << vm_.shutdown_timeout_s
-                  << " s: stopping QEMU\n";
-        stop_qemu();
-    });
+    timer_.async_wait(std::bind_front(&supervisor::on_shutdown_timeout, this));
+}
+
+void supervisor::on_shutdown_timeout(boost::system::error_code ec) {
+    if (ec) return;
+    std::cerr << "launcher: the guest did not power off in " << vm_.shutdown_timeout_s
+              << " s: stopping QEMU\n";
+    stop_qemu();
 }
 
 // QMP quit (or SIGTERM without QMP), then SIGKILL if QEMU lingers.
@@ -295,9 +327,11 @@ void supervisor::stop_qemu() {
         qemu_->signal(SIGTERM);
     }
     timer_.expires_after(quit_grace);
-    timer_.async_wait([this](auto ec) {
-        if (!ec) qemu_->signal(SIGKILL);
-    });
+    timer_.async_wait(std::bind_front(&supervisor::on_quit_grace, this));
+}
+
+void supervisor::on_quit_grace(boost::system::error_code ec) {
+    if (!ec) qemu_->signal(SIGKILL);
 }
 
 void supervisor::stop_consoles() {
@@ -318,7 +352,11 @@ void supervisor::finish(int status) {
     if (status_) status_->stop();
     if (passt_) passt_->stop();
     timer_.expires_after(drain_time);
-    timer_.async_wait([this](auto) { io_.stop(); });
+    timer_.async_wait(std::bind_front(&supervisor::on_drained, this));
+}
+
+void supervisor::on_drained(boost::system::error_code) {
+    io_.stop();
 }
 
 }  // namespace launcher

@@ -2,17 +2,9 @@
 // One VM run: listens for the serial line, QMP and guest agent, serves the
 // console over telnet, starts QEMU, hands root's credentials to the guest
 // agent, follows the guest's readiness, and turns SIGTERM into a guest shutdown.
-#include <chrono>
-#include <functional>
-#include <memory>
-#include <optional>
-#include <string>
-#include <vector>
-
-#include "asio.hpp"
-
 #include "agent/agent_commands.hpp"
 #include "agent/agent_pinger.hpp"
+#include "asio.hpp"
 #include "health/readiness.hpp"
 #include "health/status_server.hpp"
 #include "process/child_process.hpp"
@@ -29,6 +21,13 @@
 #include "warm/timer_rearmer.hpp"
 #include "warm/warm_start.hpp"
 
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace launcher {
 
 class supervisor {
@@ -40,6 +39,19 @@ public:
     int run();
 
 private:
+    // The hub's output mirror and keyboard.
+    void mirror(std::string_view bytes);
+    void type(std::string_view keys);
+    // What the serial line, QMP and the guest agent report.
+    void on_serial(std::string_view bytes);
+    void on_agent_open();
+    void on_agent_data(std::string_view bytes);
+    void on_agent_close();
+    void on_qmp_event(const std::string& event);
+    void on_qmp_ready();
+    // Whether the agent may be pinged now; the status socket's word.
+    bool may_ping() const;
+    std::string status_word() const;
     void wait_signal();
     void on_signal(boost::system::error_code ec, int signal_number);
     // The argv QEMU gets: cold, paused for a resume (-S) or cold to save a snapshot.
@@ -50,14 +62,19 @@ private:
     void flush_guest(std::function<void()> then);
     // QEMU could not load the snapshot: the machine was reset and boots cold.
     void on_resume_failed(const std::string& reason);
+    // Before the resumed guest runs: its CPUs' timers armed again, then `then`.
+    void rearm_timers(std::function<void()> then);
     // The agent's ping: answered, or left unanswered.
     void on_ping(bool answering);
     void on_child_exit();
     void on_passt_exit(int status);
     void begin_shutdown();
+    void on_shutdown_timeout(boost::system::error_code ec);
     void stop_qemu();
+    void on_quit_grace(boost::system::error_code ec);
     void stop_consoles();
     void finish(int status);
+    void on_drained(boost::system::error_code ec);
 
     const vm_settings& vm_;
     boost::asio::io_context io_{1};

@@ -1,3 +1,4 @@
+// FNV-1a fingerprints of files and bytes for the warm-start manifest.
 #include "warm/fingerprint.hpp"
 
 #include <cstdio>

@@ -1,9 +1,10 @@
+// The qcow2 disk's header, snapshot table and metadata, read from the file.
 #include "warm/qcow2_file.hpp"
+
+#include "warm/fingerprint.hpp"
 
 #include <fstream>
 #include <stdexcept>
-
-#include "warm/fingerprint.hpp"
 
 namespace launcher {
 namespace {

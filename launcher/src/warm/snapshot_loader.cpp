@@ -1,5 +1,7 @@
+// A warm start's resume: loadvm over QMP, then cont, or a reset and a cold boot.
 #include "warm/snapshot_loader.hpp"
 
+#include <functional>
 #include <sstream>
 
 namespace launcher {
@@ -30,21 +32,27 @@ snapshot_loader::snapshot_loader(qmp_client& qmp, std::string snapshot, resumed_
       on_cold_(std::move(on_cold)) {}
 
 void snapshot_loader::start() {
-    qmp_.human_command("loadvm " + snapshot_,
-                       [this](const std::string& output) { on_loaded(output); });
+    qmp_.human_command("loadvm " + snapshot_, std::bind_front(&snapshot_loader::on_loaded, this));
 }
 
 void snapshot_loader::on_loaded(const std::string& output) {
     const std::string reason = loadvm_failure(output);
     if (reason.empty()) {
         if (!before_running_) return run_guest(on_resumed_);
-        return before_running_([this] { run_guest(on_resumed_); });
+        return before_running_(std::bind_front(&snapshot_loader::resume, this));
     }
     // A failed load may have left part of the state in the machine: a reset
     // puts back the firmware, kernel and initrd and every device, as at power-on.
-    qmp_.execute("{\"execute\": \"system_reset\"}\n", [this, reason](std::string_view) {
-        run_guest([this, reason] { on_cold_(reason); });
-    });
+    qmp_.execute("{\"execute\": \"system_reset\"}\n",
+                 std::bind_front(&snapshot_loader::on_reset, this, reason));
+}
+
+void snapshot_loader::resume() {
+    run_guest(on_resumed_);
+}
+
+void snapshot_loader::on_reset(const std::string& reason, std::string_view) {
+    run_guest(std::bind_front(on_cold_, reason));
 }
 
 void snapshot_loader::run_guest(const std::function<void()>& then) {

@@ -3,11 +3,12 @@
 // snapshot over QMP (loadvm) and lets the guest run. When QEMU cannot load it
 // (a damaged snapshot, a missing tag, QEMU refusing the state) the machine is
 // reset and started instead: a cold boot in the same run, with QEMU's reason.
+#include "qemu/qmp_client.hpp"
+
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
-
-#include "qemu/qmp_client.hpp"
 
 namespace launcher {
 
@@ -35,6 +36,8 @@ public:
 
 private:
     void on_loaded(const std::string& output);
+    void resume();
+    void on_reset(const std::string& reason, std::string_view reply);
     void run_guest(const std::function<void()>& then);
 
     qmp_client& qmp_;

@@ -1,12 +1,14 @@
+// --save-snapshot: the ready point awaited, the guest flushed, savevm, the manifest written.
 #include "warm/snapshot_saver.hpp"
+
+#include "warm/qcow2_file.hpp"
+#include "warm/warm_start.hpp"
 
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
-
-#include "warm/qcow2_file.hpp"
-#include "warm/warm_start.hpp"
 
 namespace launcher {
 namespace {
@@ -34,12 +36,14 @@ snapshot_saver::snapshot_saver(boost::asio::io_context& io, snapshot_recipe reci
 
 void snapshot_saver::start() {
     deadline_.expires_after(std::chrono::seconds(recipe_.timeout_seconds));
-    deadline_.async_wait([this](boost::system::error_code ec) {
-        if (!ec) {
-            give_up("the ready point '" + recipe_.ready_pattern + "' did not come in " +
-                    std::to_string(recipe_.timeout_seconds) + " s");
-        }
-    });
+    deadline_.async_wait(std::bind_front(&snapshot_saver::on_deadline, this));
+}
+
+void snapshot_saver::on_deadline(boost::system::error_code ec) {
+    if (!ec) {
+        give_up("the ready point '" + recipe_.ready_pattern + "' did not come in " +
+                std::to_string(recipe_.timeout_seconds) + " s");
+    }
 }
 
 void snapshot_saver::on_output(std::string_view bytes) {
@@ -61,7 +65,7 @@ void snapshot_saver::on_agent_open() {
 
 void snapshot_saver::arm_quiet_timer() {
     quiet_.expires_after(std::chrono::seconds(recipe_.quiet_seconds));
-    quiet_.async_wait([this](boost::system::error_code ec) { on_quiet(ec); });
+    quiet_.async_wait(std::bind_front(&snapshot_saver::on_quiet, this));
 }
 
 void snapshot_saver::on_quiet(boost::system::error_code ec) {
@@ -69,14 +73,14 @@ void snapshot_saver::on_quiet(boost::system::error_code ec) {
     if (recipe_.wait_agent && !agent_open_) return;  // on_agent_open() re-arms
     if (!recipe_.wait_agent) return save();
     saving_ = true;  // no more quiet timers
-    flush_([this] { save(); });
+    flush_(std::bind_front(&snapshot_saver::save, this));
 }
 
 void snapshot_saver::save() {
     saving_ = true;
     save_started_ = std::chrono::steady_clock::now();
     std::cerr << "launcher: snapshot: saving the VM\n";
-    qmp_.human_command("savevm warm", [this](const std::string& problem) { on_saved(problem); });
+    qmp_.human_command("savevm warm", std::bind_front(&snapshot_saver::on_saved, this));
 }
 
 void snapshot_saver::on_saved(const std::string& problem) {

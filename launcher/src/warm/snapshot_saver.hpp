@@ -4,15 +4,15 @@
 // agent flushes the guest's filesystems to its disk), saves the VM
 // into its qcow2 disk (savevm over QMP) and has QEMU quit; once QEMU is gone
 // the supervisor writes the manifest with what the snapshot needs to match.
-#include <chrono>
-#include <functional>
-#include <string>
-#include <vector>
-
 #include "asio.hpp"
 #include "qemu/qmp_client.hpp"
 #include "settings/settings.hpp"
 #include "warm/warm_manifest.hpp"
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
 
 namespace launcher {
 
@@ -42,6 +42,7 @@ public:
 private:
     // The end of the console output at the snapshot, replayed after a resume.
     std::string screen() const;
+    void on_deadline(boost::system::error_code ec);
     void arm_quiet_timer();
     void on_quiet(boost::system::error_code ec);
     void save();

@@ -1,8 +1,10 @@
+// Each CPU's stimecmp timer armed again through QEMU's gdbstub after a loadvm.
 #include "warm/timer_rearmer.hpp"
 
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <regex>
 
@@ -76,68 +78,91 @@ void timer_rearmer::start(std::function<void()> then) {
         return finish(socket_path_ + ": " + e.what());
     }
     remote_ = std::make_unique<gdb_remote>(channel_);
-    channel_->on_connect([this] { read_feature(0); });
-    channel_->on_close([this] { finish("QEMU's gdbstub closed the connection"); });
+    channel_->on_connect(std::bind_front(&timer_rearmer::on_connect, this));
+    channel_->on_close(std::bind_front(&timer_rearmer::on_close, this));
     channel_->start();
     deadline_.expires_after(gdbstub_patience);
-    deadline_.async_wait([this](boost::system::error_code ec) {
-        if (!ec) finish("QEMU's gdbstub did not answer in 20 s");
-    });
+    deadline_.async_wait(std::bind_front(&timer_rearmer::on_deadline, this));
     // QEMU connects to the launcher's socket, then waits, paused, for requests.
-    qmp_.human_command("gdbserver unix:" + socket_path_, [this](const std::string& output) {
-        if (output.find("Waiting for gdb connection") == std::string::npos)
-            finish("gdbserver: " + output.substr(0, output.find('\n')));
-    });
+    qmp_.human_command("gdbserver unix:" + socket_path_,
+                       std::bind_front(&timer_rearmer::on_gdbserver, this));
+}
+
+void timer_rearmer::on_connect() {
+    read_feature(0);
+}
+
+void timer_rearmer::on_close() {
+    finish("QEMU's gdbstub closed the connection");
+}
+
+void timer_rearmer::on_deadline(boost::system::error_code ec) {
+    if (!ec) finish("QEMU's gdbstub did not answer in 20 s");
+}
+
+void timer_rearmer::on_gdbserver(const std::string& output) {
+    if (output.find("Waiting for gdb connection") == std::string::npos)
+        finish("gdbserver: " + output.substr(0, output.find('\n')));
 }
 
 // riscv-csr.xml comes in pieces: "m" and more to follow, "l" and the last.
 void timer_rearmer::read_feature(std::size_t offset) {
     remote_->request("qXfer:features:read:riscv-csr.xml:" + hex(offset) + ",800",
-                     [this, offset](const std::string& reply) {
-                         if (reply.empty() || (reply[0] != 'm' && reply[0] != 'l'))
-                             return finish("no riscv-csr.xml from QEMU's gdbstub (" + reply + ")");
-                         csr_xml_ += reply.substr(1);
-                         if (reply[0] == 'm') return read_feature(offset + reply.size() - 1);
-                         const auto stimecmp = stimecmp_register(csr_xml_);
-                         if (!stimecmp) return finish("no stimecmp in QEMU's riscv-csr.xml");
-                         stimecmp_ = *stimecmp;
-                         list_threads("qfThreadInfo");
-                     });
+                     std::bind_front(&timer_rearmer::on_feature, this, offset));
+}
+
+void timer_rearmer::on_feature(std::size_t offset, const std::string& reply) {
+    if (reply.empty() || (reply[0] != 'm' && reply[0] != 'l'))
+        return finish("no riscv-csr.xml from QEMU's gdbstub (" + reply + ")");
+    csr_xml_ += reply.substr(1);
+    if (reply[0] == 'm') return read_feature(offset + reply.size() - 1);
+    const auto stimecmp = stimecmp_register(csr_xml_);
+    if (!stimecmp) return finish("no stimecmp in QEMU's riscv-csr.xml");
+    stimecmp_ = *stimecmp;
+    list_threads("qfThreadInfo");
 }
 
 void timer_rearmer::list_threads(const std::string& query) {
-    remote_->request(query, [this](const std::string& reply) {
-        if (reply.empty() || reply[0] == 'E')
-            return finish("QEMU's gdbstub listed no CPUs (" + reply + ")");
-        if (reply[0] == 'l') {
-            if (threads_.empty()) return finish("QEMU's gdbstub listed no CPUs");
-            return rearm_cpu(0);
-        }
-        for (auto& id : thread_ids(reply))
-            threads_.push_back(std::move(id));
-        list_threads("qsThreadInfo");
-    });
+    remote_->request(query, std::bind_front(&timer_rearmer::on_threads, this));
+}
+
+void timer_rearmer::on_threads(const std::string& reply) {
+    if (reply.empty() || reply[0] == 'E')
+        return finish("QEMU's gdbstub listed no CPUs (" + reply + ")");
+    if (reply[0] == 'l') {
+        if (threads_.empty()) return finish("QEMU's gdbstub listed no CPUs");
+        return rearm_cpu(0);
+    }
+    for (auto& id : thread_ids(reply))
+        threads_.push_back(std::move(id));
+    list_threads("qsThreadInfo");
 }
 
 // Hg picks the CPU, p reads its stimecmp, P writes the same value back.
 void timer_rearmer::rearm_cpu(std::size_t index) {
     if (index == threads_.size()) return finish("");
-    remote_->request("Hg" + threads_[index], [this, index](const std::string& picked) {
-        if (picked != "OK") return finish(cpu_name(index) + " not selectable (" + picked + ")");
-        remote_->request("p" + hex(stimecmp_),
-                         [this, index](const std::string& value) { write_back(index, value); });
-    });
+    remote_->request("Hg" + threads_[index],
+                     std::bind_front(&timer_rearmer::on_cpu_picked, this, index));
+}
+
+void timer_rearmer::on_cpu_picked(std::size_t index, const std::string& picked) {
+    if (picked != "OK") return finish(cpu_name(index) + " not selectable (" + picked + ")");
+    remote_->request("p" + hex(stimecmp_),
+                     std::bind_front(&timer_rearmer::write_back, this, index));
 }
 
 void timer_rearmer::write_back(std::size_t index, const std::string& value) {
     if (!is_register_value(value))
         return finish(cpu_name(index) + "'s stimecmp unreadable (" + value +
                       "); does it have Sstc?");
-    remote_->request("P" + hex(stimecmp_) + "=" + value, [this, index](const std::string& written) {
-        if (written != "OK")
-            return finish(cpu_name(index) + "'s stimecmp not written (" + written + ")");
-        rearm_cpu(index + 1);
-    });
+    remote_->request("P" + hex(stimecmp_) + "=" + value,
+                     std::bind_front(&timer_rearmer::on_written, this, index));
+}
+
+void timer_rearmer::on_written(std::size_t index, const std::string& written) {
+    if (written != "OK")
+        return finish(cpu_name(index) + "'s stimecmp not written (" + written + ")");
+    rearm_cpu(index + 1);
 }
 
 void timer_rearmer::finish(const std::string& failure) {
@@ -152,10 +177,12 @@ void timer_rearmer::finish(const std::string& failure) {
                      "boots cold\n";
     }
     // The stub goes; the guest stays paused until the loader's cont.
-    qmp_.human_command("gdbserver none", [this](const std::string&) {
-        if (channel_) channel_->close();
-        then_();
-    });
+    qmp_.human_command("gdbserver none", std::bind_front(&timer_rearmer::on_stub_gone, this));
+}
+
+void timer_rearmer::on_stub_gone(const std::string&) {
+    if (channel_) channel_->close();
+    then_();
 }
 
 }  // namespace launcher

@@ -6,17 +6,17 @@
 // writes a CSR; QEMU's gdbstub does, so between the loadvm and the cont the
 // launcher opens the gdbstub on a socket of its own, writes each CPU's
 // stimecmp back unchanged, and closes it again.
+#include "asio.hpp"
+#include "qemu/gdb_remote.hpp"
+#include "qemu/qmp_client.hpp"
+#include "qemu/unix_channel.hpp"
+
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "asio.hpp"
-#include "qemu/gdb_remote.hpp"
-#include "qemu/qmp_client.hpp"
-#include "qemu/unix_channel.hpp"
 
 namespace launcher {
 
@@ -39,11 +39,20 @@ public:
     void start(std::function<void()> then);
 
 private:
+    void on_connect();
+    void on_close();
+    void on_deadline(boost::system::error_code ec);
+    void on_gdbserver(const std::string& output);
     void read_feature(std::size_t offset);
+    void on_feature(std::size_t offset, const std::string& reply);
     void list_threads(const std::string& query);
+    void on_threads(const std::string& reply);
     void rearm_cpu(std::size_t index);
+    void on_cpu_picked(std::size_t index, const std::string& picked);
     void write_back(std::size_t index, const std::string& value);
+    void on_written(std::size_t index, const std::string& written);
     void finish(const std::string& failure);
+    void on_stub_gone(const std::string& output);
 
     boost::asio::io_context& io_;
     qmp_client& qmp_;

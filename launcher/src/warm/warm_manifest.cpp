@@ -1,12 +1,13 @@
+// warm-start.conf and snapshot.conf read and written.
 #include "warm/warm_manifest.hpp"
+
+#include "settings/conf_file.hpp"
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
-
-#include "settings/conf_file.hpp"
 
 namespace launcher {
 namespace {

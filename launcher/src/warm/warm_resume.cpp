@@ -1,9 +1,10 @@
+// The guest agent's commands around a snapshot: the clock, fsfreeze, the resume hook.
 #include "warm/warm_resume.hpp"
+
+#include "agent/agent_commands.hpp"
 
 #include <cstdio>
 #include <random>
-
-#include "agent/agent_commands.hpp"
 
 namespace launcher {
 

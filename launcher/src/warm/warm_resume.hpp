@@ -1,12 +1,12 @@
 #pragma once
 // After a -loadvm: what tells the resumed guest it is a new machine now. Each
 // returns the line to send (guest agent JSON, or text typed at the console).
+#include "warm/warm_manifest.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
-
-#include "warm/warm_manifest.hpp"
 
 namespace launcher {
 

@@ -1,13 +1,14 @@
+// The warm-start decision: resume the snapshot, or boot cold and say why.
 #include "warm/warm_start.hpp"
-
-#include <cstdio>
-#include <filesystem>
-#include <functional>
 
 #include "settings/conf_file.hpp"
 #include "settings/qemu_probe.hpp"
 #include "warm/fingerprint.hpp"
 #include "warm/qcow2_file.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <functional>
 
 namespace launcher {
 namespace {

@@ -1,12 +1,12 @@
 #pragma once
 // Warm start: whether this run resumes the data image's snapshot (QEMU
 // loadvm, snapshot_loader) or boots cold, and the one-line reason when it boots cold.
+#include "settings/settings.hpp"
+#include "warm/warm_manifest.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "settings/settings.hpp"
-#include "warm/warm_manifest.hpp"
 
 namespace launcher {
 

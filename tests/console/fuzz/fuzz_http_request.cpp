@@ -1,18 +1,18 @@
 // The HTTP request path: the bytes a client sends, through a real
 // http_session on loopback (parsing, limits, Host allowlist, routing, Origin,
 // Authorization with the failed-login delay), answered or refused, never a crash.
+#include "http_session.hpp"
+
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/system/system_error.hpp>
+
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string_view>
-
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/system/system_error.hpp>
-
-#include "http_session.hpp"
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;

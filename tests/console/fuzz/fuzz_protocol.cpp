@@ -1,10 +1,10 @@
 // The WebSocket message decoder: any frame is a message or refused, and a
 // decoded resize encodes back to the same frame.
+#include "protocol.hpp"
+
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
-
-#include "protocol.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view frame(reinterpret_cast<const char*>(data), size);

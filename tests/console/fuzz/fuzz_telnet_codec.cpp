@@ -1,10 +1,10 @@
 // The console's telnet codec: what the VM's telnet server (QEMU, the
 // launcher) sends, split in two reads, then keystrokes and a resize back.
+#include "telnet_codec.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include "telnet_codec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -1,7 +1,6 @@
 // Unit: Origin and HTTP Basic checks.
-#include "catch.hpp"
-
 #include "access_policy.hpp"
+#include "catch.hpp"
 
 #include <stdexcept>
 

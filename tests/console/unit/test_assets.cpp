@@ -1,7 +1,6 @@
 // Unit: the embedded page and its lookup.
-#include "catch.hpp"
-
 #include "asset_catalog.hpp"
+#include "catch.hpp"
 
 using console::asset_catalog;
 

@@ -1,6 +1,5 @@
 // Unit: flag parsing and the errors that name the bad input.
 #include "catch.hpp"
-
 #include "console_config.hpp"
 
 #include <stdexcept>

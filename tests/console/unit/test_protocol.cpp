@@ -1,6 +1,5 @@
 // Unit: encoding and decoding of the console's frames.
 #include "catch.hpp"
-
 #include "protocol.hpp"
 
 using namespace console::protocol;

@@ -1,6 +1,5 @@
 // Unit: the libtelnet wrapper against byte vectors.
 #include "catch.hpp"
-
 #include "telnet_codec.hpp"
 
 #include <string>

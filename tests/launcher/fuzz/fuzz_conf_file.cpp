@@ -1,12 +1,12 @@
 // vm.conf / config.sh and the value parsers: any bytes give entries or a
 // conf_error / invalid_argument, never a crash.
+#include "settings/conf_file.hpp"
+#include "settings/value_parsers.hpp"
+
 #include <cstdint>
 #include <sstream>
 #include <stdexcept>
 #include <string>
-
-#include "settings/conf_file.hpp"
-#include "settings/value_parsers.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);

@@ -1,14 +1,14 @@
 // QMP and guest-agent replies: the first byte chooses the reader, the rest is
 // the byte stream QEMU (or the agent, after a sync with id 7) would send.
+#include "agent/agent_commands.hpp"
+#include "qemu/qmp_client.hpp"
+
 #include <unistd.h>
 
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
-
-#include "agent/agent_commands.hpp"
-#include "qemu/qmp_client.hpp"
 
 namespace {
 

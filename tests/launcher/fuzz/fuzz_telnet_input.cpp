@@ -1,12 +1,12 @@
 // What a telnet client sends to the launcher's console: libtelnet parsing,
 // CR NUL handling and keystrokes towards the guest, on a session that is
 // not connected (its replies are queued and dropped with it).
+#include "relay/console_hub.hpp"
+#include "relay/telnet_session.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include "relay/console_hub.hpp"
-#include "relay/telnet_session.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     boost::asio::io_context io;

@@ -1,14 +1,14 @@
 #pragma once
 // The launcher's console relay in-process: the serial channel, the hub and
 // the telnet server on an io_context thread, fed by a fake QEMU serial source.
-#include <future>
-#include <thread>
-
 #include "qemu/unix_channel.hpp"
 #include "relay/console_hub.hpp"
 #include "relay/telnet_server.hpp"
 #include "temp_dir.hpp"
 #include "test_socket.hpp"
+
+#include <future>
+#include <thread>
 
 namespace launcher_test {
 

@@ -1,13 +1,13 @@
 // Root's credentials through the guest agent: the exact JSON commands, and
 // the exchange (sync first, one command per reply, secrets never logged).
-#include <iostream>
-#include <sstream>
-
 #include "agent/agent_commands.hpp"
 #include "catch.hpp"
 #include "temp_dir.hpp"
 #include "test_socket.hpp"
 #include "warm/warm_resume.hpp"
+
+#include <iostream>
+#include <sstream>
 
 namespace {
 

@@ -1,12 +1,12 @@
 // The guest agent's ping: guest-sync-delimited with an id, only its own reply
 // counts, silence is reported, and nothing is sent or held against the agent
 // while the caller does not allow pings.
-#include <chrono>
-
 #include "agent/agent_pinger.hpp"
 #include "catch.hpp"
 #include "temp_dir.hpp"
 #include "test_socket.hpp"
+
+#include <chrono>
 
 namespace {
 

@@ -1,9 +1,9 @@
 // vm.conf / config.sh parsing: quotes, comments, export, and every bad line.
-#include <sstream>
-
 #include "catch.hpp"
 #include "settings/conf_file.hpp"
 #include "temp_dir.hpp"
+
+#include <sstream>
 
 using launcher::conf_error;
 using launcher::parse_conf;

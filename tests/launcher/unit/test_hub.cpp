@@ -1,8 +1,8 @@
 // The hub alone: one shared chunk per piece of output, whatever the clients.
-#include <vector>
-
 #include "catch.hpp"
 #include "relay/console_hub.hpp"
+
+#include <vector>
 
 namespace {
 

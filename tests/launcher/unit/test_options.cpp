@@ -1,12 +1,12 @@
 // Settings: defaults < environment < vm.conf < flags, and bad input.
+#include "catch.hpp"
+#include "settings/options.hpp"
+#include "temp_dir.hpp"
+
 #include <sys/stat.h>
 
 #include <map>
 #include <variant>
-
-#include "catch.hpp"
-#include "settings/options.hpp"
-#include "temp_dir.hpp"
 
 using launcher::settings_error;
 using launcher::vm_settings;

@@ -1,12 +1,12 @@
 // VM_PASST_PORTS against the open-file limit: what fits, what is cut, what is said;
 // and which folder keeps passt, as nobody, from its socket.
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "catch.hpp"
 #include "qemu/passt_ports.hpp"
 #include "qemu/passt_process.hpp"
 #include "temp_dir.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 using launcher::port_range;
 

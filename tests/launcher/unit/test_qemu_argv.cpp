@@ -1,10 +1,10 @@
 // QEMU's argv: CPU features, qcow2 vs raw, an append with spaces, forwards.
-#include <algorithm>
-
 #include "catch.hpp"
 #include "qemu/passt_process.hpp"
 #include "qemu/qemu_argv.hpp"
 #include "temp_dir.hpp"
+
+#include <algorithm>
 
 using launcher::build_qemu_argv;
 

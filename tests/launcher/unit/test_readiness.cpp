@@ -1,11 +1,11 @@
 // Readiness both ways: VM_READY_PATTERN over serial output as it arrives, the
 // agent's signal, and what takes readiness away again (the kernel's panic and
 // halt lines, QMP STOP/RESUME/RESET, a silent agent), each change said once.
-#include <iostream>
-#include <sstream>
-
 #include "catch.hpp"
 #include "health/readiness.hpp"
+
+#include <iostream>
+#include <sstream>
 
 namespace {
 

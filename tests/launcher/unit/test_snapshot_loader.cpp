@@ -1,10 +1,10 @@
 // The resume over QMP: loadvm then cont; a failed loadvm (QEMU's own text)
 // gives system_reset then cont, and the reason in one line.
-#include <optional>
-
 #include "catch.hpp"
 #include "unconnected_qmp.hpp"
 #include "warm/snapshot_loader.hpp"
+
+#include <optional>
 
 namespace {
 

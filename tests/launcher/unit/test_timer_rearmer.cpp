@@ -1,15 +1,15 @@
 // Re-arming the CPUs' timers after a loadvm on QEMU before 10.2: the GDB
 // remote protocol's packets, the stimecmp register's number in QEMU's CSR
 // XML, and a whole exchange with a scripted gdbstub.
-#include <chrono>
-#include <optional>
-#include <vector>
-
 #include "catch.hpp"
 #include "qemu/gdb_remote.hpp"
 #include "test_socket.hpp"
 #include "unconnected_qmp.hpp"
 #include "warm/timer_rearmer.hpp"
+
+#include <chrono>
+#include <optional>
+#include <vector>
 
 namespace {
 

@@ -1,12 +1,12 @@
 // Structured values and the run directory: forwards, CPU property names.
-#include <sys/stat.h>
-
-#include <stdexcept>
-
 #include "catch.hpp"
 #include "qemu/run_directory.hpp"
 #include "settings/value_parsers.hpp"
 #include "temp_dir.hpp"
+
+#include <sys/stat.h>
+
+#include <stdexcept>
 
 TEST_CASE("forward ports: [hostPort:]guestPort, comma-separated", "[values]") {
     const auto forwards = launcher::parse_forward_ports("2222:22,8080");

@@ -1,13 +1,13 @@
 // Warm start: the manifest round trip, the cold-boot reasons, and the
 // qcow2 reader against a file written here byte by byte.
-#include <fstream>
-
 #include "catch.hpp"
 #include "temp_dir.hpp"
 #include "warm/fingerprint.hpp"
 #include "warm/qcow2_file.hpp"
 #include "warm/warm_resume.hpp"
 #include "warm/warm_start.hpp"
+
+#include <fstream>
 
 namespace {
 

@@ -1,12 +1,12 @@
 #pragma once
 // A QMP client whose channels QEMU never connects to: its commands queue,
 // and a test feeds the replies by hand (qmp.handle_line).
-#include <memory>
-
 #include "asio.hpp"
 #include "qemu/qmp_client.hpp"
 #include "qemu/unix_channel.hpp"
 #include "temp_dir.hpp"
+
+#include <memory>
 
 namespace launcher_test {
 

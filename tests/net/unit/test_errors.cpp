@@ -1,6 +1,5 @@
 // Unit: which errors are routine (no log line) and fail()'s one line.
 #include "catch.hpp"
-
 #include "net_parts/errors.hpp"
 
 #include <boost/asio/error.hpp>
@@ -8,22 +7,6 @@
 
 #include <iostream>
 #include <sstream>
-
-namespace {
-
-// std::cerr captured for one scope.
-class captured_stderr {
-public:
-    captured_stderr() : old_(std::cerr.rdbuf(text_.rdbuf())) {}
-    ~captured_stderr() { std::cerr.rdbuf(old_); }
-    std::string text() const { return text_.str(); }
-
-private:
-    std::ostringstream text_;
-    std::streambuf* old_;
-};
-
-}  // namespace
 
 TEST_CASE("a peer going away or a cancel is routine, running out of descriptors is not",
           "[errors]") {
@@ -39,11 +22,14 @@ TEST_CASE("a peer going away or a cancel is routine, running out of descriptors 
 }
 
 TEST_CASE("fail() says what failed and why, once, and nothing for a routine error", "[errors]") {
-    captured_stderr err;
+    std::ostringstream said;
+    std::streambuf* const stderr_buffer = std::cerr.rdbuf(said.rdbuf());
     net_parts::fail(boost::asio::error::make_error_code(boost::asio::error::eof), "test: read");
-    CHECK(err.text().empty());
+    const std::string after_routine = said.str();
     net_parts::fail(boost::asio::error::make_error_code(boost::asio::error::connection_refused),
                     "test: connect");
-    CHECK(err.text().rfind("test: connect: ", 0) == 0);
-    CHECK(err.text().find('\n') == err.text().size() - 1);
+    std::cerr.rdbuf(stderr_buffer);
+    CHECK(after_routine.empty());
+    CHECK(said.str().rfind("test: connect: ", 0) == 0);
+    CHECK(said.str().find('\n') == said.str().size() - 1);
 }

@@ -1,6 +1,5 @@
 // Unit: the bounded, coalescing write queue.
 #include "catch.hpp"
-
 #include "net_parts/outbox.hpp"
 
 using net_parts::outbox;
