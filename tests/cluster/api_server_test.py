@@ -15,9 +15,12 @@ and the restricted one refuses them, naming the seccomp profile. With no
 --set at all (network.mode=auto) the chart reads the namespace's level at
 install: user under restricted (NOTES say so), passt under baseline, and an
 explicit passt under restricted fails the install with the --set that works.
-Upgrades that change nothing the pod runs leave the pod; a changed guest
-password replaces it (checksum/secrets). The NetworkPolicy is rendered as the
-values say. Every step prints what it checked.
+The VM is a StatefulSet of one pod with a headless Service: upgrades that
+change nothing the pod runs leave the pod (same UID, same revision); a changed
+guest password replaces it (checksum/secrets: a new revision, a new pod). A
+release of the chart as it was a Deployment (commit 2869c81) upgrades to it
+keeping its claim; access modes several nodes can mount are refused. The
+NetworkPolicy is rendered as the values say. Every step prints what it checked.
 """
 import argparse
 import base64
@@ -31,7 +34,7 @@ import sys
 import tempfile
 import time
 
-from cluster import ControlPlane, Failure, check, exit_with, log
+from cluster import DEPLOYMENT_CHART, ControlPlane, Failure, PodWatch, check, exit_with, log, previous_chart
 
 NAMESPACE = "vms"
 BASELINE_NAMESPACE = "vms-passt"
@@ -60,6 +63,7 @@ DRY_RUN_CASES = {
                          "persistence.existingClaim=my-disk"],
     "network-policy": ["networkPolicy.enabled=true", "ssh.enabled=true", "forwardPorts[0].name=web",
                        "forwardPorts[0].port=80", "forwardPorts[0].guestPort=8000"],
+    "persistence-readwriteoncepod": ["persistence.enabled=true", "persistence.accessModes={ReadWriteOncePod}"],
     "network-policy-closed": ["networkPolicy.enabled=true", "networkPolicy.allowExternal=false",
                               "networkPolicy.ingressNSMatchLabels.team=lab",
                               "networkPolicy.ingressPodMatchLabels.role=console-user", "ssh.enabled=true"],
@@ -118,7 +122,7 @@ def live_pods(cp, release, namespace=NAMESPACE):
 
 
 def refused_creates(cp, fullname, namespace):
-    """What the ReplicaSet controller was told when it could not create the release's pods."""
+    """What the StatefulSet controller was told when it could not create the release's pods."""
     events = json.loads(cp.kubectl("get", "events", "-n", namespace, "--field-selector", "reason=FailedCreate",
                                    "-o", "json"))["items"]
     return [e["message"] for e in events if e["involvedObject"]["name"].startswith(fullname)]
@@ -151,8 +155,8 @@ def launcher_env(pod_spec):
 def pod_with_memory(cp, release, memory):
     """The release's pod, once the controllers made one whose launcher has VM_MEMORY=memory."""
     def probe():
-        pods = [p for p in release_pods(cp, release)
-                if launcher_env(p["spec"]).get("VM_MEMORY") == str(memory) and not p["metadata"].get("deletionTimestamp")]
+        pods = [p for p in release_pods(cp, release) if launcher_env(p["spec"]).get("VM_MEMORY") == str(memory)
+                and not p["metadata"].get("deletionTimestamp")]
         return pods[0] if pods else None
     return wait_until(f"a pod of {release} with VM_MEMORY={memory}", probe)
 
@@ -182,12 +186,12 @@ def step_passt_baseline(cp, helm, chart):
     if admitted.returncode != 0:
         raise Failure(f"the baseline level refused the defaults (passt):\n{admitted.stderr}")
     objects = json.loads(admitted.stdout)
-    deployment = next(o for o in objects.get("items", [objects]) if o["kind"] == "Deployment")
-    network = launcher_env(deployment["spec"]["template"]["spec"]).get("VM_NETWORK")
+    statefulset = next(o for o in objects.get("items", [objects]) if o["kind"] == "StatefulSet")
+    network = launcher_env(statefulset["spec"]["template"]["spec"]).get("VM_NETWORK")
     check(network == "passt", f"helm template (no cluster to look the namespace up in) renders the defaults with "
                               f"VM_NETWORK={network}")
     check(True, f"the defaults (passt) are admitted in namespace {BASELINE_NAMESPACE} (enforce=baseline)")
-    # For a Deployment the restricted level warns; the ReplicaSet's pods are the ones refused.
+    # For a StatefulSet the restricted level warns; its pods are the ones refused.
     warned = cp.kubectl_run("apply", "--dry-run=server", "-n", NAMESPACE, "-f", "-", stdin=rendered)
     check('would violate PodSecurity "restricted:latest": seccompProfile' in warned.stderr
           and '"launcher"' in warned.stderr,
@@ -203,7 +207,7 @@ def step_network_auto(cp, helm, chart):
     an explicit passt in a restricted namespace fails the install with the --set that works."""
     fullname = f"{AUTO_RELEASE}-qemu-riscv64"
     installed = helm.run("install", AUTO_RELEASE, chart)
-    env = launcher_env(cp.get("deployment", fullname, NAMESPACE)["spec"]["template"]["spec"])
+    env = launcher_env(cp.get("statefulset", fullname, NAMESPACE)["spec"]["template"]["spec"])
     check(env.get("VM_NETWORK") == "user" and "PodSecurity" not in installed.stderr,
           f"helm install {AUTO_RELEASE} with the defaults in namespace {NAMESPACE} (enforce=restricted): deployed, "
           f"no Pod Security warning, the launcher gets VM_NETWORK={env.get('VM_NETWORK')} (auto chose user)")
@@ -219,12 +223,12 @@ def step_network_auto(cp, helm, chart):
           f"helm install --set network.mode=passt in namespace {NAMESPACE} fails, naming the --set that works: "
           f"{message[:300]}")
     listed = [r["name"] for r in json.loads(helm.run("list", "-o", "json").stdout)]
-    gone = cp.kubectl_run("get", "deployment", "passt-asked-qemu-riscv64", "-n", NAMESPACE)
+    gone = cp.kubectl_run("get", "statefulset", "passt-asked-qemu-riscv64", "-n", NAMESPACE)
     check("passt-asked" not in listed and gone.returncode != 0 and "NotFound" in gone.stderr,
-          "the refused install left no release and no Deployment behind")
+          "the refused install left no release and no StatefulSet behind")
 
     helm.run("install", AUTO_RELEASE, chart, namespace=BASELINE_NAMESPACE)
-    env = launcher_env(cp.get("deployment", fullname, BASELINE_NAMESPACE)["spec"]["template"]["spec"])
+    env = launcher_env(cp.get("statefulset", fullname, BASELINE_NAMESPACE)["spec"]["template"]["spec"])
     check(env.get("VM_NETWORK") == "passt",
           f"helm install {AUTO_RELEASE} with the defaults in namespace {BASELINE_NAMESPACE} (enforce=baseline): "
           f"VM_NETWORK={env.get('VM_NETWORK')}")
@@ -242,7 +246,7 @@ def selector_matches(selector, labels):
 
 def step_notes_wait(cp, helm, release):
     """The NOTES' kubectl wait selects the VM pod and not the helm test pod."""
-    line = next((l for l in notes_of(helm, release).splitlines() if "kubectl wait" in l), None)
+    line = next((x for x in notes_of(helm, release).splitlines() if "kubectl wait" in x), None)
     check(line is not None, f"NOTES print a kubectl wait: {line and line.strip()}")
     words = shlex.split(line)
     selector = next((words[i + 1] for i, w in enumerate(words) if w in ("-l", "--selector")),
@@ -253,32 +257,102 @@ def step_notes_wait(cp, helm, release):
     created = json.loads(cp.kubectl("create", "-n", NAMESPACE, "-o", "json", "-f", "-", stdin=hooks))
     test_pods = [o for o in created.get("items", [created]) if o["kind"] == "Pod"]
     try:
-        selected = [p["metadata"]["name"] for p in
-                    cp.get("pods", namespace=NAMESPACE)["items"]
-                    if selector_matches(selector, p["metadata"].get("labels", {}))]
+        pods = cp.get("pods", namespace=NAMESPACE)["items"]
+        selected = [p["metadata"]["name"] for p in pods if selector_matches(selector, p["metadata"].get("labels", {}))]
         vm_pods = [p["metadata"]["name"] for p in live_pods(cp, release)]
         check(test_pods and selected == vm_pods,
               f"with the helm test pod {test_pods[0]['metadata']['name'] if test_pods else '(none)'} present, "
               f"kubectl get pods -l {selector} lists only the VM pod: {selected}")
+        step_headless(cp, release, pods, vm_pods, notes_of(helm, release))
     finally:
         for pod in test_pods:
             cp.kubectl("delete", "pod", "-n", NAMESPACE, pod["metadata"]["name"], "--wait=false")
 
 
+def step_headless(cp, release, pods, vm_pods, notes):
+    """The StatefulSet's headless Service selects each VM pod (not the helm test pod), ready or not;
+    the pod NOTES' kubectl logs names is the StatefulSet's pod."""
+    fullname = f"{release}-qemu-riscv64"
+    headless = cp.get("service", f"{fullname}-headless", NAMESPACE)
+    spec = headless["spec"]
+    statefulset = cp.get("statefulset", fullname, NAMESPACE)
+    check(statefulset["spec"].get("serviceName") == f"{fullname}-headless" and spec.get("clusterIP") == "None",
+          f"statefulset/{fullname} is governed by service/{fullname}-headless (clusterIP None): "
+          f"podManagementPolicy {statefulset['spec'].get('podManagementPolicy')}, "
+          f"updateStrategy {statefulset['spec'].get('updateStrategy', {}).get('type')}, "
+          f"replicas {statefulset['spec'].get('replicas')}")
+    chosen = [p["metadata"]["name"] for p in pods if not p["metadata"].get("deletionTimestamp")
+              and all(p["metadata"].get("labels", {}).get(k) == v for k, v in spec["selector"].items())]
+    check(chosen == vm_pods and vm_pods == [f"{fullname}-0"],
+          f"its selector {spec['selector']} picks each VM pod, {chosen}, and not the helm test pod")
+    check(spec.get("publishNotReadyAddresses") is True,
+          "publishNotReadyAddresses: true (each VM pod's DNS name resolves while its guest boots)")
+    line = next((x for x in notes.splitlines() if "kubectl logs" in x), "")
+    target = next((w for w in shlex.split(line) if w.startswith("pod/")), None)
+    check(target == f"pod/{vm_pods[0]}", f"NOTES' kubectl logs names the VM pod: {line.strip()}")
+
+
+def owned_revisions(cp, fullname, namespace=NAMESPACE):
+    """The ControllerRevisions of statefulset/fullname: one per pod template it has run."""
+    items = cp.get("controllerrevisions", namespace=namespace)["items"]
+    return sorted(r["metadata"]["name"] for r in items
+                  if any(o["kind"] == "StatefulSet" and o["name"] == fullname
+                         for o in r["metadata"].get("ownerReferences", [])))
+
+
 def owned_replicasets(cp, fullname, namespace=NAMESPACE):
+    """The ReplicaSets of deployment/fullname (the chart before the StatefulSet)."""
     items = cp.get("replicasets", namespace=namespace)["items"]
     return sorted(r["metadata"]["name"] for r in items
                   if any(o["kind"] == "Deployment" and o["name"] == fullname
                          for o in r["metadata"].get("ownerReferences", [])))
 
 
-def settled_deployment(cp, fullname, namespace=NAMESPACE):
-    """The Deployment once its controller has seen its latest spec (observedGeneration)."""
+def settled_statefulset(cp, fullname, namespace=NAMESPACE):
+    """The StatefulSet once its controller has seen its latest spec (observedGeneration) and named
+    that spec's revision (status.updateRevision)."""
     def probe():
-        deployment = cp.get("deployment", fullname, namespace)
-        seen = deployment.get("status", {}).get("observedGeneration")
-        return deployment if seen == deployment["metadata"]["generation"] else None
-    return wait_until(f"the deployment controller to see deployment/{fullname}", probe)
+        statefulset = cp.get("statefulset", fullname, namespace)
+        status = statefulset.get("status", {})
+        seen = status.get("observedGeneration") == statefulset["metadata"]["generation"]
+        return statefulset if seen and status.get("updateRevision") else None
+    return wait_until(f"the statefulset controller to see statefulset/{fullname}", probe)
+
+
+def pod_revision(pod):
+    """The StatefulSet revision a pod was made from (its controller-revision-hash label)."""
+    return pod["metadata"].get("labels", {}).get("controller-revision-hash")
+
+
+def replacement_pod(cp, release, fullname, old_pod, revision):
+    """The release's next pod: a new UID, made from the StatefulSet's revision `revision`. When the
+    old pod is still there instead, the failure says why the controller left it."""
+    old_uid = old_pod["metadata"]["uid"]
+
+    def probe():
+        pods = [p for p in live_pods(cp, release) if p["metadata"]["uid"] != old_uid and pod_revision(p) == revision]
+        if pods:
+            return pods[0]
+        refused = refused_creates(cp, fullname, NAMESPACE)
+        if refused:
+            raise Failure(f"the next pod of {release} was refused: {refused[-1]}")
+        return None
+    try:
+        return wait_until(f"a new pod of {release} of revision {revision}", probe)
+    except Failure:
+        stuck = [p for p in live_pods(cp, release) if p["metadata"]["uid"] == old_uid]
+        if not stuck:
+            raise
+        policy = cp.get("statefulset", fullname, NAMESPACE)["spec"].get("podManagementPolicy")
+        raise Failure(
+            f"statefulset/{fullname} left pod {old_pod['metadata']['name']} (revision {pod_revision(stuck[0])}, "
+            f"{stuck[0]['status'].get('phase')}, never Ready: no node here) in place of one of its new revision "
+            f"{revision} for {WAIT_S} s: with podManagementPolicy {policy} the controller rolls nothing until "
+            f"every pod is Running and Ready, so helm upgrade does not replace a VM pod that never got Ready (one "
+            f"that fits no node, whose image cannot be pulled, whose guest never boots): the upgrade a user "
+            f"runs to fix it does nothing until they delete the pod by hand (kubernetes/kubernetes#67250). "
+            f"podManagementPolicy: Parallel has the controller replace it, still one pod of one name at a "
+            f"time") from None
 
 
 def bumped_chart(chart, directory):
@@ -296,22 +370,30 @@ def bumped_chart(chart, directory):
 
 
 def step_upgrade_keeps_pod(cp, helm, chart, release):
-    """An upgrade that changes nothing the pod runs leaves the pod; a changed Secret's value replaces it."""
+    """An upgrade that changes nothing the pod runs leaves the pod (same UID, same StatefulSet revision);
+    a changed Secret's value replaces it (a new revision, a new pod)."""
     fullname = f"{release}-qemu-riscv64"
     password = secret_password(cp, f"{fullname}-console-auth")
-    deployment = settled_deployment(cp, fullname)
-    generation, replicasets = deployment["metadata"]["generation"], owned_replicasets(cp, fullname)
+    statefulset = settled_statefulset(cp, fullname)
+    generation, revisions = statefulset["metadata"]["generation"], owned_revisions(cp, fullname)
+    revision = statefulset["status"]["updateRevision"]
     pod = admitted_pod(cp, release)
+    check(pod_revision(pod) == revision and statefulset["status"].get("currentRevision") == revision,
+          f"statefulset/{fullname} runs pod {pod['metadata']['name']} of its revision {revision} "
+          f"(status.currentRevision = updateRevision = the pod's controller-revision-hash)")
 
     def unchanged(what, chart_dir, *args):
         helm.run("upgrade", release, chart_dir, "--reuse-values", *args)
-        revision = helm.status(release)["version"]
-        after = settled_deployment(cp, fullname)
-        uids = [p["metadata"]["uid"] for p in live_pods(cp, release)]
-        check(after["metadata"]["generation"] == generation and owned_replicasets(cp, fullname) == replicasets
-              and uids == [pod["metadata"]["uid"]],
-              f"{what}: revision {revision}, the pod template unchanged (generation {generation}), "
-              f"no new ReplicaSet, pod {pod['metadata']['name']} kept (same UID)")
+        release_revision = helm.status(release)["version"]
+        after = settled_statefulset(cp, fullname)
+        pods = live_pods(cp, release)
+        check(after["metadata"]["generation"] == generation and owned_revisions(cp, fullname) == revisions
+              and after["status"]["updateRevision"] == revision and after["status"].get("currentRevision") == revision
+              and [p["metadata"]["uid"] for p in pods] == [pod["metadata"]["uid"]]
+              and pod_revision(pods[0]) == revision,
+              f"{what}: revision {release_revision}, the pod template unchanged (generation {generation}, "
+              f"updateRevision and currentRevision still {revision}, no new ControllerRevision), "
+              f"pod {pod['metadata']['name']} kept (same UID)")
 
     unchanged("helm upgrade --reuse-values, no value changed", chart)
     unchanged("helm upgrade --set service.annotations.example\\.org/owner=lab", chart,
@@ -326,17 +408,20 @@ def step_upgrade_keeps_pod(cp, helm, chart, release):
 
     def replaced(what, value, before):
         helm.run("upgrade", release, chart, "--reuse-values", "--set", value)
-        after = settled_deployment(cp, fullname)
-        new_pod = admitted_pod(cp, release, not_uid=before["metadata"]["uid"])
-        new_sets = sorted(set(owned_replicasets(cp, fullname)) - set(known_sets))
-        check(after["metadata"]["generation"] > generations[-1] and new_sets,
+        after = settled_statefulset(cp, fullname)
+        update = after["status"]["updateRevision"]
+        new_pod = replacement_pod(cp, release, fullname, before, update)
+        new_revisions = sorted(set(owned_revisions(cp, fullname)) - set(known_revisions))
+        check(after["metadata"]["generation"] > generations[-1] and update not in known_revisions
+              and new_revisions == [update] and new_pod["metadata"]["name"] == before["metadata"]["name"],
               f"{what}: the pod template changed (generation {after['metadata']['generation']}), a new "
-              f"ReplicaSet {', '.join(new_sets)}, a new pod {new_pod['metadata']['name']} (Recreate)")
+              f"revision {update}, a new pod {new_pod['metadata']['name']} of it (new UID "
+              f"{new_pod['metadata']['uid'][:8]}, was {before['metadata']['uid'][:8]}), made once the old one was gone")
         generations.append(after["metadata"]["generation"])
-        known_sets.extend(new_sets)
+        known_revisions.extend(new_revisions)
         return after, new_pod
 
-    generations, known_sets = [generation], list(replicasets)
+    generations, known_revisions = [generation], list(revisions)
     first, pod = replaced("helm upgrade --set guest.password=first-secret (a guest Secret now)",
                           "guest.password=first-secret", pod)
     second, pod = replaced("helm upgrade --set guest.password=second-secret (only the Secret's content)",
@@ -382,7 +467,7 @@ def step_network_policy(cp, helm, chart):
     release, fullname = "policy", "policy-qemu-riscv64"
     helm.run("install", release, chart, *sets(NETWORK_POLICY_VALUES, network=None))
     policy = cp.get("networkpolicy", fullname, NAMESPACE)
-    template = cp.get("deployment", fullname, NAMESPACE)["spec"]["template"]
+    template = cp.get("statefulset", fullname, NAMESPACE)["spec"]["template"]
     selector = policy["spec"]["podSelector"].get("matchLabels", {})
     check(selector.get("app.kubernetes.io/instance") == release and selector_matches(
         ",".join(f"{k}={v}" for k, v in selector.items()), template["metadata"]["labels"]),
@@ -429,6 +514,86 @@ def step_dry_run(cp, helm, chart):
                             f"Pod Security restricted): {', '.join(kinds)}")
 
 
+REFUSED_ACCESS_MODES = ["ReadWriteMany", "ReadOnlyMany"]
+
+
+def step_access_modes(cp, helm, chart):
+    """A disk several nodes can mount is refused at install, with the chart's reason."""
+    for mode in REFUSED_ACCESS_MODES:
+        release = f"disk-{mode.lower()}"
+        refused = helm.run("install", release, chart, *sets(["persistence.enabled=true",
+                                                              f"persistence.accessModes={{{mode}}}"]),
+                           check_status=False)
+        message = " ".join(refused.stderr.split())
+        check(refused.returncode != 0 and f"persistence.accessModes: {mode}: the guest disk takes ReadWriteOnce or "
+              "ReadWriteOncePod only" in message,
+              f"helm install --set persistence.accessModes={{{mode}}} fails with the chart's reason: "
+              f"{message[message.find('persistence.accessModes'):][:240]}")
+        listed = [r["name"] for r in json.loads(helm.run("list", "-o", "json").stdout)]
+        names = [f"statefulset/{release}-qemu-riscv64", f"persistentvolumeclaim/{release}-qemu-riscv64-data"]
+        left = [name for name in names if cp.kubectl_ok("get", name, "-n", NAMESPACE)]
+        check(release not in listed and not left, f"the refused install of {release} left no release, StatefulSet "
+                                                  f"or claim behind")
+
+
+def claim_of(pod_spec):
+    return [v["persistentVolumeClaim"]["claimName"] for v in pod_spec.get("volumes", [])
+            if "persistentVolumeClaim" in v]
+
+
+def step_upgrade_from_deployment(cp, helm, chart, previous, commit):
+    """helm upgrade --reuse-values from the chart's Deployment (persistence on) to its StatefulSet:
+    the same claim (name and UID) is the StatefulSet pod's disk, and the Deployment is gone."""
+    release = "legacy"
+    fullname, claim = f"{release}-qemu-riscv64", f"{release}-qemu-riscv64-data"
+    helm.run("install", release, previous, *sets(["console.auth.enabled=true", "persistence.enabled=true"]))
+    deployment = cp.get("deployment", fullname, NAMESPACE)
+    pvc = cp.get("persistentvolumeclaim", claim, NAMESPACE)
+    old_pod = admitted_pod(cp, release)
+    replicasets = wait_until(f"deployment/{fullname}'s ReplicaSet", lambda: owned_replicasets(cp, fullname))
+    password = secret_password(cp, f"{fullname}-console-auth")
+    check(claim_of(deployment["spec"]["template"]["spec"]) == [claim] and claim_of(old_pod["spec"]) == [claim],
+          f"helm install {release} with the chart at {commit} (before the StatefulSet), persistence.enabled=true: "
+          f"deployment/{fullname}, its ReplicaSet {', '.join(replicasets)} and pod {old_pod['metadata']['name']}, "
+          f"which claims persistentvolumeclaim/{claim} (UID {pvc['metadata']['uid'][:8]})")
+
+    selector = f"app.kubernetes.io/instance={release},app.kubernetes.io/component=vm"
+    with PodWatch(cp, NAMESPACE, selector) as watch:
+        helm.run("upgrade", release, chart, "--reuse-values")
+        statefulset = settled_statefulset(cp, fullname)
+        new_pod = wait_until(f"statefulset/{fullname}'s pod", lambda: next(
+            (p for p in live_pods(cp, release) if p["metadata"]["name"] == f"{fullname}-0"), None))
+        wait_until(f"the garbage collector to remove deployment/{fullname}'s ReplicaSet and pod",
+                   lambda: not owned_replicasets(cp, fullname) and not any(
+                       p["metadata"]["uid"] == old_pod["metadata"]["uid"] for p in release_pods(cp, release)))
+    status = helm.status(release)
+    check(status["version"] == 2 and status["info"]["status"] == "deployed",
+          f"helm upgrade {release} --reuse-values to the chart at main: revision 2 deployed")
+    check(claim_of(statefulset["spec"]["template"]["spec"]) == [claim]
+          and not statefulset["spec"].get("volumeClaimTemplates"),
+          f"statefulset/{fullname}'s pod template claims {claim}, the Deployment's claim (no volumeClaimTemplates)")
+    after = cp.get("persistentvolumeclaim", claim, NAMESPACE)
+    check(after["metadata"]["uid"] == pvc["metadata"]["uid"] and not after["metadata"].get("deletionTimestamp"),
+          f"persistentvolumeclaim/{claim} is the same object (UID {after['metadata']['uid'][:8]}), not being deleted")
+    owners = [o["kind"] for o in new_pod["metadata"].get("ownerReferences", [])]
+    check(claim_of(new_pod["spec"]) == [claim] and owners == ["StatefulSet"]
+          and pod_revision(new_pod) == statefulset["status"]["updateRevision"],
+          f"the StatefulSet controller created pod {new_pod['metadata']['name']}, which claims {claim}")
+    gone = cp.kubectl_run("get", "deployment", fullname, "-n", NAMESPACE)
+    check(gone.returncode != 0 and "NotFound" in gone.stderr,
+          f"deployment/{fullname} is gone, and with it ReplicaSet {', '.join(replicasets)} and pod "
+          f"{old_pod['metadata']['name']} (garbage-collected)")
+    check(secret_password(cp, f"{fullname}-console-auth") == password, "the generated console password stays")
+    crowded = watch.crowded()
+    if crowded:
+        log(f"NOTE: during the upgrade both pods existed at once ({' and '.join(crowded[0])}): helm creates the "
+            f"StatefulSet before it deletes the Deployment. Here the old pod was on no node and went at once; on a "
+            f"node it runs its grace period while the new one starts, both on {claim}")
+    log(f"the pods of {release} during the upgrade, as the watch saw them: {' | '.join(watch.story())}")
+    helm.run("uninstall", release, "--wait", "--timeout", f"{WAIT_S}s")
+    cp.kubectl("delete", "persistentvolumeclaim", claim, "-n", NAMESPACE, "--ignore-not-found", "--wait=false")
+
+
 def step_install(cp, helm, chart, release, values, keep_option):
     installed = helm.run("install", release, chart, *sets(values))
     check("PodSecurity" not in installed.stderr,
@@ -437,8 +602,8 @@ def step_install(cp, helm, chart, release, values, keep_option):
     check(status["info"]["status"] == "deployed" and status["version"] == 1,
           f"helm status {release}: deployed, revision 1")
     fullname = f"{release}-qemu-riscv64"
-    for kind, name in [("deployment", fullname), ("service", fullname), ("secret", f"{fullname}-console-auth"),
-                       ("persistentvolumeclaim", f"{fullname}-data")]:
+    for kind, name in [("statefulset", fullname), ("service", fullname), ("service", f"{fullname}-headless"),
+                       ("secret", f"{fullname}-console-auth"), ("persistentvolumeclaim", f"{fullname}-data")]:
         obj = cp.get(kind, name, NAMESPACE)
         check(obj["metadata"]["labels"].get("app.kubernetes.io/instance") == release,
               f"{kind}/{name} created by the API server, labelled with its release")
@@ -446,9 +611,12 @@ def step_install(cp, helm, chart, release, values, keep_option):
         pvc = cp.get("persistentvolumeclaim", f"{fullname}-data", NAMESPACE)
         check(pvc["metadata"].get("annotations", {}).get("helm.sh/resource-policy") == "keep",
               f"persistentvolumeclaim/{fullname}-data carries helm.sh/resource-policy=keep ({keep_option}=true)")
-    # The ReplicaSet controller created the pod and Pod Security admission let it in.
+    # The StatefulSet controller created the pod and Pod Security admission let it in.
     pod = pod_with_memory(cp, release, 2048)
-    check(True, f"the controllers created pod {pod['metadata']['name']} and the restricted level admitted it")
+    claims = [v["persistentVolumeClaim"]["claimName"] for v in pod["spec"]["volumes"] if "persistentVolumeClaim" in v]
+    check(pod["metadata"]["name"] == f"{fullname}-0" and claims == [f"{fullname}-data"],
+          f"the StatefulSet controller created pod {pod['metadata']['name']} (the name NOTES' kubectl logs gives), "
+          f"claiming {claims}, and the restricted level admitted it")
     scheduled = wait_until("the scheduler's verdict", lambda: next(
         (c for c in cp.get("pod", pod["metadata"]["name"], NAMESPACE)["status"].get("conditions", [])
          if c["type"] == "PodScheduled"), None))
@@ -461,29 +629,35 @@ def step_upgrade(cp, helm, chart, release, fullname):
     secret = f"{fullname}-console-auth"
     password = secret_password(cp, secret)
     check(len(password) == 24, f"install generated a 24-character console password in secret/{secret}")
+    before = live_pods(cp, release)[0]
     helm.run("upgrade", release, chart, "--reuse-values", *sets(["memory=1024", "console.title=upgraded"]))
     status = helm.status(release)
     check(status["version"] == 2 and status["info"]["status"] == "deployed",
           "helm upgrade --set memory=1024 --set console.title=upgraded: revision 2 deployed")
-    deployment = cp.get("deployment", fullname, NAMESPACE)
-    env = launcher_env(deployment["spec"]["template"]["spec"])
-    check(env.get("VM_MEMORY") == "1024", "the Deployment now gives the launcher VM_MEMORY=1024")
-    pod = pod_with_memory(cp, release, 1024)
-    check(True, f"the controllers replaced the pod (Recreate): {pod['metadata']['name']} has VM_MEMORY=1024")
+    statefulset = settled_statefulset(cp, fullname)
+    env = launcher_env(statefulset["spec"]["template"]["spec"])
+    check(env.get("VM_MEMORY") == "1024", "the StatefulSet now gives the launcher VM_MEMORY=1024")
+    pod = replacement_pod(cp, release, fullname, before, statefulset["status"]["updateRevision"])
+    check(launcher_env(pod["spec"]).get("VM_MEMORY") == "1024",
+          f"the StatefulSet controller replaced the pod: {pod['metadata']['name']} (new UID) has VM_MEMORY=1024")
     check(secret_password(cp, secret) == password,
           "the console password is the same after the upgrade (lookup found the Secret)")
     return password
 
 
 def step_rollback(cp, helm, release, fullname, password):
+    before = live_pods(cp, release)[0]
     helm.run("rollback", release, "1")
     status = helm.status(release)
     check(status["version"] == 3 and status["info"]["status"] == "deployed",
           f"helm rollback {release} 1: revision 3 deployed")
-    env = launcher_env(cp.get("deployment", fullname, NAMESPACE)["spec"]["template"]["spec"])
-    check(env.get("VM_MEMORY") == "2048", "the Deployment is back to VM_MEMORY=2048")
-    pod_with_memory(cp, release, 2048)
-    check(True, "the controllers made a pod of the rolled-back template")
+    statefulset = settled_statefulset(cp, fullname)
+    env = launcher_env(statefulset["spec"]["template"]["spec"])
+    check(env.get("VM_MEMORY") == "2048", "the StatefulSet is back to VM_MEMORY=2048")
+    pod = replacement_pod(cp, release, fullname, before, statefulset["status"]["updateRevision"])
+    check(launcher_env(pod["spec"]).get("VM_MEMORY") == "2048",
+          f"the StatefulSet controller made pod {pod['metadata']['name']} of the rolled-back template "
+          f"(revision {pod_revision(pod)})")
     check(secret_password(cp, f"{fullname}-console-auth") == password,
           "the console password is still the same after the rollback")
     history = json.loads(helm.run("history", release, "-o", "json").stdout)
@@ -513,12 +687,13 @@ def step_side_by_side(cp, helm, chart, first, second, keep_option):
 
 def step_uninstall(cp, helm, release, fullname, keep_option):
     helm.run("uninstall", release, "--wait", "--timeout", f"{WAIT_S}s")
-    gone = cp.kubectl_run("get", f"deployment/{fullname}", f"service/{fullname}", f"secret/{fullname}-console-auth",
-                          "-n", NAMESPACE)
-    check(gone.returncode != 0 and "NotFound" in gone.stderr,
-          f"helm uninstall {release}: its Deployment, Service and Secret are gone")
-    wait_until(f"the garbage collector to remove {release}'s pods", lambda: not release_pods(cp, release))
-    check(True, f"the garbage collector removed {release}'s ReplicaSets and pods")
+    names = [f"statefulset/{fullname}", f"service/{fullname}", f"service/{fullname}-headless",
+             f"secret/{fullname}-console-auth"]
+    left = [name for name in names if cp.kubectl_ok("get", name, "-n", NAMESPACE)]
+    check(not left, f"helm uninstall {release}: its StatefulSet, Service, headless Service and Secret are gone")
+    wait_until(f"the garbage collector to remove {release}'s pods",
+               lambda: not release_pods(cp, release) and not owned_revisions(cp, fullname))
+    check(True, f"the garbage collector removed {release}'s pods and ControllerRevisions")
     pvc = cp.kubectl_run("get", "persistentvolumeclaim", f"{fullname}-data", "-n", NAMESPACE)
     if keep_option:
         check(pvc.returncode == 0, f"persistentvolumeclaim/{fullname}-data is kept ({keep_option}=true)")
@@ -526,14 +701,19 @@ def step_uninstall(cp, helm, release, fullname, keep_option):
         check(pvc.returncode != 0, f"persistentvolumeclaim/{fullname}-data is deleted with the release (no keep asked)")
 
 
-def run_steps(cp, helm, chart, keep_option):
+def run_steps(cp, helm, chart, keep_option, previous):
     step_namespace(cp)
     step_passt_baseline(cp, helm, chart)
     step_network_auto(cp, helm, chart)
     step_notes_wait(cp, helm, AUTO_RELEASE)
-    step_upgrade_keeps_pod(cp, helm, chart, AUTO_RELEASE)
     step_network_policy(cp, helm, chart)
     step_dry_run(cp, helm, chart)
+    step_access_modes(cp, helm, chart)
+    if previous:
+        step_upgrade_from_deployment(cp, helm, chart, previous, DEPLOYMENT_CHART)
+    else:
+        log(f"NOTE: no git history here: the upgrade from the chart's Deployment ({DEPLOYMENT_CHART}) is not checked")
+    step_upgrade_keeps_pod(cp, helm, chart, AUTO_RELEASE)
     first, second = "vm-one", "vm-two"
     first_values = ["console.auth.enabled=true", "persistence.enabled=true"]
     if keep_option:
@@ -561,6 +741,8 @@ def main():
     parser.add_argument("--chart", required=True)
     parser.add_argument("--kubernetes-script", required=True, help="scripts/get-kubernetes.sh")
     parser.add_argument("--helm-script", required=True, help="scripts/get-helm.sh")
+    parser.add_argument("--previous-chart", help=f"the chart as of {DEPLOYMENT_CHART} (default: git archive of "
+                                                 f"--chart's folder at that commit)")
     args = parser.parse_args()
 
     bins = subprocess.run([args.kubernetes_script], stdout=subprocess.PIPE, text=True)
@@ -580,8 +762,9 @@ def main():
         log("no node at this level: pods are admitted and scheduled nowhere (a real node: node_test.py)")
         helm = Helm(helm_binary, cp, home)
         log(f"helm {helm.run('version', '--short').stdout.strip()}")
+        previous = args.previous_chart or previous_chart(args.chart, DEPLOYMENT_CHART, home)
         try:
-            run_steps(cp, helm, args.chart, keep_option)
+            run_steps(cp, helm, args.chart, keep_option, previous)
         except Failure:
             # What the controllers said (a refused pod shows up here as FailedCreate).
             print(cp.kubectl_run("get", "events", "-n", NAMESPACE, "--sort-by=.lastTimestamp").stdout,

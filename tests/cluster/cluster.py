@@ -15,12 +15,15 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from qemu_riscv64_test.processes import free_port
 
 SERVICE_CIDR = "10.96.0.0/16"
 START_DEADLINE_S = 300  # a hang guard for a loaded machine, not a measurement
+# The chart's last commit with the VM as a Deployment: upgrades from it must keep the disk.
+DEPLOYMENT_CHART = "2869c81"
 
 _libc = ctypes.CDLL(None, use_errno=True)
 PR_SET_PDEATHSIG = 1
@@ -276,3 +279,95 @@ class ControlPlane:
     def diagnostics(self):
         for name, _ in self.procs.running:
             print(f"--- last lines of {name}.log ---\n{self.procs.tail(name)}", file=sys.stderr)
+
+
+class PodWatch:
+    """`kubectl get pods --watch` of the pods a label selector picks: every change the API server
+    makes to them, in its order (a watch misses no state, as polling could). The first events are
+    the pods that exist when it starts; `with PodWatch(...) as watch:` returns once those came."""
+
+    def __init__(self, cp, namespace, selector):
+        self.selector = selector
+        self.events = []  # (ADDED | MODIFIED | DELETED, pod), in the API server's order
+        self._lock = threading.Lock()
+        self._listed = threading.Event()
+        self.proc = subprocess.Popen(
+            [cp.tool("kubectl"), "get", "pods", "-n", namespace, "-l", selector, "--watch", "--output-watch-events",
+             "-o", "json"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=cp.env(),
+            preexec_fn=_die_with_parent)
+        self._cp, self._namespace = cp, namespace
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self):
+        text = ""
+        for line in self.proc.stdout:
+            text += line  # kubectl prints an event a line (an indented object would span several)
+            try:
+                event = json.loads(text)
+            except ValueError:
+                continue
+            text = ""
+            with self._lock:
+                self.events.append((event["type"], event["object"]))
+
+    def __enter__(self):
+        # kubectl lists what exists first: once as many pods came as a list gives, the watch is live.
+        existing = len(json.loads(self._cp.kubectl("get", "pods", "-n", self._namespace, "-l", self.selector,
+                                                   "-o", "json"))["items"])
+        self._cp.wait_for(f"the watch of pods {self.selector}", lambda: len(self.snapshot()) >= existing, 60)
+        return self
+
+    def __exit__(self, kind, value, trace):
+        self.close()
+        return False
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+        self._thread.join(10)
+
+    def snapshot(self):
+        with self._lock:
+            return list(self.events)
+
+    def crowded(self):
+        """Each moment (after an event) when more than one pod existed, as lists of their names and UIDs."""
+        present, moments = {}, []
+        for kind, pod in self.snapshot():
+            uid = pod["metadata"]["uid"]
+            if kind == "DELETED":
+                present.pop(uid, None)
+            else:
+                present[uid] = pod
+            if len(present) > 1:
+                moments.append(sorted(f"{p['metadata']['name']} ({u[:8]})" for u, p in present.items()))
+        return moments
+
+    def order(self, uid):
+        """The index of the first event of pod `uid` and of its DELETED event (None if not seen)."""
+        events = self.snapshot()
+        first = next((i for i, (_, pod) in enumerate(events) if pod["metadata"]["uid"] == uid), None)
+        gone = next((i for i, (kind, pod) in enumerate(events) if kind == "DELETED"
+                     and pod["metadata"]["uid"] == uid), None)
+        return first, gone
+
+    def story(self):
+        """The events as one line each: type, pod, UID, phase, deleting or not."""
+        return [f"{kind} {pod['metadata']['name']} {pod['metadata']['uid'][:8]} {pod['status'].get('phase')}"
+                f"{' terminating' if pod['metadata'].get('deletionTimestamp') else ''}"
+                for kind, pod in self.snapshot()]
+
+
+def previous_chart(chart, commit, directory):
+    """The chart as it was at `commit` (git archive of the chart's folder), or None without git history."""
+    top = subprocess.run(["git", "-C", chart, "rev-parse", "--show-toplevel"], capture_output=True, text=True)
+    if top.returncode != 0:
+        return None
+    folder = os.path.relpath(os.path.realpath(chart), os.path.realpath(top.stdout.strip()))
+    archive = subprocess.run(["git", "-C", top.stdout.strip(), "archive", commit, folder], capture_output=True)
+    if archive.returncode != 0:
+        return None
+    subprocess.run(["tar", "-x", "-C", directory], input=archive.stdout, check=True)
+    return os.path.join(directory, folder)

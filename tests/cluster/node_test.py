@@ -9,13 +9,17 @@ probe); `kubectl port-forward` then the console page in Chromium runs
 answers at the pod's address (the chart's default passt network, its ports
 cut by the launcher to this machine's open-file limit); `helm test` passes; a file written in the
 guest's disk (on a hostPath PersistentVolume made here) is still there after
-`kubectl delete pod` and the next pod's boot. The log says where each pod ran.
+`kubectl delete pod` and the next pod's boot, the delete watched from the API
+server: the StatefulSet makes the next pod only once the last one is gone. The
+log says where each pod ran.
 The node is small (the kubelet leaves 1250m CPU and 3596Mi allocatable, as
 minikube's default node beside its system pods): the original's two instances,
 `myvm` and `myvm2 --set service.port=8081`, with the chart's defaults (the
 debian-13 guest), both turn Ready there, and the NOTES they print are run as
 printed: their kubectl wait, the node port address, kubectl port-forward (the
-page and a shell through the WebSocket at each), helm test.
+page and a shell through the WebSocket at each), helm test. Last, a running
+release of the chart as a Deployment (commit 2869c81) is upgraded to the
+StatefulSet, watched: the same claim, never two pods on it.
 """
 import argparse
 import base64
@@ -26,12 +30,11 @@ import secrets
 import shlex
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from urllib.parse import quote, urlsplit
 
-from cluster import ControlPlane, Failure, check, exit_with, log
+from cluster import DEPLOYMENT_CHART, ControlPlane, Failure, PodWatch, check, exit_with, log, previous_chart
 from node import NODE_NAME, PAUSE_IMAGE, Node
 from qemu_riscv64_test.console_session import ConsoleSession
 from qemu_riscv64_test.launcher import start_line
@@ -118,8 +121,8 @@ def running_pod(cp):
     return pods[0] if pods else None
 
 
-def is_ready(pod, not_name):
-    return pod is not None and pod["metadata"]["name"] != not_name and any(
+def is_ready(pod, not_uid):
+    return pod is not None and pod["metadata"]["uid"] != not_uid and any(
         c["type"] == "Ready" and c["status"] == "True" for c in pod["status"].get("conditions", []))
 
 
@@ -128,6 +131,42 @@ def describe_pod(cp, pod):
     log(f"pod {pod['metadata']['name']} ran on node {pod['spec'].get('nodeName')} (a real kubelet), "
         f"IP {pod['status'].get('podIP')}, containers {statuses}")
     check(pod["spec"].get("nodeName") == NODE_NAME, f"the pod is bound to the real node {NODE_NAME}")
+
+
+def check_statefulset_pod(cp, pod):
+    """The VM pod is the StatefulSet's pod 0, and its headless Service lists its address."""
+    owners = [(o["kind"], o["name"]) for o in pod["metadata"].get("ownerReferences", [])]
+    check(pod["metadata"]["name"] == f"{FULLNAME}-0" and owners == [("StatefulSet", FULLNAME)],
+          f"the VM runs in pod {pod['metadata']['name']} of statefulset/{FULLNAME}")
+    slices = cp.get("endpointslices", None, NAMESPACE)["items"]
+    addresses = [a for s in slices if s["metadata"].get("labels", {}).get("kubernetes.io/service-name")
+                 == f"{FULLNAME}-headless" for e in s.get("endpoints") or [] for a in e.get("addresses", [])]
+    check(addresses == [pod["status"]["podIP"]],
+          f"service/{FULLNAME}-headless lists the pod's address, and only it: {addresses}")
+
+
+def check_one_pod_at_a_time(watch, old, new):
+    """From the watch of a `kubectl delete pod` until the next pod was Ready: the old pod was gone
+    from the API server before the new one was made; never two pods of the VM at once."""
+    events = watch.snapshot()
+    old_uid, new_uid = old["metadata"]["uid"], new["metadata"]["uid"]
+    old_seen, old_gone = watch.order(old_uid)
+    new_seen, _ = watch.order(new_uid)
+    crowded = watch.crowded()
+    log(f"the VM's pods from the delete to the next pod Ready, as the watch saw them ({len(events)} events): "
+        + " | ".join(watch.story()))
+    check(old_seen == 0 and old_gone is not None and new_seen is not None and old_gone < new_seen and not crowded,
+          f"kubectl delete pod {old['metadata']['name']}, watched from the API server: the old pod (UID "
+          f"{old_uid[:8]}) was gone before the StatefulSet made pod {new['metadata']['name']} (UID {new_uid[:8]}): "
+          f"never two pods of the VM at once" + (f" (at once: {crowded[0]})" if crowded else ""))
+    # The old pod as it was deleted: the kubelet's word on when its containers (QEMU among them) ended.
+    last = events[old_gone][1]
+    ended = sorted(c["state"]["terminated"]["finishedAt"] for c in last["status"].get("containerStatuses", [])
+                   if c.get("state", {}).get("terminated", {}).get("finishedAt"))
+    check(ended and new["metadata"]["creationTimestamp"] >= ended[-1]
+          and all(p["metadata"]["uid"] == new_uid for _, p in events[old_gone + 1:]),
+          f"the new pod was created at {new['metadata']['creationTimestamp']}, once the old pod's containers had "
+          f"ended (the last at {ended[-1] if ended else '?'}); no other pod of the VM appeared")
 
 
 def pod_start_line(cp, pod):
@@ -393,7 +432,7 @@ def small_node_releases(cp, helm, home, chart, values):
         requested_cpu += sum(quantity_m(r.get("cpu", "0")) for r, _ in resources.values())
         requested_memory += sum(quantity_mi(r.get("memory", "0")) for r, _ in resources.values())
         log(f"{release}: pod {pod['metadata']['name']} on {pod['spec'].get('nodeName')}, requests/limits "
-            + "; ".join(f"{name} {r} / {l}" for name, (r, l) in resources.items())
+            + "; ".join(f"{name} {r} / {lim}" for name, (r, lim) in resources.items())
             + f"; the guest gets VM_CPU_COUNT={env.get('VM_CPU_COUNT')} VM_MEMORY={env.get('VM_MEMORY')} "
               f"VM_NETWORK={env.get('VM_NETWORK')}; {pod_start_line(cp, pod)}")
         check(pod["spec"].get("nodeName") == NODE_NAME and env.get("VM_CPU_COUNT") == "2"
@@ -426,7 +465,7 @@ def small_node_releases(cp, helm, home, chart, values):
     command = notes_line(notes[FIRST], "Check the release:").split(":", 1)[1].strip()
     tested = shell.run(command)
     check(True, f"{command} (the Service's cluster address from the test pod): "
-                f"{' / '.join(l.strip() for l in tested.stdout.splitlines() if 'Phase' in l or 'console:' in l)}")
+                f"{' / '.join(x.strip() for x in tested.stdout.splitlines() if 'Phase' in x or 'console:' in x)}")
 
     # The debian-13 guest's agent powers it off when the kubelet stops the pod.
     pod = pods[FIRST]
@@ -435,11 +474,68 @@ def small_node_releases(cp, helm, home, chart, values):
                                                          f"{started_as}")
     said = delete_pod(cp, pod["metadata"]["name"])
     check(any("asking the guest agent to power the guest off" in line for line in said) and
-          "launcher: QEMU exited with status 0" in said and not any("did not power off" in l for l in said),
+          "launcher: QEMU exited with status 0" in said and not any("did not power off" in line for line in said),
           "kubectl delete pod: the launcher had the debian-13 guest's agent power it off, and QEMU ended cleanly")
     for release in installs:
         helm_run(helm, cp, home, "uninstall", release, "--wait", "--timeout", "180s")
     log(f"the small-node section took {time.monotonic() - section:.0f} s")
+
+
+LEGACY = "legacy"  # a release of the chart's Deployment, upgraded to the StatefulSet
+
+
+def upgrade_from_deployment(cp, helm, home, chart, values, volumes):
+    """helm install of the chart as a Deployment (persistence on), running; then helm upgrade
+    --reuse-values to the StatefulSet, watched from the API server: the disk's pods one at a time."""
+    previous = previous_chart(chart, DEPLOYMENT_CHART, home)
+    if not previous:
+        log(f"NOTE: no git history here: the upgrade from the chart's Deployment ({DEPLOYMENT_CHART}) is not run")
+        return
+    fullname, claim = f"{LEGACY}-qemu-riscv64", f"{LEGACY}-qemu-riscv64-data"
+    host_dir = os.path.join(volumes, "legacy-disk")
+    os.makedirs(host_dir)
+    os.chown(host_dir, 1000, 1000)
+    os.chmod(host_dir, 0o770)
+    volume = {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "legacy-disk"},
+              "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
+                       "persistentVolumeReclaimPolicy": "Retain", "storageClassName": "",
+                       "claimRef": {"namespace": NAMESPACE, "name": claim},
+                       "hostPath": {"path": host_dir, "type": "Directory"}}}
+    cp.kubectl("apply", "-f", "-", stdin=json.dumps(volume))
+    helm_run(helm, cp, home, "install", LEGACY, previous, *[a for v in values for a in ("--set", v)], "--wait",
+             "--timeout", f"{BOOT_DEADLINE_S}s")
+    old = release_pod(cp, LEGACY)
+    owners = [o["kind"] for o in old["metadata"].get("ownerReferences", [])]
+    check(owners == ["ReplicaSet"] and is_ready(old, None),
+          f"helm install {LEGACY} --wait with the chart at {DEPLOYMENT_CHART} (a Deployment), persistence on: pod "
+          f"{old['metadata']['name']} Ready on {claim} (hostPath volume legacy-disk)")
+    pvc_uid = cp.get("persistentvolumeclaim", claim, NAMESPACE)["metadata"]["uid"]
+    with PodWatch(cp, NAMESPACE, f"app.kubernetes.io/instance={LEGACY},app.kubernetes.io/component=vm") as watch:
+        helm_run(helm, cp, home, "upgrade", LEGACY, chart, "--reuse-values")
+        cp.wait_for(f"{fullname}-0 Ready and the Deployment's pod gone", lambda: is_ready(
+            release_pod(cp, LEGACY), old["metadata"]["uid"]) and not any(
+            p["metadata"]["uid"] == old["metadata"]["uid"] for p in cp.get("pods", namespace=NAMESPACE)["items"]),
+            BOOT_DEADLINE_S)
+    new = release_pod(cp, LEGACY)
+    log(f"the pods of {LEGACY} during the upgrade, as the watch saw them: " + " | ".join(watch.story()))
+    check(new["metadata"]["name"] == f"{fullname}-0" and cp.get("persistentvolumeclaim", claim, NAMESPACE)[
+        "metadata"]["uid"] == pvc_uid and not cp.kubectl_ok("get", "deployment", fullname, "-n", NAMESPACE),
+          f"helm upgrade {LEGACY} --reuse-values to the StatefulSet: pod {new['metadata']['name']} Ready on the "
+          f"same claim {claim} (same UID), the Deployment gone; {pod_start_line(cp, new)}")
+    crowded = watch.crowded()
+    _, old_gone = watch.order(old["metadata"]["uid"])
+    new_uid = new["metadata"]["uid"]
+    started = sorted({c["name"] for _, p in watch.snapshot()[:old_gone] if p["metadata"]["uid"] == new_uid
+                      for c in p["status"].get("initContainerStatuses", []) + p["status"].get("containerStatuses", [])
+                      if "running" in c.get("state", {}) or "terminated" in c.get("state", {})})
+    check(not crowded, f"during the upgrade the Deployment's pod was gone before the StatefulSet's pod was made: "
+                       f"never two pods on {claim}" + (
+                           f" (at once: {', '.join(crowded[0])}; containers of the new pod started while the old "
+                           f"pod was there: {started or 'none, this time'}): helm creates the StatefulSet before it "
+                           f"deletes the Deployment, so nothing but timing keeps the new pod from starting while the "
+                           f"old one runs out its grace period (a guest agent's power-off, up to 25 s; hibernation)"
+                           if crowded else ""))
+    helm_run(helm, cp, home, "uninstall", LEGACY, "--wait", "--timeout", "180s")
 
 
 def launcher_env(pod):
@@ -452,7 +548,7 @@ def default_values_here(chart, images):
     when the test's are not the chart's."""
     with open(os.path.join(chart, "values.yaml")) as f:
         defaults = dict(re.findall(r"^  (launcher|console|data): \"?([^\"\s]+)\"?", f.read(), re.M))
-    chosen = [f"images.{key}={image}" for key, image in zip(("launcher", "console", "data"), images)
+    chosen = [f"images.{key}={image}" for key, image in zip(("launcher", "console", "data"), images, strict=True)
               if defaults.get(key) != image]
     log(f"the small node's releases set {chosen or 'nothing'} beyond the chart's defaults")
     return chosen
@@ -518,6 +614,7 @@ def main():
                                                                  f"snapshot: {started_as}")
             pvc = cp.get("persistentvolumeclaim", f"{FULLNAME}-data", NAMESPACE)
             check(pvc["spec"].get("volumeName") == "vm-disk", "the chart's PVC is bound to the hostPath volume")
+            check_statefulset_pod(cp, pod)
             narrowed = passt_narrowing(cp, pod)
             if narrowed:
                 ports = re.search(r"forwards only (\d+)-(\d+)", narrowed)
@@ -544,26 +641,30 @@ def main():
                 if b"guest-serves-42" not in answer:
                     launcher_log = cp.kubectl("logs", "-n", NAMESPACE, pod["metadata"]["name"], "-c", "launcher")
                     log("the launcher's own lines: " +
-                        " | ".join(l for l in launcher_log.splitlines() if l.startswith(("launcher:", "  "))))
-                check(b"guest-serves-42" in answer, f"a guest server that speaks first answered at the pod's "
-                                                    f"address {pod['status']['podIP']}:{GUEST_PORT} (passt): {answer!r}")
+                        " | ".join(x for x in launcher_log.splitlines() if x.startswith(("launcher:", "  "))))
+                check(b"guest-serves-42" in answer,
+                      f"a guest server that speaks first answered at the pod's address "
+                      f"{pod['status']['podIP']}:{GUEST_PORT} (passt): {answer!r}")
             finally:
                 forward.close()
 
             tested = helm_run(helm, cp, home, "test", RELEASE, "--logs", "--timeout", "300s")
             check("Phase:          Succeeded" in tested or "Succeeded" in tested,
-                  "helm test passed: " + " / ".join(l.strip() for l in tested.splitlines() if "console:" in l))
+                  "helm test passed: " + " / ".join(x.strip() for x in tested.splitlines() if "console:" in x))
 
-            name = pod["metadata"]["name"]
-            shutdown = delete_pod(cp, name)
-            check(any("shutting the guest down" in l for l in shutdown),
-                  "the launcher got SIGTERM from the kubelet and shut the guest down")
-            if any("no guest agent" in l for l in shutdown):
-                log(f"NOTE: the {args.data_image} guest runs no guest agent: QEMU was stopped at once "
-                    "(the agent's path is checked with debian-13 below)")
-
-            cp.wait_for("the next pod Ready", lambda: is_ready(running_pod(cp), name), BOOT_DEADLINE_S)
-            second = running_pod(cp)
+            name, uid = pod["metadata"]["name"], pod["metadata"]["uid"]
+            # Watched from the start of the delete until the next pod is Ready: every change to the VM's pods.
+            with PodWatch(cp, NAMESPACE, f"app.kubernetes.io/instance={RELEASE},app.kubernetes.io/component=vm") \
+                    as watch:
+                shutdown = delete_pod(cp, name)
+                check(any("shutting the guest down" in line for line in shutdown),
+                      "the launcher got SIGTERM from the kubelet and shut the guest down")
+                if any("no guest agent" in line for line in shutdown):
+                    log(f"NOTE: the {args.data_image} guest runs no guest agent: QEMU was stopped at once "
+                        "(the agent's path is checked with debian-13 below)")
+                cp.wait_for("the next pod Ready", lambda: is_ready(running_pod(cp), uid), BOOT_DEADLINE_S)
+                second = running_pod(cp)
+            check_one_pod_at_a_time(watch, pod, second)
             describe_pod(cp, second)
             started_as = pod_start_line(cp, second)
             check("cold boot:" in started_as, f"the next pod booted cold over the written disk: {started_as}")
@@ -582,6 +683,7 @@ def main():
                 for p in cp.get("pods", namespace=NAMESPACE)["items"]), 180)
             small_node_releases(cp, helm, home, args.chart,
                                 default_values_here(args.chart, [images[0], images[1], images[3]]))
+            upgrade_from_deployment(cp, helm, home, args.chart, values, os.path.join(node.dir, "volumes"))
             log(f"PASS: the chart's pod ran on a real node ({NODE_NAME}: kubelet + containerd + runc + CNI bridge)")
     return 0
 
