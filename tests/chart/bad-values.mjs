@@ -64,6 +64,8 @@ export const badCases = {
     "podLabels.app.kubernetes.io/name: the chart sets this selector label itself"],
   "podLabels on the selector's instance": [["podLabels.app\\.kubernetes\\.io/instance=other"],
     "podLabels.app.kubernetes.io/instance: the chart sets this selector label itself"],
+  "podLabels on the selector's component": [["podLabels.app\\.kubernetes\\.io/component=other"],
+    "podLabels.app.kubernetes.io/component: the chart sets this selector label itself"],
   "imagePullSecrets entry without a name": [["imagePullSecrets[0].secret=regcred"], "/imagePullSecrets/0"],
   "externalTrafficPolicy on ClusterIP": [["service.type=ClusterIP,service.externalTrafficPolicy=Local"],
     "service.externalTrafficPolicy=Local needs service.type=NodePort or LoadBalancer"],

@@ -559,16 +559,24 @@ def step_upgrade_from_deployment(cp, helm, chart, previous, commit):
 
     selector = f"app.kubernetes.io/instance={release},app.kubernetes.io/component=vm"
     with PodWatch(cp, NAMESPACE, selector) as watch:
+        # The first upgrade: the StatefulSet waits with no replica while the Deployment exists.
+        upgraded = helm.run("upgrade", release, chart, "--reuse-values")
+        waiting = settled_statefulset(cp, fullname)
+        check(waiting["spec"]["replicas"] == 0
+              and f"helm upgrade -n {NAMESPACE} {release} ./chart/qemu-riscv64 --reuse-values" in upgraded.stdout,
+              f"helm upgrade {release} --reuse-values to the chart at main: statefulset/{fullname} with no replica "
+              f"while deployment/{fullname} existed, and NOTES say to upgrade once more")
+        wait_until(f"the garbage collector to remove deployment/{fullname}'s ReplicaSet and pod",
+                   lambda: not owned_replicasets(cp, fullname) and not any(
+                       p["metadata"]["uid"] == old_pod["metadata"]["uid"] for p in release_pods(cp, release)))
+        # The second, as NOTES say: the Deployment is gone, the VM starts.
         helm.run("upgrade", release, chart, "--reuse-values")
         statefulset = settled_statefulset(cp, fullname)
         new_pod = wait_until(f"statefulset/{fullname}'s pod", lambda: next(
             (p for p in live_pods(cp, release) if p["metadata"]["name"] == f"{fullname}-0"), None))
-        wait_until(f"the garbage collector to remove deployment/{fullname}'s ReplicaSet and pod",
-                   lambda: not owned_replicasets(cp, fullname) and not any(
-                       p["metadata"]["uid"] == old_pod["metadata"]["uid"] for p in release_pods(cp, release)))
     status = helm.status(release)
-    check(status["version"] == 2 and status["info"]["status"] == "deployed",
-          f"helm upgrade {release} --reuse-values to the chart at main: revision 2 deployed")
+    check(status["version"] == 3 and status["info"]["status"] == "deployed" and statefulset["spec"]["replicas"] == 1,
+          f"the second helm upgrade {release} --reuse-values: revision 3 deployed, one replica")
     check(claim_of(statefulset["spec"]["template"]["spec"]) == [claim]
           and not statefulset["spec"].get("volumeClaimTemplates"),
           f"statefulset/{fullname}'s pod template claims {claim}, the Deployment's claim (no volumeClaimTemplates)")
@@ -585,11 +593,9 @@ def step_upgrade_from_deployment(cp, helm, chart, previous, commit):
           f"{old_pod['metadata']['name']} (garbage-collected)")
     check(secret_password(cp, f"{fullname}-console-auth") == password, "the generated console password stays")
     crowded = watch.crowded()
-    if crowded:
-        log(f"NOTE: during the upgrade both pods existed at once ({' and '.join(crowded[0])}): helm creates the "
-            f"StatefulSet before it deletes the Deployment. Here the old pod was on no node and went at once; on a "
-            f"node it runs its grace period while the new one starts, both on {claim}")
-    log(f"the pods of {release} during the upgrade, as the watch saw them: {' | '.join(watch.story())}")
+    log(f"the pods of {release} during the upgrades, as the watch saw them: {' | '.join(watch.story())}")
+    check(not crowded, f"never two pods of {release} on {claim} at once"
+          + (f" (seen: {' and '.join(crowded[0])})" if crowded else ""))
     helm.run("uninstall", release, "--wait", "--timeout", f"{WAIT_S}s")
     cp.kubectl("delete", "persistentvolumeclaim", claim, "-n", NAMESPACE, "--ignore-not-found", "--wait=false")
 

@@ -511,6 +511,16 @@ def upgrade_from_deployment(cp, helm, home, chart, values, volumes):
           f"{old['metadata']['name']} Ready on {claim} (hostPath volume legacy-disk)")
     pvc_uid = cp.get("persistentvolumeclaim", claim, NAMESPACE)["metadata"]["uid"]
     with PodWatch(cp, NAMESPACE, f"app.kubernetes.io/instance={LEGACY},app.kubernetes.io/component=vm") as watch:
+        # The first upgrade leaves the StatefulSet with no replica while the Deployment's pod holds
+        # the disk; the second, which NOTES ask for, starts the VM once that pod is gone.
+        upgraded = helm_run(helm, cp, home, "upgrade", LEGACY, chart, "--reuse-values")
+        check(cp.get("statefulset", fullname, NAMESPACE)["spec"]["replicas"] == 0
+              and "--reuse-values" in upgraded and "replaces the release's Deployment" in upgraded,
+              f"helm upgrade {LEGACY} --reuse-values to the StatefulSet: no replica while the Deployment is there, "
+              f"and NOTES say to upgrade again once its pod is gone")
+        cp.wait_for("the Deployment's pod gone", lambda: not any(
+            p["metadata"]["uid"] == old["metadata"]["uid"] for p in cp.get("pods", namespace=NAMESPACE)["items"]),
+            BOOT_DEADLINE_S)
         helm_run(helm, cp, home, "upgrade", LEGACY, chart, "--reuse-values")
         cp.wait_for(f"{fullname}-0 Ready and the Deployment's pod gone", lambda: is_ready(
             release_pod(cp, LEGACY), old["metadata"]["uid"]) and not any(

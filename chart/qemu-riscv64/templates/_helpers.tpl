@@ -33,10 +33,23 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: qemu-riscv64
 {{- end }}
 
-{{/* The labels that select this release's VM pod. */}}
+{{/* The labels every object of this release carries with the recommended ones. */}}
 {{- define "qemu-riscv64.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "qemu-riscv64.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* The labels that select this release's VM pods, and not its helm test pod. */}}
+{{- define "qemu-riscv64.vmSelectorLabels" -}}
+{{ include "qemu-riscv64.selectorLabels" . }}
+app.kubernetes.io/component: vm
+{{- end }}
+
+{{/* The StatefulSet's replicas: none while the release's Deployment from before
+     the StatefulSet still exists (an upgrade from it), so that its pod has let go
+     of the disk before this one starts; the next upgrade starts the VM. */}}
+{{- define "qemu-riscv64.replicas" -}}
+{{- if lookup "apps/v1" "Deployment" .Release.Namespace (include "qemu-riscv64.fullname" .) }}0{{ else }}1{{ end }}
 {{- end }}
 
 {{/* The VM's whole memory in Mi, the launcher's default memory limit: guest RAM plus

@@ -36,7 +36,7 @@
 {{- if and .Values.console.auth.existingSecret (not .Values.console.auth.enabled) }}
 {{- fail (printf "console.auth.existingSecret=%q needs console.auth.enabled=true (without it the console stays open)" .Values.console.auth.existingSecret) }}
 {{- end }}
-{{- range $key := list "app.kubernetes.io/name" "app.kubernetes.io/instance" }}
+{{- range $key := list "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/component" }}
 {{- if hasKey $.Values.podLabels $key }}
 {{- fail (printf "podLabels.%s: the chart sets this selector label itself; remove it from podLabels" $key) }}
 {{- end }}

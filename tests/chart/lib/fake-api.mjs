@@ -36,13 +36,19 @@ export function namespace(name, labels = {}) {
   return { kind: "Namespace", apiVersion: "v1", metadata: { name, labels: { "kubernetes.io/metadata.name": name, ...labels } } };
 }
 
-// Where the API serves an object of the stand-in.
-function objectPath(o) {
-  return o.kind === "Namespace" ? `/api/v1/namespaces/${o.metadata.name}`
-    : `/api/v1/namespaces/${o.metadata.namespace}/${o.kind.toLowerCase()}s/${o.metadata.name}`;
+// The release's Deployment as the chart rendered it before the StatefulSet.
+export function releaseDeployment(namespace, name) {
+  return { kind: "Deployment", apiVersion: "apps/v1", metadata: { name, namespace }, spec: { replicas: 1 } };
 }
 
-// Starts the stand-in serving `served` (Secrets, Namespaces); resolves to {kubeconfig, close()}.
+// Where the API serves an object of the stand-in.
+function objectPath(o) {
+  if (o.kind === "Namespace") return `/api/v1/namespaces/${o.metadata.name}`;
+  const prefix = o.apiVersion === "v1" ? "/api/v1" : `/apis/${o.apiVersion}`;
+  return `${prefix}/namespaces/${o.metadata.namespace}/${o.kind.toLowerCase()}s/${o.metadata.name}`;
+}
+
+// Starts the stand-in serving `served` (Secrets, Namespaces, Deployments); resolves to {kubeconfig, close()}.
 export function startFakeApi(served) {
   const objects = { ...DISCOVERY };
   for (const o of served) objects[objectPath(o)] = o;

@@ -31,7 +31,10 @@ export function checkLabels(t, objects, release, values) {
   // Without the chart's and the app's versions: a chart upgrade alone must not restart the VM.
   const { "helm.sh/chart": _chart, "app.kubernetes.io/version": _version, ...unversioned } = set.metadata.labels;
   t.equal(podLabels, { ...unversioned, ...extra }, "pod labels: the chart's without versions, then podLabels");
-  t.equal(selector, { "app.kubernetes.io/name": "qemu-riscv64", "app.kubernetes.io/instance": release }, "selector");
+  t.equal(selector, { "app.kubernetes.io/name": "qemu-riscv64", "app.kubernetes.io/instance": release,
+    "app.kubernetes.io/component": "vm" }, "selector: the VM pods, not the helm test pod");
+  const testPod = ofKind(objects, "Pod")[0];
+  t.that(!Object.entries(selector).every(([k, v]) => testPod?.metadata.labels[k] === v), "the helm test pod is not selected");
   t.that(Object.entries(selector).every(([k, v]) => podLabels[k] === v), "pod labels match the selector");
   t.equal(consoleService(objects).spec.selector, selector, "Service selects the VM pod");
 }
