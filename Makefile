@@ -106,6 +106,8 @@ lint: build
 	$(DEPS) lint
 	scripts/lint.sh check-format
 	scripts/lint.sh tidy $(BUILD_DIR)
+	scripts/lint.sh python
+	scripts/lint.sh shell
 
 clean:
 	rm -rf $(BUILD_DIR) $(BUILD_DIR)-fuzz $(SANITIZE_DIR)

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Formatting and static analysis of every C++ file in the repository.
+# Formatting and static analysis of every C++, Python and shell file in the repository.
 #
-#   scripts/lint.sh format          rewrite files in the project's style (make format)
-#   scripts/lint.sh check-format    fail on any file not in that style (make lint)
+#   scripts/lint.sh format          rewrite C++ files in the project's style (make format)
+#   scripts/lint.sh check-format    fail on any C++ file not in that style (make lint)
 #   scripts/lint.sh tidy BUILD_DIR  clang-tidy with .clang-tidy's checks (make lint)
+#   scripts/lint.sh python          ruff with ruff.toml's rules (make lint)
+#   scripts/lint.sh shell           shellcheck (make lint)
 #
-# clang-format is pinned (PyPI's clang-format 14.0.6, in a venv under CACHE_DIR)
-# so that Debian 12 and 13 format alike; clang-tidy is Debian's.
+# clang-format and ruff are pinned (PyPI's, each in a venv under CACHE_DIR) so
+# that Debian 12 and 13 lint alike; clang-tidy and shellcheck are Debian's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +29,16 @@ install_clang_format() {
   "$tools/bin/pip" install -q "clang-format==$format_version"
 }
 
+# The pinned ruff, installed once.
+ruff_version=0.17.6
+ruff_tools=$cache_dir/tools/ruff-$ruff_version
+install_ruff() {
+  [ -x "$ruff_tools/bin/ruff" ] && return
+  echo "lint: installing ruff $ruff_version in $ruff_tools" >&2
+  python3 -m venv "$ruff_tools"
+  "$ruff_tools/bin/pip" install -q "ruff==$ruff_version"
+}
+
 # clang-tidy on the units whose preprocessed text changed since they were last
 # found clean (scripts/lib/tidy_units.py; stamps in CACHE_DIR).
 run_tidy() {
@@ -45,5 +57,12 @@ case "${1:-}" in
     cxx_files | xargs -r "$clang_format" --dry-run -Werror
     echo "lint: $(cxx_files | wc -l) files in the project's style" ;;
   tidy) run_tidy "${2:-}" ;;
-  *) echo "usage: lint.sh format | check-format | tidy BUILD_DIR" >&2; exit 2 ;;
+  python)
+    install_ruff
+    git ls-files '*.py' | xargs -r "$ruff_tools/bin/ruff" check --no-cache --quiet
+    echo "lint: $(git ls-files '*.py' | wc -l) Python files clean" ;;
+  shell)
+    git ls-files '*.sh' | xargs -r shellcheck --external-sources
+    echo "lint: $(git ls-files '*.sh' | wc -l) shell scripts clean" ;;
+  *) echo "usage: lint.sh format | check-format | tidy BUILD_DIR | python | shell" >&2; exit 2 ;;
 esac
