@@ -2,6 +2,7 @@
 #include "qemu/qemu_argv.hpp"
 #include "settings/options.hpp"
 #include "supervisor/supervisor.hpp"
+#include "warm/hibernate_plan.hpp"
 #include "warm/snapshot_loader.hpp"
 #include "warm/warm_start.hpp"
 
@@ -15,6 +16,20 @@ namespace {
 int print_argv(const launcher::vm_settings& vm) {
     const auto paths = launcher::make_runtime_paths(vm.runtime_dir + "/launcher-XXXXXX");
     const auto cold_argv = launcher::build_qemu_argv(vm, paths);
+    // A state hibernated by the last stop comes first (nothing is consumed here).
+    const auto saved = launcher::plan_hibernate(vm, cold_argv, launcher::resolve_hibernate(vm).on);
+    if (saved.resume || !saved.discard_reason.empty()) {
+        std::cerr << "launcher: "
+                  << (saved.resume ? "hibernate: would resume the guest saved at " +
+                                         saved.saved.manifest.saved_at +
+                                         " (QEMU paused with -S, then loadvm over QMP)"
+                                   : "cold boot: the hibernated state would be discarded: " +
+                                         saved.discard_reason)
+                  << "\n";
+        for (const auto& arg : saved.resume ? launcher::paused_for_resume(cold_argv) : cold_argv)
+            std::cout << arg << "\n";
+        return 0;
+    }
     // The warm-start decision as a run would take it: its line on stderr; a resume
     // starts QEMU paused (-S) and loads the snapshot over QMP.
     const auto plan = launcher::plan_warm_start(vm, cold_argv);

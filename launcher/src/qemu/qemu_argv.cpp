@@ -29,9 +29,11 @@ void add_boot_files(std::vector<std::string>& argv, const vm_settings& vm) {
 
 void add_drive(std::vector<std::string>& argv, const vm_settings& vm) {
     if (vm.drive.empty()) return;
+    // QEMU's image lock on, not left to its default (auto): a second QEMU on the
+    // same disk fails to start rather than share it (disk_lock.hpp waits before).
     add(argv, {"-drive",
                "file=" + escape_commas(vm.drive) + ",format=" + detect_drive_format(vm.drive) +
-                   ",if=none,id=disk0",
+                   ",file.locking=on,if=none,id=disk0",
                "-device", "virtio-blk-pci,drive=disk0"});
 }
 

@@ -102,7 +102,10 @@ std::variant<vm_settings, int> load_settings(int argc, const char* const* argv,
     vm_settings vm = build_settings(layered, dry_run);
     vm.save_snapshot = save_snapshot;
     // A snapshot is always taken from a cold boot.
-    if (!save_snapshot.empty()) vm.warm_start = false;
+    if (!save_snapshot.empty()) {
+        vm.warm_start = false;
+        vm.hibernate = hibernate_mode::off;
+    }
     return vm;
 }
 

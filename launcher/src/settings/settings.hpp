@@ -14,6 +14,13 @@ enum class network_mode {
     none,   // no network card
 };
 
+// VM_HIBERNATE: whether SIGTERM saves the running guest beside its disk.
+enum class hibernate_mode {
+    automatic,  // on where the data folder outlives the process (hibernate_plan.hpp)
+    on,
+    off,
+};
+
 // One guest TCP port reachable from outside: host side on all addresses.
 struct port_forward {
     std::uint16_t host_port = 0;
@@ -53,8 +60,10 @@ struct vm_settings {
     std::string guest_password;  // VM_GUEST_PASSWORD[_FILE]: root's, via the guest agent
     std::string guest_ssh_key;   // VM_GUEST_SSH_KEY[_FILE]: root's, via the guest agent
     bool warm_start = true;      // VM_WARM_START: auto (true) or off
-    std::string save_snapshot;   // --save-snapshot: the image's snapshot.conf
-    bool dry_run = false;        // --dry-run: print QEMU's argv and exit
+    // VM_HIBERNATE: auto, on or off
+    hibernate_mode hibernate = hibernate_mode::automatic;
+    std::string save_snapshot;  // --save-snapshot: the image's snapshot.conf
+    bool dry_run = false;       // --dry-run: print QEMU's argv and exit
 };
 
 }  // namespace launcher

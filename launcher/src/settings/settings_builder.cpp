@@ -184,6 +184,12 @@ void read_runtime(const setting_reader& in, vm_settings& vm) {
     const std::string warm = in.text("VM_WARM_START");
     if (warm != "auto" && warm != "off") in.fail("VM_WARM_START", "expected auto or off");
     vm.warm_start = warm == "auto";
+    const std::string hibernate = in.text("VM_HIBERNATE");
+    if (hibernate != "auto" && hibernate != "on" && hibernate != "off")
+        in.fail("VM_HIBERNATE", "expected auto, on or off");
+    vm.hibernate = hibernate == "on"    ? hibernate_mode::on
+                   : hibernate == "off" ? hibernate_mode::off
+                                        : hibernate_mode::automatic;
 }
 
 }  // namespace

@@ -117,7 +117,8 @@ void supervisor::on_qmp_event(const std::string& event) {
 }
 
 void supervisor::on_qmp_ready() {
-    if (loader_) loader_->start();
+    if (loader_) return loader_->start();
+    if (delete_stale_snapshot_) delete_hibernate_snapshot({});
 }
 
 std::string supervisor::status_word() const {
@@ -145,14 +146,28 @@ int supervisor::run() {
     wait_signal();
     pinger_.start();
     cold_argv_ = build_qemu_argv(vm_, paths);
-    qemu_.emplace(plan_boot(cold_argv_), qemu_environment(environ, vm_.qemu_env),
-                  child_stdio{-1, -1, "launcher: cannot execute QEMU\n"});
-    std::cerr << "launcher: QEMU started (pid " << qemu_->pid() << ")\n";
+    hibernate_ = resolve_hibernate(vm_);
+    std::cerr << "launcher: hibernate on SIGTERM: " << (hibernate_.on ? "on" : "off") << " ("
+              << hibernate_.why << ")\n";
+    if (vm_.drive.empty()) {
+        start_qemu();
+    } else {
+        // One VM per disk: wait while another launcher or QEMU has it.
+        lock_ = std::make_unique<disk_lock>(io_, vm_.drive);
+        lock_->acquire(std::bind_front(&supervisor::start_qemu, this));
+    }
     io_.run();
     mirror_->close();
     std::cerr << "launcher: exiting with status " << exit_code_ << " (launcher CPU "
               << cpu_milliseconds() << " ms)\n";
     return exit_code_;
+}
+
+void supervisor::start_qemu() {
+    qemu_.emplace(plan_boot(cold_argv_), qemu_environment(environ, vm_.qemu_env),
+                  child_stdio{-1, -1, "launcher: cannot execute QEMU\n"});
+    guest_started_ = !loader_;
+    std::cerr << "launcher: QEMU started (pid " << qemu_->pid() << ")\n";
 }
 
 std::vector<std::string> supervisor::plan_boot(const std::vector<std::string>& cold_argv) {
@@ -165,6 +180,8 @@ std::vector<std::string> supervisor::plan_boot(const std::vector<std::string>& c
                   << "'\n";
         return cold_argv;
     }
+    // A state hibernated by the last stop wins over the image's snapshot.
+    if (auto argv = plan_hibernate_boot(cold_argv)) return *argv;
     warm_ = plan_warm_start(vm_, cold_argv);
     if (!warm_.resume) {
         std::cerr << "launcher: cold boot: " << warm_.reason << "\n";
@@ -201,6 +218,7 @@ void supervisor::flush_guest(std::function<void()> then) {
 }
 
 void supervisor::on_resume_failed(const std::string& reason) {
+    guest_started_ = true;
     warm_.resume = false;
     std::cerr << "launcher: cold boot: QEMU could not load snapshot '" << warm_.manifest.snapshot
               << "' (" << reason << "): the machine was reset and boots from scratch\n";
@@ -209,6 +227,7 @@ void supervisor::on_resume_failed(const std::string& reason) {
 // The guest runs from the snapshot: show its screen, give it the present time,
 // fresh entropy and its resume hook, then root's credentials as after a cold boot.
 void supervisor::on_resumed() {
+    guest_started_ = true;
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started_;
     const warm_manifest& manifest = warm_.manifest;
     std::ifstream screen(std::filesystem::path(vm_.data_dir) / screen_name, std::ios::binary);
@@ -247,6 +266,10 @@ void supervisor::on_signal(boost::system::error_code ec, int signal_number) {
     } else if (!shutting_down_) {
         std::cerr << "launcher: " << ::strsignal(signal_number) << ": shutting the guest down\n";
         begin_shutdown();
+    } else if (hibernator_ && hibernator_->saving()) {
+        // Cut short, the save would be lost; it has its own limit.
+        std::cerr << "launcher: second signal: the save goes on (at most " << vm_.shutdown_timeout_s
+                  << " s, VM_SHUTDOWN_TIMEOUT)\n";
     } else {
         std::cerr << "launcher: second signal: stopping QEMU now\n";
         stop_qemu();
@@ -294,13 +317,30 @@ void supervisor::on_passt_exit(int status) {
     }
 }
 
-// The guest agent, when the guest runs one, powers the guest off cleanly;
-// without one nothing can ask the guest, so QEMU is stopped at once.
+// Hibernate when it is on and possible; else the guest is powered off.
 void supervisor::begin_shutdown() {
     shutting_down_ = true;
     pinger_.stop();
     stop_consoles();
     if (status_) status_->stop();
+    if (!qemu_) {
+        // Still waiting for the disk: nothing runs yet.
+        lock_->cancel();
+        std::cerr << "launcher: stopped before QEMU started\n";
+        return finish(0);
+    }
+    if (hibernate_.on) {
+        const std::string obstacle = hibernate_obstacle();
+        if (obstacle.empty()) return hibernate();
+        std::cerr << "launcher: hibernate: not possible (" << obstacle
+                  << "): powering the guest off instead\n";
+    }
+    power_off();
+}
+
+// The guest agent, when the guest runs one, powers the guest off cleanly;
+// without one nothing can ask the guest, so QEMU is stopped at once.
+void supervisor::power_off() {
     if (!qmp_->agent_running()) {
         std::cerr << "launcher: no guest agent: stopping QEMU\n";
         return stop_qemu();
@@ -321,6 +361,7 @@ void supervisor::on_shutdown_timeout(boost::system::error_code ec) {
 
 // QMP quit (or SIGTERM without QMP), then SIGKILL if QEMU lingers.
 void supervisor::stop_qemu() {
+    if (!qemu_) return finish(0);  // still waiting for the disk
     if (qmp_->monitor_ready()) {
         qmp_->quit();
     } else {
@@ -345,6 +386,7 @@ void supervisor::finish(int status) {
     exit_code_ = exit_code_for(status);
     if (died && exit_code_ == 0) exit_code_ = 1;
     if (saver_ && !saver_->finish(vm_, cold_argv_, status)) exit_code_ = 1;
+    if (hibernate_saved_) keep_hibernated_state(status);
     if (start_failed_) exit_code_ = 1;
     shutting_down_ = true;
     pinger_.stop();

@@ -1,13 +1,15 @@
 #pragma once
 // One VM run: listens for the serial line, QMP and guest agent, serves the
 // console over telnet, starts QEMU, hands root's credentials to the guest
-// agent, follows the guest's readiness, and turns SIGTERM into a guest shutdown.
+// agent, follows the guest's readiness, and turns SIGTERM into a guest shutdown
+// or, with hibernate on, a save that the next start resumes.
 #include "agent/agent_commands.hpp"
 #include "agent/agent_pinger.hpp"
 #include "asio.hpp"
 #include "health/readiness.hpp"
 #include "health/status_server.hpp"
 #include "process/child_process.hpp"
+#include "qemu/disk_lock.hpp"
 #include "qemu/passt_process.hpp"
 #include "qemu/qmp_client.hpp"
 #include "qemu/run_directory.hpp"
@@ -16,6 +18,8 @@
 #include "relay/stdout_mirror.hpp"
 #include "relay/telnet_server.hpp"
 #include "settings/settings.hpp"
+#include "warm/hibernate_plan.hpp"
+#include "warm/hibernator.hpp"
 #include "warm/snapshot_loader.hpp"
 #include "warm/snapshot_saver.hpp"
 #include "warm/timer_rearmer.hpp"
@@ -52,12 +56,32 @@ private:
     // Whether the agent may be pinged now; the status socket's word.
     bool may_ping() const;
     std::string status_word() const;
+    // The disk is this launcher's (disk_lock): QEMU starts.
+    void start_qemu();
     void wait_signal();
     void on_signal(boost::system::error_code ec, int signal_number);
     // The argv QEMU gets: cold, paused for a resume (-S) or cold to save a snapshot.
     std::vector<std::string> plan_boot(const std::vector<std::string>& cold_argv);
     // The snapshot is loaded and the guest runs again.
     void on_resumed();
+    // Hibernate at start: the argv of a resume, or of a cold boot that discards
+    // the saved state; nullopt when there is none (warm start decides).
+    std::optional<std::vector<std::string>> plan_hibernate_boot(
+        const std::vector<std::string>& cold_argv);
+    void on_hibernate_resumed();
+    void on_hibernate_resume_failed(const std::string& reason);
+    // Between the load and cont: delvm hibernate, then the timers, then `run`.
+    void before_hibernated_run(std::function<void()> run);
+    // delvm hibernate, then `then` (may be empty).
+    void delete_hibernate_snapshot(std::function<void()> then);
+    void on_hibernate_snapshot_deleted(const std::function<void()>& then,
+                                       const std::string& output);
+    // Hibernate at SIGTERM: why it cannot be tried (empty when it can).
+    std::string hibernate_obstacle() const;
+    void hibernate();
+    void on_hibernated(hibernate_outcome outcome, const std::string& reason);
+    // QEMU has closed the disk after the save: hibernate.conf is written.
+    void keep_hibernated_state(int status);
     // Before a snapshot: the guest agent writes the guest's filesystems to its disk.
     void flush_guest(std::function<void()> then);
     // QEMU could not load the snapshot: the machine was reset and boots cold.
@@ -70,6 +94,8 @@ private:
     void on_passt_exit(int status);
     void begin_shutdown();
     void on_shutdown_timeout(boost::system::error_code ec);
+    // The guest agent powers the guest off; without one QEMU is stopped.
+    void power_off();
     void stop_qemu();
     void on_quit_grace(boost::system::error_code ec);
     void stop_consoles();
@@ -101,6 +127,16 @@ private:
     std::unique_ptr<snapshot_loader> loader_;  // a warm start only
     std::unique_ptr<timer_rearmer> rearmer_;   // a warm start on QEMU before 10.2 only
     std::unique_ptr<snapshot_saver> saver_;
+    std::unique_ptr<disk_lock> lock_;  // a run with a disk only
+    hibernate_choice hibernate_;
+    hibernate_plan hibernated_;               // the saved state found at start
+    std::string hibernated_screen_;           // its console, replayed after the resume
+    bool delete_stale_snapshot_ = false;      // discarded: delvm once QMP is up
+    std::unique_ptr<hibernator> hibernator_;  // SIGTERM with hibernate on
+    bool hibernate_saved_ = false;            // savevm hibernate succeeded
+    bool agent_at_save_ = false;
+    std::string saved_at_;
+    bool guest_started_ = false;  // running, not paused for a load
     bool shutting_down_ = false;
     bool start_failed_ = false;  // passt died before the guest was up: exit non-zero
     int exit_code_ = 1;

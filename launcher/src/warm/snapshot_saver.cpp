@@ -2,6 +2,7 @@
 #include "warm/snapshot_saver.hpp"
 
 #include "warm/qcow2_file.hpp"
+#include "warm/warm_resume.hpp"
 #include "warm/warm_start.hpp"
 
 #include <ctime>
@@ -15,13 +16,6 @@ namespace {
 
 constexpr std::size_t tail_limit = 16 * 1024;
 constexpr std::size_t screen_bytes = 2048;
-
-std::string utc_now() {
-    const std::time_t now = std::time(nullptr);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-    return text;
-}
 
 }  // namespace
 
@@ -101,17 +95,7 @@ void snapshot_saver::give_up(const std::string& why) {
 }
 
 std::string snapshot_saver::screen() const {
-    std::string screen =
-        tail_.size() > screen_bytes ? tail_.substr(tail_.size() - screen_bytes) : tail_;
-    // Start at a line: no half escape sequence or half character first.
-    if (tail_.size() > screen_bytes) {
-        const auto line = screen.find('\n');
-        screen.erase(0, line == std::string::npos ? 0 : line + 1);
-    }
-    // A cursor position query (the shell's ESC [6n) would make a viewer's terminal answer it.
-    for (auto at = screen.find("\x1b[6n"); at != std::string::npos; at = screen.find("\x1b[6n"))
-        screen.erase(at, 4);
-    return screen;
+    return replayable_screen(tail_, screen_bytes);
 }
 
 bool snapshot_saver::finish(const vm_settings& vm, const std::vector<std::string>& cold_argv,

@@ -64,8 +64,14 @@ std::vector<std::string> thread_ids(std::string_view reply) {
     return ids;
 }
 
-timer_rearmer::timer_rearmer(boost::asio::io_context& io, qmp_client& qmp, std::string socket_path)
-    : io_(io), qmp_(qmp), socket_path_(std::move(socket_path)), deadline_(io) {}
+timer_rearmer::timer_rearmer(boost::asio::io_context& io, qmp_client& qmp, std::string socket_path,
+                             std::string label, std::string off_setting)
+    : io_(io),
+      qmp_(qmp),
+      socket_path_(std::move(socket_path)),
+      label_(std::move(label)),
+      off_setting_(std::move(off_setting)),
+      deadline_(io) {}
 
 void timer_rearmer::start(std::function<void()> then) {
     then_ = std::move(then);
@@ -170,11 +176,12 @@ void timer_rearmer::finish(const std::string& failure) {
     finished_ = true;
     deadline_.cancel();
     if (failure.empty()) {
-        std::cerr << "launcher: warm start: timers re-armed on " << threads_.size() << " CPUs\n";
+        std::cerr << "launcher: " << label_ << ": timers re-armed on " << threads_.size()
+                  << " CPUs\n";
     } else {
-        std::cerr << "launcher: warm start: caution: the timers were not re-armed (" << failure
-                  << "): the resumed guest may stall until each CPU is woken; VM_WARM_START=off "
-                     "boots cold\n";
+        std::cerr << "launcher: " << label_ << ": caution: the timers were not re-armed ("
+                  << failure << "): the resumed guest may stall until each CPU is woken; "
+                  << off_setting_ << "=off boots cold\n";
     }
     // The stub goes; the guest stays paused until the loader's cont.
     qmp_.human_command("gdbserver none", std::bind_front(&timer_rearmer::on_stub_gone, this));

@@ -31,8 +31,10 @@ std::vector<std::string> thread_ids(std::string_view reply);
 
 class timer_rearmer {
 public:
-    // `socket_path` is where the launcher listens for the gdbstub.
-    timer_rearmer(boost::asio::io_context& io, qmp_client& qmp, std::string socket_path);
+    // `socket_path` is where the launcher listens for the gdbstub; `label` starts
+    // its line ("warm start", "hibernate") and `off_setting` turns resumes off.
+    timer_rearmer(boost::asio::io_context& io, qmp_client& qmp, std::string socket_path,
+                  std::string label = "warm start", std::string off_setting = "VM_WARM_START");
 
     // The snapshot is loaded and QEMU paused: re-arms every CPU's timer, says
     // how it went in one line, closes the gdbstub, then calls `then`.
@@ -57,6 +59,8 @@ private:
     boost::asio::io_context& io_;
     qmp_client& qmp_;
     std::string socket_path_;
+    std::string label_;
+    std::string off_setting_;
     boost::asio::steady_timer deadline_;
     std::shared_ptr<unix_channel> channel_;
     std::unique_ptr<gdb_remote> remote_;

@@ -4,6 +4,7 @@
 #include "settings/conf_file.hpp"
 
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -143,6 +144,13 @@ std::string quoted(const std::string& value) {
 
 }  // namespace
 
+std::string utc_now() {
+    const std::time_t now = std::time(nullptr);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    return text;
+}
+
 snapshot_recipe read_recipe(const std::string& path) {
     snapshot_recipe recipe;
     read_fields(path, recipe_fields(recipe));
@@ -165,15 +173,13 @@ warm_manifest read_manifest(const std::string& path) {
     return manifest;
 }
 
-void write_manifest(const std::string& path, const warm_manifest& m) {
+void write_manifest(const std::string& path, const warm_manifest& m, const char* header) {
     const std::string temporary = path + ".tmp";
     {
         std::ofstream out(temporary);
         const machine_record& k = m.machine;
         const snapshot_recipe& r = m.recipe;
-        out << "# Written by `launcher --save-snapshot`: the VM snapshot inside the disk and\n"
-               "# what a warm start must match (launcher/README.md, \"Warm start\").\n"
-            << "SNAPSHOT=" << quoted(m.snapshot) << "\nSAVED_AT=" << quoted(m.saved_at)
+        out << header << "SNAPSHOT=" << quoted(m.snapshot) << "\nSAVED_AT=" << quoted(m.saved_at)
             << "\nDISK=" << quoted(m.disk) << "\nDISK_FINGERPRINT=" << quoted(m.disk_fingerprint)
             << "\nAGENT=" << (m.agent ? "yes" : "no") << "\nQEMU_VERSION=" << quoted(k.qemu_version)
             << "\nMACHINE=" << quoted(k.machine) << "\nCPU_COUNT=" << k.cpu_count

@@ -47,10 +47,18 @@ struct warm_manifest {
     snapshot_recipe recipe;
 };
 
+// The present time as SAVED_AT records it, e.g. "2026-11-29T04:10:00Z".
+std::string utc_now();
+
 // Throws conf_error naming the file and line on a bad line or value.
 snapshot_recipe read_recipe(const std::string& path);
 warm_manifest read_manifest(const std::string& path);
-// Written to `path` through a temporary file, so a reader never sees half of it.
-void write_manifest(const std::string& path, const warm_manifest& manifest);
+// Written to `path` through a temporary file, so a reader never sees half of it;
+// `header` is its opening comment, one or more "# " lines.
+inline constexpr const char* warm_manifest_header =
+    "# Written by `launcher --save-snapshot`: the VM snapshot inside the disk and\n"
+    "# what a warm start must match (launcher/README.md, \"Warm start\").\n";
+void write_manifest(const std::string& path, const warm_manifest& manifest,
+                    const char* header = warm_manifest_header);
 
 }  // namespace launcher

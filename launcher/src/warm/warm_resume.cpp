@@ -50,6 +50,19 @@ std::string console_line(const std::string& pattern, std::chrono::system_clock::
     return line + "\r";
 }
 
+std::string replayable_screen(const std::string& output, std::size_t limit) {
+    std::string screen = output.size() > limit ? output.substr(output.size() - limit) : output;
+    // Start at a line: no half escape sequence or half character first.
+    if (output.size() > limit) {
+        const auto line = screen.find('\n');
+        screen.erase(0, line == std::string::npos ? 0 : line + 1);
+    }
+    // A cursor position query (the shell's ESC [6n) would make a viewer's terminal answer it.
+    for (auto at = screen.find("\x1b[6n"); at != std::string::npos; at = screen.find("\x1b[6n"))
+        screen.erase(at, 4);
+    return screen;
+}
+
 std::string resume_banner(const warm_manifest& manifest, double seconds) {
     char took[32];
     std::snprintf(took, sizeof took, "%.1f", seconds);

@@ -22,6 +22,9 @@ std::string exec_script_command(std::string_view script, std::string_view input)
 std::string host_entropy(std::size_t count);
 // The image's RESUME_CONSOLE line with {epoch} replaced, ended by a carriage return.
 std::string console_line(const std::string& pattern, std::chrono::system_clock::time_point now);
+// The last `limit` bytes of console `output`, from a line start, without the
+// cursor-position queries (ESC [6n) that each viewer's terminal would answer.
+std::string replayable_screen(const std::string& output, std::size_t limit);
 // The line shown on the console (kubectl logs, late viewers) before the snapshot's screen.
 std::string resume_banner(const warm_manifest& manifest, double seconds);
 

@@ -134,6 +134,13 @@ std::string disk_mismatch(warm_plan& plan, const vm_settings& vm, const fs::path
 
 }  // namespace
 
+std::string snapshot_mismatch(warm_plan& plan, const vm_settings& vm,
+                              const std::vector<std::string>& argv) {
+    std::string reason = machine_mismatch(plan.manifest.machine, vm, argv);
+    if (reason.empty()) reason = disk_mismatch(plan, vm, vm.data_dir);
+    return reason;
+}
+
 machine_record record_machine(const vm_settings& vm, const std::vector<std::string>& argv) {
     machine_record r;
     r.qemu_version = query_qemu_version(vm.qemu);
@@ -170,8 +177,7 @@ warm_plan plan_warm_start(const vm_settings& vm, const std::vector<std::string>&
     }
     try {
         plan.manifest = read_manifest(manifest.string());
-        plan.reason = machine_mismatch(plan.manifest.machine, vm, argv);
-        if (plan.reason.empty()) plan.reason = disk_mismatch(plan, vm, data_dir);
+        plan.reason = snapshot_mismatch(plan, vm, argv);
     } catch (const std::exception& e) {
         plan.reason = e.what();
     }

@@ -27,6 +27,12 @@ bool snapshot_keeps_timers(const std::string& qemu_version);
 // What `argv` (QEMU's cold-boot command line for `vm`) runs, as the manifest records it.
 machine_record record_machine(const vm_settings& vm, const std::vector<std::string>& argv);
 
+// The first difference between `plan.manifest` and this run: the machine, then
+// the disk (which must hold the snapshot untouched; plan.state_bytes is filled
+// in). Empty when the snapshot may be resumed. Shared with hibernate_plan.
+std::string snapshot_mismatch(warm_plan& plan, const vm_settings& vm,
+                              const std::vector<std::string>& argv);
+
 // Resume only when VM_WARM_START=auto, the data directory has a manifest,
 // everything it records matches this run, and the disk holds the snapshot
 // with its metadata as it was right after the save (nothing written since:

@@ -158,13 +158,17 @@ def vm_state_offset(disk, name):
     raise AssertionError(f"{disk} holds no snapshot {name!r}")
 
 
-def corrupt_state(binary, guest_dir):
-    disk = f"{guest_dir}/disk.img"
+def damage_vm_state(disk, name):
+    """Zeroes the stream magic of snapshot `name`'s VM state, its metadata left intact."""
     with open(disk, "r+b") as f:
-        f.seek(vm_state_offset(disk, "warm"))
+        f.seek(vm_state_offset(disk, name))
         assert f.read(4) == b"QEVM", "the VM state does not start with QEMU's stream magic"
         f.seek(-4, 1)
         f.write(b"\0" * 8)
+
+
+def corrupt_state(binary, guest_dir):
+    damage_vm_state(f"{guest_dir}/disk.img", "warm")
     launcher = start(binary, guest_dir)
     try:
         launcher.wait_stderr(r"launcher: warm start: resuming snapshot 'warm'")

@@ -64,7 +64,7 @@ TEST_CASE("raw and qcow2 drives are told apart by the qcow2 magic", "[argv]") {
     vm.drive = dir.write("disk.img", std::string(4096, '\0'));
     CHECK(launcher::detect_drive_format(vm.drive) == "raw");
     CHECK(value_of(build_qemu_argv(vm, paths), "-drive") ==
-          "file=" + vm.drive + ",format=raw,if=none,id=disk0");
+          "file=" + vm.drive + ",format=raw,file.locking=on,if=none,id=disk0");
     vm.drive =
         dir.write("disk.qcow2", std::string("QFI\xfb\0\0\0\x03", 8) + std::string(100, '\0'));
     CHECK(launcher::detect_drive_format(vm.drive) == "qcow2");

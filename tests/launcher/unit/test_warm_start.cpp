@@ -1,6 +1,7 @@
 // Warm start: the manifest round trip, the cold-boot reasons, and the
 // qcow2 reader against a file written here byte by byte.
 #include "catch.hpp"
+#include "qcow2_fixture.hpp"
 #include "temp_dir.hpp"
 #include "warm/fingerprint.hpp"
 #include "warm/qcow2_file.hpp"
@@ -139,30 +140,7 @@ TEST_CASE("no manifest: cold, and the reason names the file", "[warm]") {
 
 TEST_CASE("the qcow2 reader finds snapshots and fingerprints the refcounts", "[warm]") {
     launcher_test::temp_dir dir;
-    // A 512-byte-cluster qcow2: header, L1 at 1024, refcount table at 1536,
-    // one refcount block at 2048, one snapshot entry at 2560.
-    std::string file(3072, '\0');
-    const auto put = [&file](std::size_t at, std::uint64_t value, int width) {
-        for (int i = width - 1; i >= 0; --i, value >>= 8)
-            file[at + static_cast<std::size_t>(i)] = static_cast<char>(value & 0xff);
-    };
-    file.replace(0, 4, "QFI\xfb");
-    put(4, 3, 4);          // version
-    put(20, 9, 4);         // cluster bits
-    put(24, 1 << 20, 8);   // virtual size
-    put(36, 1, 4);         // L1 entries
-    put(40, 1024, 8);      // L1 offset
-    put(48, 1536, 8);      // refcount table offset
-    put(56, 1, 4);         // refcount table clusters
-    put(60, 1, 4);         // snapshots
-    put(64, 2560, 8);      // snapshot table offset
-    put(1536, 2048, 8);    // refcount block
-    put(2048, 2, 2);       // a cluster shared by the snapshot and the active image
-    put(2560 + 12, 1, 2);  // id size
-    put(2560 + 14, 4, 2);  // name size
-    put(2560 + 32, 4096, 4);
-    file.replace(2560 + 40, 5, "1warm");
-    const auto path = dir.write("disk.img", file);
+    const auto path = dir.write("disk.img", launcher_test::tiny_qcow2("warm"));
     const auto summary = launcher::read_qcow2(path);
     REQUIRE(summary);
     CHECK(summary->virtual_bytes == 1 << 20);
@@ -170,8 +148,8 @@ TEST_CASE("the qcow2 reader finds snapshots and fingerprints the refcounts", "[w
     CHECK(summary->find("warm")->vm_state_bytes == 4096);
     CHECK(summary->find("cold") == nullptr);
     // A write after the snapshot copies a cluster: its refcount drops to 1.
-    put(2048, 1, 2);
-    const auto written = launcher::read_qcow2(dir.write("disk.img", file));
+    const auto written =
+        launcher::read_qcow2(dir.write("disk.img", launcher_test::tiny_qcow2("warm", 1)));
     CHECK(written->metadata_fingerprint != summary->metadata_fingerprint);
     CHECK_FALSE(launcher::read_qcow2(dir.write("raw.img", std::string(4096, '\0'))));
 }

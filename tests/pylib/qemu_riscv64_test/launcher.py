@@ -27,7 +27,7 @@ def start_line(log):
 class Launcher:
     """build/bin/launcher with a free telnet port; stdout and stderr collected."""
 
-    def __init__(self, binary, env_overrides, args=(), preexec_fn=None):
+    def __init__(self, binary, env_overrides, args=(), preexec_fn=None, wait_qemu=True):
         env = dict(os.environ)
         env.update({"VM_TELNET_PORT": "0"})
         env.update(env_overrides)
@@ -44,7 +44,12 @@ class Launcher:
         threading.Thread(target=self._drain_stdout, daemon=True).start()
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         self.port = int(self.wait_stderr(r"telnet 127\.0\.0\.1:(\d+)").group(1))
-        self.qemu_pid = int(self.wait_stderr(r"QEMU started \(pid (\d+)\)").group(1))
+        # wait_qemu=False: a launcher that may wait for its disk first (wait_for_qemu later).
+        self.qemu_pid = self.wait_for_qemu() if wait_qemu else None
+
+    def wait_for_qemu(self, timeout=60):
+        self.qemu_pid = int(self.wait_stderr(r"QEMU started \(pid (\d+)\)", timeout).group(1))
+        return self.qemu_pid
 
     def _drain_stdout(self):
         for data in iter(lambda: self.proc.stdout.read1(65536), b""):
