@@ -32,6 +32,7 @@ import time
 
 from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT, PrivateGuest
 from qemu_riscv64_test.launcher import Launcher
+from qemu_riscv64_test.processes import process_gone
 from test_warm_start import COLD_BOOT_S, command, damage_vm_state, qemu_loses_timers
 
 SAVE_GUARD_S = 300  # VM_SHUTDOWN_TIMEOUT: a hang guard for the save, not a measurement
@@ -189,8 +190,7 @@ def interrupted_save(binary, guest_dir):
         first.wait_stderr(r"launcher: hibernate: pausing the guest and saving it")
         first.kill()
         # QEMU dies with the launcher (PR_SET_PDEATHSIG).
-        poll("QEMU gone", lambda: not os.path.exists(f"/proc/{first.qemu_pid}")
-             or open(f"/proc/{first.qemu_pid}/stat").read().split()[2] == "Z")
+        poll("QEMU gone", lambda: process_gone(first.qemu_pid))
     finally:
         first.kill()
     check = subprocess.run(["qemu-img", "check", f"{guest_dir}/disk.img"], capture_output=True,

@@ -79,10 +79,15 @@ def wait_for_listener(port, process, timeout=120):
 
 
 def process_gone(pid):
-    """True when `pid` no longer runs (a zombie counts as gone)."""
+    """True when `pid` no longer runs: gone, or a zombie whose threads have all ended.
+
+    A leader thread turns zombie while its other threads still exit and still hold the
+    process's files (QEMU's disk lock among them); only the last thread to end closes them.
+    """
     try:
         with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+            zombie = stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+        return zombie and os.listdir(f"/proc/{pid}/task") == [str(pid)]
     except FileNotFoundError:
         return True
 
