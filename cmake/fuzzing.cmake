@@ -38,8 +38,8 @@ function(add_fuzz_target part name source)
     return()
   endif()
   target_sources(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support/fuzz_replay_main.cpp)
-  add_test(NAME ${part}.corpus.${name} COMMAND ${target} ${corpus})
-  set_tests_properties(${part}.corpus.${name} PROPERTIES LABELS unit TIMEOUT 120)
+  add_test(NAME ${part}.unit.corpus_${name} COMMAND ${target} ${corpus})
+  set_tests_properties(${part}.unit.corpus_${name} PROPERTIES LABELS unit TIMEOUT 120)
   # libFuzzer for FUZZ_SECONDS (20 by default) from the clang build.
   add_test(NAME ${part}.fuzz.${name}
     COMMAND ${PROJECT_SOURCE_DIR}/tests/support/run-fuzz.sh ${FUZZ_BUILD_DIR}/bin/${target}
