@@ -63,7 +63,7 @@ std::variant<vm_settings, int> load_settings(int argc, const char* const* argv,
     std::map<std::string, std::string> flag_values;
     std::map<std::string, CLI::Option*> flags;
     for (const auto& spec : setting_specs()) {
-        const std::string help = std::string(spec.help) + " [" + spec.key +
+        const std::string help = help_text(spec) + " [" + spec.key +
                                  ", default: " + (*spec.fallback ? spec.fallback : "none") + "]";
         flags[spec.key] = app.add_option(spec.flag, flag_values[spec.key], help);
     }

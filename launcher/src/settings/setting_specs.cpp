@@ -1,12 +1,12 @@
-// The table of every setting: variable, flag, default and help.
+// The table of every setting: variable, flag, default, range and help.
 #include "settings/setting_specs.hpp"
 
 namespace launcher {
 
 const std::vector<setting_spec>& setting_specs() {
     static const std::vector<setting_spec> specs = {
-        {"VM_CPU_COUNT", "--cpus", "2", "Virtual CPUs (-smp), 1 to 512"},
-        {"VM_MEMORY", "--memory", "2048", "Guest memory in MiB (-m), 16 to 1048576"},
+        {"VM_CPU_COUNT", "--cpus", "2", "Virtual CPUs (-smp)", setting_range{1, 512}},
+        {"VM_MEMORY", "--memory", "2048", "Guest memory in MiB (-m)", setting_range{16, 1048576}},
         {"VM_CPU_FEATURES", "--cpu-features", "",
          "rv64 CPU properties appended to -cpu rv64, e.g. v=true,vlen=256"},
         {"VM_BIOS", "--bios", default_bios,
@@ -20,7 +20,7 @@ const std::vector<setting_spec>& setting_specs() {
         {"VM_DATA_DIR", "--data-dir", "/data",
          "Data directory: holds vm.conf (or config.sh); relative paths start here"},
         {"VM_TELNET_PORT", "--telnet-port", "10023",
-         "Serial console telnet port on 127.0.0.1; 0 picks a free port"},
+         "Serial console telnet port on 127.0.0.1 (0 picks a free port)", setting_range{0, 65535}},
         {"VM_TELNET_SOCKET", "--telnet-socket", "",
          "Unix socket serving the serial console as telnet too (mode 0660); empty for none"},
         {"VM_NETWORK", "--network", "user",
@@ -38,7 +38,8 @@ const std::vector<setting_spec>& setting_specs() {
         {"VM_PASST", "--passt", "passt",
          "passt binary (VM_NETWORK=passt), a path or a name in PATH"},
         {"VM_SHUTDOWN_TIMEOUT", "--shutdown-timeout", "25",
-         "Seconds the guest gets to power off after SIGTERM before QEMU is stopped"},
+         "Seconds the guest gets to power off after SIGTERM before QEMU is stopped",
+         setting_range{0, 3600}},
         {"VM_QEMU", "--qemu", "qemu-system-riscv64", "QEMU binary, a path or a name in PATH"},
         {"VM_QEMU_ENV", "--qemu-env", "",
          "Names of extra environment variables QEMU inherits, comma-separated (it gets only "
@@ -46,7 +47,8 @@ const std::vector<setting_spec>& setting_specs() {
         {"VM_RUNTIME_DIR", "--runtime-dir", "/tmp",
          "Writable directory for the QMP, serial and guest-agent sockets"},
         {"VM_TELNET_MAX_CLIENTS", "--telnet-max-clients", "64",
-         "Most telnet clients of the serial console at once; more are refused, 1 to 10000"},
+         "Most telnet clients of the serial console at once; more are refused",
+         setting_range{1, 10000}},
         {"VM_READY_PATTERN", "--ready-pattern", "login:",
          "Regex (ECMAScript) that marks the guest as up when a line of its serial output "
          "matches; empty: the guest agent opening its port does"},
@@ -56,11 +58,12 @@ const std::vector<setting_spec>& setting_specs() {
         {"VM_GUEST_PASSWORD", "--guest-password", "",
          "Root's password, set through the QEMU guest agent once it answers (as a flag it "
          "shows in the process list: prefer VM_GUEST_PASSWORD_FILE)",
-         true},
+         std::nullopt, true},
         {"VM_GUEST_PASSWORD_FILE", "--guest-password-file", "",
          "File holding root's password (its first line), instead of VM_GUEST_PASSWORD"},
         {"VM_GUEST_SSH_KEY", "--guest-ssh-key", "",
-         "Root's SSH authorized key(s), added through the QEMU guest agent once it answers", true},
+         "Root's SSH authorized key(s), added through the QEMU guest agent once it answers",
+         std::nullopt, true},
         {"VM_GUEST_SSH_KEY_FILE", "--guest-ssh-key-file", "",
          "File of root's SSH authorized key(s), one per line, instead of VM_GUEST_SSH_KEY"},
         {"VM_WARM_START", "--warm-start", "auto",
@@ -80,6 +83,16 @@ const setting_spec* find_spec(const std::string& key) {
         if (key == spec.key) return &spec;
     }
     return nullptr;
+}
+
+std::string range_text(const setting_range& range) {
+    return std::to_string(range.low) + " to " + std::to_string(range.high);
+}
+
+std::string help_text(const setting_spec& spec) {
+    std::string help = spec.help;
+    if (spec.range) help += ", " + range_text(*spec.range);
+    return help;
 }
 
 }  // namespace launcher

@@ -42,8 +42,10 @@ public:
         if (!problem.empty()) fail(key, problem);
     }
 
-    int integer(const std::string& key, int low, int high) const {
-        check(key, CLI::Range(low, high));
+    // A numeric setting, within the range its spec gives.
+    int integer(const std::string& key) const {
+        const setting_range range = find_spec(key)->range.value();
+        check(key, CLI::Range(range.low, range.high));
         return std::stoi(text(key));
     }
 
@@ -200,11 +202,11 @@ vm_settings build_settings(const raw_settings& raw, bool dry_run) {
     vm.dry_run = dry_run;
     in.check("VM_DATA_DIR", CLI::ExistingDirectory);
     vm.data_dir = fs::absolute(in.text("VM_DATA_DIR")).lexically_normal().string();
-    vm.cpu_count = in.integer("VM_CPU_COUNT", 1, 512);
-    vm.memory_mib = in.integer("VM_MEMORY", 16, 1048576);
-    vm.telnet_port = in.integer("VM_TELNET_PORT", 0, 65535);
-    vm.telnet_max_clients = in.integer("VM_TELNET_MAX_CLIENTS", 1, 10000);
-    vm.shutdown_timeout_s = in.integer("VM_SHUTDOWN_TIMEOUT", 0, 3600);
+    vm.cpu_count = in.integer("VM_CPU_COUNT");
+    vm.memory_mib = in.integer("VM_MEMORY");
+    vm.telnet_port = in.integer("VM_TELNET_PORT");
+    vm.telnet_max_clients = in.integer("VM_TELNET_MAX_CLIENTS");
+    vm.shutdown_timeout_s = in.integer("VM_SHUTDOWN_TIMEOUT");
     vm.telnet_socket = in.text("VM_TELNET_SOCKET");
     read_network(in, vm);
     vm.append = in.text("VM_APPEND");

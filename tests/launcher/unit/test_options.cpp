@@ -1,6 +1,7 @@
 // Settings: defaults < environment < vm.conf < flags, and bad input.
 #include "catch.hpp"
 #include "settings/options.hpp"
+#include "settings/setting_specs.hpp"
 #include "temp_dir.hpp"
 
 #include <sys/stat.h>
@@ -228,4 +229,33 @@ TEST_CASE("secrets are never shown and can come from files", "[options]") {
         f.env["VM_QEMU_ENV"] = "LD_LIBRARY_PATH,VM_GUEST_PASSWORD";
         CHECK(mentions(f.error(), "VM_GUEST_PASSWORD holds a secret"));
     }
+}
+
+TEST_CASE("a numeric setting takes the ends of its spec's range and nothing past them",
+          "[options]") {
+    fixture f;
+    for (const auto& spec : launcher::setting_specs()) {
+        if (!spec.range) continue;
+        const auto [low, high] = *spec.range;
+        CAPTURE(spec.key);
+        for (const int inside : {low, high}) {
+            f.env[spec.key] = std::to_string(inside);
+            CHECK(std::holds_alternative<vm_settings>(f.load()));
+        }
+        for (const int outside : {low - 1, high + 1}) {
+            f.env[spec.key] = std::to_string(outside);
+            const auto message = f.error();
+            CHECK(mentions(message, std::string(spec.key) + "='" + std::to_string(outside) + "'"));
+            CHECK(mentions(message, launcher::range_text(*spec.range)));
+        }
+        f.env.erase(spec.key);
+    }
+}
+
+TEST_CASE("--help gives a numeric setting's range from its spec", "[options]") {
+    const auto* cpus = launcher::find_spec("VM_CPU_COUNT");
+    const auto* qemu = launcher::find_spec("VM_QEMU");
+    REQUIRE((cpus != nullptr && qemu != nullptr));
+    CHECK(launcher::help_text(*cpus) == "Virtual CPUs (-smp), 1 to 512");
+    CHECK(launcher::help_text(*qemu) == qemu->help);
 }
