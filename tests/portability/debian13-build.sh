@@ -8,6 +8,15 @@
 set -euo pipefail
 
 src=$(cd "${1:?usage: debian13-build.sh SOURCE_DIR}" && pwd)
+
+# Without root (chroot, mounts) or a tool it needs, the test is skipped (77), saying why.
+if [ "$(id -u)" -ne 0 ]; then
+  echo "debian13: SKIPPED: the build root needs root (chroot and mounts)"
+  exit 77
+fi
+for tool in mmdebstrap unshare chroot; do
+  command -v "$tool" >/dev/null || { echo "debian13: SKIPPED: needs '$tool'"; exit 77; }
+done
 cache_root=${CACHE_DIR:-$HOME/.cache/qemu-riscv64}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 packages=g++,cmake,make,pkg-config,libboost-dev,catch2,libcli11-dev,libtelnet-dev,nlohmann-json3-dev,nodejs,npm,ccache,ca-certificates,python3,git

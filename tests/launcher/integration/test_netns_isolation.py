@@ -441,8 +441,14 @@ def newcomer(names, binary, guest_dir):
 
 
 def main(kind, network, binary, console_binary, shared_guest_dir):
+    # Without root or a tool it needs, the test is skipped (77: SKIP_RETURN_CODE), saying why.
     if os.geteuid() != 0:
-        sys.exit("test_netns_isolation: needs root for `ip netns` (CAP_SYS_ADMIN, CAP_NET_ADMIN)")
+        print("test_netns_isolation: SKIPPED: needs root for `ip netns` (CAP_SYS_ADMIN, CAP_NET_ADMIN)")
+        sys.exit(77)
+    for tool, group in [("ip", "test")] + ([("passt", "vm")] if network == "passt" else []):
+        if not shutil.which(tool):
+            print(f"test_netns_isolation: SKIPPED: needs `{tool}` (scripts/install-deps.sh {group})")
+            sys.exit(77)
     runtime = f"/tmp/qr-netns-{os.getpid()}"
     os.makedirs(runtime, mode=0o755)
     home = open("/proc/self/ns/net")

@@ -28,7 +28,7 @@ fresh=$cache_root/fresh
 log() { echo "fresh[$release] $(date -u +%T) $*"; }
 
 for tool in mmdebstrap unshare git python3; do
-  command -v "$tool" >/dev/null || { log "needs '$tool' (scripts/install-deps.sh guest test)"; exit 1; }
+  command -v "$tool" >/dev/null || { log "SKIPPED: needs '$tool' (scripts/install-deps.sh guest test)"; exit 77; }
 done
 if [ "$(id -u)" -ne 0 ]; then
   log "SKIPPED: a pristine root needs root (pivot_root and mounts); run the fresh tier as root"
