@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The node's images for chart.cluster.real_node: `make container` with podman
+# The node's images for chart.node.real_node: `make container` with podman
 # (launcher, console, the busybox and debian-13 data images), then one docker
 # archive of the four that the test imports into containerd. podman runs under
 # `flock /tmp/podman.lock`, as everything using podman on shared machines.
