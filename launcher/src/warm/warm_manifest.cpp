@@ -1,4 +1,4 @@
-// warm-start.conf and snapshot.conf read and written.
+// warm-start.conf and snapshot.conf read and written through one table of their keys.
 #include "warm/warm_manifest.hpp"
 
 #include "settings/conf_file.hpp"
@@ -7,13 +7,81 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <functional>
-#include <map>
+#include <ostream>
+#include <variant>
+#include <vector>
 
 namespace launcher {
 namespace {
 
-using field_setter = std::function<void(const std::string& value)>;
+// The member a key fills: one of the manifest's own, its machine record's or its recipe's.
+using field_member =
+    std::variant<std::string warm_manifest::*, bool warm_manifest::*, std::string machine_record::*,
+                 int machine_record::*, std::string snapshot_recipe::*, int snapshot_recipe::*,
+                 bool snapshot_recipe::*>;
+
+// One key of warm-start.conf; snapshot.conf takes the recipe's keys only.
+struct manifest_field {
+    const char* key;
+    field_member member;
+    bool written = true;  // false: snapshot.conf's alone, never written to the manifest
+};
+
+// Every key, once, in the order the manifest is written; the recipe's come last.
+const std::vector<manifest_field>& manifest_fields() {
+    static const std::vector<manifest_field> fields = {
+        {"SNAPSHOT", &warm_manifest::snapshot},
+        {"SAVED_AT", &warm_manifest::saved_at},
+        {"DISK", &warm_manifest::disk},
+        {"DISK_FINGERPRINT", &warm_manifest::disk_fingerprint},
+        {"AGENT", &warm_manifest::agent},
+        {"QEMU_VERSION", &machine_record::qemu_version},
+        {"MACHINE", &machine_record::machine},
+        {"CPU_COUNT", &machine_record::cpu_count},
+        {"MEMORY", &machine_record::memory_mib},
+        {"DEVICES", &machine_record::devices},
+        {"BIOS", &machine_record::bios},
+        {"KERNEL", &machine_record::kernel},
+        {"INITRD", &machine_record::initrd},
+        {"APPEND", &machine_record::append},
+        {"READY_PATTERN", &snapshot_recipe::ready_pattern},
+        {"WAIT_AGENT", &snapshot_recipe::wait_agent},
+        {"QUIET_SECONDS", &snapshot_recipe::quiet_seconds, false},
+        {"TIMEOUT_SECONDS", &snapshot_recipe::timeout_seconds, false},
+        {"RESUME_AGENT_SCRIPT", &snapshot_recipe::resume_agent_script},
+        {"RESUME_CONSOLE", &snapshot_recipe::resume_console},
+    };
+    return fields;
+}
+
+// The value a member names in a manifest (const or not), whichever part holds it.
+template <typename Manifest, typename Value>
+auto& value_in(Manifest& m, Value warm_manifest::*member) {
+    return m.*member;
+}
+template <typename Manifest, typename Value>
+auto& value_in(Manifest& m, Value machine_record::*member) {
+    return m.machine.*member;
+}
+template <typename Manifest, typename Value>
+auto& value_in(Manifest& m, Value snapshot_recipe::*member) {
+    return m.recipe.*member;
+}
+
+// A recipe's key: snapshot.conf takes it too.
+bool in_recipe(const manifest_field& field) {
+    return std::holds_alternative<std::string snapshot_recipe::*>(field.member) ||
+           std::holds_alternative<int snapshot_recipe::*>(field.member) ||
+           std::holds_alternative<bool snapshot_recipe::*>(field.member);
+}
+
+// The field of `key`, or nullptr when the file takes no such key.
+const manifest_field* find_field(const std::string& key, bool recipe_only) {
+    for (const auto& field : manifest_fields()) {
+        if (key == field.key && (!recipe_only || in_recipe(field))) return &field;
+    }
+    return nullptr;
+}
 
 int to_int(const conf_entry& entry) {
     try {
@@ -32,114 +100,55 @@ bool to_bool(const conf_entry& entry) {
     throw conf_error(entry.origin + ": " + entry.key + "='" + entry.value + "' is not yes or no");
 }
 
-std::map<std::string, std::function<void(const conf_entry&)>> recipe_fields(snapshot_recipe& r) {
-    return {
-        {"READY_PATTERN",
-         [&r](const conf_entry& e) {
-             r.ready_pattern = e.value;
-         }},
-        {"WAIT_AGENT",
-         [&r](const conf_entry& e) {
-             r.wait_agent = to_bool(e);
-         }},
-        {"QUIET_SECONDS",
-         [&r](const conf_entry& e) {
-             r.quiet_seconds = to_int(e);
-         }},
-        {"TIMEOUT_SECONDS",
-         [&r](const conf_entry& e) {
-             r.timeout_seconds = to_int(e);
-         }},
-        {"RESUME_AGENT_SCRIPT",
-         [&r](const conf_entry& e) {
-             r.resume_agent_script = e.value;
-         }},
-        {"RESUME_CONSOLE",
-         [&r](const conf_entry& e) {
-             r.resume_console = e.value;
-         }},
-    };
+// A line's value into the member its key names, by the member's type.
+void parse_into(std::string& value, const conf_entry& entry) {
+    value = entry.value;
 }
 
-std::map<std::string, std::function<void(const conf_entry&)>> manifest_fields(warm_manifest& m) {
-    auto fields = recipe_fields(m.recipe);
-    machine_record& k = m.machine;
-    fields.insert({
-        {"SNAPSHOT",
-         [&m](const conf_entry& e) {
-             m.snapshot = e.value;
-         }},
-        {"SAVED_AT",
-         [&m](const conf_entry& e) {
-             m.saved_at = e.value;
-         }},
-        {"DISK",
-         [&m](const conf_entry& e) {
-             m.disk = e.value;
-         }},
-        {"DISK_FINGERPRINT",
-         [&m](const conf_entry& e) {
-             m.disk_fingerprint = e.value;
-         }},
-        {"AGENT",
-         [&m](const conf_entry& e) {
-             m.agent = to_bool(e);
-         }},
-        {"QEMU_VERSION",
-         [&k](const conf_entry& e) {
-             k.qemu_version = e.value;
-         }},
-        {"MACHINE",
-         [&k](const conf_entry& e) {
-             k.machine = e.value;
-         }},
-        {"CPU_COUNT",
-         [&k](const conf_entry& e) {
-             k.cpu_count = to_int(e);
-         }},
-        {"MEMORY",
-         [&k](const conf_entry& e) {
-             k.memory_mib = to_int(e);
-         }},
-        {"DEVICES",
-         [&k](const conf_entry& e) {
-             k.devices = e.value;
-         }},
-        {"BIOS",
-         [&k](const conf_entry& e) {
-             k.bios = e.value;
-         }},
-        {"KERNEL",
-         [&k](const conf_entry& e) {
-             k.kernel = e.value;
-         }},
-        {"INITRD",
-         [&k](const conf_entry& e) {
-             k.initrd = e.value;
-         }},
-        {"APPEND",
-         [&k](const conf_entry& e) {
-             k.append = e.value;
-         }},
-    });
-    return fields;
+void parse_into(int& value, const conf_entry& entry) {
+    value = to_int(entry);
 }
 
-template <typename Fields>
-void read_fields(const std::string& path, Fields fields) {
-    std::ifstream in(path);
-    if (!in) throw conf_error(path + ": cannot be read");
-    for (const auto& entry : parse_conf(in, path)) {
-        const auto field = fields.find(entry.key);
-        if (field == fields.end()) throw conf_error(entry.origin + ": unknown key " + entry.key);
-        field->second(entry);
-    }
+void parse_into(bool& value, const conf_entry& entry) {
+    value = to_bool(entry);
 }
 
 // Single quotes keep every byte but a quote literal; the reader takes them as they are.
-std::string quoted(const std::string& value) {
+std::string formatted(const std::string& value) {
     if (value.find('\'') != std::string::npos) throw std::runtime_error("quote in " + value);
     return "'" + value + "'";
+}
+
+std::string formatted(int value) {
+    return std::to_string(value);
+}
+
+std::string formatted(bool value) {
+    return value ? "yes" : "no";
+}
+
+// Fills `m` from the file's lines; `recipe_only` for snapshot.conf.
+void read_fields(const std::string& path, warm_manifest& m, bool recipe_only) {
+    std::ifstream in(path);
+    if (!in) throw conf_error(path + ": cannot be read");
+    for (const auto& entry : parse_conf(in, path)) {
+        const manifest_field* field = find_field(entry.key, recipe_only);
+        if (field == nullptr) throw conf_error(entry.origin + ": unknown key " + entry.key);
+        std::visit([&](auto member) { parse_into(value_in(m, member), entry); }, field->member);
+    }
+}
+
+// KEY=VALUE lines of every written field, the recipe's under a comment of their own.
+void write_fields(std::ostream& out, const warm_manifest& m) {
+    bool recipe_begun = false;
+    for (const auto& field : manifest_fields()) {
+        if (!field.written) continue;
+        if (in_recipe(field) && !recipe_begun) out << "# After a resume\n";
+        recipe_begun = recipe_begun || in_recipe(field);
+        const std::string value =
+            std::visit([&](auto member) { return formatted(value_in(m, member)); }, field.member);
+        out << field.key << '=' << value << '\n';
+    }
 }
 
 }  // namespace
@@ -152,8 +161,9 @@ std::string utc_now() {
 }
 
 snapshot_recipe read_recipe(const std::string& path) {
-    snapshot_recipe recipe;
-    read_fields(path, recipe_fields(recipe));
+    warm_manifest read;  // only its recipe is filled
+    read_fields(path, read, true);
+    snapshot_recipe recipe = read.recipe;
     if (recipe.ready_pattern.empty()) throw conf_error(path + ": READY_PATTERN is missing");
     // The hook script lives beside snapshot.conf.
     if (!recipe.resume_agent_script.empty()) {
@@ -169,7 +179,7 @@ snapshot_recipe read_recipe(const std::string& path) {
 
 warm_manifest read_manifest(const std::string& path) {
     warm_manifest manifest;
-    read_fields(path, manifest_fields(manifest));
+    read_fields(path, manifest, false);
     return manifest;
 }
 
@@ -177,19 +187,8 @@ void write_manifest(const std::string& path, const warm_manifest& m, const char*
     const std::string temporary = path + ".tmp";
     {
         std::ofstream out(temporary);
-        const machine_record& k = m.machine;
-        const snapshot_recipe& r = m.recipe;
-        out << header << "SNAPSHOT=" << quoted(m.snapshot) << "\nSAVED_AT=" << quoted(m.saved_at)
-            << "\nDISK=" << quoted(m.disk) << "\nDISK_FINGERPRINT=" << quoted(m.disk_fingerprint)
-            << "\nAGENT=" << (m.agent ? "yes" : "no") << "\nQEMU_VERSION=" << quoted(k.qemu_version)
-            << "\nMACHINE=" << quoted(k.machine) << "\nCPU_COUNT=" << k.cpu_count
-            << "\nMEMORY=" << k.memory_mib << "\nDEVICES=" << quoted(k.devices)
-            << "\nBIOS=" << quoted(k.bios) << "\nKERNEL=" << quoted(k.kernel)
-            << "\nINITRD=" << quoted(k.initrd) << "\nAPPEND=" << quoted(k.append)
-            << "\n# After a resume\nREADY_PATTERN=" << quoted(r.ready_pattern)
-            << "\nWAIT_AGENT=" << (r.wait_agent ? "yes" : "no")
-            << "\nRESUME_AGENT_SCRIPT=" << quoted(r.resume_agent_script)
-            << "\nRESUME_CONSOLE=" << quoted(r.resume_console) << "\n";
+        out << header;
+        write_fields(out, m);
         if (!out.flush()) throw std::runtime_error(temporary + ": cannot be written");
     }
     std::filesystem::rename(temporary, path);
