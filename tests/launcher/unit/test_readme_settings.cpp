@@ -67,9 +67,11 @@ std::string default_cell(const launcher::setting_spec& spec) {
 TEST_CASE("the README's settings table says what setting_specs says", "[readme]") {
     const auto rows = readme_settings(LAUNCHER_README);
     std::vector<std::string> readme_variables;
+    readme_variables.reserve(rows.size());
     for (const auto& row : rows)
         readme_variables.push_back(row.variable);
     std::vector<std::string> spec_variables;
+    spec_variables.reserve(launcher::setting_specs().size());
     for (const auto& spec : launcher::setting_specs())
         spec_variables.push_back(code(spec.key));
     REQUIRE(readme_variables == spec_variables);
