@@ -1,7 +1,7 @@
 // Bad values must fail `helm template` (as `helm install` would) with an error naming the value.
 //
 //   node tests/chart/bad-values.mjs            every case
-//   node tests/chart/bad-values.mjs CASE...    the named ones (a name, or its slug: ctest's chart.refused.SLUG)
+//   node tests/chart/bad-values.mjs CASE...    the named ones (a name, or its slug: ctest's chart.chart.refused-SLUG)
 import { Expect } from "./lib/expect.mjs";
 import { template } from "./lib/helm.mjs";
 
@@ -29,6 +29,9 @@ export const badCases = {
   "forward guest port 8080 lands on the console's pod port": [["forwardPorts[0].name=web,forwardPorts[0].port=80,forwardPorts[0].guestPort=8080"],
     "forwardPorts web: container port 8080 is already used by the console: set its containerPort"],
   "grace period below shutdownTimeout": [["terminationGracePeriodSeconds=20"], "terminationGracePeriodSeconds=20"],
+  "grace period below the hibernate save": [["persistence.enabled=true,terminationGracePeriodSeconds=40"],
+    "terminationGracePeriodSeconds=40 must be greater than the shutdown timeout, 51 s (shutdownTimeout=25, raised to save memory=2048 MiB at hibernateWriteRate=50 MiB/s)"],
+  "hibernate=sometimes": [["hibernate=sometimes"], "/hibernate"],
   "ssh.port equal to service.port": [["ssh.enabled=true,ssh.port=8080"], "ssh.port=8080"],
   "two forwards on one port": [["forwardPorts[0].name=a,forwardPorts[0].port=9000,forwardPorts[0].guestPort=80",
     "forwardPorts[1].name=b,forwardPorts[1].port=9000,forwardPorts[1].guestPort=81"], "forwardPorts b=9000"],

@@ -18,6 +18,7 @@ export const cases = {
       t.equal(launcherEnv(objects).VM_MEMORY, "2048", "default memory");
       t.that(!("VM_CPU_FEATURES" in launcherEnv(objects)), "no VM_CPU_FEATURES by default: the data image decides");
       t.equal(podSpec(objects).terminationGracePeriodSeconds, 40, "default grace period");
+      t.equal(launcherEnv(objects).VM_HIBERNATE, "off", "no hibernate without persistence: the emptyDir goes with the pod");
       // What a booted VM uses in practice: two default VMs fit a 2-CPU, 4 GiB node beside its system pods.
       t.equal(launcher(objects).resources.requests, { cpu: "500m", memory: "768Mi" }, "default requests");
       t.equal(launcher(objects).resources.limits, { memory: "2509Mi" }, "default limits: the whole VM's memory, no CPU limit");
@@ -78,6 +79,10 @@ export const cases = {
   persistence: {
     sets: ["persistence.enabled=true,persistence.size=20Gi,persistence.storageClass=fast-ssd"],
     check(t, objects) {
+      // The disk outlives the pod: SIGTERM saves the guest, given the time 2048 MiB take at 50 MiB/s.
+      t.equal([launcherEnv(objects).VM_HIBERNATE, launcherEnv(objects).VM_SHUTDOWN_TIMEOUT], ["on", "51"],
+        "hibernate on with persistence, the shutdown timeout raised for the save");
+      t.equal(podSpec(objects).terminationGracePeriodSeconds, 66, "the grace period follows");
       t.equal(podSpec(objects).volumes.find((v) => v.name === "data").persistentVolumeClaim,
         { claimName: "myvm-qemu-riscv64-data" }, "the chart's claim, named as the Deployment before had it");
       t.equal(only(objects, "PersistentVolumeClaim").spec.storageClassName, "fast-ssd", "storage class");
@@ -185,6 +190,20 @@ export const cases = {
     check(t, objects) {
       t.equal(launcherEnv(objects).VM_SHUTDOWN_TIMEOUT, "60", "VM_SHUTDOWN_TIMEOUT");
       t.equal(podSpec(objects).terminationGracePeriodSeconds, 75, "grace period follows shutdownTimeout");
+    },
+  },
+  "hibernate-explicit": {
+    sets: ["hibernate=off,persistence.enabled=true", "memory=4096,hibernateWriteRate=100"],
+    check(t, objects) {
+      t.equal([launcherEnv(objects).VM_HIBERNATE, launcherEnv(objects).VM_SHUTDOWN_TIMEOUT], ["off", "25"],
+        "hibernate=off with persistence: powered off, the shutdown timeout as given");
+    },
+  },
+  "hibernate-large-guest": {
+    sets: ["persistence.enabled=true,memory=8192,hibernateWriteRate=100"],
+    check(t, objects) {
+      t.equal(launcherEnv(objects).VM_SHUTDOWN_TIMEOUT, "92", "8192 MiB at 100 MiB/s: 82 s + 10");
+      t.equal(podSpec(objects).terminationGracePeriodSeconds, 107, "the grace period follows");
     },
   },
   scheduling: {

@@ -72,10 +72,37 @@ app.kubernetes.io/component: vm
 {{- printf "%dm" (mul 250 (int64 .Values.cpu.count)) }}
 {{- end }}
 
-{{/* terminationGracePeriodSeconds: the value, or shutdownTimeout + 15. */}}
+{{/* Whether SIGTERM hibernates the guest: hibernate, auto meaning on where the disk
+     outlives the pod (persistence.enabled). "on" or "off". */}}
+{{- define "qemu-riscv64.hibernate" -}}
+{{- $mode := .Values.hibernate | default "auto" }}
+{{- if kindIs "bool" .Values.hibernate }}{{ $mode = ternary "on" "off" .Values.hibernate }}{{ end }}
+{{- if eq $mode "auto" }}{{ $mode = ternary "on" "off" (.Values.persistence.enabled | default false) }}{{ end }}
+{{- $mode }}
+{{- end }}
+
+{{/* hibernateWriteRate in MiB/s; its default too for a release made by a chart without
+     the value and upgraded with --reuse-values (as NOTES say), which keeps no defaults. */}}
+{{- define "qemu-riscv64.hibernateWriteRate" -}}
+{{- int64 (.Values.hibernateWriteRate | default 50) }}
+{{- end }}
+
+{{/* VM_SHUTDOWN_TIMEOUT: shutdownTimeout, raised while hibernating to what saving the
+     guest's RAM takes at hibernateWriteRate MiB/s, plus 10 s. */}}
+{{- define "qemu-riscv64.shutdownTimeout" -}}
+{{- $timeout := int64 .Values.shutdownTimeout }}
+{{- if eq (include "qemu-riscv64.hibernate" .) "on" }}
+{{- $rate := int64 (include "qemu-riscv64.hibernateWriteRate" .) }}
+{{- $save := add (div (add (int64 .Values.memory) (sub $rate 1)) $rate) 10 }}
+{{- $timeout = max $timeout $save }}
+{{- end }}
+{{- $timeout }}
+{{- end }}
+
+{{/* terminationGracePeriodSeconds: the value, or the shutdown timeout + 15. */}}
 {{- define "qemu-riscv64.gracePeriod" -}}
 {{- if kindIs "invalid" .Values.terminationGracePeriodSeconds }}
-{{- add (int64 .Values.shutdownTimeout) 15 }}
+{{- add (int64 (include "qemu-riscv64.shutdownTimeout" .)) 15 }}
 {{- else }}
 {{- int64 .Values.terminationGracePeriodSeconds }}
 {{- end }}

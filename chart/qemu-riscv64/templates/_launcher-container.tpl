@@ -74,7 +74,9 @@
     - name: VM_STATUS_SOCKET
       value: {{ include "qemu-riscv64.statusSocket" . | quote }}
     - name: VM_SHUTDOWN_TIMEOUT
-      value: {{ .Values.shutdownTimeout | int64 | toString | quote }}
+      value: {{ include "qemu-riscv64.shutdownTimeout" . | quote }}
+    - name: VM_HIBERNATE
+      value: {{ include "qemu-riscv64.hibernate" . | quote }}
     {{- with $forwards }}
     - name: VM_FORWARD_PORTS
       value: {{ include "qemu-riscv64.forwardPortsEnv" $ | quote }}

@@ -11,8 +11,9 @@
 {{- fail (printf "memory=%s: memory is the guest RAM in MiB, a number without a unit (%s)" $text $example) }}
 {{- end }}
 {{- $grace := int64 (include "qemu-riscv64.gracePeriod" .) }}
-{{- if le $grace (int64 .Values.shutdownTimeout) }}
-{{- fail (printf "terminationGracePeriodSeconds=%d must be greater than shutdownTimeout=%d, or the guest is killed before it powers off" $grace (int64 .Values.shutdownTimeout)) }}
+{{- $timeout := int64 (include "qemu-riscv64.shutdownTimeout" .) }}
+{{- if le $grace $timeout }}
+{{- fail (printf "terminationGracePeriodSeconds=%d must be greater than the shutdown timeout, %d s (shutdownTimeout=%d%s), or the guest is killed before it is saved or powered off" $grace $timeout (int64 .Values.shutdownTimeout) (ternary (printf ", raised to save memory=%d MiB at hibernateWriteRate=%d MiB/s" (int64 .Values.memory) (int64 (include "qemu-riscv64.hibernateWriteRate" .))) "" (ne $timeout (int64 .Values.shutdownTimeout)))) }}
 {{- end }}
 {{- if and .Values.guest.existingSecret (or .Values.guest.password .Values.guest.sshAuthorizedKey) }}
 {{- fail (printf "guest.existingSecret=%q excludes guest.password and guest.sshAuthorizedKey: set one or the other" .Values.guest.existingSecret) }}

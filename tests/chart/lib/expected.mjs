@@ -5,7 +5,7 @@ export const LAUNCHER_ENV = new Set(["VM_CPU_COUNT", "VM_MEMORY", "VM_CPU_FEATUR
   "VM_INITRD", "VM_DRIVE", "VM_APPEND", "VM_DATA_DIR", "VM_TELNET_PORT", "VM_FORWARD_PORTS",
   "VM_SHUTDOWN_TIMEOUT", "VM_QEMU", "VM_RUNTIME_DIR", "VM_GUEST_PASSWORD_FILE", "VM_GUEST_SSH_KEY_FILE",
   "VM_TELNET_SOCKET", "VM_NETWORK", "VM_PASST_PORTS", "VM_POD_PORTS", "VM_PASST",
-  "VM_READY_PATTERN", "VM_STATUS_SOCKET", "VM_WARM_START"]);
+  "VM_READY_PATTERN", "VM_STATUS_SOCKET", "VM_WARM_START", "VM_HIBERNATE"]);
 export const CONSOLE_SOCKET = "/run/qemu-riscv64/console.sock";
 export const CONSOLE_ENV = new Set(["CONSOLE_LISTEN", "CONSOLE_TELNET", "CONSOLE_TITLE", "CONSOLE_AUTH_FILE",
   "CONSOLE_READ_ONLY", "CONSOLE_ALLOW_ORIGIN", "CONSOLE_MAX_SESSIONS", "CONSOLE_STATUS", "CONSOLE_BASE_PATH",
@@ -89,8 +89,20 @@ export function networkMode(values) {
   return !values.network.mode || values.network.mode === "auto" ? "passt" : values.network.mode;
 }
 
+// VM_HIBERNATE: hibernate, auto meaning on with persistence.
+export function hibernate(values) {
+  const mode = typeof values.hibernate === "boolean" ? (values.hibernate ? "on" : "off") : values.hibernate || "auto";
+  return mode === "auto" ? (values.persistence.enabled ? "on" : "off") : mode;
+}
+
+// VM_SHUTDOWN_TIMEOUT: shutdownTimeout, raised while hibernating to the RAM's save time + 10 s.
+export function shutdownTimeout(values) {
+  if (hibernate(values) !== "on") return values.shutdownTimeout;
+  return Math.max(values.shutdownTimeout, Math.ceil(values.memory / values.hibernateWriteRate) + 10);
+}
+
 export function gracePeriod(values) {
-  return values.terminationGracePeriodSeconds ?? values.shutdownTimeout + 15;
+  return values.terminationGracePeriodSeconds ?? shutdownTimeout(values) + 15;
 }
 
 export function guestSecretName(release, values) {
@@ -118,7 +130,8 @@ export function launcherEnv(release, values) {
     VM_RUNTIME_DIR: "/tmp", VM_TELNET_PORT: "10023",
     VM_TELNET_SOCKET: CONSOLE_SOCKET, VM_NETWORK: networkMode(values), VM_STATUS_SOCKET: STATUS_SOCKET });
   if (networkMode(values) === "passt") Object.assign(env, { VM_PASST_PORTS: values.network.passtPorts, VM_POD_PORTS: "8080" });
-  env.VM_SHUTDOWN_TIMEOUT = String(values.shutdownTimeout);
+  env.VM_SHUTDOWN_TIMEOUT = String(shutdownTimeout(values));
+  env.VM_HIBERNATE = hibernate(values);
   const ports = forwards(values);
   if (ports.length) env.VM_FORWARD_PORTS = ports.map((p) => `${p.port}:${p.guestPort}`).join(",");
   const secret = guestSecretName(release, values);

@@ -133,7 +133,7 @@ export function checkStatefulSet(t, objects, release, values) {
   "serviceAccountName");
   const grace = spec.terminationGracePeriodSeconds;
   t.equal(grace, want.gracePeriod(values), "terminationGracePeriodSeconds");
-  t.that(grace > values.shutdownTimeout, `grace period ${grace} above shutdownTimeout ${values.shutdownTimeout}`);
+  t.that(grace > want.shutdownTimeout(values), `grace period ${grace} above the shutdown timeout ${want.shutdownTimeout(values)}`);
   checkInitContainers(t, spec, values);
   checkConsole(t, spec, release, values);
   checkLauncher(t, spec, release, values);
