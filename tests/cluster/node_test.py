@@ -7,11 +7,13 @@ The control plane of cluster.py plus a node (node.py) with the images
 probe); `kubectl port-forward` then the console page in Chromium runs
 `uname -m` and reads riscv64; a server in the guest that speaks first
 answers at the pod's address (the chart's default passt network, its ports
-cut by the launcher to this machine's open-file limit); `helm test` passes; a file written in the
-guest's disk (on a hostPath PersistentVolume made here) is still there after
-`kubectl delete pod` and the next pod's boot, the delete watched from the API
-server: the StatefulSet makes the next pod only once the last one is gone. The
-log says where each pod ran.
+cut by the launcher to this machine's open-file limit); `helm test` passes.
+With persistence (a hostPath PersistentVolume made here) `kubectl delete pod`
+hibernates the guest and the next pod resumes it: a process started before is
+there with its pid, uptime goes on, a file written on the disk is kept; the
+delete is watched from the API server: the StatefulSet makes the next pod only
+once the last one is gone. Then `helm upgrade --set cpu.count=1` boots cold,
+saying why, with the file kept. The log says where each pod ran.
 The node is small (the kubelet leaves 1250m CPU and 3596Mi allocatable, as
 minikube's default node beside its system pods): the original's two instances,
 `myvm` and `myvm2 --set service.port=8081`, with the chart's defaults (the
@@ -225,6 +227,78 @@ def delete_pod(cp, name):
     said = [line for line in logs.stdout.read().splitlines() if line.startswith("launcher:")]
     log(f"kubectl delete pod {name}: the launcher said: {' | '.join(said)}")
     return said
+
+
+def guest_value(console, expression):
+    """What a shell expression prints in the guest, read between markers the echoed command lacks."""
+    answer = run_in_guest(console, f'echo "value<$({expression})>end-$((6*7))"', b">end-42")
+    return re.findall(rb"value<([^>]*)>end-42", answer)[-1].decode()
+
+
+def in_guest(port, prompt, credentials, *expressions):
+    """What each shell expression prints in the guest, through one console session."""
+    console = shell(port, prompt, credentials)
+    try:
+        return [guest_value(console, expression) for expression in expressions]
+    finally:
+        console.close()
+
+
+def with_console(cp, prompt, credentials, *expressions):
+    """in_guest() through a kubectl port-forward to the release's Service."""
+    forward = PortForward(cp, f"service/{FULLNAME}")
+    try:
+        return in_guest(forward.port, prompt, credentials, *expressions)
+    finally:
+        forward.close()
+
+
+UPTIME = "cut -d' ' -f1 /proc/uptime"
+
+
+def hibernate_across_delete(cp, pod, prompt, credentials, token):
+    """kubectl delete pod with persistence on: the launcher hibernates the guest, the next pod (made
+    only once the last one is gone, watched from the API) resumes it: the same process, uptime going
+    on, the file on its disk. Returns the next pod."""
+    # A process the stop must not end, started in the background of a shell of its own.
+    sleeper, uptime = with_console(cp, prompt, credentials, "sleep 12345 >/dev/null 2>&1 & echo $!", UPTIME)
+    uptime = float(uptime)
+    name, uid = pod["metadata"]["name"], pod["metadata"]["uid"]
+    # Watched from the start of the delete until the next pod is Ready: every change to the VM's pods.
+    with PodWatch(cp, NAMESPACE, f"app.kubernetes.io/instance={RELEASE},app.kubernetes.io/component=vm") as watch:
+        stopped = time.monotonic()
+        said = delete_pod(cp, name)
+        saved = next((line for line in said if "hibernate: saved in" in line), None)
+        check(saved, f"kubectl delete pod: the launcher got SIGTERM and hibernated the guest: {saved or said}")
+        cp.wait_for("the next pod Ready", lambda: is_ready(running_pod(cp), uid), BOOT_DEADLINE_S)
+        ready_after = time.monotonic() - stopped
+        second = running_pod(cp)
+    check_one_pod_at_a_time(watch, pod, second)
+    describe_pod(cp, second)
+    started_as = pod_start_line(cp, second)
+    check(started_as.startswith("launcher: hibernate: resumed in"),
+          f"the next pod resumed the hibernated guest: {started_as} (Ready {ready_after:.0f} s after the delete began)")
+    command, uptime_after, kept = with_console(cp, prompt, credentials, f"cat /proc/{sleeper}/comm",
+                                               UPTIME, "cat /mnt/kept.txt")
+    check(command == "sleep" and float(uptime_after) > uptime,
+          f"in the next pod's guest pid {sleeper} is still `{command}`, started before the delete, and "
+          f"uptime went on ({uptime:.0f} s before the delete, {float(uptime_after):.0f} s after)")
+    check(kept == token, f"/mnt/kept.txt is there in the next pod {second['metadata']['name']}: {kept}")
+    return second
+
+
+def cold_after_cpu_change(cp, helm, home, chart, pod, prompt, credentials, token):
+    """helm upgrade --set cpu.count=1: the rollout hibernates the guest, and the next pod, with one
+    CPU, discards the state saved with two, says why, and boots cold from the intact disk."""
+    helm_run(helm, cp, home, "upgrade", RELEASE, chart, "--reuse-values", "--set", "cpu.count=1")
+    cp.wait_for("the upgraded pod Ready", lambda: is_ready(running_pod(cp), pod["metadata"]["uid"]),
+                BOOT_DEADLINE_S)
+    upgraded = running_pod(cp)
+    started_as = pod_start_line(cp, upgraded)
+    check(started_as == "launcher: cold boot: the hibernated state is discarded: snapshot made with 2 CPUs, "
+                        "asked for 1", f"helm upgrade --set cpu.count=1: the next pod booted cold: {started_as}")
+    kept, cpus = with_console(cp, prompt, credentials, "cat /mnt/kept.txt", "nproc")
+    check(kept == token and cpus == "1", f"after the cold boot the guest has {cpus} CPU and /mnt/kept.txt: {kept}")
 
 
 # The small node: minikube's default node on a 16 GB laptop (2 CPUs, about 4 GiB)
@@ -662,30 +736,8 @@ def main():
             check("Phase:          Succeeded" in tested or "Succeeded" in tested,
                   "helm test passed: " + " / ".join(x.strip() for x in tested.splitlines() if "console:" in x))
 
-            name, uid = pod["metadata"]["name"], pod["metadata"]["uid"]
-            # Watched from the start of the delete until the next pod is Ready: every change to the VM's pods.
-            with PodWatch(cp, NAMESPACE, f"app.kubernetes.io/instance={RELEASE},app.kubernetes.io/component=vm") \
-                    as watch:
-                shutdown = delete_pod(cp, name)
-                check(any("shutting the guest down" in line for line in shutdown),
-                      "the launcher got SIGTERM from the kubelet and shut the guest down")
-                if any("no guest agent" in line for line in shutdown):
-                    log(f"NOTE: the {args.data_image} guest runs no guest agent: QEMU was stopped at once "
-                        "(the agent's path is checked with debian-13 below)")
-                cp.wait_for("the next pod Ready", lambda: is_ready(running_pod(cp), uid), BOOT_DEADLINE_S)
-                second = running_pod(cp)
-            check_one_pod_at_a_time(watch, pod, second)
-            describe_pod(cp, second)
-            started_as = pod_start_line(cp, second)
-            check("cold boot:" in started_as, f"the next pod booted cold over the written disk: {started_as}")
-            forward = PortForward(cp, f"service/{FULLNAME}")
-            try:
-                console = shell(forward.port, args.prompt, credentials)
-                run_in_guest(console, "cat /mnt/kept.txt", token.encode())
-                console.close()
-            finally:
-                forward.close()
-            check(True, f"/mnt/kept.txt is there in the next pod {second['metadata']['name']}: the PVC kept it")
+            second = hibernate_across_delete(cp, pod, args.prompt, credentials, token)
+            cold_after_cpu_change(cp, helm, home, args.chart, second, args.prompt, credentials, token)
             helm_run(helm, cp, home, "uninstall", RELEASE, "--wait", "--timeout", "180s")
             # The node to the two releases alone: a pod still terminating holds its requests.
             cp.wait_for(f"{RELEASE}'s pods gone", lambda: running_pod(cp) is None and not any(

@@ -3,21 +3,22 @@
 
 Renders the StatefulSet with `helm template`, plays it with `podman kube play
 --network host`, opens the console's WebSocket, reaches the guest's shell
-(logging in when the guest asks) and runs `uname -m`. With --persist-file, a
-file written in the guest must still be there after `podman kube down` and a
-second play on the same PersistentVolumeClaim. With --guest-server, the chart's
+(logging in when the guest asks) and runs `uname -m`. With --persist-file, the
+chart hibernates the guest (persistence on): after `podman kube down` and a
+second play on the same PersistentVolumeClaim the guest resumes, with the file
+written in it and a process started before the stop. With --guest-server, the chart's
 default network (passt) is checked: a TCP server in the guest that speaks
 first is reached at the pod's address (the host's, under --network host) on a
 port of network.passtPorts.
 
 --first-start says how the first pod must start: `warm` (the data image's
-snapshot resumed) or `cold`. Every later play boots cold: its guest has
-written to the disk, and a resume would roll that back. /readyz's order (503
-until --ready-text is on the serial console) is checked on every cold boot.
+snapshot resumed) or `cold`. /readyz's order (503 until --ready-text is on the
+serial console) is checked on every cold boot.
 """
 import argparse
 import http.client
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -117,11 +118,16 @@ def check_uname_and_write(port, args, token, pod, guest_port):
     # The echoed command has no "riscv64"; the answer ends its own line.
     run(console, "uname -m", b"riscv64\r\n")
     print("pod_test: uname -m printed riscv64 through the console's WebSocket")
+    sleeper = None
     if args.persist_file:
         run(console, f"echo {token} >{args.persist_file}; sync; echo written-$((6*7))", b"written-42")
+        # A process the stop must not end: hibernation keeps it.
+        answer = run(console, "sleep 12345 & echo sleeper-$!-started-$((40+2))", b"-started-42")
+        sleeper = int(re.search(rb"sleeper-(\d+)-started-42", answer).group(1))
     if args.guest_server:
         check_guest_server(console, guest_port)
     console.close()
+    return sleeper
 
 
 def check_guest_server(console, guest_port):
@@ -155,10 +161,13 @@ def check_in_browser(port, args):
     print(f"pod_test: the page in Chromium showed riscv64 ({args.browser_screenshot})")
 
 
-def check_file_kept(port, args, token, pod):
-    console = open_shell(port, args, pod, "cold")
+def check_hibernated(port, args, token, pod, sleeper):
+    """The next pod resumed the guest the last one saved: its file and its process are there."""
+    console = open_shell(port, args, pod, "hibernated")
     run(console, f"cat {args.persist_file}", token.encode())
     print(f"pod_test: {args.persist_file} survived the pod restart")
+    run(console, f"kill -0 {sleeper} && echo sleeper-$((40+2))-alive", b"sleeper-42-alive")
+    print(f"pod_test: `sleep 12345` (pid {sleeper}), started before the stop, still runs: the guest hibernated")
     console.close()
 
 
@@ -201,13 +210,13 @@ def main():
     token = f"kept-{secrets.token_hex(8)}"
     try:
         pod.play()
-        check_uname_and_write(http_port, args, token, pod, guest_port)
+        sleeper = check_uname_and_write(http_port, args, token, pod, guest_port)
         if args.browser_screenshot:
             check_in_browser(http_port, args)
         if args.persist_file:
             pod.down()
             pod.play()
-            check_file_kept(http_port, args, token, pod)
+            check_hibernated(http_port, args, token, pod, sleeper)
     except Exception:
         pod.diagnostics()
         raise

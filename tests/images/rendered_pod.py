@@ -10,6 +10,9 @@ checked to apply exactly once:
   launcher's unix socket in the pod's runtime emptyDir, as in a cluster);
 - no `ports:` lists: podman 4.3 turns them into host port mappings, which it
   refuses on the host network (where every listener is reachable anyway).
+Taking the pod down, SIGTERM is followed by the rendered grace period, as the
+kubelet does: podman 4.3's `kube down` alone ends a hibernating launcher's save
+(measured: the next pod found no saved state), so `podman pod stop -t` comes first.
 """
 import re
 import subprocess
@@ -97,6 +100,7 @@ class RenderedPod:
         # podman 4.3 makes each emptyDir a volume named as the pod's volume, which
         # `kube down` leaves behind: a stale "data" would hold the last guest.
         self.empty_dirs = re.findall(r"- name:\s*(\S+)\n\s+emptyDir:", deployment)
+        self.grace_seconds = int(re.search(r"terminationGracePeriodSeconds:\s*(\d+)", deployment).group(1))
         claim = re.search(r"claimName:\s*(\S+)", "".join(kept))
         self.claim = claim.group(1) if claim else None
         handle, self.path = tempfile.mkstemp(prefix="rendered-pod-", suffix=".yaml")
@@ -114,6 +118,9 @@ class RenderedPod:
                        stdout=self.podman_output)
 
     def down(self):
+        # podman names the Deployment's pod NAME-pod-0.
+        subprocess.run(["podman", "pod", "stop", "-t", str(self.grace_seconds), f"{self.name}-pod-0"],
+                       check=False, stdout=self.podman_output)
         subprocess.run(["podman", "kube", "down", self.path], check=False, stdout=self.podman_output)
         self.remove_empty_dirs()
 

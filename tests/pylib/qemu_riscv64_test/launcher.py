@@ -16,12 +16,15 @@ from .telnet import TelnetClient
 
 def start_line(log):
     """The launcher's line on how it started the guest, found in `log`, as
-    ("warm" or "cold", the line): "launcher: warm start: resumed in 1.2 s" or
-    "launcher: cold boot: <why>"; None before it is there."""
-    found = re.search(r"launcher: (warm start: resumed in|cold boot:)[^\n]*", log)
+    (kind, the line): "warm" for "launcher: warm start: resumed in 1.2 s" (the
+    data image's snapshot), "hibernated" for "launcher: hibernate: resumed in
+    0.4 s ..." (the state saved at the last stop), "cold" for "launcher: cold
+    boot: <why>"; None before it is there."""
+    found = re.search(r"launcher: (warm start: resumed in|hibernate: resumed in|cold boot:)[^\n]*", log)
     if not found:
         return None
-    return ("warm" if found.group(1).startswith("warm") else "cold"), found.group(0)
+    kinds = {"warm": "warm", "hibe": "hibernated", "cold": "cold"}
+    return kinds[found.group(1)[:4]], found.group(0)
 
 
 class Launcher:
