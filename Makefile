@@ -32,6 +32,8 @@ FUZZ_SECONDS ?= 300
 
 DEPS := scripts/install-deps.sh
 GUEST_DIR := $(BUILD_DIR)/guest/busybox
+# make run's VM: a copy of the guest, kept (and hibernated) across runs.
+VM_DIR ?= $(BUILD_DIR)/vm/busybox
 
 .PHONY: all deps build guest run test sanitize fuzz bench container container-push format lint clean
 
@@ -60,7 +62,7 @@ run:
 	$(CONFIGURE)
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target launcher console
 	data-images/busybox/build.sh $(GUEST_DIR)
-	scripts/run-local.sh $(BUILD_DIR) $(GUEST_DIR)
+	scripts/run-local.sh $(BUILD_DIR) $(GUEST_DIR) $(VM_DIR)
 
 test: build guest
 	$(DEPS) vm test lint fuzz cluster

@@ -7,12 +7,18 @@
 # through to the launcher.
 # The console's /readyz answers 503 while the guest boots and 200 once its
 # ready line (VM_READY_PATTERN in vm.conf) is out; each change is printed.
+# The VM lives in VM_DIR, a copy of the built guest made by the first run and
+# kept by the next ones: its disk, and its running guest, which the launcher
+# hibernates at Ctrl-C (VM_HIBERNATE=auto: the folder outlives the run) and
+# the next run resumes.
 #
-#   run-local.sh BUILD_DIR GUEST_DIR
+#   run-local.sh BUILD_DIR GUEST_DIR VM_DIR
 set -euo pipefail
 
-build=${1:?usage: run-local.sh BUILD_DIR GUEST_DIR}
-guest=${2:?usage: run-local.sh BUILD_DIR GUEST_DIR}
+usage="usage: run-local.sh BUILD_DIR GUEST_DIR VM_DIR"
+build=${1:?$usage}
+guest=${2:?$usage}
+vm=${3:?$usage}
 listen=${CONSOLE_LISTEN:-127.0.0.1:${CONSOLE_PORT:-8080}}
 port=${listen##*:}
 telnet_port=${VM_TELNET_PORT:-10023}
@@ -27,8 +33,18 @@ stop() {
 }
 trap stop EXIT INT TERM
 
+if [ -f "$vm/vm.conf" ]; then
+  echo "qemu-riscv64: the VM in $vm, as the last run left it (remove the folder for a fresh one)"
+else
+  rm -rf "$vm.tmp"
+  mkdir -p "$(dirname "$vm")"
+  cp -a "$guest" "$vm.tmp"
+  mv "$vm.tmp" "$vm"
+  echo "qemu-riscv64: a new VM in $vm, a copy of the guest $guest, kept across runs"
+fi
+
 # The console dials the launcher's unix socket; telnet 127.0.0.1 works too.
-VM_DATA_DIR=$guest VM_TELNET_PORT=$telnet_port VM_RUNTIME_DIR=$runtime \
+VM_DATA_DIR=$vm VM_TELNET_PORT=$telnet_port VM_RUNTIME_DIR=$runtime \
 VM_TELNET_SOCKET=$runtime/console.sock VM_POD_PORTS=$port \
 VM_STATUS_SOCKET=$runtime/status.sock "$build/bin/launcher" &
 launcher_pid=$!
@@ -71,7 +87,8 @@ watcher_pid=$!
 
 echo
 echo "qemu-riscv64: the guest's console is at http://localhost:$port (listening on $listen)"
-echo "              (telnet 127.0.0.1 $telnet_port works too; Ctrl-C stops both)"
+echo "              (telnet 127.0.0.1 $telnet_port works too; Ctrl-C stops both, the guest"
+echo "              hibernated into $vm: the next make run resumes it)"
 echo
 # Either process ending ends the run.
 wait -n "$launcher_pid" "$console_pid"

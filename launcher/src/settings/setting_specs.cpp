@@ -69,7 +69,7 @@ const std::vector<setting_spec>& setting_specs() {
         {"VM_WARM_START", "--warm-start", "auto",
          "auto: resume the data image's snapshot when the disk is fresh and the settings "
          "match; off: always boot cold"},
-        {"VM_HIBERNATE", "--hibernate", "off",
+        {"VM_HIBERNATE", "--hibernate", "auto",
          "on: SIGTERM saves the running guest into its qcow2 disk and the next start resumes it; "
          "off: SIGTERM powers it off; auto: on unless in a Kubernetes pod "
          "(KUBERNETES_SERVICE_HOST set) or the data folder is temporary (below /tmp, /var/tmp, "

@@ -4,7 +4,9 @@
 #   1. apt-get install make           (the README's "Try it" first line)
 #   2. make run                       then the guest's shell through the console's
 #                                     WebSocket (echo $((6*7)) answers 42) and
-#                                     through the page in Chromium
+#                                     through the page in Chromium; stopped, it
+#                                     hibernates the guest, and a second make run
+#                                     resumes it (a process started before runs on)
 #   3. make test TIERS="$FRESH_TIERS" the tiers that can run in such a root
 # Only after `make run` is serving are the checkers' own tools installed
 # (python3, chromium), so they cannot hide a package `make run` forgot.
@@ -32,22 +34,25 @@ apt-get update -q >/dev/null
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends make >/dev/null
 step "installed: $(dpkg-query -W -f='${binary:Package} ' | wc -w) packages"
 
-step "2. make run (console on port $console_port, telnet on $telnet_port)"
-run_log=$HOME/make-run.log
-setsid make run CONSOLE_PORT="$console_port" VM_TELNET_PORT="$telnet_port" >"$run_log" 2>&1 &
-run_pid=$!
+# Starts `make run` into the log $1 and returns once it serves the console.
+start_run() {
+  run_log=$1
+  setsid make run CONSOLE_PORT="$console_port" VM_TELNET_PORT="$telnet_port" >"$run_log" 2>&1 &
+  run_pid=$!
+  # The build, the guest and QEMU's start: as long as a cold machine needs.
+  until grep -q "the guest's console is at" "$run_log"; do
+    if ! kill -0 "$run_pid" 2>/dev/null; then
+      sed 's/^/  run| /' "$run_log"
+      fail "make run ended before serving the console"
+    fi
+    sleep 2
+  done
+}
 stop_run() { kill -TERM -- "-$run_pid" 2>/dev/null || true; wait "$run_pid" 2>/dev/null || true; }
-trap stop_run EXIT
-# The build, the guest and QEMU's start: as long as a cold machine needs.
-until grep -q "the guest's console is at" "$run_log"; do
-  if ! kill -0 "$run_pid" 2>/dev/null; then
-    sed 's/^/  run| /' "$run_log"
-    fail "make run ended before serving the console"
-  fi
-  sleep 2
-done
-step "make run serves the console; $(dpkg-query -W -f='${binary:Package} ' | wc -w) packages installed by then"
 
+step "2. make run (console on port $console_port, telnet on $telnet_port)"
+trap stop_run EXIT
+start_run "$HOME/make-run.log"
 step "checkers' tools: scripts/install-deps.sh test (python3, chromium), playwright-core (npm)"
 scripts/install-deps.sh test >/dev/null
 # make run builds only the two programs: the page check's npm module is a test target.
@@ -64,9 +69,26 @@ else
     "$repo/build/artifacts/fresh-console-page.png" \
     || { sed 's/^/  run| /' "$run_log"; fail "no answer through the page in Chromium"; }
 fi
+# A process in the guest, its pid in a file of its RAM: both must outlive the run.
+PYTHONDONTWRITEBYTECODE=1 python3 tests/project/fresh/shell_check.py "$console_port" \
+  'sleep 4242 >/dev/null 2>&1 & echo $! >/root/sleeper; echo started-$((6*7))' started-42 \
+  || { sed 's/^/  run| /' "$run_log"; fail "could not start a process in the guest"; }
+stop_run
+saved=$(grep -o "launcher: hibernate: saved in .*" "$run_log") \
+  || { sed 's/^/  run| /' "$run_log"; fail "stopping make run did not hibernate its guest"; }
+step "make run stopped: $saved"
+
+step "2b. make run again: the guest resumes where it was"
+start_run "$HOME/make-run-again.log"
+resumed=$(grep -o "launcher: hibernate: resumed in .*" "$run_log") \
+  || { sed 's/^/  run| /' "$run_log"; fail "the second make run did not resume the hibernated guest"; }
+step "$resumed"
+PYTHONDONTWRITEBYTECODE=1 python3 tests/project/fresh/shell_check.py "$console_port" \
+  'kill -0 "$(cat /root/sleeper)" && echo kept-$((6*7))' kept-42 \
+  || { sed 's/^/  run| /' "$run_log"; fail "the process started before the stop is gone"; }
 stop_run
 trap - EXIT
-step "make run stopped"
+step "make run stopped again"
 
 # Tiers that need what this root cannot give are left out, each with its reason.
 default_tiers="unit integration browser chart"
