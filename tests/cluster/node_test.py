@@ -248,6 +248,19 @@ def with_console(cp, release, open_shell, *commands):
 UPTIME = "cut -d' ' -f1 /proc/uptime"
 
 
+def check_guest_server(cp, pod, open_shell, when):
+    """A server in the guest that speaks first (busybox nc) answers at the pod's address (passt)."""
+    with_console(cp, RELEASE, open_shell, f"(echo guest-serves-$((6*7)) | nc -l -p {GUEST_PORT} >/dev/null 2>&1 &)")
+    answer = read_guest_server(pod["status"]["podIP"], GUEST_PORT)
+    if b"guest-serves-42" not in answer:
+        launcher_log = cp.kubectl("logs", "-n", NAMESPACE, pod["metadata"]["name"], "-c", "launcher")
+        log("the launcher's own lines: " +
+            " | ".join(x for x in launcher_log.splitlines() if x.startswith(("launcher:", "  "))))
+    check(b"guest-serves-42" in answer,
+          f"a guest server that speaks first answered at the pod's address {pod['status']['podIP']}:{GUEST_PORT} "
+          f"(passt){when}: {answer!r}")
+
+
 def hibernate_across_delete(cp, release, pod, open_shell, kept_path):
     """kubectl delete pod with persistence on: the launcher hibernates the guest, the next pod (made
     only once the last one is gone, watched from the API) resumes it: the same process, uptime going
@@ -601,8 +614,22 @@ def debian_hibernation(cp, helm, home, chart, images, volumes):
                                f"{time.monotonic() - started:.0f} s; {pod_start_line(cp, pod)}")
     secret = cp.get("secret", f"{DEBIAN_RELEASE}-qemu-riscv64-console-auth", NAMESPACE)
     credentials = base64.b64decode(secret["data"]["auth"]).decode()
-    hibernate_across_delete(cp, DEBIAN_RELEASE, pod, lambda port: debian_root_shell(port, credentials),
-                            "/root/kept.txt")
+    open_shell = lambda port: debian_root_shell(port, credentials)  # noqa: E731
+    second, _ = hibernate_across_delete(cp, DEBIAN_RELEASE, pod, open_shell, "/root/kept.txt")
+    # The launcher had the agent ask for the network again: the guest takes the next pod's address.
+    address = f"{second['status']['podIP']}/"
+    deadline = time.monotonic() + 120
+    while True:
+        addresses = with_console(cp, DEBIAN_RELEASE, open_shell, "ip -color=never -4 -o addr show scope global")[0]
+        if address in addresses or time.monotonic() > deadline:
+            break
+        time.sleep(5)
+    if address not in addresses:
+        launcher_log = cp.kubectl("logs", "-n", NAMESPACE, second["metadata"]["name"], "-c", "launcher")
+        log("the launcher's own lines: " + " | ".join(x for x in launcher_log.splitlines()
+                                                      if x.startswith("launcher:")))
+    check(address in addresses, f"the resumed guest asked for the network again: it has the next pod's address "
+                                f"{address}.. (the last pod's was {pod['status']['podIP']}): {addresses}")
     helm_run(helm, cp, home, "uninstall", DEBIAN_RELEASE, "--wait", "--timeout", "180s")
 
 
@@ -769,19 +796,10 @@ def main():
                 console = shell(forward.port, args.prompt, credentials)
                 run_in_guest(console, f"echo {token} >/mnt/kept.txt; sync; echo written-$((6*7))", b"written-42")
                 check(True, "wrote /mnt/kept.txt on the guest's disk (the PVC) through the console")
-                run_in_guest(console, f"(echo guest-serves-$((6*7)) | nc -l -p {GUEST_PORT} >/dev/null 2>&1 &); "
-                                      f"echo listening-$((2*3))", b"listening-6")
                 console.close()
-                answer = read_guest_server(pod["status"]["podIP"], GUEST_PORT)
-                if b"guest-serves-42" not in answer:
-                    launcher_log = cp.kubectl("logs", "-n", NAMESPACE, pod["metadata"]["name"], "-c", "launcher")
-                    log("the launcher's own lines: " +
-                        " | ".join(x for x in launcher_log.splitlines() if x.startswith(("launcher:", "  "))))
-                check(b"guest-serves-42" in answer,
-                      f"a guest server that speaks first answered at the pod's address "
-                      f"{pod['status']['podIP']}:{GUEST_PORT} (passt): {answer!r}")
             finally:
                 forward.close()
+            check_guest_server(cp, pod, lambda port: shell(port, args.prompt, credentials), "")
 
             tested = helm_run(helm, cp, home, "test", RELEASE, "--logs", "--timeout", "300s")
             check("Phase:          Succeeded" in tested or "Succeeded" in tested,
