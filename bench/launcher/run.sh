@@ -4,7 +4,7 @@
 #   bench/launcher/run.sh BUILD_DIR
 #   RELAY_MIB (64): MiB of fake guest output per relay run; BOOT_ROUNDS (3)
 #   HIBERNATE_ROUNDS (2); HIBERNATE_CYCLES (20, 0 to skip): the Debian
-#   hibernate reliability run, about 10 minutes on a 2-core machine
+#   hibernate reliability run, about 6 minutes on a busy 2-core machine
 set -euo pipefail
 
 build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
