@@ -119,7 +119,8 @@ std::optional<int> child_process::poll() {
 
 void child_process::wait() {
     if (reaped_) return;
-    ::waitpid(pid_, nullptr, 0);
+    while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    }
     reaped_ = true;
 }
 
@@ -152,7 +153,11 @@ std::string capture_output(const std::vector<std::string>& argv,
     ::close(output_fds[1]);
     std::string output;
     char buffer[4096];
-    for (ssize_t n; child && (n = ::read(output_fds[0], buffer, sizeof buffer)) > 0;) {
+    // A signal (the launcher handles SIGCHLD and SIGTERM) may cut a read short: read on.
+    while (child) {
+        const ssize_t n = ::read(output_fds[0], buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
         output.append(buffer, static_cast<std::size_t>(n));
     }
     ::close(output_fds[0]);
