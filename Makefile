@@ -24,7 +24,8 @@ TIERS ?= unit integration browser chart lint cluster node container fuzz fresh
 REGISTRY ?= localhost
 # One version for binaries, images and chart: the chart's appVersion.
 VERSION ?= $(shell sed -n 's/^appVersion: *"\{0,1\}\([^" ]*\)"\{0,1\}.*/\1/p' chart/qemu-riscv64/Chart.yaml)
-CONTAINER_ENGINE ?= docker
+# docker or podman; empty: the one that answers (containers/pick-engine.sh).
+CONTAINER_ENGINE ?=
 
 # make sanitize: ASan + UBSan build; make fuzz: libFuzzer runs of FUZZ_SECONDS each.
 SANITIZE_DIR ?= build-sanitize

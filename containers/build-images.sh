@@ -15,7 +15,8 @@
 # Every image carries the OCI labels title, version, source, licenses, created.
 #
 #   containers/build-images.sh REGISTRY VERSION BUILD_DIR
-#   CONTAINER_ENGINE  docker (default) or podman
+#   CONTAINER_ENGINE  docker or podman; unset: the one that answers
+#                     (containers/pick-engine.sh says which and why)
 #   DATA_IMAGES       default "debian-13 busybox"; ubuntu-22.04 needs internet
 #   IMAGE_SOURCE      org.opencontainers.image.source (default: git remote origin)
 #   IMAGE_LICENSES    org.opencontainers.image.licenses (default: NOASSERTION)
@@ -24,9 +25,13 @@ set -euo pipefail
 registry=${1:?usage: build-images.sh REGISTRY VERSION BUILD_DIR}
 version=${2:?usage: build-images.sh REGISTRY VERSION BUILD_DIR}
 build_dir=${3:?usage: build-images.sh REGISTRY VERSION BUILD_DIR}
-engine=${CONTAINER_ENGINE:-docker}
-data_images=${DATA_IMAGES:-debian-13 busybox}
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# podman-setup.sh installs podman when it is asked for by name.
+if [ "${CONTAINER_ENGINE:-}" = podman ]; then
+  "$repo/scripts/podman-setup.sh"
+fi
+engine=$("$repo/containers/pick-engine.sh" build-images)
+data_images=${DATA_IMAGES:-debian-13 busybox}
 cache_root=${CACHE_DIR:-$HOME/.cache/qemu-riscv64}
 created=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 source_url=${IMAGE_SOURCE:-$(git -C "$repo" remote get-url origin 2>/dev/null || echo unknown)}
@@ -36,8 +41,7 @@ case "$engine" in
   docker) build_flags=() run_flags=() ;;
   # podman's build containers get the host's network: apt and npm need it.
   podman) build_flags=(--network host --layers) run_flags=(--network host)
-          "$repo/scripts/podman-setup.sh" ;;
-  *) echo "build-images: CONTAINER_ENGINE='$engine' is neither docker nor podman" >&2; exit 2 ;;
+          [ "${CONTAINER_ENGINE:-}" = podman ] || "$repo/scripts/podman-setup.sh" ;;
 esac
 
 # The host's CA bundle reaches the builders' npm as a build secret, so a

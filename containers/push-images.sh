@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Pushes what containers/build-images.sh built to $REGISTRY (log in first).
 #   containers/push-images.sh REGISTRY VERSION
-#   CONTAINER_ENGINE  docker (default) or podman
+#   CONTAINER_ENGINE  docker or podman; unset: the one that answers
 #   DATA_IMAGES       default "debian-13 busybox"
 set -euo pipefail
 
 registry=${1:?usage: push-images.sh REGISTRY VERSION}
 version=${2:?usage: push-images.sh REGISTRY VERSION}
-engine=${CONTAINER_ENGINE:-docker}
 data_images=${DATA_IMAGES:-debian-13 busybox}
 
 if [ "$registry" = localhost ]; then
   echo "push-images: REGISTRY=localhost names no registry; run make container-push REGISTRY=host/namespace" >&2
   exit 2
 fi
+engine=$("$(dirname "$0")/pick-engine.sh" push-images)
 read -r -a data <<<"$data_images"
 for name in launcher console "${data[@]/#/data-}"; do
   "$engine" push "$registry/qemu-riscv64-$name:$version"
