@@ -26,6 +26,8 @@ REGISTRY ?= localhost
 VERSION ?= $(shell sed -n 's/^appVersion: *"\{0,1\}\([^" ]*\)"\{0,1\}.*/\1/p' chart/qemu-riscv64/Chart.yaml)
 # docker or podman; empty: the one that answers (containers/pick-engine.sh).
 CONTAINER_ENGINE ?=
+# make container LOAD=kind|minikube|docker-desktop: load the images into that cluster.
+LOAD ?=
 
 # make sanitize: ASan + UBSan build; make fuzz: libFuzzer runs of FUZZ_SECONDS each.
 SANITIZE_DIR ?= build-sanitize
@@ -36,7 +38,7 @@ GUEST_DIR := $(BUILD_DIR)/guest/busybox
 # make run's VM: a copy of the guest, kept (and hibernated) across runs.
 VM_DIR ?= $(BUILD_DIR)/vm/busybox
 
-.PHONY: all deps build guest run test sanitize fuzz bench container container-push format lint clean
+.PHONY: all deps build guest run test sanitize fuzz bench container container-load container-push format lint clean
 
 all: build
 
@@ -94,8 +96,14 @@ bench: build guest
 
 # Images: launcher, console and the data images in DATA_IMAGES (containers/build-images.sh).
 # Needs only docker or podman: the guests are built in a builder container.
+# LOAD=kind|minikube|docker-desktop then puts them where that local cluster
+# finds them (containers/load-images.sh; also alone: make container-load LOAD=...).
 container:
 	CONTAINER_ENGINE=$(CONTAINER_ENGINE) containers/build-images.sh $(REGISTRY) $(VERSION) $(BUILD_DIR)
+	$(if $(LOAD),CONTAINER_ENGINE=$(CONTAINER_ENGINE) containers/load-images.sh $(REGISTRY) $(VERSION) $(BUILD_DIR) $(LOAD))
+
+container-load:
+	CONTAINER_ENGINE=$(CONTAINER_ENGINE) containers/load-images.sh $(REGISTRY) $(VERSION) $(BUILD_DIR) $(LOAD)
 
 container-push:
 	CONTAINER_ENGINE=$(CONTAINER_ENGINE) containers/push-images.sh $(REGISTRY) $(VERSION)
