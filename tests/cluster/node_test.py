@@ -21,7 +21,9 @@ debian-13 guest), both turn Ready there, and the NOTES they print are run as
 printed: their kubectl wait, the node port address, kubectl port-forward (the
 page and a shell through the WebSocket at each), helm test. Last, a running
 release of the chart as a Deployment (commit 2869c81) is upgraded to the
-StatefulSet, watched: the same claim, never two pods on it.
+StatefulSet, watched: the same claim, never two pods on it. Last, the
+debian-13 guest with persistence: logged in, a `sleep` started, `kubectl
+delete pod`; the next pod resumes it, still logged in, the `sleep` there.
 """
 import argparse
 import base64
@@ -229,26 +231,16 @@ def delete_pod(cp, name):
     return said
 
 
-def guest_value(console, expression):
-    """What a shell expression prints in the guest, read between markers the echoed command lacks."""
-    answer = run_in_guest(console, f'echo "value<$({expression})>end-$((6*7))"', b">end-42")
-    return re.findall(rb"value<([^>]*)>end-42", answer)[-1].decode()
-
-
-def in_guest(port, prompt, credentials, *expressions):
-    """What each shell expression prints in the guest, through one console session."""
-    console = shell(port, prompt, credentials)
+def with_console(cp, release, open_shell, *commands):
+    """What each command prints in the guest's shell, through one console session opened by
+    open_shell(port) on a kubectl port-forward to the release's Service."""
+    forward = PortForward(cp, f"service/{release}-qemu-riscv64")
     try:
-        return [guest_value(console, expression) for expression in expressions]
-    finally:
-        console.close()
-
-
-def with_console(cp, prompt, credentials, *expressions):
-    """in_guest() through a kubectl port-forward to the release's Service."""
-    forward = PortForward(cp, f"service/{FULLNAME}")
-    try:
-        return in_guest(forward.port, prompt, credentials, *expressions)
+        console = open_shell(forward.port)
+        try:
+            return [answer(console, command) for command in commands]
+        finally:
+            console.close()
     finally:
         forward.close()
 
@@ -256,38 +248,53 @@ def with_console(cp, prompt, credentials, *expressions):
 UPTIME = "cut -d' ' -f1 /proc/uptime"
 
 
-def hibernate_across_delete(cp, pod, prompt, credentials, token):
+def check_guest_server(cp, pod, open_shell, when):
+    """A server in the guest that speaks first (busybox nc) answers at the pod's address (passt)."""
+    with_console(cp, RELEASE, open_shell, f"(echo guest-serves-$((6*7)) | nc -l -p {GUEST_PORT} >/dev/null 2>&1 &)")
+    answer = read_guest_server(pod["status"]["podIP"], GUEST_PORT)
+    if b"guest-serves-42" not in answer:
+        launcher_log = cp.kubectl("logs", "-n", NAMESPACE, pod["metadata"]["name"], "-c", "launcher")
+        log("the launcher's own lines: " +
+            " | ".join(x for x in launcher_log.splitlines() if x.startswith(("launcher:", "  "))))
+    check(b"guest-serves-42" in answer,
+          f"a guest server that speaks first answered at the pod's address {pod['status']['podIP']}:{GUEST_PORT} "
+          f"(passt){when}: {answer!r}")
+
+
+def hibernate_across_delete(cp, release, pod, open_shell, kept_path):
     """kubectl delete pod with persistence on: the launcher hibernates the guest, the next pod (made
     only once the last one is gone, watched from the API) resumes it: the same process, uptime going
-    on, the file on its disk. Returns the next pod."""
-    # A process the stop must not end, started in the background of a shell of its own.
-    sleeper, uptime = with_console(cp, prompt, credentials, "sleep 12345 >/dev/null 2>&1 & echo $!", UPTIME)
-    uptime = float(uptime)
+    on, a file written on its disk. Returns the next pod."""
+    token = f"kept-{secrets.token_hex(6)}"
+    # A process the stop must not end, started from a subshell: no job-control line in the answer.
+    sleeper, uptime, _ = with_console(cp, release, open_shell, "(sleep 12345 >/dev/null 2>&1 & echo $!)", UPTIME,
+                                      f"echo {token} >{kept_path}; sync")
     name, uid = pod["metadata"]["name"], pod["metadata"]["uid"]
     # Watched from the start of the delete until the next pod is Ready: every change to the VM's pods.
-    with PodWatch(cp, NAMESPACE, f"app.kubernetes.io/instance={RELEASE},app.kubernetes.io/component=vm") as watch:
+    with PodWatch(cp, NAMESPACE, f"app.kubernetes.io/instance={release},app.kubernetes.io/component=vm") as watch:
         stopped = time.monotonic()
         said = delete_pod(cp, name)
         saved = next((line for line in said if "hibernate: saved in" in line), None)
-        check(saved, f"kubectl delete pod: the launcher got SIGTERM and hibernated the guest: {saved or said}")
-        cp.wait_for("the next pod Ready", lambda: is_ready(running_pod(cp), uid), BOOT_DEADLINE_S)
+        check(saved, f"kubectl delete pod {name}: the launcher got SIGTERM and hibernated the guest: "
+                     f"{saved or said}")
+        cp.wait_for("the next pod Ready", lambda: is_ready(release_pod(cp, release), uid), BOOT_DEADLINE_S)
         ready_after = time.monotonic() - stopped
-        second = running_pod(cp)
+        second = release_pod(cp, release)
     check_one_pod_at_a_time(watch, pod, second)
     describe_pod(cp, second)
     started_as = pod_start_line(cp, second)
     check(started_as.startswith("launcher: hibernate: resumed in"),
           f"the next pod resumed the hibernated guest: {started_as} (Ready {ready_after:.0f} s after the delete began)")
-    command, uptime_after, kept = with_console(cp, prompt, credentials, f"cat /proc/{sleeper}/comm",
-                                               UPTIME, "cat /mnt/kept.txt")
-    check(command == "sleep" and float(uptime_after) > uptime,
+    command, uptime_after, kept = with_console(cp, release, open_shell, f"cat /proc/{sleeper}/comm", UPTIME,
+                                               f"cat {kept_path}")
+    check(command == "sleep" and float(uptime_after) > float(uptime),
           f"in the next pod's guest pid {sleeper} is still `{command}`, started before the delete, and "
-          f"uptime went on ({uptime:.0f} s before the delete, {float(uptime_after):.0f} s after)")
-    check(kept == token, f"/mnt/kept.txt is there in the next pod {second['metadata']['name']}: {kept}")
-    return second
+          f"uptime went on ({float(uptime):.0f} s before the delete, {float(uptime_after):.0f} s after)")
+    check(kept == token, f"{kept_path}, written before the delete, is there in the next pod: {kept}")
+    return second, token
 
 
-def cold_after_cpu_change(cp, helm, home, chart, pod, prompt, credentials, token):
+def cold_after_cpu_change(cp, helm, home, chart, pod, open_shell, token):
     """helm upgrade --set cpu.count=1: the rollout hibernates the guest, and the next pod, with one
     CPU, discards the state saved with two, says why, and boots cold from the intact disk."""
     helm_run(helm, cp, home, "upgrade", RELEASE, chart, "--reuse-values", "--set", "cpu.count=1")
@@ -297,7 +304,7 @@ def cold_after_cpu_change(cp, helm, home, chart, pod, prompt, credentials, token
     started_as = pod_start_line(cp, upgraded)
     check(started_as == "launcher: cold boot: the hibernated state is discarded: snapshot made with 2 CPUs, "
                         "asked for 1", f"helm upgrade --set cpu.count=1: the next pod booted cold: {started_as}")
-    kept, cpus = with_console(cp, prompt, credentials, "cat /mnt/kept.txt", "nproc")
+    kept, cpus = with_console(cp, RELEASE, open_shell, "cat /mnt/kept.txt", "nproc")
     check(kept == token and cpus == "1", f"after the cold boot the guest has {cpus} CPU and /mnt/kept.txt: {kept}")
 
 
@@ -555,6 +562,77 @@ def small_node_releases(cp, helm, home, chart, values):
     log(f"the small-node section took {time.monotonic() - section:.0f} s")
 
 
+DEBIAN_RELEASE = "deb"  # the debian-13 guest with persistence: hibernated and resumed
+
+
+def debian_root_shell(port, credentials):
+    """A root shell of the debian-13 guest through the console at 127.0.0.1:port, logging in
+    when the guest asks (a resumed guest is still logged in)."""
+    console = ConsoleSession(port, origin=f"http://127.0.0.1:{port}",
+                             headers={"Authorization": basic_auth(credentials)})
+    since = len(console.output)
+    console.type("\r")
+    deadline = time.monotonic() + 300
+    while DEBIAN_PROMPT not in console.output[since:]:
+        if b"login: " in console.output[since:]:
+            console.type(DEBIAN_LOGIN[0] + "\r")
+            console.read_until(b"Password: ", 120, since)
+            since = len(console.output)
+            console.type(DEBIAN_LOGIN[1] + "\r")
+            console.read_until(DEBIAN_PROMPT, 120, since)
+            break
+        if time.monotonic() > deadline:
+            raise Failure(f"no login prompt or shell from the debian-13 guest: {bytes(console.output[-300:])!r}")
+        console.ws.sock.settimeout(max(0.1, deadline - time.monotonic()))
+        console.read_message()
+    answer(console, "dmesg -n 1")  # kernel messages stay off the console, out of the answers
+    return console
+
+
+def debian_hibernation(cp, helm, home, chart, images, volumes):
+    """The debian-13 guest with persistence on its own hostPath volume: kubectl delete pod
+    hibernates it and the next pod resumes it (hibernate_across_delete)."""
+    claim = f"{DEBIAN_RELEASE}-qemu-riscv64-data"
+    host_dir = os.path.join(volumes, "debian-disk")
+    os.makedirs(host_dir)
+    os.chown(host_dir, 1000, 1000)
+    os.chmod(host_dir, 0o770)
+    volume = {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "debian-disk"},
+              "spec": {"capacity": {"storage": "4Gi"}, "accessModes": ["ReadWriteOnce"],
+                       "persistentVolumeReclaimPolicy": "Retain", "storageClassName": "",
+                       "claimRef": {"namespace": NAMESPACE, "name": claim},
+                       "hostPath": {"path": host_dir, "type": "Directory"}}}
+    cp.kubectl("apply", "-f", "-", stdin=json.dumps(volume))
+    values = [f"images.launcher={images[0]}", f"images.console={images[1]}", f"images.data={images[3]}",
+              "cpu.count=2", "memory=2048", "service.type=ClusterIP", "persistence.enabled=true",
+              "persistence.size=4Gi", "persistence.storageClass=-", "imagePullPolicy=Never"]
+    started = time.monotonic()
+    helm_run(helm, cp, home, "install", DEBIAN_RELEASE, chart, *[a for v in values for a in ("--set", v)],
+             "--wait", "--timeout", f"{BOOT_DEADLINE_S}s")
+    pod = release_pod(cp, DEBIAN_RELEASE)
+    check(is_ready(pod, None), f"helm install {DEBIAN_RELEASE} (debian-13, persistence on) --wait: Ready after "
+                               f"{time.monotonic() - started:.0f} s; {pod_start_line(cp, pod)}")
+    secret = cp.get("secret", f"{DEBIAN_RELEASE}-qemu-riscv64-console-auth", NAMESPACE)
+    credentials = base64.b64decode(secret["data"]["auth"]).decode()
+    open_shell = lambda port: debian_root_shell(port, credentials)  # noqa: E731
+    second, _ = hibernate_across_delete(cp, DEBIAN_RELEASE, pod, open_shell, "/root/kept.txt")
+    # The launcher had the agent ask for the network again: the guest takes the next pod's address.
+    address = f"{second['status']['podIP']}/"
+    deadline = time.monotonic() + 120
+    while True:
+        addresses = with_console(cp, DEBIAN_RELEASE, open_shell, "ip -color=never -4 -o addr show scope global")[0]
+        if address in addresses or time.monotonic() > deadline:
+            break
+        time.sleep(5)
+    if address not in addresses:
+        launcher_log = cp.kubectl("logs", "-n", NAMESPACE, second["metadata"]["name"], "-c", "launcher")
+        log("the launcher's own lines: " + " | ".join(x for x in launcher_log.splitlines()
+                                                      if x.startswith("launcher:")))
+    check(address in addresses, f"the resumed guest asked for the network again: it has the next pod's address "
+                                f"{address}.. (the last pod's was {pod['status']['podIP']}): {addresses}")
+    helm_run(helm, cp, home, "uninstall", DEBIAN_RELEASE, "--wait", "--timeout", "180s")
+
+
 LEGACY = "legacy"  # a release of the chart's Deployment, upgraded to the StatefulSet
 
 
@@ -718,26 +796,18 @@ def main():
                 console = shell(forward.port, args.prompt, credentials)
                 run_in_guest(console, f"echo {token} >/mnt/kept.txt; sync; echo written-$((6*7))", b"written-42")
                 check(True, "wrote /mnt/kept.txt on the guest's disk (the PVC) through the console")
-                run_in_guest(console, f"(echo guest-serves-$((6*7)) | nc -l -p {GUEST_PORT} >/dev/null 2>&1 &); "
-                                      f"echo listening-$((2*3))", b"listening-6")
                 console.close()
-                answer = read_guest_server(pod["status"]["podIP"], GUEST_PORT)
-                if b"guest-serves-42" not in answer:
-                    launcher_log = cp.kubectl("logs", "-n", NAMESPACE, pod["metadata"]["name"], "-c", "launcher")
-                    log("the launcher's own lines: " +
-                        " | ".join(x for x in launcher_log.splitlines() if x.startswith(("launcher:", "  "))))
-                check(b"guest-serves-42" in answer,
-                      f"a guest server that speaks first answered at the pod's address "
-                      f"{pod['status']['podIP']}:{GUEST_PORT} (passt): {answer!r}")
             finally:
                 forward.close()
+            check_guest_server(cp, pod, lambda port: shell(port, args.prompt, credentials), "")
 
             tested = helm_run(helm, cp, home, "test", RELEASE, "--logs", "--timeout", "300s")
             check("Phase:          Succeeded" in tested or "Succeeded" in tested,
                   "helm test passed: " + " / ".join(x.strip() for x in tested.splitlines() if "console:" in x))
 
-            second = hibernate_across_delete(cp, pod, args.prompt, credentials, token)
-            cold_after_cpu_change(cp, helm, home, args.chart, second, args.prompt, credentials, token)
+            busybox_shell = lambda port: shell(port, args.prompt, credentials)  # noqa: E731
+            second, token = hibernate_across_delete(cp, RELEASE, pod, busybox_shell, "/mnt/kept.txt")
+            cold_after_cpu_change(cp, helm, home, args.chart, second, busybox_shell, token)
             helm_run(helm, cp, home, "uninstall", RELEASE, "--wait", "--timeout", "180s")
             # The node to the two releases alone: a pod still terminating holds its requests.
             cp.wait_for(f"{RELEASE}'s pods gone", lambda: running_pod(cp) is None and not any(
@@ -746,6 +816,7 @@ def main():
             small_node_releases(cp, helm, home, args.chart,
                                 default_values_here(args.chart, [images[0], images[1], images[3]]))
             upgrade_from_deployment(cp, helm, home, args.chart, values, os.path.join(node.dir, "volumes"))
+            debian_hibernation(cp, helm, home, args.chart, images, os.path.join(node.dir, "volumes"))
             log(f"PASS: the chart's pod ran on a real node ({NODE_NAME}: kubelet + containerd + runc + CNI bridge)")
     return 0
 
