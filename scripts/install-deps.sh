@@ -14,7 +14,8 @@
 #                 finds Debian's archive keys only in debian-archive-keyring, through gpg)
 #          emulation  run riscv64 programs (a full Debian guest's maintainer scripts)
 #          test   integration and browser test tools (busybox: the chart's test pod's script runs
-#                 with the same tools as in the launcher image)
+#                 with the same tools as in the launcher image; python3-venv: the pinned
+#                 prometheus-client the /metrics test parses with, in a venv under CACHE_DIR)
 #          container  build and run images with podman
 #          bench  the peers `make bench` measures against
 #          fuzz   libFuzzer targets and sanitizer builds (clang, compiler-rt)
@@ -28,7 +29,7 @@ packages_for() {
     vm) echo 'qemu-system-riscv|qemu-system-misc' opensbi u-boot-qemu ipxe-qemu passt ;;
     guest) echo mmdebstrap debian-archive-keyring gpg cpio gzip xz-utils zstd kmod e2fsprogs qemu-utils ca-certificates curl ;;
     emulation) echo qemu-user-static binfmt-support arch-test ;;
-    test) echo python3 telnet procps iproute2 'chromium|chromium-browser' fonts-dejavu-core 'busybox|busybox-static' ;;
+    test) echo python3 python3-venv telnet procps iproute2 'chromium|chromium-browser' fonts-dejavu-core 'busybox|busybox-static' ;;
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
     fuzz) echo clang libclang-rt-dev ;;

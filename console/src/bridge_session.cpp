@@ -75,6 +75,7 @@ void bridge_session::run(const request& upgrade) {
 
 void bridge_session::on_accept(beast::error_code ec) {
     if (ec) return net_parts::fail(ec, "console: session handshake");
+    ++state_->counters.sessions_opened;
     to_browser_.push(protocol::encode(protocol::server_title, state_->config.title));
     if (state_->config.read_only) to_browser_.push(protocol::encode(protocol::server_read_only));
     do_browser_write();
@@ -97,6 +98,7 @@ void bridge_session::on_browser_read(beast::error_code ec, std::size_t) {
     }
     const auto data = browser_buffer_.cdata();
     const std::string_view frame(static_cast<const char*>(data.data()), data.size());
+    state_->counters.bytes_from_browsers += frame.size();
     // Text frames are taken too (Beast has checked their UTF-8): simple clients send them.
     const bool valid = handle_message(frame);
     browser_buffer_.consume(browser_buffer_.size());
@@ -145,8 +147,9 @@ void bridge_session::do_browser_write() {
             beast::bind_front_handler(&bridge_session::on_browser_write, shared_from_this()));
 }
 
-void bridge_session::on_browser_write(beast::error_code ec, std::size_t) {
+void bridge_session::on_browser_write(beast::error_code ec, std::size_t bytes) {
     if (ec) return stop();
+    state_->counters.bytes_to_browsers += bytes;
     to_browser_.finish_write();
     if (telnet_ended_ && to_browser_.empty())
         return close_browser({websocket::close_code::going_away, "VM console closed"});
@@ -169,6 +172,7 @@ void bridge_session::on_stall(beast::error_code ec) {
     if (ec == net::error::operation_aborted || stopped_ || !to_browser_.full()) return;
     std::cerr << "console: session closed: browser stopped reading for "
               << state_->config.stall_timeout_seconds << " s\n";
+    ++state_->counters.sessions_stalled;
     stop();
     // The browser reads nothing, so no close handshake: drop the connection.
     beast::get_lowest_layer(browser_).close();

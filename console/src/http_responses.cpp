@@ -1,6 +1,7 @@
 // Building responses: status, body, caching and security headers.
 #include "http_responses.hpp"
 
+#include "metrics.hpp"
 #include "namespaces.hpp"
 
 namespace console {
@@ -34,6 +35,12 @@ response make(const request& req, http::status status, std::string_view type, st
 
 response text_response(const request& req, http::status status, std::string_view text) {
     auto res = make(req, status, "text/plain; charset=utf-8", std::string(text) + "\n");
+    res.set(http::field::cache_control, "no-store");
+    return res;
+}
+
+response metrics_response(const request& req, std::string text) {
+    auto res = make(req, http::status::ok, metrics_content_type, std::move(text));
     res.set(http::field::cache_control, "no-store");
     return res;
 }

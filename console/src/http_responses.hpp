@@ -17,6 +17,9 @@ using response = boost::beast::http::response<boost::beast::http::string_body>;
 response text_response(const request& req, boost::beast::http::status status,
                        std::string_view text);
 
+// /metrics: the exposition text, never cached.
+response metrics_response(const request& req, std::string text);
+
 // 301 to `location` (the base path with its slash).
 response redirect_response(const request& req, const std::string& location);
 

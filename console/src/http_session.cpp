@@ -1,10 +1,12 @@
 // Request routing: the page, its assets, the probes and the WebSocket upgrade.
 //
-// Probes answer without credentials at this machine's own names; the page,
-// the assets and /ws need them when --auth is set.
+// Probes and /metrics answer without credentials at this machine's own names;
+// the page, the assets and /ws need them when --auth is set.
 #include "http_session.hpp"
 
 #include "bridge_session.hpp"
+#include "launcher_status.hpp"
+#include "metrics.hpp"
 #include "namespaces.hpp"
 #include "net_parts/errors.hpp"
 #include "status_probe.hpp"
@@ -91,11 +93,12 @@ void http_session::route(request&& req) {
     }
     if (!is_read_method(req))
         return send(text_response(req, http::status::method_not_allowed, "only GET and HEAD"));
-    // The probes need no credentials, but only at this machine's own names.
-    const bool probe = path == "/healthz" || path == "/readyz";
+    // The probes and /metrics need no credentials, but only at this machine's own names.
+    const bool probe = path == "/healthz" || path == "/readyz" || path == "/metrics";
     if (!(probe && known_host) && !authorized(req)) return refuse_login(req);
     if (path == "/healthz") return send(text_response(req, http::status::ok, "ok"));
     if (path == "/readyz") return check_ready(req);
+    if (path == "/metrics") return scrape(req);
     if (path == "/ws") return upgrade(std::move(req));
     if (const asset* file = state_->assets.find(path))
         return send(asset_response(req, *file, state_->assets.etag()));
@@ -160,9 +163,22 @@ void http_session::check_ready(const request& req) {
         beast::bind_front_handler(&http_session::on_telnet_probe, shared_from_this(), req));
 }
 
-void http_session::on_status_probe(const request& req, bool ready) {
-    send(ready ? text_response(req, http::status::ok, "ready")
-               : text_response(req, http::status::service_unavailable, "the guest is not up yet"));
+void http_session::on_status_probe(const request& req, const std::optional<std::string>& reply) {
+    send(reply && says_ready(*reply)
+             ? text_response(req, http::status::ok, "ready")
+             : text_response(req, http::status::service_unavailable, "the guest is not up yet"));
+}
+
+// The launcher is asked on every scrape; without --status only the console's own values.
+void http_session::scrape(const request& req) {
+    if (state_->config.status_socket.empty()) return on_scrape(req, std::nullopt);
+    probe_status(stream_.get_executor(), state_->config.status_socket,
+                 beast::bind_front_handler(&http_session::on_scrape, shared_from_this(), req));
+}
+
+void http_session::on_scrape(const request& req, const std::optional<std::string>& reply) {
+    const auto launcher = reply ? parse_launcher_status(*reply) : std::nullopt;
+    send(metrics_response(req, format_metrics(state_->sample(), launcher)));
 }
 
 void http_session::on_telnet_probe(const request& req, bool reachable) {

@@ -34,7 +34,9 @@ private:
                         boost::beast::error_code ec);
     std::string client_address();
     void check_ready(const request& req);
-    void on_status_probe(const request& req, bool ready);
+    void on_status_probe(const request& req, const std::optional<std::string>& reply);
+    void scrape(const request& req);
+    void on_scrape(const request& req, const std::optional<std::string>& reply);
     void on_telnet_probe(const request& req, bool reachable);
     void send(response&& res);
     void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);

@@ -1,5 +1,6 @@
 // What every connection of one console server shares: settings, access
-// policy, embedded page, and the count of open WebSocket sessions.
+// policy, embedded page, the count of open WebSocket sessions and the
+// counters /metrics reports.
 #pragma once
 
 #include "access_policy.hpp"
@@ -7,6 +8,7 @@
 #include "console_config.hpp"
 #include "host_allowlist.hpp"
 #include "login_throttle.hpp"
+#include "metrics.hpp"
 
 #include <atomic>
 #include <cstddef>
@@ -32,6 +34,12 @@ public:
     void close_session() const { --sessions_; }
     std::size_t open_sessions() const { return sessions_.load(); }
 
+    // The console's values for one scrape of /metrics.
+    console_sample sample() const {
+        return {open_sessions(), counters.sessions_opened.load(), counters.sessions_stalled.load(),
+                counters.bytes_to_browsers.load(), counters.bytes_from_browsers.load()};
+    }
+
     // Takes an HTTP connection slot; false when --max-connections are open.
     bool try_open_connection() const {
         auto open = connections_.load();
@@ -46,7 +54,8 @@ public:
     const access_policy policy;
     const host_allowlist hosts;
     const asset_catalog assets;
-    mutable login_throttle logins;  // failed logins per client address
+    mutable login_throttle logins;      // failed logins per client address
+    mutable console_counters counters;  // for /metrics
 
 private:
     mutable std::atomic<std::size_t> sessions_{0};     // open WebSocket sessions

@@ -1,6 +1,7 @@
-// The readiness probe's question to the launcher.
+// The question /readyz and /metrics ask the launcher.
 #include "status_probe.hpp"
 
+#include "launcher_status.hpp"
 #include "namespaces.hpp"
 
 #include <boost/asio/local/stream_protocol.hpp>
@@ -11,7 +12,6 @@
 #include <array>
 #include <chrono>
 #include <memory>
-#include <string_view>
 
 namespace console {
 
@@ -23,7 +23,8 @@ constexpr auto probe_timeout = std::chrono::seconds(2);  // under the kubelet's 
 
 // Owns socket, timer and reply until the answer is known.
 struct status_query : std::enable_shared_from_this<status_query> {
-    status_query(const net::any_io_executor& executor, std::function<void(bool)> callback)
+    status_query(const net::any_io_executor& executor,
+                 std::function<void(std::optional<std::string>)> callback)
         : socket(executor), timer(executor), done(std::move(callback)) {}
 
     void start(const std::string& path) {
@@ -39,37 +40,39 @@ struct status_query : std::enable_shared_from_this<status_query> {
     }
 
     void on_connect(beast::error_code ec) {
-        if (ec) return finish(false);
+        if (ec) return finish(std::nullopt);
         do_read();
     }
 
-    // Reads to end of file (the launcher closes after its line) or a full buffer.
+    // Reads to end of file (the launcher closes after its reply) or a full
+    // buffer: one byte more than a reply may hold, so a longer one is seen.
     void do_read() {
         net::async_read(socket, net::buffer(reply),
                         beast::bind_front_handler(&status_query::on_read, shared_from_this()));
     }
 
-    void on_read(beast::error_code, std::size_t n) {
-        finish(std::string_view(reply.data(), n) == "ready\n");
+    void on_read(beast::error_code ec, std::size_t n) {
+        if (ec != net::error::eof || n > max_status_reply) return finish(std::nullopt);
+        finish(std::string(reply.data(), n));
     }
 
-    void finish(bool ready) {
+    void finish(std::optional<std::string> answer) {
         timer.cancel();
         boost::system::error_code ignored;
         socket.close(ignored);
-        done(ready);
+        done(std::move(answer));
     }
 
     stream::socket socket;
     net::steady_timer timer;
-    std::array<char, 16> reply{};
-    std::function<void(bool)> done;
+    std::array<char, max_status_reply + 1> reply{};
+    std::function<void(std::optional<std::string>)> done;
 };
 
 }  // namespace
 
 void probe_status(const net::any_io_executor& executor, const std::string& path,
-                  std::function<void(bool)> done) {
+                  std::function<void(std::optional<std::string>)> done) {
     std::make_shared<status_query>(executor, std::move(done))->start(path);
 }
 

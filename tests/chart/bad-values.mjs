@@ -22,6 +22,7 @@ export const badCases = {
   "persistence.size=lots": [["persistence.enabled=true,persistence.size=lots"], "/persistence/size"],
   "imagePullPolicy=Sometimes": [["imagePullPolicy=Sometimes"], "/imagePullPolicy"],
   "ssh.enabled=yes": [["ssh.enabled=yes"], "/ssh/enabled"],
+  "metrics.serviceMonitor.interval=soon": [["metrics.serviceMonitor.interval=soon"], "/metrics/serviceMonitor/interval"],
   "forward port on the console's Service port": [["forwardPorts[0].name=web,forwardPorts[0].port=8080,forwardPorts[0].guestPort=80"],
     "forwardPorts web=8080 collides with service.port"],
   "forward containerPort on the console's 8080": [["forwardPorts[0].name=web,forwardPorts[0].port=80,forwardPorts[0].guestPort=80,forwardPorts[0].containerPort=8080"],

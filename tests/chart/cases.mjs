@@ -1,11 +1,17 @@
 // The `helm template` matrix: each case is a list of --set strings plus checks of its own,
 // on top of the checks every rendering must pass (render-check.mjs).
-import { consoleService, container, envOf, mebibytes, only, podSpec, vmSet } from "./lib/objects.mjs";
+import { consoleService, container, envOf, mebibytes, ofKind, only, podSpec, vmSet } from "./lib/objects.mjs";
 
 const launcher = (objects) => container(podSpec(objects), "launcher");
 const launcherEnv = (objects) => envOf(launcher(objects));
 const consoleEnv = (objects) => envOf(container(podSpec(objects), "console"));
 const servicePorts = (objects) => consoleService(objects).spec.ports;
+const podAnnotations = (objects) => vmSet(objects).spec.template.metadata.annotations;
+const scrapeAnnotations = (objects) =>
+  Object.fromEntries(Object.entries(podAnnotations(objects)).filter(([k]) => k.startsWith("prometheus.io/")));
+// The Services a ServiceMonitor selects, by its labels.
+const selectedServices = (objects, monitor) => ofKind(objects, "Service").filter((s) =>
+  Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => s.metadata.labels?.[k] === v));
 const secretVolume = (objects, name) => podSpec(objects).volumes.find((v) => v.name === name)?.secret;
 
 export const cases = {
@@ -31,6 +37,41 @@ export const cases = {
         "from the generated Secret");
       t.equal(container(podSpec(objects), "console").startupProbe.failureThreshold * 10, 600, "startupProbe: 600 s");
       t.equal(podSpec(objects).initContainers[1].image, "localhost/qemu-riscv64-data-debian-13:0.1.0", "default guest");
+      t.equal(scrapeAnnotations(objects), { "prometheus.io/scrape": "true", "prometheus.io/port": "8080",
+        "prometheus.io/path": "/metrics" }, "the pod's scrape annotations by default");
+      t.that(typeof podAnnotations(objects)["checksum/secrets"] === "string", "the checksum annotation beside them");
+      t.equal(ofKind(objects, "ServiceMonitor"), [], "no ServiceMonitor by default");
+    },
+  },
+  "metrics-annotations-off": {
+    sets: ["metrics.annotations=false"],
+    check(t, objects) {
+      t.equal(scrapeAnnotations(objects), {}, "no scrape annotations");
+      t.that(typeof podAnnotations(objects)["checksum/secrets"] === "string", "the checksum annotation stays");
+    },
+  },
+  "metrics-service-monitor": {
+    sets: ["metrics.serviceMonitor.enabled=true,metrics.serviceMonitor.interval=30s",
+      "metrics.serviceMonitor.labels.release=kube-prometheus-stack", "podAnnotations.team=lab"],
+    check(t, objects) {
+      const monitor = only(objects, "ServiceMonitor");
+      t.equal(monitor.apiVersion, "monitoring.coreos.com/v1", "the Prometheus Operator's API");
+      t.equal(monitor.metadata.labels.release, "kube-prometheus-stack", "metrics.serviceMonitor.labels");
+      t.equal(monitor.spec.endpoints, [{ port: "http", path: "/metrics", interval: "30s" }], "endpoint");
+      t.equal(monitor.spec.namespaceSelector, { matchNames: ["vms"] }, "the release's namespace");
+      const services = selectedServices(objects, monitor);
+      t.equal(services.map((s) => s.spec.clusterIP), ["None"], "it selects the headless Service only: each pod once");
+      t.that(services[0]?.spec.ports.some((p) => p.name === "http" && p.targetPort === "http"), "which has the http port");
+      t.equal(services[0]?.spec.selector, vmSet(objects).spec.selector.matchLabels, "and selects the VM pods");
+      t.equal(podAnnotations(objects).team, "lab", "podAnnotations beside the scrape annotations");
+      t.equal(scrapeAnnotations(objects)["prometheus.io/scrape"], "true", "annotations stay on with a ServiceMonitor");
+    },
+  },
+  "metrics-base-path": {
+    sets: ["ingress.enabled=true,ingress.path=/vm1,metrics.serviceMonitor.enabled=true"],
+    check(t, objects) {
+      t.equal(scrapeAnnotations(objects)["prometheus.io/path"], "/vm1/metrics", "the annotation's path under the base path");
+      t.equal(only(objects, "ServiceMonitor").spec.endpoints[0].path, "/vm1/metrics", "the ServiceMonitor's path too");
     },
   },
   "network-user": {

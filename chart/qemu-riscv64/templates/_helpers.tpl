@@ -318,3 +318,11 @@ imagePullSecrets:
 {{- end }}
 {{- toYaml $context }}
 {{- end }}
+
+{{/* The metrics values, their defaults filled in for a release made by a chart without
+     them (helm upgrade --reuse-values): annotations on, no ServiceMonitor. */}}
+{{- define "qemu-riscv64.metrics" -}}
+{{- $metrics := .Values.metrics | default dict }}
+{{- $monitor := $metrics.serviceMonitor | default dict }}
+{{- dict "annotations" (ternary true $metrics.annotations (kindIs "invalid" $metrics.annotations)) "serviceMonitor" (dict "enabled" ($monitor.enabled | default false) "interval" ($monitor.interval | default "") "labels" ($monitor.labels | default dict)) | toJson }}
+{{- end }}

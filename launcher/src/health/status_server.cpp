@@ -1,4 +1,4 @@
-// VM_STATUS_SOCKET: one line per connection, the guest's readiness.
+// VM_STATUS_SOCKET: one reply per connection, the guest's readiness first.
 #include "health/status_server.hpp"
 
 #include <unistd.h>
@@ -50,9 +50,9 @@ void status_server::on_accept(error_code ec, stream::socket peer) {
         return backoff_.retry(ec, "launcher: status socket accept (backing off)",
                               std::bind_front(&status_server::on_backoff, shared_from_this()));
     backoff_.succeeded();
-    // One line, then close: socket and message live as long as the write.
+    // One reply, then close: socket and message live as long as the write.
     auto client = std::make_shared<stream::socket>(std::move(peer));
-    auto line = std::make_shared<const std::string>(status_() + "\n");
+    auto line = std::make_shared<const std::string>(status_());
     net::async_write(
         *client, net::buffer(*line),
         std::bind_front(&status_server::on_reply_sent, shared_from_this(), client, line));

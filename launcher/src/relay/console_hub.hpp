@@ -5,6 +5,7 @@
 #include "relay/chunk.hpp"
 #include "relay/scrollback.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -39,6 +40,9 @@ public:
     void type(std::string_view bytes) const;
 
     std::size_t client_count() const { return clients_.size(); }
+    // A client dropped itself for falling behind: counted for the status socket.
+    void count_dropped() { ++dropped_; }
+    std::uint64_t dropped_count() const { return dropped_; }
     const scrollback& history() const { return history_; }
 
 private:
@@ -46,6 +50,7 @@ private:
     sink mirror_;
     sink keyboard_;
     std::unordered_set<std::shared_ptr<console_client>> clients_;
+    std::uint64_t dropped_ = 0;  // clients dropped for falling behind
 };
 
 }  // namespace launcher

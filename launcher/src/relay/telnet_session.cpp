@@ -85,6 +85,7 @@ void telnet_session::deliver(const chunk& piece) {
     if (!outbox_.fits(piece->size())) {
         std::cerr << "launcher: dropping a telnet client that fell " << outbox_.queued_bytes()
                   << " bytes behind\n";
+        hub_.count_dropped();
         return close();
     }
     // Pieces that arrive while a write is under way join into the next one.

@@ -53,8 +53,9 @@ const std::vector<setting_spec>& setting_specs() {
          "Regex (ECMAScript) that marks the guest as up when a line of its serial output "
          "matches; empty: the guest agent opening its port does"},
         {"VM_STATUS_SOCKET", "--status-socket", "",
-         "Unix socket that answers each connection with one line, 'ready', 'booting' or "
-         "'unready' (the console's /readyz asks it); empty for none"},
+         "Unix socket that answers each connection with a first line 'ready', 'booting' or "
+         "'unready', then 'name value' lines (QEMU's CPU time and RSS, the guest's start); "
+         "the console's /readyz and /metrics ask it; empty for none"},
         {"VM_GUEST_PASSWORD", "--guest-password", "",
          "Root's password, set through the QEMU guest agent once it answers (as a flag it "
          "shows in the process list: prefer VM_GUEST_PASSWORD_FILE)",

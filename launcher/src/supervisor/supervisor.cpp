@@ -72,7 +72,7 @@ supervisor::supervisor(const vm_settings& vm)
     qmp_->on_ready(std::bind_front(&supervisor::on_qmp_ready, this));
     if (!vm.status_socket.empty())
         status_ = std::make_shared<status_server>(io_, vm.status_socket,
-                                                  std::bind_front(&supervisor::status_word, this));
+                                                  std::bind_front(&supervisor::status_reply, this));
 }
 
 void supervisor::mirror(std::string_view bytes) {
@@ -91,6 +91,7 @@ bool supervisor::may_ping() const {
 void supervisor::on_serial(std::string_view bytes) {
     hub_.publish(bytes);
     readiness_.feed(bytes);
+    note_ready();
     if (saver_) saver_->on_output(bytes);
 }
 
@@ -98,6 +99,7 @@ void supervisor::on_agent_open() {
     // The agent is the sign only for a guest without a ready pattern: a pattern such as
     // "login:" waits for the guest's own prompt, which may come after its agent starts.
     if (vm_.ready_pattern.empty()) readiness_.mark_ready("the guest agent opened its port");
+    note_ready();
     if (agent_commands_.wanted()) agent_commands_.start();
     if (saver_) saver_->on_agent_open();
 }
@@ -121,8 +123,24 @@ void supervisor::on_qmp_ready() {
     if (delete_stale_snapshot_) delete_hibernate_snapshot({});
 }
 
-std::string supervisor::status_word() const {
-    return readiness_.status();
+std::string supervisor::status_reply() const {
+    status_report report;
+    report.word = readiness_.status();
+    if (qemu_ && !shutting_down_) report.qemu = read_process_stats(qemu_->pid());
+    report.guest_start = guest_start_;
+    report.guest_start_seconds = guest_start_seconds_;
+    report.uptime_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    report.telnet_clients = hub_.client_count();
+    report.telnet_clients_dropped = hub_.dropped_count();
+    report.stdout_dropped_bytes = mirror_->dropped_bytes();
+    return format_status(report);
+}
+
+void supervisor::note_ready() {
+    if (guest_start_seconds_ || !readiness_.booted() || guest_start_.empty()) return;
+    guest_start_seconds_ =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - qemu_started_).count();
 }
 
 int supervisor::run() {
@@ -164,9 +182,11 @@ int supervisor::run() {
 }
 
 void supervisor::start_qemu() {
+    qemu_started_ = std::chrono::steady_clock::now();
     qemu_.emplace(plan_boot(cold_argv_), qemu_environment(environ, vm_.qemu_env),
                   child_stdio{-1, -1, "launcher: cannot execute QEMU\n"});
     guest_started_ = !loader_;
+    guest_start_ = !loader_ ? "cold" : hibernated_.resume ? "hibernate" : "warm";
     std::cerr << "launcher: QEMU started (pid " << qemu_->pid() << ")\n";
 }
 
@@ -220,6 +240,7 @@ void supervisor::flush_guest(std::function<void()> then) {
 void supervisor::on_resume_failed(const std::string& reason) {
     guest_started_ = true;
     warm_.resume = false;
+    guest_start_ = "cold";
     std::cerr << "launcher: cold boot: QEMU could not load snapshot '" << warm_.manifest.snapshot
               << "' (" << reason << "): the machine was reset and boots from scratch\n";
 }
@@ -235,6 +256,7 @@ void supervisor::on_resumed() {
                  std::string(std::istreambuf_iterator<char>(screen), {}));
     // The snapshot was taken at the guest's ready point.
     readiness_.mark_ready("the guest resumed from the data image's snapshot");
+    note_ready();
     std::cerr << "launcher: warm start: resumed in " << static_cast<int>(took.count() * 10) / 10.0
               << " s\n";
     const auto now = std::chrono::system_clock::now();

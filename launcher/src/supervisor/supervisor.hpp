@@ -6,6 +6,7 @@
 #include "agent/agent_commands.hpp"
 #include "agent/agent_pinger.hpp"
 #include "asio.hpp"
+#include "health/process_stats.hpp"
 #include "health/readiness.hpp"
 #include "health/status_server.hpp"
 #include "process/child_process.hpp"
@@ -53,9 +54,11 @@ private:
     void on_agent_close();
     void on_qmp_event(const std::string& event);
     void on_qmp_ready();
-    // Whether the agent may be pinged now; the status socket's word.
+    // Whether the agent may be pinged now; the status socket's reply.
     bool may_ping() const;
-    std::string status_word() const;
+    std::string status_reply() const;
+    // After a ready signal: the first one fixes guest_start_seconds.
+    void note_ready();
     // The disk is this launcher's (disk_lock): QEMU starts.
     void start_qemu();
     void wait_signal();
@@ -122,6 +125,9 @@ private:
     std::unique_ptr<passt_process> passt_;        // VM_NETWORK=passt only
     std::optional<child_process> qemu_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point qemu_started_;
+    std::string guest_start_;                    // cold, warm or hibernate, once QEMU starts
+    std::optional<double> guest_start_seconds_;  // QEMU's start to the first ready
     std::vector<std::string> cold_argv_;
     warm_plan warm_;
     std::unique_ptr<snapshot_loader> loader_;  // a warm start only

@@ -100,6 +100,7 @@ void supervisor::on_hibernate_resumed() {
                  " s, as it was at " + manifest.saved_at + "; its console then:]\r\n" +
                  hibernated_screen_);
     readiness_.mark_ready("the guest resumed from its hibernated state");
+    note_ready();
     std::cerr << "launcher: hibernate: resumed in " << one_decimal(took.count()) << " s (saved "
               << away << " s before)\n";
     if (!manifest.agent) {
@@ -117,6 +118,7 @@ void supervisor::on_hibernate_resumed() {
 
 void supervisor::on_hibernate_resume_failed(const std::string& reason) {
     guest_started_ = true;
+    guest_start_ = "cold";
     std::cerr << "launcher: cold boot: QEMU could not load the hibernated state (" << reason
               << "): discarded; the machine was reset and boots from scratch\n";
     delete_hibernate_snapshot({});

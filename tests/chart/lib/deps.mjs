@@ -22,7 +22,7 @@ export function loadYaml() {
   return require("yaml");
 }
 
-// A kubernetes-models file such as "apps/v1/Deployment.js" (ESM only, so imported by path).
+// A model file such as "kubernetes-models/apps/v1/Deployment.js" (ESM only, so imported by path).
 export async function importModel(relativePath) {
-  return import(pathToFileURL(join(nodeModulesDir(), "kubernetes-models", relativePath)).href);
+  return import(pathToFileURL(join(nodeModulesDir(), relativePath)).href);
 }

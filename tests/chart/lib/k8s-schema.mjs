@@ -1,14 +1,21 @@
-// Validates rendered objects against the Kubernetes API schema (the kubernetes-models package):
-// types, enums, required fields and formats, plus no unknown fields.
+// Validates rendered objects against the Kubernetes API schema (the kubernetes-models package;
+// the Prometheus Operator's ServiceMonitor against its CRD's schema, from
+// @kubernetes-models/prometheus-operator): types, enums, required fields and formats, plus no
+// unknown fields.
 import { importModel } from "./deps.mjs";
 import { unknownFields } from "./strict-fields.mjs";
 
-// "apps/v1" + "Deployment" -> "apps/v1/Deployment"; core "v1" objects live under "v1/".
+// API groups whose models come from a package of their own (custom resources).
+const crdPackages = { "monitoring.coreos.com": "@kubernetes-models/prometheus-operator" };
+
+// "apps/v1" + "Deployment" -> "kubernetes-models/apps/v1/Deployment"; core "v1" objects live
+// under "v1/"; a custom resource's group names its package.
 function modelFile(object) {
   if (typeof object.apiVersion !== "string" || typeof object.kind !== "string") {
     throw new Error(`an object without apiVersion/kind: ${JSON.stringify(object).slice(0, 200)}`);
   }
-  return `${object.apiVersion}/${object.kind}`;
+  const group = object.apiVersion.includes("/") ? object.apiVersion.split("/")[0] : "";
+  return `${crdPackages[group] ?? "kubernetes-models"}/${object.apiVersion}/${object.kind}`;
 }
 
 // Problems found in one object (empty when it is valid).

@@ -5,7 +5,7 @@ import { consoleService, envOf, ofKind, vmSet } from "./objects.mjs";
 import * as want from "./expected.mjs";
 
 const KINDS = new Set(["StatefulSet", "Service", "Secret", "PersistentVolumeClaim", "Pod", "Ingress", "ServiceAccount",
-  "NetworkPolicy"]);
+  "NetworkPolicy", "ServiceMonitor"]);
 
 function decode(data, key) {
   return data?.[key] === undefined ? undefined : Buffer.from(data[key], "base64").toString("utf8");

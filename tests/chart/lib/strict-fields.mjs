@@ -49,9 +49,10 @@ function walk(value, file, path, unknown) {
   }
 }
 
-// The paths of unknown fields in `object`, whose kind is declared in `modelFile` (e.g. "apps/v1/Deployment").
+// The paths of unknown fields in `object`, whose kind is declared in `modelFile` (e.g.
+// "kubernetes-models/apps/v1/Deployment").
 export function unknownFields(object, modelFile) {
   const unknown = [];
-  walk(object, join(nodeModulesDir(), "kubernetes-models", `${modelFile}.d.ts`), object.kind, unknown);
+  walk(object, join(nodeModulesDir(), `${modelFile}.d.ts`), object.kind, unknown);
   return unknown;
 }

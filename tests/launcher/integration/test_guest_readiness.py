@@ -31,14 +31,17 @@ GIVE_UP = 120  # seconds: a status that never changes fails the test here
 
 
 def status(path):
-    """The status socket's one line."""
+    """The status socket's first line, the readiness word; the lines after it are `name value`."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
         probe.settimeout(5)
         probe.connect(path)
         answer = b""
-        while chunk := probe.recv(64):
+        while chunk := probe.recv(4096):
             answer += chunk
-    return answer.decode().strip()
+    lines = answer.decode().split("\n")
+    if lines[-1] != "" or any(len(line.split(" ")) != 2 for line in lines[1:-1]):
+        raise AssertionError(f"a status reply not of a word and `name value` lines: {answer!r}")
+    return lines[0]
 
 
 def wait_status(path, wanted, launcher):

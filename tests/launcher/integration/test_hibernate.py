@@ -31,9 +31,9 @@ import sys
 import time
 
 from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT, PrivateGuest
-from qemu_riscv64_test.launcher import Launcher
+from qemu_riscv64_test.launcher import Launcher, status_socket_path
 from qemu_riscv64_test.processes import process_gone
-from test_warm_start import COLD_BOOT_S, command, damage_vm_state, qemu_loses_timers
+from test_warm_start import COLD_BOOT_S, assert_started, command, damage_vm_state, qemu_loses_timers
 
 SAVE_GUARD_S = 300  # VM_SHUTDOWN_TIMEOUT: a hang guard for the save, not a measurement
 
@@ -130,7 +130,8 @@ def resume(binary, guest_dir):
         save_s, state_mib = hibernate(cold, guest_dir)
     finally:
         cold.kill()
-    warm = start(binary, guest_dir)
+    status = status_socket_path()
+    warm = start(binary, guest_dir, VM_STATUS_SOCKET=status)
     try:
         warm.wait_stderr(r"launcher: hibernate: resuming the guest saved at ")
         if qemu_loses_timers():
@@ -152,6 +153,7 @@ def resume(binary, guest_dir):
         assert not os.path.exists(f"{guest_dir}/hibernate.conf")
         assert "hibernate" not in snapshot_names(f"{guest_dir}/disk.img")
         assert b"hibernate: the guest resumed in" in warm.stdout
+        assert_started(status, "hibernate")
         print(f"resumed: pid {pid.decode()} alive, /ram-note there, uptime {uptime_before:.1f} -> "
               f"{uptime_after:.1f} s")
         print(f"measured: stop-to-saved {save_s:.1f} s, {state_mib} MiB of VM state; "

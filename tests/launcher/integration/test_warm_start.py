@@ -23,7 +23,7 @@ import sys
 import time
 
 from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT, PrivateGuest
-from qemu_riscv64_test.launcher import Launcher
+from qemu_riscv64_test.launcher import Launcher, status_reply, status_socket_path
 
 COLD_BOOT_S = 600  # a hang guard for a cold boot under emulation on a loaded machine, not a measurement
 
@@ -54,8 +54,17 @@ def qemu_loses_timers():
     return (major, minor) < (10, 2)
 
 
+def assert_started(status, how):
+    """The status socket says the guest is ready and how it started."""
+    word, values = status_reply(status)
+    assert (word, values.get("guest_start")) == ("ready", how), (word, values)
+    assert 0 < float(values["guest_start_seconds"]) <= float(values["launcher_uptime_seconds"]), values
+    assert float(values["qemu_cpu_seconds"]) > 0 and int(values["qemu_rss_bytes"]) > 0, values
+
+
 def resume(binary, guest_dir):
-    launcher = start(binary, guest_dir)
+    status = status_socket_path()
+    launcher = start(binary, guest_dir, VM_STATUS_SOCKET=status)
     try:
         launcher.wait_stderr(r"launcher: warm start: resuming snapshot 'warm'")
         if qemu_loses_timers():
@@ -81,6 +90,7 @@ def resume(binary, guest_dir):
         assert b"warm start: the guest resumed in" in history, history[:400]
         assert b"qemu-riscv64 busybox guest ready" in history
         assert b"warm start: the guest resumed in" in launcher.stdout
+        assert_started(status, "warm")
         stop(launcher)
         print("resumed: the shell answers, its clock is the host's, a sleep ends on each CPU, "
               "the resume is on the console")
@@ -169,7 +179,8 @@ def damage_vm_state(disk, name):
 
 def corrupt_state(binary, guest_dir):
     damage_vm_state(f"{guest_dir}/disk.img", "warm")
-    launcher = start(binary, guest_dir)
+    status = status_socket_path()
+    launcher = start(binary, guest_dir, VM_STATUS_SOCKET=status)
     try:
         launcher.wait_stderr(r"launcher: warm start: resuming snapshot 'warm'")
         line = launcher.wait_stderr(r"launcher: cold boot: .*").group(0)
@@ -183,6 +194,7 @@ def corrupt_state(binary, guest_dir):
         assert b"Linux version" in launcher.stdout
         assert b"warm start: the guest resumed" not in launcher.stdout
         assert "warm start: resumed in" not in launcher.stderr, launcher.stderr
+        assert_started(status, "cold")  # the resume QEMU refused does not count
         stop(launcher)
         print(f"damaged VM state: {line!r}; the guest booted cold in the same run and answers")
     finally:

@@ -1,9 +1,12 @@
 """The launcher binary under test: `Launcher` keeps its stdout and stderr in
 memory (launcher tests), `start_launcher` runs it on a private copy of the
 busybox guest behind a log file (console tests)."""
+import atexit
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -93,6 +96,27 @@ class Launcher:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait()
+
+
+def status_socket_path():
+    """A path for VM_STATUS_SOCKET in a fresh folder of the test's own, removed at exit."""
+    folder = tempfile.mkdtemp(prefix="launcher-status-")
+    atexit.register(shutil.rmtree, folder, True)
+    return os.path.join(folder, "status.sock")
+
+
+def status_reply(path):
+    """The status socket's reply: (readiness word, {name: value}) of its `name value` lines."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(5)
+        probe.connect(path)
+        answer = b""
+        while chunk := probe.recv(4096):
+            answer += chunk
+    lines = answer.decode().split("\n")
+    check(lines[-1] == "", "a status reply without its last newline: %r" % answer)
+    values = dict(line.split(" ", 1) for line in lines[1:-1])
+    return lines[0], values
 
 
 def start_launcher(binary, guest_dir, extra_env=None):

@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""Integration: /metrics in the Prometheus text format, read by prometheus-client's parser.
+
+    test_metrics.py --console BIN [--launcher BIN --guest DIR] CASE
+
+Cases:
+  metrics_guest          the real launcher on the busybox guest: once /readyz says ready and a
+                         WebSocket client has typed, /metrics parses and says the guest is ready,
+                         booted cold, QEMU's CPU time and RSS, one viewer, bytes both ways; with
+                         --auth it needs no credentials at a local Host and asks at another
+  metrics_hostile_status fake status sockets: a good reply with a name the console does not know,
+                         then malformed, oversized and silent ones: /metrics still answers and
+                         parses, launcher_up 0 and no guest state; no socket at all likewise
+
+The parser is prometheus-client's (pinned, in a venv under CACHE_DIR made by
+install-prometheus-client.sh); the test first checks that it refuses a
+malformed exposition, so that a broken /metrics fails here.
+"""
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from qemu_riscv64_test.console import start_console, start_peer, wait_for_shell
+from qemu_riscv64_test.console_session import ConsoleSession
+from qemu_riscv64_test.launcher import start_launcher
+from qemu_riscv64_test.processes import check
+from qemu_riscv64_test.websocket import basic_auth, read_head
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PREFIX = "qemu_riscv64_"
+
+
+def load_parser():
+    """prometheus_client's text parser from the pinned venv."""
+    site = subprocess.run([os.path.join(HERE, "install-prometheus-client.sh")], check=True,
+                          stdout=subprocess.PIPE, text=True).stdout.strip()
+    sys.path.insert(0, site)
+    from prometheus_client.parser import text_string_to_metric_families
+    return text_string_to_metric_families
+
+
+def get(port, target, host=None, headers=None):
+    """GET with the Host header given; returns (status, head, body)."""
+    lines = ["GET %s HTTP/1.1" % target, "Host: %s" % (host or "127.0.0.1:%d" % port), "Connection: close"]
+    lines += ["%s: %s" % item for item in (headers or {}).items()]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        status, head, body = read_head(sock)
+        while chunk := sock.recv(65536):
+            body += chunk
+    return status, head, body
+
+
+class Scrape:
+    """One parsed /metrics: families by name (without _total for counters), samples by name and labels."""
+
+    def __init__(self, parse, port, **request):
+        status, head, body = get(port, "/metrics", **request)
+        check(status == 200, "/metrics answered %d" % status)
+        check("content-type: text/plain; version=0.0.4; charset=utf-8" in head.lower(),
+              "the exposition's content type:\n" + head)
+        self.text = body.decode()
+        self.families = {family.name: family for family in parse(self.text)}
+        self.samples = {}
+        for family in self.families.values():
+            check(family.documentation, "%s has no HELP" % family.name)
+            check(family.type in ("gauge", "counter"), "%s is %s" % (family.name, family.type))
+            check(family.name.startswith(PREFIX), "%s lacks the prefix" % family.name)
+            for sample in family.samples:
+                self.samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+        # The parser is lenient in places (it takes "x 1 2 3"): samples here are
+        # `name{labels} value`, no timestamps; every counter's name ends in _total.
+        for line in self.text.splitlines():
+            if not line.startswith("#"):
+                check(len(line.split(" ")) == 2, "not `name value`: " + line)
+            if line.startswith("# TYPE ") and line.endswith(" counter"):
+                check(line.split()[2].endswith("_total"), "counter without _total: " + line)
+
+    def value(self, name, **labels):
+        key = (PREFIX + name, tuple(sorted(labels.items())))
+        check(key in self.samples, "no sample %s%s in:\n%s" % (PREFIX + name, labels or "", self.text))
+        return self.samples[key]
+
+    def has(self, name):
+        return any(key[0] == PREFIX + name for key in self.samples)
+
+
+def check_parser_refuses(parse):
+    """The parser is real: a malformed exposition raises, so a broken /metrics cannot pass."""
+    good = "# HELP x_total a\n# TYPE x_total counter\nx_total 1\n"
+    check([f.name for f in parse(good)] == ["x"], "a good exposition parses")
+    for bad in ('x{state="ready} 1\n', "x one\n", "x{a=1} 1\n", "x\n", 'x{a="b"\n', "x 1 y\n"):
+        try:
+            list(parse(bad))
+        except ValueError:
+            continue
+        raise AssertionError("prometheus_client accepted a malformed exposition: %r" % bad)
+
+
+def metrics_guest(args, parse):
+    folder = tempfile.mkdtemp(prefix="metrics-test-")
+    status = os.path.join(folder, "status.sock")
+    launcher, telnet_port = start_launcher(args.launcher, args.guest, {"VM_STATUS_SOCKET": status})
+    launcher.folders.append(folder)
+    console = None
+    try:
+        console, port = start_console(args.console, telnet_port, "--status", status, "--auth", "admin:pa55")
+        early = Scrape(parse, port)
+        check(early.value("launcher_up") == 1, "the launcher answers while the guest boots")
+        deadline = time.monotonic() + 240
+        while get(port, "/readyz")[0] != 200:
+            check(time.monotonic() < deadline, "the guest never became ready:\n" + launcher.text()[-800:])
+            time.sleep(0.3)
+        session = ConsoleSession(port, headers={"Authorization": basic_auth("admin:pa55")})
+        wait_for_shell(session)
+        session.type("echo metrics-$((6*7))\r")
+        session.read_until(b"metrics-42", timeout=30)
+
+        scrape = Scrape(parse, port)
+        print(scrape.text)
+        check(scrape.value("guest_state", state="ready") == 1, "the guest is ready")
+        check(scrape.value("guest_state", state="booting") == 0, "not booting")
+        check(scrape.value("guest_state", state="unready") == 0, "not unready")
+        check(scrape.value("guest_start", start="cold") == 1, "the busybox guest boots cold here")
+        check(scrape.value("guest_start", start="warm") == 0, "not warm")
+        check(0 < scrape.value("guest_start_seconds") < 240, "boot seconds")
+        check(scrape.value("qemu_cpu_seconds_total") > 0.5, "QEMU used CPU booting the guest")
+        check(scrape.value("qemu_resident_memory_bytes") > 16 * 1024 * 1024, "QEMU's RSS")
+        check(scrape.value("launcher_uptime_seconds") >= scrape.value("guest_start_seconds"), "uptime")
+        check(scrape.value("console_sessions") == 1, "one viewer")
+        check(scrape.value("console_sessions_opened_total") >= 1, "sessions opened")
+        check(scrape.value("console_sent_bytes_total") > 100, "bytes to browsers")
+        check(scrape.value("console_received_bytes_total") >= len("0echo metrics-$((6*7))\r"), "bytes from browsers")
+        check(scrape.value("launcher_telnet_clients") >= 1, "the viewer's telnet connection")
+        for counter in ("console_sessions_stalled_total", "launcher_telnet_clients_dropped_total",
+                        "launcher_stdout_dropped_bytes_total"):
+            check(scrape.value(counter) == 0, counter + " stays 0")
+        check(scrape.value("qemu_cpu_seconds_total") >= early.value("qemu_cpu_seconds_total"), "CPU time grows")
+        session.close()
+        deadline = time.monotonic() + 10
+        while Scrape(parse, port).value("console_sessions") != 0:
+            check(time.monotonic() < deadline, "the closed session is still counted")
+            time.sleep(0.2)
+        # Like /readyz: open at this machine's names, credentials elsewhere.
+        check(get(port, "/metrics", host="203.0.113.10:8080")[0] == 401, "/metrics at a foreign Host is 401")
+        Scrape(parse, port, host="203.0.113.10:8080", headers={"Authorization": basic_auth("admin:pa55")})
+        print("ok: /metrics parsed; ready, cold, CPU %.1f s, RSS %d MiB, viewers counted"
+              % (scrape.value("qemu_cpu_seconds_total"), scrape.value("qemu_resident_memory_bytes") // 2**20))
+    finally:
+        if console:
+            console.stop()
+        launcher.stop()
+
+
+class FakeStatus:
+    """A unix socket that answers each connection with `reply` (None: accepts and says nothing)."""
+
+    def __init__(self, path, reply):
+        self.reply = reply
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.server.bind(path)
+        self.server.listen(16)
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            with client:
+                if self.reply is None:
+                    time.sleep(3)  # past the console's 2 s timeout
+                    continue
+                try:
+                    client.sendall(self.reply)
+                except OSError:
+                    pass
+
+    def close(self):
+        self.server.close()
+
+
+def metrics_hostile_status(args, parse):
+    peer, telnet_port = start_peer()
+    folder = tempfile.mkdtemp(prefix="metrics-test-")
+    path = os.path.join(folder, "status.sock")
+    console = None
+    try:
+        console, port = start_console(args.console, telnet_port, "--status", path)
+        scrape = Scrape(parse, port)  # nobody listens yet
+        check(scrape.value("launcher_up") == 0, "no launcher: launcher_up 0")
+        check(scrape.value("guest_state", state="ready") == 0, "no launcher: not ready")
+        check(not scrape.has("qemu_cpu_seconds_total"), "no launcher: no QEMU values")
+        good = b"unready\nqemu_cpu_seconds 3.250\nqemu_rss_bytes 1000\nguest_start hibernate\nnew_thing 7\n"
+        fake = FakeStatus(path, good)
+        scrape = Scrape(parse, port)
+        check(scrape.value("launcher_up") == 1, "a good reply: launcher_up 1")
+        check(scrape.value("guest_state", state="unready") == 1, "unready")
+        check(scrape.value("guest_start", start="hibernate") == 1, "hibernate")
+        check(scrape.value("qemu_cpu_seconds_total") == 3.25, "CPU seconds passed on")
+        check(get(port, "/readyz")[0] == 503, "unready is 503")
+        fake.close()
+        os.unlink(path)
+        hostile = [
+            b"ready",                                       # no newline
+            b"ready\nqemu_cpu_seconds -1\n",                # negative
+            b"ready\nqemu_cpu_seconds 1e308\n",             # not plain digits
+            b"ready\nqemu_rss_bytes 99999999999999999999999\n",  # out of range
+            b"ready\nqemu_rss_bytes 1\nqemu_rss_bytes 2\n",  # twice
+            b"ready\nguest_start sideways\n",
+            b'ready\nqemu_rss_bytes 1} 2\n',
+            b"ready\nBad-Name 1\n",
+            b"ready\n\n",
+            b"ready\x00\n",
+            b"READY\n",
+            b"ready\n" + b"x 1\n" * 2000,                   # over 4 KiB
+            bytes(range(256)) * 64,
+            None,                                           # silent
+        ]
+        for reply in hostile:
+            fake = FakeStatus(path, reply)
+            scrape = Scrape(parse, port)
+            shown = reply and reply[:60]
+            check(scrape.value("launcher_up") == 0,
+                  "a malformed reply must give launcher_up 0: %r\n%s" % (shown, scrape.text))
+            check(scrape.value("guest_state", state="ready") == 0, "not ready after %r" % shown)
+            check(not scrape.has("qemu_resident_memory_bytes"), "values from a malformed reply")
+            fake.close()
+            os.unlink(path)
+        check(get(port, "/healthz")[0] == 200, "the console still runs")
+        print("ok: %d malformed replies each gave launcher_up 0 and a parseable /metrics" % len(hostile))
+    finally:
+        if console:
+            console.stop()
+        peer.stop()
+        if os.path.exists(path):
+            os.unlink(path)
+        os.rmdir(folder)
+
+
+CASES = {f.__name__: f for f in (metrics_guest, metrics_hostile_status)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--console", required=True)
+    parser.add_argument("--launcher")
+    parser.add_argument("--guest")
+    parser.add_argument("case", choices=sorted(CASES))
+    args = parser.parse_args()
+    parse = load_parser()
+    check_parser_refuses(parse)
+    CASES[args.case](args, parse)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
