@@ -2,6 +2,8 @@
 #pragma once
 #if __has_include(<catch2/catch_all.hpp>)
 #include <catch2/catch_all.hpp>
+// 2.x's Approx is global; 3.x's lives in Catch.
+using Catch::Approx;
 #else
 #include <catch2/catch.hpp>
 #endif

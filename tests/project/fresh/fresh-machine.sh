@@ -91,7 +91,7 @@ root=$(mktemp -d "${TMPDIR:-/var/tmp}/fresh-$release.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 tar -xf "$tarball" -C "$root"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
-# npm trusts what the host trusts (a TLS-inspecting proxy's CA, say): network, not packages.
+# npm and pip trust what the host trusts (a TLS-inspecting proxy's CA, say): network, not packages.
 cp /etc/ssl/certs/ca-certificates.crt "$root/etc/host-ca-bundle.crt" 2>/dev/null || true
 
 commit=$(git -C "$src" rev-parse HEAD)
@@ -136,7 +136,7 @@ unshare --mount --pid --fork --kill-child --propagation private -- bash -euo pip
   exec "$@"
 ' _ "$root" "$fresh" "$release" "$ccache_dir" \
   env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  LANG=C.UTF-8 TERM=dumb NODE_EXTRA_CA_CERTS=/etc/host-ca-bundle.crt \
+  LANG=C.UTF-8 TERM=dumb NODE_EXTRA_CA_CERTS=/etc/host-ca-bundle.crt PIP_CERT=/etc/host-ca-bundle.crt \
   ${http_proxy:+http_proxy=$http_proxy} ${https_proxy:+https_proxy=$https_proxy} \
   FRESH_CONSOLE_PORT="$console_port" FRESH_TELNET_PORT="$telnet_port" \
   ${FRESH_TIERS:+"FRESH_TIERS=$FRESH_TIERS"} \

@@ -37,6 +37,7 @@ step "installed: $(dpkg-query -W -f='${binary:Package} ' | wc -w) packages"
 # Starts `make run` into the log $1 and returns once it serves the console.
 start_run() {
   run_log=$1
+  : >"$run_log"
   setsid make run CONSOLE_PORT="$console_port" VM_TELNET_PORT="$telnet_port" >"$run_log" 2>&1 &
   run_pid=$!
   # The build, the guest and QEMU's start: as long as a cold machine needs.
