@@ -81,8 +81,14 @@ step "make run stopped: $saved"
 
 step "2b. make run again: the guest resumes where it was"
 start_run "$HOME/make-run-again.log"
-resumed=$(grep -o "launcher: hibernate: resumed in .*" "$run_log") \
-  || { sed 's/^/  run| /' "$run_log"; fail "the second make run did not resume the hibernated guest"; }
+# The console serves before the resume ends: wait for the launcher's line on how the guest started.
+resumed=
+for _ in $(seq 300); do
+  resumed=$(grep -o "launcher: hibernate: resumed in .*" "$run_log") && break
+  grep -q "launcher: cold boot:" "$run_log" && break
+  sleep 1
+done
+[ -n "$resumed" ] || { sed 's/^/  run| /' "$run_log"; fail "the second make run did not resume the hibernated guest"; }
 step "$resumed"
 PYTHONDONTWRITEBYTECODE=1 python3 tests/project/fresh/shell_check.py "$console_port" \
   'kill -0 "$(cat /root/sleeper)" && echo kept-$((6*7))' kept-42 \
