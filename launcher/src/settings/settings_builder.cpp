@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -42,11 +43,18 @@ public:
         if (!problem.empty()) fail(key, problem);
     }
 
-    // A numeric setting, within the range its spec gives.
+    // A numeric setting, within the range its spec gives. The message is the
+    // table's own: CLI11's Range words it differently from one version to the next.
     int integer(const std::string& key) const {
         const setting_range range = find_spec(key)->range.value();
-        check(key, CLI::Range(range.low, range.high));
-        return std::stoi(text(key));
+        const std::string& value = text(key);
+        int number = 0;
+        const char* end = value.data() + value.size();
+        const auto [stop, error] = std::from_chars(value.data(), end, number);
+        if (value.empty() || error != std::errc() || stop != end || number < range.low ||
+            number > range.high)
+            fail(key, "not a whole number from " + range_text(range));
+        return number;
     }
 
     // A file path, relative ones taken from the data directory; empty stays empty.
