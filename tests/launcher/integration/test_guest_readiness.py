@@ -25,23 +25,17 @@ import tempfile
 import time
 
 from qemu_riscv64_test.guest import BUSYBOX_PROMPT, PrivateGuest
-from qemu_riscv64_test.launcher import Launcher
+from qemu_riscv64_test.launcher import Launcher, status_reply
 
 GIVE_UP = 120  # seconds: a status that never changes fails the test here
 
 
 def status(path):
     """The status socket's first line, the readiness word; the lines after it are `name value`."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-        probe.settimeout(5)
-        probe.connect(path)
-        answer = b""
-        while chunk := probe.recv(4096):
-            answer += chunk
-    lines = answer.decode().split("\n")
-    if lines[-1] != "" or any(len(line.split(" ")) != 2 for line in lines[1:-1]):
-        raise AssertionError(f"a status reply not of a word and `name value` lines: {answer!r}")
-    return lines[0]
+    word, values = status_reply(path)
+    if any(" " in value for value in values.values()):
+        raise AssertionError(f"a status reply not of a word and `name value` lines: {word!r} {values!r}")
+    return word
 
 
 def wait_status(path, wanted, launcher):
