@@ -139,5 +139,6 @@ unshare --mount --pid --fork --kill-child --propagation private -- bash -euo pip
   LANG=C.UTF-8 TERM=dumb NODE_EXTRA_CA_CERTS=/etc/host-ca-bundle.crt PIP_CERT=/etc/host-ca-bundle.crt \
   ${http_proxy:+http_proxy=$http_proxy} ${https_proxy:+https_proxy=$https_proxy} \
   FRESH_CONSOLE_PORT="$console_port" FRESH_TELNET_PORT="$telnet_port" \
+  FRESH_HOST_RELEASE="$(. /etc/os-release && echo "$ID $VERSION_CODENAME")" \
   ${FRESH_TIERS:+"FRESH_TIERS=$FRESH_TIERS"} \
   bash /root/qemu-riscv64/tests/project/fresh/new-user.sh
