@@ -12,14 +12,13 @@ Cases:
                          then malformed, oversized and silent ones: /metrics still answers and
                          parses, launcher_up 0 and no guest state; no socket at all likewise
 
-The parser is prometheus-client's (pinned, in a venv under CACHE_DIR made by
-install-prometheus-client.sh); the test first checks that it refuses a
+The parser is prometheus-client's (pinned in tests/pylib/requirements.txt, in the
+test venv under CACHE_DIR); the test first checks that it refuses a
 malformed exposition, so that a broken /metrics fails here.
 """
 import argparse
 import os
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,17 +28,15 @@ from qemu_riscv64_test.console import start_console, start_peer, wait_for_shell
 from qemu_riscv64_test.console_session import ConsoleSession
 from qemu_riscv64_test.launcher import start_launcher
 from qemu_riscv64_test.processes import check
+from qemu_riscv64_test.venv import use_test_venv
 from qemu_riscv64_test.websocket import basic_auth, read_head
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 PREFIX = "qemu_riscv64_"
 
 
 def load_parser():
-    """prometheus_client's text parser from the pinned venv."""
-    site = subprocess.run([os.path.join(HERE, "install-prometheus-client.sh")], check=True,
-                          stdout=subprocess.PIPE, text=True).stdout.strip()
-    sys.path.insert(0, site)
+    """prometheus_client's text parser from the pinned test venv."""
+    use_test_venv()
     from prometheus_client.parser import text_string_to_metric_families
     return text_string_to_metric_families
 

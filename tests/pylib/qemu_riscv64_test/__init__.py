@@ -8,6 +8,7 @@
     console_session  the console's wire protocol on top of that client
     launcher         the launcher binary under test, two ways of starting it
     console          the console binary under test, and waiting for a shell
+    venv             the pinned PyPI packages (requirements.txt) on sys.path
 
 The tier's CMakeLists puts tests/pylib on PYTHONPATH; scripts run by hand
 need `PYTHONPATH=tests/pylib`.
