@@ -21,12 +21,11 @@ import os
 import socket
 import sys
 import tempfile
-import threading
 import time
 
 from qemu_riscv64_test.console import start_console, start_peer, wait_for_shell
 from qemu_riscv64_test.console_session import ConsoleSession
-from qemu_riscv64_test.launcher import start_launcher
+from qemu_riscv64_test.launcher import FakeStatus, start_launcher
 from qemu_riscv64_test.processes import check
 from qemu_riscv64_test.venv import use_test_venv
 from qemu_riscv64_test.websocket import basic_auth, read_head
@@ -154,35 +153,6 @@ def metrics_guest(args, parse):
         launcher.stop()
 
 
-class FakeStatus:
-    """A unix socket that answers each connection with `reply` (None: accepts and says nothing)."""
-
-    def __init__(self, path, reply):
-        self.reply = reply
-        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.server.bind(path)
-        self.server.listen(16)
-        threading.Thread(target=self.serve, daemon=True).start()
-
-    def serve(self):
-        while True:
-            try:
-                client, _ = self.server.accept()
-            except OSError:
-                return
-            with client:
-                if self.reply is None:
-                    time.sleep(3)  # past the console's 2 s timeout
-                    continue
-                try:
-                    client.sendall(self.reply)
-                except OSError:
-                    pass
-
-    def close(self):
-        self.server.close()
-
-
 def metrics_hostile_status(args, parse):
     peer, telnet_port = start_peer()
     folder = tempfile.mkdtemp(prefix="metrics-test-")
@@ -203,7 +173,6 @@ def metrics_hostile_status(args, parse):
         check(scrape.value("qemu_cpu_seconds_total") == 3.25, "CPU seconds passed on")
         check(get(port, "/readyz")[0] == 503, "unready is 503")
         fake.close()
-        os.unlink(path)
         hostile = [
             b"ready",                                       # no newline
             b"ready\nqemu_cpu_seconds -1\n",                # negative
@@ -229,7 +198,6 @@ def metrics_hostile_status(args, parse):
             check(scrape.value("guest_state", state="ready") == 0, "not ready after %r" % shown)
             check(not scrape.has("qemu_resident_memory_bytes"), "values from a malformed reply")
             fake.close()
-            os.unlink(path)
         check(get(port, "/healthz")[0] == 200, "the console still runs")
         print("ok: %d malformed replies each gave launcher_up 0 and a parseable /metrics" % len(hostile))
     finally:

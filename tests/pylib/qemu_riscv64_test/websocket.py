@@ -37,9 +37,10 @@ def read_head(sock, buffer=b""):
     return int(text.split(" ", 2)[1]), text, rest
 
 
-def http_get(port, target, headers=None, host="127.0.0.1", timeout=10):
-    """Sends the request line as given (no path clean-up); returns (status, head, body)."""
-    lines = ["GET %s HTTP/1.1" % target, "Host: %s:%d" % (host, port), "Connection: close"]
+def http_get(port, target, headers=None, host="127.0.0.1", timeout=10, host_header=None):
+    """Sends the request line as given (no path clean-up), with the Host header given (else
+    host:port); returns (status, head, body)."""
+    lines = ["GET %s HTTP/1.1" % target, "Host: %s" % (host_header or "%s:%d" % (host, port)), "Connection: close"]
     lines += ["%s: %s" % item for item in (headers or {}).items()]
     with socket.create_connection((host, port), timeout=timeout) as sock:
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
