@@ -9,7 +9,8 @@
 #
 # The module comes through `go mod download` where a Go toolchain is found (its
 # module cache is $CACHE_DIR/go/mod), else straight from the module proxy that
-# GOPROXY names. With neither it exits 77 saying so: the tests that need the
+# GOPROXY names (Go's default when unset). Where GOPROXY names none (off,
+# direct) and there is no Go, it exits 77 saying so: the tests that need the
 # schema then report Skipped.
 set -euo pipefail
 
@@ -30,7 +31,8 @@ log() { echo "get-servicemonitor-crd: $*" >&2; }
 . "$here/../../scripts/lib/fetch-once.sh"
 cached() { [ -f "$target" ] && echo "$target"; }
 fetch_once "$target_dir" cached
-proxy="${GOPROXY:-}"
+# Without a GOPROXY, Go's own default proxy.
+proxy="${GOPROXY:-https://proxy.golang.org}"
 proxy="${proxy%%[,|]*}"
 if GO="$(find_go 1.17.0)"; then
   log "go mod download $MODULE@$VERSION"
