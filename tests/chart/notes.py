@@ -65,6 +65,20 @@ def main():
     expect_in(notes("persistence.enabled=true"), ["PersistentVolumeClaim myvm-qemu-riscv64-data"], "persistence")
     expect_in(notes("ingress.enabled=true,ingress.host=vm.example.org"), ["http://vm.example.org/"], "ingress")
     t.that("read-only" not in notes(), "no read-only note by default")
+    # The original's launcher and console images are named, each with what it does here.
+    launcher_warning = "WARNING: the launcher image is the original project's"
+    console_warning = "WARNING: the console image is the original project's gotty"
+    expect_in(notes("images.launcher=carvicsforth/qemu-riscv64-launcher:1.2.0"),
+              [launcher_warning, "the pod stops at its first init container"], "the original's launcher")
+    expect_in(notes("images.console=docker.io/carvicsforth/qemu-riscv64-console:1.2.0"),
+              [console_warning, "serves an open root shell"], "the original's console")
+    rvv = notes("images.data=carvicsforth/qemu-riscv64-buildroot-rvv-0.7.1:954aeb7-1",
+                "images.launcherRVV071=carvicsforth/qemu-riscv64-launcher-rvv-0.7.1:1.2.0")
+    expect_in(rvv, [launcher_warning + " (carvicsforth/qemu-riscv64-launcher-rvv-0.7.1:1.2.0)"],
+              "the original's rvv-0.7.1 launcher, taken for an rvv-0.7.1 data image")
+    t.that(console_warning not in rvv, "the original's launcher alone: no console warning")
+    t.that("original project's" not in notes("images.data=carvicsforth/qemu-riscv64-ubuntu:22.04-1"),
+           "the original's data image alone: no warning")
     return t.report("notes")
 
 
