@@ -374,7 +374,7 @@ def inbound(names, binary, guest_dir, runtime):
         print(f"outside -> {POD_ADDR}:{GUEST_PORT}, client first: {got.strip()}")
         # That nc has ended and the loop starts another: until it listens, passt's
         # connection to the guest is refused and the client reads nothing.
-        guest.run(f"until netstat -ltn | grep -q ':{GUEST_PORT} '; do sleep 1; done")
+        wait_listening(guest, GUEST_PORT)
         got = outside(names.outside, tcp_read_code(POD_ADDR, GUEST_PORT))
         fault = known_fault(SYN_ACK_FAULT)
         if fault and "guest-tcp" not in got:
@@ -396,10 +396,15 @@ def inbound(names, binary, guest_dir, runtime):
         print(launcher.stderr)
 
 
+def wait_listening(guest, port):
+    """Until a guest server loop listens on `port` (again: it starts a new nc after each client)."""
+    guest.run(f"until netstat -ltn | grep -q ':{port} '; do sleep 1; done")
+
+
 def guest_server(guest, port, word):
     """A server in the guest that answers `word` to every client, listening once this returns."""
     guest.run(f"(while :; do echo {word} | nc -l -p {port}; done >/dev/null 2>&1 &)")
-    guest.run(f"until netstat -ltn | grep -q ':{port} '; do sleep 1; done")
+    wait_listening(guest, port)
 
 
 def move_pod(names, old_addr, new_addr):
@@ -421,8 +426,8 @@ def moved(names, binary, guest_dir, runtime):
         guest_server(guest, GUEST_PORT, "same-server-$((40+2))")
         got = outside(names.outside, tcp_read_code(POD_ADDR, GUEST_PORT, b"GET /\r\n"))
         check("same-server-42" in got, f"the guest server is not reached at {POD_ADDR}: {got}")
-        # Saved while it listens again (the loop starts a new nc after each client).
-        guest.run(f"until netstat -ltn | grep -q ':{GUEST_PORT} '; do sleep 1; done")
+        # Saved while it listens again.
+        wait_listening(guest, GUEST_PORT)
         first.signal(signal.SIGTERM)
         check(first.wait(timeout=360) == 0, f"the launcher did not hibernate: {first.stderr}")
         with open(os.path.join(guest_dir, "hibernate.conf")) as conf:
@@ -490,8 +495,7 @@ def newcomer(names, binary, guest_dir):
         out = guest.run(f"timeout 5 nc -w 3 {OUTSIDE_ADDR} {OUTSIDE_PORT} </dev/null")
         check("outside-answers" in out, f"the guest cannot reach the outside: {out}")
         port = first
-        guest.run(f"(while :; do echo guest-tcp | nc -l -p {port}; done >/dev/null 2>&1 &)")
-        guest.run(f"until netstat -ltn | grep -q ':{port} '; do sleep 1; done")
+        guest_server(guest, port, "guest-tcp")
         got = outside(names.outside, tcp_read_code(POD_ADDR, port, b"GET / HTTP/1.0\r\n\r\n"))
         check("guest-tcp" in got, f"guest port {port} not reachable from outside: {got}")
         print(f"newcomer: guest {address.strip()}, reaches {OUTSIDE_ADDR}:{OUTSIDE_PORT}, "
