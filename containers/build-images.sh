@@ -51,10 +51,37 @@ if [ -s "$ca_bundle" ]; then
   build_flags+=(--secret "id=ca-bundle,src=$ca_bundle")
 fi
 
+image_id() {
+  "$engine" image inspect --format '{{.Id}}' "$1" 2>/dev/null || true
+}
+
+# An image a build has just replaced under its tag is removed, with its untagged
+# parent layers, so that rebuilding after every change does not fill the disk
+# (the store is kept between runs); one a container still uses is kept.
+drop_replaced() {
+  local tag=$1 before=$2
+  if [ -n "$before" ] && [ "$before" != "$(image_id "$tag")" ]; then
+    if "$engine" rmi "$before" >/dev/null 2>&1; then
+      echo "build-images: removed the image $tag replaced (${before:0:12})"
+    else
+      echo "build-images: kept the image $tag replaced (${before:0:12}): still in use"
+    fi
+  fi
+}
+
 build() {
   local name=$1 dockerfile=$2 context=$3
-  local tag="$registry/qemu-riscv64-$name:$version"
+  local tag="$registry/qemu-riscv64-$name:$version" before
+  # A builder stage gets a tag of its own: the build cache it holds stays, and
+  # the one it replaces is removed like any replaced image.
+  if grep -q '^FROM .* AS builder$' "$dockerfile"; then
+    local stage_tag="$registry/qemu-riscv64-$name-build-stage:$version"
+    before=$(image_id "$stage_tag")
+    "$engine" build "${build_flags[@]}" -f "$dockerfile" --target builder -t "$stage_tag" "$context"
+    drop_replaced "$stage_tag" "$before"
+  fi
   echo "build-images: $tag"
+  before=$(image_id "$tag")
   "$engine" build "${build_flags[@]}" -f "$dockerfile" -t "$tag" \
     --label "org.opencontainers.image.title=qemu-riscv64-$name" \
     --label "org.opencontainers.image.version=$version" \
@@ -62,6 +89,7 @@ build() {
     --label "org.opencontainers.image.licenses=$licenses" \
     --label "org.opencontainers.image.created=$created" \
     "$context"
+  drop_replaced "$tag" "$before"
 }
 
 # data-images/NAME/build.sh in the builder container: the repository read-only,

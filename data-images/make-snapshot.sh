@@ -21,6 +21,8 @@ set -euo pipefail
 guest=$(cd "${1:?usage: make-snapshot.sh GUEST_DIR SNAPSHOT_CONF}" && pwd)
 recipe=$(realpath "${2:?usage: make-snapshot.sh GUEST_DIR SNAPSHOT_CONF}")
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib/keep-newest.sh
+. "$repo/scripts/lib/keep-newest.sh"
 cache_root=${CACHE_DIR:-$HOME/.cache/qemu-riscv64}
 launcher=${LAUNCHER:-$repo/build/bin/launcher}
 [ "${SNAPSHOT:-yes}" = no ] && { echo "make-snapshot: SNAPSHOT=no: $guest boots cold"; exit 0; }
@@ -83,4 +85,7 @@ if [ ! -d "$cached" ]; then
 else
   cp --sparse=always "$cached"/* "$guest/"
 fi
+# Each guest (the images' two, the host's, the tests') keeps its last snapshots.
+touch "$cached"
+keep_newest 8 "$cache_root/snapshot-"
 echo "make-snapshot: $guest resumes from $(grep '^SAVED_AT' "$guest/warm-start.conf")"

@@ -17,6 +17,8 @@ set -euo pipefail
 
 out=${1:?usage: build.sh OUT_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/lib/keep-newest.sh
+. "$here/../../scripts/lib/keep-newest.sh"
 cache_root=${CACHE_DIR:-$HOME/.cache/qemu-riscv64}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 disk_size=${DEBIAN_DISK_SIZE:-4G}
@@ -72,6 +74,9 @@ if [ ! -d "$cached" ]; then
   rm -rf "$cached.tmp"
   build_into "$cached"
 fi
+# The last few builds stay cached (another checkout may use an older one).
+touch "$cached"
+keep_newest 3 "$cache_root/guest-debian-13-"
 rm -rf "$out"
 mkdir -p "$(dirname "$out")"
 cp -a --sparse=always "$cached" "$out"

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import random
+import shutil
 import subprocess
 import tarfile
 import time
@@ -124,6 +125,8 @@ class Node:
         return run("ctr", "--address", self.sock, "--namespace", "k8s.io", *args, check=check)
 
     def _start(self):
+        free_gib = shutil.disk_usage(self.dir).free / 2**30
+        log(f"disk: {free_gib:.1f} GiB free under {self.dir} (images, the guests' disks and logs go there)")
         self._start_containerd()
         self._import_images()
         self._write_cni_config()
@@ -225,8 +228,10 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
             "failSwapOn": False, "protectKernelDefaults": False,
             "podLogsDir": os.path.join(self.dir, "pod-logs"),
             "imageGCHighThresholdPercent": 100, "imageGCLowThresholdPercent": 99,
-            "evictionHard": {"memory.available": f"{EVICTION_HARD_MI}Mi", "nodefs.available": "1%",
-                             "imagefs.available": "1%"},
+            # Absolute disk thresholds: this node's disk is the host's, shared with the caches and
+            # every other run, and 1% of a large one is gigabytes that the node never had.
+            "evictionHard": {"memory.available": f"{EVICTION_HARD_MI}Mi", "nodefs.available": "256Mi",
+                             "imagefs.available": "256Mi"},
             "serializeImagePulls": False, "registerNode": True,
             # No KUBE-FIREWALL chain in the host's shared tables.
             "makeIPTablesUtilChains": False,
@@ -280,6 +285,13 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     def diagnostics(self):
         for name in ("containerd", "kubelet", "kube-proxy"):
             print(f"--- last lines of {name}.log ---\n{self.procs.tail(name, 40)}", flush=True)
+        # A pressure condition (disk, memory, PIDs) is the usual reason pods stop starting here.
+        result = self.cp.kubectl_run("get", "node", NODE_NAME, "-o", "json")
+        if result.returncode == 0:
+            for condition in json.loads(result.stdout)["status"].get("conditions", []):
+                if condition["type"] != "Ready" and condition["status"] == "True":
+                    log(f"node {NODE_NAME}: {condition['type']}: {condition.get('message', '')}")
+        log(f"disk: {shutil.disk_usage(self.dir).free / 2**30:.1f} GiB free under {self.dir}")
 
     def _stop(self):
         """Pods first (the CNI plugin releases their addresses and rules), then the daemons, then leftovers."""
