@@ -2,6 +2,7 @@
 #include "console_config.hpp"
 
 #include "project_version.hpp"
+#include "vm_status.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -171,6 +172,16 @@ void add_options(CLI::App& app, console_config& config) {
         ->envname("CONSOLE_THREADS")
         ->check(CLI::Range(1, 64))
         ->capture_default_str();
+    app.add_option("--vm-name", config.vm_name,
+                   "the VM's name in /status, as the front lists it (default: this machine's "
+                   "host name, a pod's name)")
+        ->envname("CONSOLE_VM_NAME")
+        ->type_name("NAME")
+        ->check([](const std::string& name) {
+            return is_vm_name(name) ? std::string{}
+                                    : "--vm-name/CONSOLE_VM_NAME '" + name +
+                                          "': must be a DNS label (a-z, 0-9, '-', 1 to 63)";
+        });
 }
 
 // True when argv itself carries --auth (not the environment).
@@ -212,6 +223,7 @@ bool parse_config(int argc, char** argv, console_config& config, int& exit_code)
     if (auth_on_command_line(argc, argv))
         std::cerr << "console: warning: --auth puts the password in the process list; "
                      "use CONSOLE_AUTH_FILE\n";
+    if (config.vm_name.empty()) config.vm_name = default_vm_name();
     if (config.auth_file.empty()) return true;
     try {
         if (!config.auth.empty())

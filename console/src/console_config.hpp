@@ -29,6 +29,7 @@ struct console_config {
     unsigned stall_timeout_seconds = 10;  // close a session whose browser stops reading this long
     unsigned ping_interval_seconds = 25;  // WebSocket ping after this much silence
     unsigned threads = 2;                 // I/O threads
+    std::string vm_name;                  // the VM's name in /status; empty = the host name
 };
 
 // Splits "host:port" (or "[v6]:port"); throws std::invalid_argument naming `what` and the text.

@@ -5,6 +5,7 @@
 """
 import argparse
 import contextlib
+import json
 import os
 import re
 import resource
@@ -253,6 +254,26 @@ def http_routes(_):
     with bridge() as (peer, console, port):
         peer.stop()
         check(http_get(port, "/readyz")[0] == 503, "/readyz with the peer down")
+
+
+@case
+def status_json(_):
+    """GET /status: the VM's name and state as JSON, viewers counted, credentials as /metrics."""
+    with bridge(console_flags=["--vm-name", "bridge-vm", "--auth", "admin:pw"]) as (peer, _, port):
+        status, head, body = http_get(port, "/status")
+        check(status == 200 and "application/json" in head, "/status: %d\n%s" % (status, head))
+        check(json.loads(body) == {"name": "bridge-vm", "state": "ready", "viewers": 0}, body)
+        session = ConsoleSession(port, headers={"Authorization": authorization("admin:pw")})
+        check(echo_works(session, "counted"), "echo")
+        check(json.loads(http_get(port, "/status")[2])["viewers"] == 1, "one viewer")
+        status, _ = raw_request(port, ["GET /status HTTP/1.1", "Host: vm.example"])
+        check(status == 401, "/status at a foreign Host without credentials: %d" % status)
+        peer.stop()
+        check(json.loads(http_get(port, "/status")[2])["state"] == "stopped", "peer down")
+    with bridge() as (_, _, port):
+        # Without --vm-name: this machine's host name, as a DNS label.
+        name = json.loads(http_get(port, "/status")[2])["name"]
+        check(re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?", name), "default name %r" % name)
 
 
 @case
