@@ -3,7 +3,6 @@
 
     test_bridge.py --console build/bin/console CASE
 """
-import argparse
 import contextlib
 import json
 import os
@@ -14,12 +13,12 @@ import subprocess
 import sys
 import time
 
-from qemu_riscv64_test.console import start_console, start_peer
+from qemu_riscv64_test.console import case_arguments, start_console, start_peer
 from qemu_riscv64_test.console_session import OP, ConsoleSession
 from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT
 from qemu_riscv64_test.processes import check
 from qemu_riscv64_test.websocket import (OP_BINARY, OP_PING, OP_PONG, OP_TEXT, ConnectionClosed, HandshakeError,
-                                         http_get, read_head)
+                                         http_get, raw_request, upgrade_lines)
 from qemu_riscv64_test.websocket import basic_auth as authorization
 
 CASES = {}
@@ -299,20 +298,6 @@ def server_pings(_):
         check(echo_works(session, "after-ping"), "session unusable after the ping")
 
 
-def raw_request(port, lines, timeout=30):
-    """Sends the request head as given (Host included); returns (status, head)."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
-        status, head, _ = read_head(sock)
-        return status, head
-
-
-def upgrade_lines(host, origin):
-    return ["GET /ws HTTP/1.1", "Host: " + host, "Origin: " + origin, "Upgrade: websocket",
-            "Connection: Upgrade", "Sec-WebSocket-Version: 13",
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="]
-
-
 @case
 def host_allowlist(_):
     with bridge() as (_, _, port):
@@ -456,10 +441,7 @@ def accept_backoff(_):
 
 def main():
     global CONSOLE
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--console", required=True)
-    parser.add_argument("case", choices=sorted(CASES))
-    args = parser.parse_args()
+    args = case_arguments(CASES, __doc__)
     CONSOLE = args.console
     CASES[args.case](args)
     print("ok: %s" % args.case)
