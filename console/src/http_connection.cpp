@@ -5,6 +5,7 @@
 #include "net_parts/errors.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <utility>
 
@@ -120,6 +121,23 @@ void http_connection::refuse_login(const request& req) {
 void http_connection::on_login_delay(const std::shared_ptr<net::steady_timer>&, response res,
                                      beast::error_code) {
     send(std::move(res));
+}
+
+bool http_connection::admit_upgrade(const request& req) {
+    if (!beast::websocket::is_upgrade(req)) {
+        send(text_response(req, http::status::upgrade_required, "this is a WebSocket endpoint"));
+        return false;
+    }
+    // Cross-site WebSocket hijacking: another site's page may not drive the console.
+    if (!state_->policy.origin_allowed(req[http::field::origin], req[http::field::host])) {
+        send(text_response(req, http::status::forbidden, "origin not allowed"));
+        return false;
+    }
+    if (!state_->try_open_session()) {
+        send(text_response(req, http::status::service_unavailable, "too many sessions"));
+        return false;
+    }
+    return true;
 }
 
 std::string http_connection::client_address() {

@@ -43,6 +43,9 @@ protected:
     bool authorized(const request& req);
     // 401 at once for a first visit, after the address's back-off for a wrong password.
     void refuse_login(const request& req);
+    // True, with a session slot taken, when `req` may become a WebSocket: an
+    // upgrade, an allowed Origin, a free slot. Otherwise the refusal is sent.
+    bool admit_upgrade(const request& req);
     void send(response&& res);
     std::string client_address();
 

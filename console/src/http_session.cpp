@@ -12,8 +12,6 @@
 #include "telnet_probe.hpp"
 #include "vm_status.hpp"
 
-#include <boost/beast/websocket.hpp>
-
 #include <utility>
 
 namespace console {
@@ -36,13 +34,7 @@ void http_session::route(request&& req) {
 }
 
 void http_session::upgrade(request&& req) {
-    if (!beast::websocket::is_upgrade(req))
-        return send(
-            text_response(req, http::status::upgrade_required, "this is a WebSocket endpoint"));
-    if (!state_->policy.origin_allowed(req[http::field::origin], req[http::field::host]))
-        return send(text_response(req, http::status::forbidden, "origin not allowed"));
-    if (!state_->try_open_session())
-        return send(text_response(req, http::status::service_unavailable, "too many sessions"));
+    if (!admit_upgrade(req)) return;
     // The bridge takes the slot just opened and gives it back when it ends.
     stream_.expires_never();
     std::make_shared<bridge_session>(stream_.release_socket(), state_)->run(req);

@@ -6,6 +6,8 @@
 
 #include "launcher_status.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,10 +36,11 @@ vm_status describe_vm(const std::string& name, std::uint64_t viewers,
 // The JSON object of GET /status: known values only, no whitespace.
 std::string format_vm_status(const vm_status& status);
 
-// A /status reply, or nullopt when anything is wrong: not one flat JSON object,
-// a name that is not a DNS label, an unknown state, a value of the wrong type
-// or out of range, a key twice, over max_vm_status_reply. Members this front
-// does not know are skipped (a newer console may say more).
+// A /status reply, or nullopt when anything is wrong: not one JSON object
+// (nlohmann-json's parser), a name that is not a DNS label, an unknown state,
+// a value of the wrong type or out of range, a key twice, over
+// max_vm_status_reply. Members this front does not know are skipped (a newer
+// console may say more).
 std::optional<vm_status> parse_vm_status(std::string_view reply);
 
 // A DNS label as Kubernetes names pods: 1 to 63 of a-z, 0-9 and '-', starting
@@ -48,7 +51,10 @@ bool is_vm_name(std::string_view name);
 // lower-cased, its first label; "vm" when that is not a DNS label.
 std::string default_vm_name();
 
-// `text` as a JSON string, quotes included.
-std::string json_string(std::string_view text);
+// The /status object, for a document that holds it (the front's vms.json).
+nlohmann::ordered_json vm_status_json(const vm_status& status);
+
+// JSON text of `value`, compact; never throws (bytes that are not UTF-8 become U+FFFD).
+std::string dump_json(const nlohmann::ordered_json& value);
 
 }  // namespace console

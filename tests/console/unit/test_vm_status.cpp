@@ -34,7 +34,9 @@ TEST_CASE("a VM's status round-trips through its JSON", "[vm_status]") {
 TEST_CASE("a status reply is read as JSON, whitespace and newer members included", "[vm_status]") {
     const auto status = parse_vm_status(
         " {\n \"state\" : \"booting\", \"name\":\"vm-1\", \"later\": \"a\\u00e9\\n\",\n"
-        " \"flag\": true, \"none\": null, \"big\": -1.5e10, \"viewers\": 0 } \n");
+        " \"flag\": true, \"none\": null, \"big\": -1.5e10, \"viewers\": 0,\n"
+        " \"nested\": {\"list\": [1, {\"deep\": null}]}, \"long_key_" +
+        std::string(100, 'k') + "\": 1 } \n");
     REQUIRE(status);
     CHECK(status->name == "vm-1");
     CHECK(status->state == "booting");
@@ -50,8 +52,6 @@ TEST_CASE("a malformed or hostile status reply is refused whole", "[vm_status]")
              R"({"name":"vm","state":"ready")",
              R"({"name":"vm","state":"ready"} x)",
              R"({"name":"vm","state":"ready",})",
-             R"({"name":"vm","state":"ready","x":{}})",
-             R"({"name":"vm","state":"ready","x":[1]})",
              R"({"name":"VM","state":"ready"})",
              R"({"name":"../etc","state":"ready"})",
              R"({"name":"vm.example","state":"ready"})",
@@ -75,7 +75,6 @@ TEST_CASE("a malformed or hostile status reply is refused whole", "[vm_status]")
              R"({"name":"vm","state":"ready","x":tru})",
              R"({"name":"vm","state":"ready","x":+1})",
              R"({"name":"vm","state":"ready","x":.5})",
-             R"({"name":"vm","state":"ready",")" + std::string(100, 'k') + R"(":1})",
              R"({"name":"vm","state":"ready","pad":")" + std::string(4096, 'x') + "\"}",
          }) {
         CAPTURE(reply);
@@ -109,8 +108,4 @@ TEST_CASE("the console describes its VM from the launcher's reply", "[vm_status]
     CHECK(status.viewers == 2U);
     // No reply from the launcher: it is not running (starting, stopping, saving its guest).
     CHECK(console::describe_vm("vm-3", 0, std::nullopt).state == "stopped");
-}
-
-TEST_CASE("JSON strings escape quotes, backslashes and control characters", "[vm_status]") {
-    CHECK(console::json_string("a\"b\\c\n\x01") == R"("a\"b\\c\u000a\u0001")");
 }
