@@ -116,9 +116,9 @@ void front_session::on_proxied(const request& req, beast::error_code ec, upstrea
 void front_session::upgrade(request&& req, const vm_entry& vm, std::string_view rest) {
     if (!admit_upgrade(req)) return;
     // The VM's side first: a VM that cannot be reached is a 502, not a session that ends.
-    open_upstream_websocket(stream_.get_executor(),
-                            {vm.address, peer_target(front_->peer_base_path, rest),
-                             front_->vm_authorization, offers_tty(req)},
+    upstream_upgrade to_vm{vm.address, peer_target(front_->peer_base_path, rest),
+                           front_->vm_authorization, offers_tty(req)};
+    open_upstream_websocket(stream_.get_executor(), std::move(to_vm),
                             state_->config.ping_interval_seconds,
                             beast::bind_front_handler(&front_session::on_vm_websocket,
                                                       self<front_session>(), std::move(req)));
