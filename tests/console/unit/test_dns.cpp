@@ -88,7 +88,7 @@ TEST_CASE("every A record of the name, compressed or not, sorted", "[dns]") {
     CHECK(texts(parse_dns_answer(upper, id, name)) == std::vector<std::string>{"10.0.0.9"});
 }
 
-TEST_CASE("CNAMEs are followed; records of other names are not answers", "[dns]") {
+TEST_CASE("CNAMEs are followed, records of other names are not answers", "[dns]") {
     const std::string target = "pods.example";
     const auto packet = header(0x8180, 3) + question() + record(to_question, 5, labels(target)) +
                         record(labels(target), 1, a(10, 1, 1, 1)) +

@@ -51,7 +51,7 @@ TEST_CASE("every answering console is listed, in natural order", "[front]") {
     CHECK(console::natural_less("a", "ab"));
 }
 
-TEST_CASE("a console that stops answering turns its VM failed; one never heard is counted",
+TEST_CASE("a console that stops answering turns its VM failed, one never heard is counted",
           "[front]") {
     const auto first = merge_round({}, {answer("10.0.0.1", "vm-0"), answer("10.0.0.2", "vm-1")});
     const auto second =
@@ -64,7 +64,7 @@ TEST_CASE("a console that stops answering turns its VM failed; one never heard i
     CHECK(names_and_states(third) == std::vector<std::string>{"vm-1 ready"});
 }
 
-TEST_CASE("a name is listed once; the front's own names never", "[front]") {
+TEST_CASE("a name is listed once, the front's own names never", "[front]") {
     // A VM that moved: the answering address wins over the silent one.
     const auto before = merge_round({}, {answer("10.0.0.1", "vm-0")});
     const auto moved = merge_round(before, {silent("10.0.0.1"), answer("10.0.0.7", "vm-0")});

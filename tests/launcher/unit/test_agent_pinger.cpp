@@ -68,7 +68,7 @@ struct pinger_fixture {
 
 }  // namespace
 
-TEST_CASE("a ping answered counts; one left unanswered counts as silence", "[pinger]") {
+TEST_CASE("a ping answered counts, one left unanswered counts as silence", "[pinger]") {
     pinger_fixture f;
     auto guest = launcher_test::test_socket::unix_client((f.dir.path() / "qga").string());
     f.pinger.start();

@@ -78,7 +78,7 @@ TEST_CASE("commas in paths are doubled for QEMU", "[argv]") {
     CHECK(value_of(build_qemu_argv(vm, paths), "-drive").rfind("file=/data/a,,b.img,", 0) == 0);
 }
 
-TEST_CASE("user networking is restricted; forwards become hostfwd rules", "[argv][network]") {
+TEST_CASE("user networking is restricted, forwards become hostfwd rules", "[argv][network]") {
     auto vm = basic_vm();
     vm.forwards = {{2222, 22}, {8000, 8000}};
     // Unrestricted, libslirp maps 10.0.2.2 (and the rest of 10.0.2.0/24) to the host's loopback.

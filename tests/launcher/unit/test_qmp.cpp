@@ -23,7 +23,7 @@ TEST_CASE("the guest agent counts as running while its port is open", "[qmp]") {
     CHECK(opened == 1);
 }
 
-TEST_CASE("every QMP event is passed on by name; the agent's port closing too", "[qmp]") {
+TEST_CASE("every QMP event is passed on by name, the agent's port closing too", "[qmp]") {
     launcher_test::unconnected_qmp fixture;
     launcher::qmp_client& qmp = fixture.qmp;
     std::vector<std::string> events;
