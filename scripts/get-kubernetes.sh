@@ -31,6 +31,8 @@ log() { echo "get-kubernetes: $*" >&2; }
 
 # shellcheck source=scripts/lib/find-go.sh
 . "$here/lib/find-go.sh"
+# shellcheck source=scripts/lib/fetch-once.sh
+. "$here/lib/fetch-once.sh"
 go_min="$(awk '$1 == "go" { print $2; exit }' "$recipe/go.mod")"
 if ! GO="$(find_go "$go_min")"; then
   log "$GO"
@@ -46,22 +48,8 @@ missing() {
   local b
   for b in "${!packages[@]}"; do [ -x "$target_dir/bin/$b" ] || echo "$b"; done
 }
-if [ -z "$(missing)" ]; then
-  echo "$target_dir/bin"
-  exit 0
-fi
-
-mkdir -p "$target_dir"
-# Several test runs may ask at once: one builds, the others wait for it.
-exec 9>"$target_dir/.lock"
-flock 9
-if [ -z "$(missing)" ]; then
-  echo "$target_dir/bin"
-  exit 0
-fi
-
-work="$(mktemp -d "$target_dir/.build.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+built() { [ -z "$(missing)" ] && echo "$target_dir/bin"; }
+fetch_once "$target_dir" built
 cp "$recipe/go.mod" "$recipe/go.sum" "$work/"
 
 export GOMODCACHE="$CACHE_DIR/go/mod" GOCACHE="$CACHE_DIR/go/build"

@@ -13,9 +13,9 @@
 #          guest  make guest images from Debian's riscv64 packages (on Ubuntu, mmdebstrap
 #                 finds Debian's archive keys only in debian-archive-keyring, through gpg)
 #          emulation  run riscv64 programs (a full Debian guest's maintainer scripts)
-#          test   integration and browser test tools (busybox: the chart's test pod's script runs
-#                 with the same tools as in the launcher image; python3-venv: the pinned
-#                 prometheus-client the /metrics test parses with, in a venv under CACHE_DIR)
+#          test   integration, browser and chart test tools (busybox: the chart's test pod's script
+#                 runs with the same tools as in the launcher image; python3-venv: the test venv
+#                 of tests/pylib/requirements.txt under CACHE_DIR)
 #          container  build and run images with podman
 #          bench  the peers `make bench` measures against
 #          fuzz   libFuzzer targets and sanitizer builds (clang, compiler-rt)

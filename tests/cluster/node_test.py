@@ -89,16 +89,23 @@ def make_namespace_and_volume(cp, host_dir):
     # runtime, since passt's sandbox needs user namespaces (RuntimeDefault forbids them).
     cp.kubectl("label", "namespace", NAMESPACE, "pod-security.kubernetes.io/enforce=baseline",
                "pod-security.kubernetes.io/warn=baseline")
-    # A local-path style volume: a directory on the node the pod's user (1000) owns.
+    host_volume(cp, "vm-disk", host_dir, "1Gi")
+    log(f"namespace {NAMESPACE} enforces baseline; PersistentVolume vm-disk is hostPath {host_dir}")
+
+
+def host_volume(cp, name, host_dir, size, claim=None):
+    """A local-path style PersistentVolume: a directory on the node the pod's user (1000)
+    owns; bound in advance to `claim` when given, so no other claim takes it."""
     os.makedirs(host_dir)
     os.chown(host_dir, 1000, 1000)
     os.chmod(host_dir, 0o770)
-    volume = {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "vm-disk"},
-              "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
-                       "persistentVolumeReclaimPolicy": "Retain", "storageClassName": "",
-                       "hostPath": {"path": host_dir, "type": "Directory"}}}
+    spec = {"capacity": {"storage": size}, "accessModes": ["ReadWriteOnce"],
+            "persistentVolumeReclaimPolicy": "Retain", "storageClassName": "",
+            "hostPath": {"path": host_dir, "type": "Directory"}}
+    if claim:
+        spec["claimRef"] = {"namespace": NAMESPACE, "name": claim}
+    volume = {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": name}, "spec": spec}
     cp.kubectl("apply", "-f", "-", stdin=json.dumps(volume))
-    log(f"namespace {NAMESPACE} enforces baseline; PersistentVolume vm-disk is hostPath {host_dir}")
 
 
 def smoke_pod(cp):
@@ -593,16 +600,7 @@ def debian_hibernation(cp, helm, home, chart, images, volumes):
     """The debian-13 guest with persistence on its own hostPath volume: kubectl delete pod
     hibernates it and the next pod resumes it (hibernate_across_delete)."""
     claim = f"{DEBIAN_RELEASE}-qemu-riscv64-data"
-    host_dir = os.path.join(volumes, "debian-disk")
-    os.makedirs(host_dir)
-    os.chown(host_dir, 1000, 1000)
-    os.chmod(host_dir, 0o770)
-    volume = {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "debian-disk"},
-              "spec": {"capacity": {"storage": "4Gi"}, "accessModes": ["ReadWriteOnce"],
-                       "persistentVolumeReclaimPolicy": "Retain", "storageClassName": "",
-                       "claimRef": {"namespace": NAMESPACE, "name": claim},
-                       "hostPath": {"path": host_dir, "type": "Directory"}}}
-    cp.kubectl("apply", "-f", "-", stdin=json.dumps(volume))
+    host_volume(cp, "debian-disk", os.path.join(volumes, "debian-disk"), "4Gi", claim)
     values = [f"images.launcher={images[0]}", f"images.console={images[1]}", f"images.data={images[3]}",
               "cpu.count=2", "memory=2048", "service.type=ClusterIP", "persistence.enabled=true",
               "persistence.size=4Gi", "persistence.storageClass=-", "imagePullPolicy=Never"]
@@ -644,16 +642,7 @@ def upgrade_from_deployment(cp, helm, home, chart, values, volumes):
         log(f"NOTE: no git history here: the upgrade from the chart's Deployment ({DEPLOYMENT_CHART}) is not run")
         return
     fullname, claim = f"{LEGACY}-qemu-riscv64", f"{LEGACY}-qemu-riscv64-data"
-    host_dir = os.path.join(volumes, "legacy-disk")
-    os.makedirs(host_dir)
-    os.chown(host_dir, 1000, 1000)
-    os.chmod(host_dir, 0o770)
-    volume = {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "legacy-disk"},
-              "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
-                       "persistentVolumeReclaimPolicy": "Retain", "storageClassName": "",
-                       "claimRef": {"namespace": NAMESPACE, "name": claim},
-                       "hostPath": {"path": host_dir, "type": "Directory"}}}
-    cp.kubectl("apply", "-f", "-", stdin=json.dumps(volume))
+    host_volume(cp, "legacy-disk", os.path.join(volumes, "legacy-disk"), "1Gi", claim)
     helm_run(helm, cp, home, "install", LEGACY, previous, *[a for v in values for a in ("--set", v)], "--wait",
              "--timeout", f"{BOOT_DEADLINE_S}s")
     old = release_pod(cp, LEGACY)

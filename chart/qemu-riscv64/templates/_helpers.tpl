@@ -211,6 +211,19 @@ app.kubernetes.io/component: vm
 {{- include "qemu-riscv64.image" (dict "ref" $ref "root" .) }}
 {{- end }}
 
+{{/* The values that name the original project's launcher or console image (carvicsforth/...), which this
+pod spec cannot run as intended (chart README, "The original's images"); empty when none does. */}}
+{{- define "qemu-riscv64.originalImages" -}}
+{{- $named := list }}
+{{- if regexMatch "(^|/)carvicsforth/qemu-riscv64-launcher" (include "qemu-riscv64.launcherImage" .) }}
+{{- $named = append $named "launcher" }}
+{{- end }}
+{{- if regexMatch "(^|/)carvicsforth/qemu-riscv64-console" .Values.images.console }}
+{{- $named = append $named "console" }}
+{{- end }}
+{{- join " " $named }}
+{{- end }}
+
 {{/* The console's URL prefix (CONSOLE_BASE_PATH): ingress.path without its trailing slash, "" for "/". */}}
 {{- define "qemu-riscv64.basePath" -}}
 {{- if .Values.ingress.enabled }}{{ trimSuffix "/" .Values.ingress.path }}{{ end }}

@@ -152,13 +152,17 @@ passt_process::~passt_process() {
     fs::remove_all(dir_, ignored);
 }
 
-void passt_process::start(std::uint16_t telnet_port) {
+void passt_process::start(std::uint16_t telnet_port, const std::optional<dhcp_lease>& lease) {
     // passt inherits the launcher's hard open-file limit: the ports must fit it.
     rlimit files{};
     ::getrlimit(RLIMIT_NOFILE, &files);
     const port_fit fit = fit_passt_ports(vm_.passt_ports, vm_.forwards.size(), files.rlim_max);
     if (fit.narrowed) std::cerr << narrowing_note(vm_.passt_ports, fit, files.rlim_max) << "\n";
-    const auto argv = build_passt_argv(vm_, fit.ports, socket_path(), telnet_port, run_as_);
+    auto argv = build_passt_argv(vm_, fit.ports, socket_path(), telnet_port, run_as_);
+    if (lease) {
+        const auto options = lease_arguments(*lease);
+        argv.insert(argv.end(), options.begin(), options.end());
+    }
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0) fail(std::string("pipe: ") + std::strerror(errno));
     // passt inherits the launcher's environment; its messages come through the pipe.
@@ -174,8 +178,8 @@ void passt_process::start(std::uint16_t telnet_port) {
     messages_.assign(pipe_fds[0]);
     messages_.non_blocking(true);
     wait_for_socket();
-    std::cerr << "launcher: passt (pid " << child_->pid()
-              << ") gives the guest this host's address\n";
+    std::cerr << "launcher: passt (pid " << child_->pid() << ") gives the guest "
+              << (lease ? "the address it had, " + lease->address : "this host's address") << "\n";
     do_read();
 }
 
@@ -247,6 +251,7 @@ void passt_process::relay(std::string_view text) {
          end = partial_line_.find('\n')) {
         const std::string line = partial_line_.substr(0, end);
         partial_line_.erase(0, end + 1);
+        lease_reader_.line(line);
         if (worth_relaying(line)) std::cerr << "launcher: passt: " << line << "\n";
     }
 }

@@ -6,6 +6,7 @@
 // guest sees is never the host's loopback.
 #include "asio.hpp"
 #include "process/child_process.hpp"
+#include "qemu/passt_lease.hpp"
 #include "settings/settings.hpp"
 
 #include <sys/types.h>
@@ -44,7 +45,11 @@ public:
 
     std::string socket_path() const { return dir_ + "/passt.sock"; }
     // Starts passt and waits for its socket; throws with passt's last words.
-    void start(std::uint16_t telnet_port);
+    // `lease`, when given, is the address passt hands the guest instead of
+    // this host's own (a hibernated guest's, which it still holds).
+    void start(std::uint16_t telnet_port, const std::optional<dhcp_lease>& lease = std::nullopt);
+    // The IPv4 lease passt said it gives the guest, once it said so.
+    std::optional<dhcp_lease> lease() const { return lease_reader_.lease(); }
     // The wait status once passt has exited, reaping it; nullopt while it runs.
     std::optional<int> poll();
     // SIGTERM while it runs.
@@ -63,6 +68,7 @@ private:
     boost::asio::posix::stream_descriptor messages_;
     std::array<char, 4096> input_{};
     std::string partial_line_;
+    lease_reader lease_reader_;
     std::optional<child_process> child_;  // once started
 };
 

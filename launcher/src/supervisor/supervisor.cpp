@@ -159,10 +159,8 @@ int supervisor::run() {
         telnet_unix_->start();
         std::cerr << "launcher: serial console on telnet unix:" << vm_.telnet_socket << "\n";
     }
-    if (passt_) {
-        passt_->start(telnet_->port());
-        paths.passt_socket = passt_->socket_path();
-    }
+    // passt starts with QEMU, once it is known whether a hibernated guest resumes.
+    if (passt_) paths.passt_socket = passt_->socket_path();
     wait_signal();
     pinger_.start();
     cold_argv_ = build_qemu_argv(vm_, paths);
@@ -184,8 +182,13 @@ int supervisor::run() {
 }
 
 void supervisor::start_qemu() {
+    const auto argv = plan_boot(cold_argv_);
+    if (passt_) {
+        lease_given_ = lease_to_give();
+        passt_->start(telnet_->port(), lease_given_);
+    }
     qemu_started_ = std::chrono::steady_clock::now();
-    qemu_.emplace(plan_boot(cold_argv_), qemu_environment(environ, vm_.qemu_env),
+    qemu_.emplace(argv, qemu_environment(environ, vm_.qemu_env),
                   child_stdio{-1, -1, "launcher: cannot execute QEMU\n"});
     guest_started_ = !loader_;
     guest_start_ = !loader_ ? "cold" : hibernated_.resume ? "hibernate" : "warm";

@@ -72,6 +72,10 @@ private:
     std::optional<std::vector<std::string>> plan_hibernate_boot(
         const std::vector<std::string>& cold_argv);
     void on_hibernate_resumed();
+    // Frames from the guest's NIC, so that a new passt learns where the guest is.
+    void announce_guest();
+    // The address passt gives a resuming guest without an agent: the one it holds.
+    std::optional<dhcp_lease> lease_to_give() const;
     void on_hibernate_resume_failed(const std::string& reason);
     // Between the load and cont: delvm hibernate, then the timers, then `run`.
     void before_hibernated_run(std::function<void()> run);
@@ -141,6 +145,7 @@ private:
     std::unique_ptr<hibernator> hibernator_;  // SIGTERM with hibernate on
     bool hibernate_saved_ = false;            // savevm hibernate succeeded
     bool agent_at_save_ = false;
+    std::optional<dhcp_lease> lease_given_;  // passt's lease for a resuming guest
     std::string saved_at_;
     bool guest_started_ = false;  // running, not paused for a load
     bool shutting_down_ = false;

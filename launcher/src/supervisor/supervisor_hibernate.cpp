@@ -103,9 +103,11 @@ void supervisor::on_hibernate_resumed() {
     note_ready();
     std::cerr << "launcher: hibernate: resumed in " << one_decimal(took.count()) << " s (saved "
               << away << " s before)\n";
+    if (passt_) announce_guest();
     if (!manifest.agent) {
         std::cerr << "launcher: hibernate: the guest has no guest agent: its clock is about "
-                  << away << " s behind until the guest sets it, and it asks no new address\n";
+                  << away << " s behind until the guest sets it"
+                  << (lease_given_ ? "; it keeps its address, which passt gives it again\n" : "\n");
         return;
     }
     qmp_->assume_agent_running();
@@ -114,6 +116,36 @@ void supervisor::on_hibernate_resumed() {
     agent_commands_.add_once(exec_script_command(renew_network_script, ""), "network asked again",
                              "network");
     agent_commands_.start();
+}
+
+// A new passt learns the guest's MAC from the frames the guest sends, and a
+// resumed guest that is idle sends none, so a connection from outside may
+// find it unreachable until it does. QEMU's announce-self sends frames from
+// the guest's NIC at once, as QEMU does after a migration.
+void supervisor::announce_guest() {
+    qmp_->execute(
+        "{\"execute\": \"announce-self\", \"arguments\": "
+        "{\"initial\": 50, \"max\": 550, \"rounds\": 5, \"step\": 100}}\n",
+        [](std::string_view reply) {
+            if (reply.find("\"error\"") != std::string_view::npos)
+                std::cerr << "launcher: hibernate: QEMU's announce-self failed: " << reply << "\n";
+        });
+}
+
+// A guest without an agent cannot be asked to take a new lease after its
+// resume: passt hands it the one it holds (the pod's old address), and
+// forwards this host's ports to it as before.
+std::optional<dhcp_lease> supervisor::lease_to_give() const {
+    const warm_manifest& manifest = hibernated_.saved.manifest;
+    if (!hibernated_.resume || manifest.agent || manifest.lease.empty()) return std::nullopt;
+    try {
+        return parse_lease(manifest.lease);
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "launcher: hibernate: LEASE='" << manifest.lease << "' in "
+                  << hibernate_manifest_name << " left unused (" << e.what()
+                  << "): passt gives the guest this host's address\n";
+        return std::nullopt;
+    }
 }
 
 void supervisor::on_hibernate_resume_failed(const std::string& reason) {
@@ -176,6 +208,8 @@ void supervisor::keep_hibernated_state(int status) {
     manifest.saved_at = saved_at_;
     manifest.disk = fs::path(vm_.drive).lexically_relative(vm_.data_dir).string();
     manifest.agent = agent_at_save_;
+    if (const auto lease = passt_ ? passt_->lease() : std::nullopt)
+        manifest.lease = lease_text(*lease);
     manifest.machine = record_machine(vm_, cold_argv_);
     try {
         // QEMU has flushed and closed the disk: its metadata now is the save's.

@@ -20,11 +20,14 @@ using field_member =
                  int machine_record::*, std::string snapshot_recipe::*, int snapshot_recipe::*,
                  bool snapshot_recipe::*>;
 
+// Whether a key is written to the manifest: snapshot.conf's own keys never are.
+enum class writing { always, when_set, never };
+
 // One key of warm-start.conf; snapshot.conf takes the recipe's keys only.
 struct manifest_field {
     const char* key;
     field_member member;
-    bool written = true;  // false: snapshot.conf's alone, never written to the manifest
+    writing written = writing::always;
 };
 
 // Every key, once, in the order the manifest is written; the recipe's come last.
@@ -35,6 +38,7 @@ const std::vector<manifest_field>& manifest_fields() {
         {"DISK", &warm_manifest::disk},
         {"DISK_FINGERPRINT", &warm_manifest::disk_fingerprint},
         {"AGENT", &warm_manifest::agent},
+        {"LEASE", &warm_manifest::lease, writing::when_set},
         {"QEMU_VERSION", &machine_record::qemu_version},
         {"MACHINE", &machine_record::machine},
         {"CPU_COUNT", &machine_record::cpu_count},
@@ -46,8 +50,8 @@ const std::vector<manifest_field>& manifest_fields() {
         {"APPEND", &machine_record::append},
         {"READY_PATTERN", &snapshot_recipe::ready_pattern},
         {"WAIT_AGENT", &snapshot_recipe::wait_agent},
-        {"QUIET_SECONDS", &snapshot_recipe::quiet_seconds, false},
-        {"TIMEOUT_SECONDS", &snapshot_recipe::timeout_seconds, false},
+        {"QUIET_SECONDS", &snapshot_recipe::quiet_seconds, writing::never},
+        {"TIMEOUT_SECONDS", &snapshot_recipe::timeout_seconds, writing::never},
         {"RESUME_AGENT_SCRIPT", &snapshot_recipe::resume_agent_script},
         {"RESUME_CONSOLE", &snapshot_recipe::resume_console},
     };
@@ -142,11 +146,12 @@ void read_fields(const std::string& path, warm_manifest& m, bool recipe_only) {
 void write_fields(std::ostream& out, const warm_manifest& m) {
     bool recipe_begun = false;
     for (const auto& field : manifest_fields()) {
-        if (!field.written) continue;
+        if (field.written == writing::never) continue;
         if (in_recipe(field) && !recipe_begun) out << "# After a resume\n";
         recipe_begun = recipe_begun || in_recipe(field);
         const std::string value =
             std::visit([&](auto member) { return formatted(value_in(m, member)); }, field.member);
+        if (field.written == writing::when_set && value == "''") continue;
         out << field.key << '=' << value << '\n';
     }
 }

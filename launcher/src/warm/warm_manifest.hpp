@@ -43,6 +43,7 @@ struct warm_manifest {
     std::string disk;               // DISK: the drive holding it, relative to the data dir
     std::string disk_fingerprint;   // DISK_FINGERPRINT: qcow2 metadata right after the save
     bool agent = false;             // AGENT: the guest agent was running at the snapshot
+    std::string lease;              // LEASE: passt's DHCP lease then ("address netmask router")
     machine_record machine;
     snapshot_recipe recipe;
 };

@@ -41,7 +41,7 @@ import time
 from qemu_riscv64_test.console import case_arguments, start_console, start_peer
 from qemu_riscv64_test.console_session import ConsoleSession
 from qemu_riscv64_test.dns import DnsServer
-from qemu_riscv64_test.fake_status import FakeStatus
+from qemu_riscv64_test.launcher import FakeStatus
 from qemu_riscv64_test.processes import Process, check, free_port
 from qemu_riscv64_test.prometheus import Scrape, load_parser
 from qemu_riscv64_test.websocket import (ConnectionClosed, HandshakeError, basic_auth, http_get, raw_request,
@@ -75,9 +75,8 @@ class Vm:
     def stop(self):
         self.console.stop()
         self.peer.stop()
-        self.status.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.status_path)
+        with contextlib.suppress(FileNotFoundError):  # closed already: its launcher went away
+            self.status.close()
 
 
 class Fleet:
@@ -189,7 +188,6 @@ def index(_):
         vms.wait_for_list(lambda by: by["vm-a"]["viewers"] == 0, "vm-a's viewer gone")
         # The launcher gone (shutting down, saving its guest): stopped, still listed.
         vms.vms["vm-9"].status.close()
-        os.unlink(vms.vms["vm-9"].status_path)
         vms.wait_for_list(lambda by: by["vm-9"]["state"] == "stopped", "vm-9 stopped")
         # The page: the title, its script and style, no VM data in it (the script fetches it).
         status, head, body = http_get(vms.front_port, "/", headers=AUTH)

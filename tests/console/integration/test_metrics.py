@@ -12,10 +12,9 @@ Cases:
                          then malformed, oversized and silent ones: /metrics still answers and
                          parses, launcher_up 0 and no guest state; no socket at all likewise
 
-The parser is prometheus-client's (pinned, in a venv under CACHE_DIR made by
-install-prometheus-client.sh, through qemu_riscv64_test.prometheus); it is
-first checked to refuse a malformed exposition, so that a broken /metrics
-fails here.
+The parser is prometheus-client's (pinned in tests/pylib/requirements.txt, in the
+test venv under CACHE_DIR, through qemu_riscv64_test.prometheus); it is first
+checked to refuse a malformed exposition, so that a broken /metrics fails here.
 """
 import argparse
 import os
@@ -25,8 +24,7 @@ import time
 
 from qemu_riscv64_test.console import start_console, start_peer, wait_for_shell
 from qemu_riscv64_test.console_session import ConsoleSession
-from qemu_riscv64_test.fake_status import FakeStatus
-from qemu_riscv64_test.launcher import start_launcher
+from qemu_riscv64_test.launcher import FakeStatus, start_launcher
 from qemu_riscv64_test.processes import check
 from qemu_riscv64_test.prometheus import Scrape, load_parser
 from qemu_riscv64_test.websocket import basic_auth, http_get
@@ -108,7 +106,6 @@ def metrics_hostile_status(args, parse):
         check(scrape.value("qemu_cpu_seconds_total") == 3.25, "CPU seconds passed on")
         check(http_get(port, "/readyz")[0] == 503, "unready is 503")
         fake.close()
-        os.unlink(path)
         hostile = [
             b"ready",                                       # no newline
             b"ready\nqemu_cpu_seconds -1\n",                # negative
@@ -134,7 +131,6 @@ def metrics_hostile_status(args, parse):
             check(scrape.value("guest_state", state="ready") == 0, "not ready after %r" % shown)
             check(not scrape.has("qemu_resident_memory_bytes"), "values from a malformed reply")
             fake.close()
-            os.unlink(path)
         check(http_get(port, "/healthz")[0] == 200, "the console still runs")
         print("ok: %d malformed replies each gave launcher_up 0 and a parseable /metrics" % len(hostile))
     finally:

@@ -18,6 +18,11 @@ sent, the console never answers.
              from outside (a client that speaks first, as HTTP, and a
              server that speaks first, as SMTP), a VM_FORWARD_PORTS forward
              too, the pod's own ports never.
+  moved      passt with hibernation, the busybox guest (no agent): a guest
+             server reached at the pod's address; SIGTERM saves the guest; the
+             pod's address changes (as a new pod's does); the next start
+             resumes it, and the same server (never restarted) is reached at
+             the new address, the guest still reaching the outside.
   newcomer   passt as a newcomer starts it on a host: VM_RUNTIME_DIR from
              `mktemp -d` (mode 0700, which nobody cannot enter), the default
              VM_PASST_PORTS, and an open-file hard limit of 20,000 (this
@@ -33,11 +38,12 @@ Debian 12's also never acknowledges a guest's SYN-ACK, so a server that speaks
 first stalls until the client sends. With those versions the check of their
 fault prints LIMITATION; with any other passt every check is strict.
 
-usage: test_netns_isolation.py isolation|inbound|newcomer user|passt LAUNCHER CONSOLE GUEST_DIR"""
+usage: test_netns_isolation.py isolation|inbound|moved|newcomer user|passt LAUNCHER CONSOLE GUEST_DIR"""
 import functools
 import os
 import resource
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -50,6 +56,7 @@ from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT, PrivateGuest
 from qemu_riscv64_test.launcher import Launcher
 
 POD_ADDR, OUTSIDE_ADDR = "192.0.2.2", "192.0.2.1"  # TEST-NET-1, never routed anywhere
+NEXT_POD_ADDR = "192.0.2.3"  # the pod's address after it "moved"
 CONSOLE_PORT, TELNET_PORT, CANARY_PORT, OUTSIDE_PORT = 8080, 10023, 9500, 4242
 # Forwarded by passt: fits this machine's RLIMIT_NOFILE (three descriptors per
 # port, and 2048 kept: the launcher would narrow a range that does not),
@@ -389,6 +396,63 @@ def inbound(names, binary, guest_dir, runtime):
         print(launcher.stderr)
 
 
+def guest_server(guest, port, word):
+    """A server in the guest that answers `word` to every client, listening once this returns."""
+    guest.run(f"(while :; do echo {word} | nc -l -p {port}; done >/dev/null 2>&1 &)")
+    guest.run(f"until netstat -ltn | grep -q ':{port} '; do sleep 1; done")
+
+
+def move_pod(names, old_addr, new_addr):
+    """The pod's address changes, as a pod made again gets another."""
+    sh("ip", "-n", names.pod, "addr", "del", old_addr + "/24", "dev", names.veth_pod)
+    sh("ip", "-n", names.pod, "addr", "add", new_addr + "/24", "dev", names.veth_pod)
+    sh("ip", "-n", names.pod, "route", "replace", "default", "via", OUTSIDE_ADDR)
+
+
+def moved(names, binary, guest_dir, runtime):
+    hibernating = {"VM_HIBERNATE": "on", "VM_SHUTDOWN_TIMEOUT": "300"}
+    first = boot(names.pod, binary, guest_dir, "passt", hibernating, runtime)
+    outside_server = start_outside_server(names.outside)
+    second = None
+    try:
+        guest = Guest(first)
+        guest.client.read_until(b"busybox guest ready")
+        guest.client.read_until(PROMPT)
+        guest_server(guest, GUEST_PORT, "same-server-$((40+2))")
+        got = outside(names.outside, tcp_read_code(POD_ADDR, GUEST_PORT, b"GET /\r\n"))
+        check("same-server-42" in got, f"the guest server is not reached at {POD_ADDR}: {got}")
+        # Saved while it listens again (the loop starts a new nc after each client).
+        guest.run(f"until netstat -ltn | grep -q ':{GUEST_PORT} '; do sleep 1; done")
+        first.signal(signal.SIGTERM)
+        check(first.wait(timeout=360) == 0, f"the launcher did not hibernate: {first.stderr}")
+        with open(os.path.join(guest_dir, "hibernate.conf")) as conf:
+            kept = conf.read()
+        check(f"LEASE='{POD_ADDR} 255.255.255.0 {OUTSIDE_ADDR}'" in kept,
+              f"hibernate.conf keeps no lease of {POD_ADDR}: {kept}")
+        move_pod(names, POD_ADDR, NEXT_POD_ADDR)
+        second = boot(names.pod, binary, guest_dir, "passt", hibernating, runtime)
+        second.wait_stderr(r"launcher: hibernate: resumed in")
+        given = second.wait_stderr(r"launcher: passt \(pid \d+\) gives the guest [^\n]*").group(0)
+        check(f"the address it had, {POD_ADDR}" in given, given)
+        print(given)
+        # Nothing is typed into the resumed guest before the server is reached.
+        got = outside(names.outside, tcp_read_code(NEXT_POD_ADDR, GUEST_PORT, b"GET /\r\n"))
+        check("same-server-42" in got,
+              f"the resumed guest's server is not reached at the new {NEXT_POD_ADDR}: {got}")
+        print(f"outside -> {NEXT_POD_ADDR}:{GUEST_PORT} after the move: {got.strip()}")
+        guest.client = second.client()  # its numbering goes on: the screen replayed holds the old
+        out = guest.run(f"timeout 5 nc -w 3 {OUTSIDE_ADDR} {OUTSIDE_PORT} </dev/null")
+        check("outside-answers" in out, f"the resumed guest cannot reach the outside: {out}")
+        print("moved: the resumed guest keeps its address and is reached at the pod's new one: ok")
+    finally:
+        for launcher in (first, second):
+            if launcher:
+                launcher.kill()
+                print(launcher.stderr)
+        outside_server.kill()
+        outside_server.wait()
+
+
 NEWCOMER_HARD_LIMIT = 20000  # open files: the hard limit of the machine this was found on
 
 
@@ -460,6 +524,8 @@ def main(kind, network, binary, console_binary, shared_guest_dir):
             try:
                 if kind == "isolation":
                     isolation(names, network, binary, console_binary, guest_dir, runtime)
+                elif kind == "moved":
+                    moved(names, binary, guest_dir, runtime)
                 elif kind == "newcomer":
                     newcomer(names, binary, guest_dir)
                 else:

@@ -122,6 +122,23 @@ TEST_CASE("every field of warm-start.conf reads back as written", "[warm]") {
     CHECK(file_text(again) == full_manifest_file);
 }
 
+TEST_CASE("a hibernated guest's lease is written after AGENT, only when there is one", "[warm]") {
+    launcher_test::temp_dir dir;
+    const auto path = (dir.path() / "hibernate.conf").string();
+    auto m = full_manifest();
+    m.lease = "10.244.0.17 255.255.255.0 10.244.0.1";
+    launcher::write_manifest(path, m);
+    const std::string text = file_text(path);
+    CHECK(text.find("AGENT=yes\nLEASE='10.244.0.17 255.255.255.0 10.244.0.1'\nQEMU_VERSION=") !=
+          std::string::npos);
+    CHECK(launcher::read_manifest(path).lease == m.lease);
+    // Without one the file is as it always was (and warm-start.conf never has one).
+    m.lease.clear();
+    launcher::write_manifest(path, m);
+    CHECK(file_text(path) == full_manifest_file);
+    CHECK(launcher::read_manifest(path).lease.empty());
+}
+
 TEST_CASE("snapshot.conf takes the recipe's keys only", "[warm]") {
     launcher_test::temp_dir dir;
     dir.write("hook.sh", "true\n");

@@ -91,8 +91,16 @@ root=$(mktemp -d "${TMPDIR:-/var/tmp}/fresh-$release.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 tar -xf "$tarball" -C "$root"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
-# npm and pip trust what the host trusts (a TLS-inspecting proxy's CA, say): network, not packages.
+# npm, pip and curl trust what the host trusts (a TLS-inspecting proxy's CA, say): network, not packages.
 cp /etc/ssl/certs/ca-certificates.crt "$root/etc/host-ca-bundle.crt" 2>/dev/null || true
+# The Go module proxy the host uses (its GOPROXY, else its Go's): the root has no Go,
+# and the chart tests take the ServiceMonitor's CRD from a Go module through it.
+goproxy=${GOPROXY:-}
+# shellcheck source=scripts/lib/find-go.sh
+. "$(dirname "$0")/../../../scripts/lib/find-go.sh"
+if [ -z "$goproxy" ] && go=$(find_go 1.13.0); then
+  goproxy=$("$go" env GOPROXY)
+fi
 
 commit=$(git -C "$src" rev-parse HEAD)
 if [ -n "$(git -C "$src" status --porcelain --untracked-files=no)" ]; then
@@ -137,7 +145,9 @@ unshare --mount --pid --fork --kill-child --propagation private -- bash -euo pip
 ' _ "$root" "$fresh" "$release" "$ccache_dir" \
   env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   LANG=C.UTF-8 TERM=dumb NODE_EXTRA_CA_CERTS=/etc/host-ca-bundle.crt PIP_CERT=/etc/host-ca-bundle.crt \
+  CURL_CA_BUNDLE=/etc/host-ca-bundle.crt ${goproxy:+GOPROXY=$goproxy} \
   ${http_proxy:+http_proxy=$http_proxy} ${https_proxy:+https_proxy=$https_proxy} \
   FRESH_CONSOLE_PORT="$console_port" FRESH_TELNET_PORT="$telnet_port" \
+  FRESH_HOST_RELEASE="$(. /etc/os-release && echo "$ID $VERSION_CODENAME")" \
   ${FRESH_TIERS:+"FRESH_TIERS=$FRESH_TIERS"} \
   bash /root/qemu-riscv64/tests/project/fresh/new-user.sh

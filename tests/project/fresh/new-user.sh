@@ -103,6 +103,13 @@ if [ -n "$no_chromium" ]; then
   default_tiers="unit integration chart"
   step "left out here: browser ($no_chromium)"
 fi
+# A root of the host's own release would only run the integration tier again
+# with the same packages (make test has installed every tier's, here as there):
+# the host's run of that tier covers it.
+if [ "${FRESH_HOST_RELEASE:-}" = "$ID $VERSION_CODENAME" ]; then
+  default_tiers=${default_tiers/integration /}
+  step "left out here: integration (the host, $PRETTY_NAME too, runs it with the same packages)"
+fi
 read -r -a tiers <<<"${FRESH_TIERS:-$default_tiers}"
 step "3. make test TIERS=\"${tiers[*]}\""
 step "left out here: container (podman inside this root: nested containers), portability" \

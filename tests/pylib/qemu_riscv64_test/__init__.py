@@ -8,8 +8,8 @@
     console_session  the console's wire protocol on top of that client
     launcher         the launcher binary under test, two ways of starting it
     console          the console binary under test, and waiting for a shell
-    fake_status      a stand-in for the launcher's status socket
-    prometheus       /metrics parsed by prometheus-client's parser (pinned)
+    venv             the pinned PyPI packages (requirements.txt) on sys.path
+    prometheus       /metrics parsed by prometheus-client's parser (from the test venv)
     dns              a small DNS server answering A queries from a function
 
 The tier's CMakeLists puts tests/pylib on PYTHONPATH; scripts run by hand

@@ -119,6 +119,43 @@ def status_reply(path):
     return lines[0], values
 
 
+class FakeStatus:
+    """A stand-in for the launcher's status socket: a unix socket at `path` that answers each
+    connection with `reply` (None: accepts and says nothing), until close() removes it."""
+
+    def __init__(self, path, reply):
+        self.path, self.reply = path, reply
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.server.bind(path)
+        self.server.listen(16)
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            with client:
+                if self.reply is None:
+                    time.sleep(3)  # past the console's 2 s timeout
+                    continue
+                try:
+                    client.sendall(self.reply)
+                except OSError:
+                    pass
+
+    def close(self):
+        self.server.close()
+        os.unlink(self.path)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def start_launcher(binary, guest_dir, extra_env=None):
     """The launcher on a private copy of the busybox guest (`extra_env` added to its
     environment); returns (process, telnet port)."""

@@ -1,21 +1,15 @@
-"""/metrics read by prometheus-client's own parser (PyPI's, pinned, in a venv under CACHE_DIR made by
-tests/console/integration/install-prometheus-client.sh), checked before use to refuse malformed text."""
-import os
-import subprocess
-import sys
-
+"""/metrics read by prometheus-client's own parser (pinned in tests/pylib/requirements.txt, from the
+test venv), checked before use to refuse malformed text."""
 from .processes import check
+from .venv import use_test_venv
 from .websocket import http_get
 
-INSTALLER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "console", "integration",
-                         "install-prometheus-client.sh")
 PREFIX = "qemu_riscv64_"
 
 
 def load_parser():
-    """prometheus_client's text parser from the pinned venv; it must refuse a malformed exposition."""
-    site = subprocess.run([INSTALLER], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
-    sys.path.insert(0, site)
+    """prometheus_client's text parser from the pinned test venv; it must refuse a malformed exposition."""
+    use_test_venv()
     from prometheus_client.parser import text_string_to_metric_families
     check_parser_refuses(text_string_to_metric_families)
     return text_string_to_metric_families

@@ -38,8 +38,8 @@ def read_head(sock, buffer=b""):
 
 
 def http_get(port, target, headers=None, host="127.0.0.1", timeout=10, host_header=None, method="GET"):
-    """Sends the request line as given (no path clean-up) to `host`, with `host_header` as its
-    Host (default host:port); returns (status, head, body)."""
+    """Sends the request line as given (no path clean-up), with the Host header given (else
+    host:port); returns (status, head, body)."""
     lines = ["%s %s HTTP/1.1" % (method, target), "Host: %s" % (host_header or "%s:%d" % (host, port)),
              "Connection: close"]
     lines += ["%s: %s" % item for item in (headers or {}).items()]

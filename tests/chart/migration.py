@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""An upgrade from the chart's Deployment to its StatefulSet never runs two VMs on one disk:
+while `lookup` finds the release's Deployment, the StatefulSet renders with no replica and
+NOTES say to upgrade once more when the old pod is gone; without it, one replica. The
+upgrade NOTES ask for (--reuse-values, which renders with the old chart's defaults) renders."""
+import os
+import shutil
+import sys
+import tempfile
+
+from chartlib.expect import Expect
+from chartlib.fake_api import FakeApi, namespace, release_deployment
+from chartlib.helm import CHART_DIR, install_dry_run, template
+from chartlib.objects import container, env_of, pod_spec, vm_set
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def render(served):
+    """`helm install --dry-run=server` against the stand-in serving `served`: (result, replicas, notes)."""
+    with FakeApi([namespace("vms"), *served]) as api:
+        result, notes = install_dry_run(api.kubeconfig, ["persistence.enabled=true"])
+    replicas = vm_set(result.objects)["spec"].get("replicas") if result.status == 0 else None
+    return result, replicas, notes
+
+
+def main():
+    t = Expect()
+    migrating, replicas, notes = render([release_deployment("vms", "myvm-qemu-riscv64")])
+    t.that(migrating.status == 0, "with the Deployment: " + migrating.stderr.strip())
+    t.equal(replicas, 0, "the Deployment still there: the StatefulSet waits with no replica")
+    t.that("replaces the release's Deployment with a StatefulSet" in notes
+           and "helm upgrade -n vms myvm ./chart/qemu-riscv64 --reuse-values" in notes,
+           "NOTES say to upgrade once more when the Deployment's pod is gone")
+
+    settled, replicas, notes = render([])
+    t.that(settled.status == 0, "without it: " + settled.stderr.strip())
+    t.equal(replicas, 1, "no Deployment: one replica, the VM")
+    t.that("replaces the release's Deployment" not in notes, "no migration note")
+
+    # `helm upgrade --reuse-values` renders the chart with the old release's values in place of
+    # the chart's defaults: keys the chart gained since are missing, and must still render.
+    with tempfile.TemporaryDirectory(prefix="chart-reuse-values-") as folder:
+        reused = os.path.join(folder, "qemu-riscv64")
+        shutil.copytree(CHART_DIR, reused)
+        shutil.copyfile(os.path.join(HERE, "deployment-chart-values.yaml"), os.path.join(reused, "values.yaml"))
+        result = template("myvm", ["persistence.enabled=true"], chart=reused)
+    t.that(result.status == 0, "--reuse-values from the Deployment chart's values renders: " + result.stderr.strip())
+    if result.status == 0:
+        env = env_of(container(pod_spec(result.objects), "launcher"))
+        t.equal(env.get("VM_HIBERNATE"), "on", "without the hibernate value: auto, on with persistence")
+        t.equal(env.get("VM_SHUTDOWN_TIMEOUT"), "51",
+                "without hibernateWriteRate: 50 MiB/s, 2048 MiB saved in 41 s + 10")
+    return t.report("migration")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

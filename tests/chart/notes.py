@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""NOTES.txt, as `helm install --dry-run=client` prints it: how to open the console for each
+service type (minikube tunnel included), and the notes of auth, read-only, ssh and persistence."""
+import sys
+
+from chartlib.expect import Expect
+from chartlib.helm import CHART_DIR, run_helm, set_args
+
+t = Expect()
+
+
+def notes(*sets):
+    result = run_helm(["install", "myvm", CHART_DIR, "--dry-run=client", "--namespace", "vms", *set_args(sets)])
+    t.that(result.status == 0, "helm install --dry-run %s: %s" % (" ".join(sets), result.stderr.strip()))
+    at = result.stdout.find("NOTES:")
+    return "" if at < 0 else result.stdout[at:]
+
+
+def expect_in(text, snippets, what):
+    for snippet in snippets:
+        t.that(snippet in text, "%s: the notes must say '%s'" % (what, snippet))
+
+
+def main():
+    secret = "kubectl get secret -n vms myvm-qemu-riscv64-console-auth -o jsonpath='{.data.password}' | base64 -d"
+    expect_in(notes(), ["minikube tunnel", "http://localhost:8080", "kubectl get svc -n vms myvm-qemu-riscv64",
+                        "kubectl logs -n vms pod/myvm-qemu-riscv64-0 -c launcher", "--set service.port=8081",
+                        "helm test -n vms myvm"], "LoadBalancer")
+    expect_in(notes("service.port=8081"), ["http://localhost:8081", "--set service.port=8082"], "port 8081")
+    expect_in(notes("service.type=NodePort"), ['{.spec.ports[?(@.name=="http")].nodePort}',
+                                               "minikube service -n vms myvm-qemu-riscv64 --url"], "NodePort")
+    expect_in(notes("service.type=ClusterIP"), ["kubectl port-forward -n vms svc/myvm-qemu-riscv64 8080:8080"],
+              "ClusterIP")
+    for service_type in ("LoadBalancer", "NodePort", "ClusterIP"):
+        expect_in(notes("service.type=" + service_type), [
+            "kubectl port-forward -n vms svc/myvm-qemu-riscv64 8080:8080", "http://localhost:8080/",
+            "kubectl wait -n vms --for=condition=Ready pod"], "port-forward on a " + service_type)
+    expect_in(notes(), ["user: admin", secret], "auth by default")
+    expect_in(notes("console.auth.enabled=false"),
+              ["WARNING: console.auth.enabled=false: anyone who reaches the Service gets a root shell"], "auth off")
+    t.that("WARNING" not in notes(), "no warning with auth on")
+    expect_in(notes("console.auth.enabled=false,service.type=NodePort"),
+              ['any other address answers 403 "host not allowed"', "--set 'console.allowHosts={ADDRESS}'"],
+              "auth off: the value to add")
+    t.that("console.allowHosts" not in notes(),
+           "auth on: no allowHosts advice (any Host is served after the credentials)")
+    # The wait matches the VM pod only, not the helm test pod; --wait's traps are named.
+    expect_in(notes(), ["pod -l app.kubernetes.io/instance=myvm,app.kubernetes.io/component=vm --timeout=600s",
+                        "`helm install --wait` also waits for the LoadBalancer's address", "--timeout 660s"],
+              "the wait")
+    t.that("LoadBalancer's address" not in notes("service.type=NodePort"), "NodePort: no LoadBalancer wait note")
+    expect_in(notes("ingress.enabled=true,ingress.host=lab.example.org,ingress.path=/vm1"),
+              ["http://lab.example.org/vm1", "http://localhost:8080/vm1/"], "base path")
+    expect_in(notes("persistence.enabled=true"),
+              ["helm uninstall keeps the claim", "kubectl delete pvc -n vms myvm-qemu-riscv64-data"], "kept claim")
+    expect_in(notes("console.auth.enabled=true"), ["user: admin", secret], "auth")
+    expect_in(notes("console.auth.enabled=true,console.auth.existingSecret=login"), ["key auth of Secret login"],
+              "existing auth")
+    expect_in(notes("console.readOnly=true"), ["read-only"], "read-only")
+    expect_in(notes("ssh.enabled=true,ssh.port=2200"), ["ssh -p 2200"], "ssh")
+    expect_in(notes("ssh.enabled=true,service.type=NodePort"), ['{.spec.ports[?(@.name=="ssh")].nodePort}'],
+              "ssh on a NodePort")
+    expect_in(notes("ssh.enabled=true,service.type=ClusterIP"),
+              ["svc/myvm-qemu-riscv64 2222:22", "ssh -p 2222 USER@localhost"], "ssh on a ClusterIP")
+    expect_in(notes("persistence.enabled=true"), ["PersistentVolumeClaim myvm-qemu-riscv64-data"], "persistence")
+    expect_in(notes("ingress.enabled=true,ingress.host=vm.example.org"), ["http://vm.example.org/"], "ingress")
+    t.that("read-only" not in notes(), "no read-only note by default")
+    # The original's launcher and console images are named, each with what it does here.
+    launcher_warning = "WARNING: the launcher image is the original project's"
+    console_warning = "WARNING: the console image is the original project's gotty"
+    expect_in(notes("images.launcher=carvicsforth/qemu-riscv64-launcher:1.2.0"),
+              [launcher_warning, "the pod stops at its first init container"], "the original's launcher")
+    expect_in(notes("images.console=docker.io/carvicsforth/qemu-riscv64-console:1.2.0"),
+              [console_warning, "serves an open root shell"], "the original's console")
+    rvv = notes("images.data=carvicsforth/qemu-riscv64-buildroot-rvv-0.7.1:954aeb7-1",
+                "images.launcherRVV071=carvicsforth/qemu-riscv64-launcher-rvv-0.7.1:1.2.0")
+    expect_in(rvv, [launcher_warning + " (carvicsforth/qemu-riscv64-launcher-rvv-0.7.1:1.2.0)"],
+              "the original's rvv-0.7.1 launcher, taken for an rvv-0.7.1 data image")
+    t.that(console_warning not in rvv, "the original's launcher alone: no console warning")
+    t.that("original project's" not in notes("images.data=carvicsforth/qemu-riscv64-ubuntu:22.04-1"),
+           "the original's data image alone: no warning")
+    return t.report("notes")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
