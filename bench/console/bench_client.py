@@ -24,6 +24,7 @@ from qemu_riscv64_test.telnet_peer import OPENING, pattern_block  # noqa: E402
 from qemu_riscv64_test.websocket import OP_BINARY, OP_CONT, WebSocket  # noqa: E402
 
 BLOCK = pattern_block()
+PATH = "/ws"  # --path
 START = BLOCK[:24]
 TRIGGER = b"\x06"
 
@@ -92,7 +93,7 @@ class FloodReader:
 
 
 def open_session(port, kind):
-    ws = WebSocket(port, timeout=60)
+    ws = WebSocket(port, path=PATH, timeout=60)
     return ws
 
 
@@ -185,7 +186,10 @@ def main():
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--sessions", type=int, default=500)
     parser.add_argument("--hold-fd", type=int, default=0)
+    parser.add_argument("--path", default="/ws", help="the WebSocket's path (/<vm>/ws through the front)")
     args = parser.parse_args()
+    global PATH
+    PATH = args.path
     {"throughput": throughput, "latency": latency, "idle": idle}[args.mode](args)
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The console's benchmark: the console and websocketd + telnet (a process per
-tab, the shape of gotty) relay the same QEMU-like telnet peer in the same run.
+tab, the shape of gotty) relay the same QEMU-like telnet peer in the same run,
+and the console again through the front (--role front), for what it adds.
 
     run_bench.py --build BUILD_DIR --results RESULTS.md
 
@@ -66,6 +67,10 @@ def pss_kib(pid):
     return total
 
 
+def path_of(bridge):
+    return ["--path", bridge["path"]] if "path" in bridge else []
+
+
 def client(*argv):
     out = subprocess.run(CLIENT + [str(a) for a in argv], check=True, capture_output=True, text=True, timeout=600)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -74,7 +79,7 @@ def client(*argv):
 def throughput(bridge, clients, mib):
     before = cpu_ms(bridge["pid"])
     result = client("throughput", "--port", bridge["port"], "--kind", bridge["kind"], "--clients", clients,
-                    "--mib", mib, "--unit-mib", min(mib, 5))
+                    "--mib", mib, "--unit-mib", min(mib, 5), *path_of(bridge))
     time.sleep(1)  # telnet children exit and are reaped into their parent's counters
     spent = cpu_ms(bridge["pid"]) - before
     total_mib = result["bytes"] / (1024 * 1024)
@@ -86,7 +91,7 @@ def idle(bridge, sessions):
     before = pss_kib(bridge["pid"])
     read_end, write_end = os.pipe()
     proc = subprocess.Popen(CLIENT + ["idle", "--port", str(bridge["port"]), "--kind", bridge["kind"],
-                                      "--sessions", str(sessions), "--hold-fd", str(read_end)],
+                                      "--sessions", str(sessions), "--hold-fd", str(read_end)] + path_of(bridge),
                             pass_fds=(read_end,), stdout=subprocess.PIPE, text=True)
     json.loads(proc.stdout.readline())
     time.sleep(1)
@@ -100,7 +105,8 @@ def measure(bridge, args):
     print("bench: %s" % bridge["name"], flush=True)
     # Idle sessions first, on a fresh process whose heap no flood has grown yet.
     row = {"idle_kib": idle(bridge, args.sessions)}
-    row["latency"] = client("latency", "--port", bridge["port"], "--kind", bridge["kind"], "--count", args.count)
+    row["latency"] = client("latency", "--port", bridge["port"], "--kind", bridge["kind"], "--count", args.count,
+                            *path_of(bridge))
     row["one"] = throughput(bridge, 1, 50)
     row["many"] = throughput(bridge, 20, 5)
     print("bench: %s %s" % (bridge["name"], json.dumps(row)), flush=True)
@@ -138,6 +144,17 @@ def ratio_line(ours, peer):
         peer["idle_kib"] / ours["idle_kib"])
 
 
+FRONT_ROW = "console through the front"
+
+
+def start_front(binary, console_port):
+    """The front before the console (a static peer), once it lists it; returns (process, port)."""
+    front = Process([binary, "--role", "front", "--listen", "127.0.0.1:0", "--max-sessions", "2000",
+                     "--peers", "127.0.0.1:%d" % console_port], name="front")
+    front.wait_for(r"front: VM bench at ")
+    return front, int(front.wait_for(r"serving http://[^ ]+:(\d+) ").group(1))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", required=True)
@@ -146,8 +163,10 @@ def main():
     parser.add_argument("--sessions", type=int, default=500, help="idle sessions")
     args = parser.parse_args()
     peer, peer_port = start_peer("--flood-bytes", str(5 * 1024 * 1024))
-    console, console_port = start_console(os.path.join(args.build, "bin", "console"), peer_port,
-                                          "--max-sessions", "2000", "--title", "bench")
+    binary = os.path.join(args.build, "bin", "console")
+    console, console_port = start_console(binary, peer_port, "--max-sessions", "2000", "--title", "bench",
+                                          "--vm-name", "bench")
+    front = start_front(binary, console_port)
     ws_port = free_port()
     websocketd = Process(["websocketd", "--address=127.0.0.1", "--port=%d" % ws_port, "--binary=true",
                           "--maxforks=2000", "telnet", "127.0.0.1", str(peer_port)], name="websocketd")
@@ -156,10 +175,12 @@ def main():
         floor = client("latency", "--port", peer_port, "--kind", "tcp", "--count", args.count)
         rows = {}
         for bridge in ({"name": "console", "pid": console.proc.pid, "port": console_port, "kind": "console"},
-                       {"name": "websocketd + telnet", "pid": websocketd.proc.pid, "port": ws_port, "kind": "raw"}):
+                       {"name": "websocketd + telnet", "pid": websocketd.proc.pid, "port": ws_port, "kind": "raw"},
+                       {"name": FRONT_ROW, "pid": front[0].proc.pid, "port": front[1], "kind": "console",
+                        "path": "/bench/ws"}):
             rows[bridge["name"]] = measure(bridge, args)
     finally:
-        for proc in (websocketd, console, peer):
+        for proc in (websocketd, front[0], console, peer):
             proc.stop()
     write_results(args, rows, floor)
 
@@ -180,7 +201,9 @@ def write_results(args, rows, floor):
         "(`bench/console/bench_client.py`) checks every byte of the flood. CPU is the bridge's whole",
         "process tree (websocketd's telnet children included); PSS is the growth of the tree from 0 to",
         "%d idle sessions, divided by %d. Echo latency: %d keystrokes, one at a time." % (
-            args.sessions, args.sessions, args.count), "",
+            args.sessions, args.sessions, args.count),
+        "The front's row (`--role front` before the same console, `/bench/ws`) counts the front's own",
+        "CPU and PSS: what it adds to the console's; its latency is the whole path.", "",
         table(rows, floor, args), "",
         "Targets for the console on these machines: >= 200 MiB/s, <= 5 CPU-ms per MiB, echo p50 <= 150 us",
         "and p99 <= 1 ms above the direct TCP floor, <= 64 KiB per idle session.", ""])

@@ -66,6 +66,23 @@ bool access_policy::authorized(std::string_view authorization) const {
     return decoded && constant_time_equal(*decoded, credentials_);
 }
 
+std::string encode_base64(std::string_view bytes) {
+    constexpr std::string_view alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    for (std::size_t i = 0; i < bytes.size(); i += 3) {
+        // Three bytes make four characters; a short group is padded with '='.
+        unsigned group = static_cast<unsigned char>(bytes[i]) << 16;
+        if (i + 1 < bytes.size()) group |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+        if (i + 2 < bytes.size()) group |= static_cast<unsigned char>(bytes[i + 2]);
+        out += alphabet[(group >> 18) & 63];
+        out += alphabet[(group >> 12) & 63];
+        out += i + 1 < bytes.size() ? alphabet[(group >> 6) & 63] : '=';
+        out += i + 2 < bytes.size() ? alphabet[group & 63] : '=';
+    }
+    return out;
+}
+
 std::optional<std::string> decode_base64(std::string_view text) {
     if (text.size() % 4 != 0) return std::nullopt;
     std::string out;

@@ -29,6 +29,9 @@ private:
     std::optional<std::regex> allow_origin_;
 };
 
+// Standard base64 with padding.
+std::string encode_base64(std::string_view bytes);
+
 // Decodes standard base64 (with padding); nullopt on any invalid character or length.
 std::optional<std::string> decode_base64(std::string_view text);
 

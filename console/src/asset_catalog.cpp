@@ -32,7 +32,7 @@ std::string escape_html(std::string_view text) {
     return out;
 }
 
-asset_catalog::asset_catalog(const std::string& title) {
+asset_catalog::asset_catalog(const std::string& title, std::string_view page) {
     std::size_t hash = std::hash<std::string>{}(title);
     for (const asset& item : embedded_assets()) {
         by_path_.emplace(item.path, item);
@@ -40,8 +40,8 @@ asset_catalog::asset_catalog(const std::string& title) {
                 (hash >> 2);
     }
     etag_ = "\"" + std::to_string(hash) + "\"";
-    // The page template lives at /index.html; "/" serves it with the title filled in.
-    const auto template_page = by_path_.find("/index.html");
+    // The templates live at /*.html; "/" serves the chosen one with the title filled in.
+    const auto template_page = by_path_.find(page);
     if (template_page == by_path_.end()) return;
     page_ = std::string(template_page->second.body);
     const std::string escaped = escape_html(title);
@@ -49,9 +49,9 @@ asset_catalog::asset_catalog(const std::string& title) {
     for (auto at = page_.find(marker); at != std::string::npos;
          at = page_.find(marker, at + escaped.size()))
         page_.replace(at, marker.size(), escaped);
-    const asset page{"/", template_page->second.content_type, page_};
-    by_path_.erase(template_page);
-    by_path_.emplace(page.path, page);
+    const asset rendered{"/", template_page->second.content_type, page_};
+    std::erase_if(by_path_, [](const auto& entry) { return entry.first.ends_with(".html"); });
+    by_path_.emplace(rendered.path, rendered);
 }
 
 const asset* asset_catalog::find(std::string_view path) const {

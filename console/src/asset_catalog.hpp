@@ -20,8 +20,10 @@ std::span<const asset> embedded_assets();
 
 class asset_catalog {
 public:
-    // Renders the page with `title` (HTML-escaped) in place of {{TITLE}}.
-    explicit asset_catalog(const std::string& title);
+    // Serves the page template `page` ("/index.html": the console's terminal,
+    // "/front.html": the front's list of VMs) at "/", with `title`
+    // (HTML-escaped) in place of {{TITLE}}; no template is served at its own path.
+    explicit asset_catalog(const std::string& title, std::string_view page = "/index.html");
 
     // The asset served at `path` ("/" is the page); nullptr when there is none.
     const asset* find(std::string_view path) const;

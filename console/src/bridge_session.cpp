@@ -5,6 +5,7 @@
 // libtelnet and one write at a time.
 #include "bridge_session.hpp"
 
+#include "browser_websocket.hpp"
 #include "namespaces.hpp"
 #include "net_parts/errors.hpp"
 #include "protocol.hpp"
@@ -25,16 +26,6 @@ namespace {
 constexpr std::size_t browser_high_water = 256 * 1024;
 // Keystrokes waiting for the VM beyond this pause reading the browser.
 constexpr std::size_t telnet_high_water = 64 * 1024;
-
-// Answers a client that asks for ttyd's subprotocol with it; others get none.
-auto make_decorator(const request& upgrade) {
-    const bool wants_tty =
-        upgrade[beast::http::field::sec_websocket_protocol].find("tty") != std::string_view::npos;
-    return websocket::stream_base::decorator([wants_tty](websocket::response_type& res) {
-        res.set(beast::http::field::server, "qemu-riscv64-console");
-        if (wants_tty) res.set(beast::http::field::sec_websocket_protocol, "tty");
-    });
-}
 
 // Reads land in one buffer per thread, so an idle session holds no read buffer.
 constexpr std::size_t read_size = 64 * 1024;
@@ -60,15 +51,7 @@ bridge_session::~bridge_session() {
 }
 
 void bridge_session::run(const request& upgrade) {
-    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
-    // Silence for half the idle timeout sends a ping; a peer silent for all of it is dropped.
-    timeouts.idle_timeout = std::chrono::seconds(2 * state_->config.ping_interval_seconds);
-    timeouts.keep_alive_pings = true;
-    browser_.set_option(timeouts);
-    browser_.set_option(make_decorator(upgrade));
-    browser_.read_message_max(protocol::max_client_message);
-    browser_.auto_fragment(false);
-    browser_.binary(true);
+    prepare_browser_websocket(browser_, upgrade, state_->config.ping_interval_seconds);
     browser_.async_accept(
         upgrade, beast::bind_front_handler(&bridge_session::on_accept, shared_from_this()));
 }

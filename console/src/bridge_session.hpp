@@ -2,6 +2,7 @@
 // Both sockets share the session's strand.
 #pragma once
 
+#include "browser_websocket.hpp"
 #include "http_responses.hpp"
 #include "net_parts/outbox.hpp"
 #include "server_state.hpp"
@@ -60,7 +61,7 @@ private:
     void stop();
 
     std::shared_ptr<const server_state> state_;
-    boost::beast::websocket::stream<boost::beast::tcp_stream> browser_;
+    browser_websocket browser_;
     boost::beast::flat_buffer browser_buffer_;
     net_parts::outbox to_browser_;
     boost::asio::ip::tcp::resolver resolver_;

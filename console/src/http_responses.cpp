@@ -19,10 +19,13 @@ void add_safety_headers(response& res) {
             "img-src 'self' data:; frame-ancestors 'none'");
 }
 
-response make(const request& req, http::status status, std::string_view type, std::string body) {
+}  // namespace
+
+response make_response(const request& req, http::status status, std::string_view content_type,
+                       std::string body) {
     response res{status, req.version()};
     add_safety_headers(res);
-    res.set(http::field::content_type, type);
+    res.set(http::field::content_type, content_type);
     res.keep_alive(req.keep_alive());
     res.body() = std::move(body);
     res.prepare_payload();
@@ -31,16 +34,20 @@ response make(const request& req, http::status status, std::string_view type, st
     return res;
 }
 
-}  // namespace
-
 response text_response(const request& req, http::status status, std::string_view text) {
-    auto res = make(req, status, "text/plain; charset=utf-8", std::string(text) + "\n");
+    auto res = make_response(req, status, "text/plain; charset=utf-8", std::string(text) + "\n");
     res.set(http::field::cache_control, "no-store");
     return res;
 }
 
 response metrics_response(const request& req, std::string text) {
-    auto res = make(req, http::status::ok, metrics_content_type, std::move(text));
+    auto res = make_response(req, http::status::ok, metrics_content_type, std::move(text));
+    res.set(http::field::cache_control, "no-store");
+    return res;
+}
+
+response json_response(const request& req, std::string json) {
+    auto res = make_response(req, http::status::ok, "application/json", std::move(json));
     res.set(http::field::cache_control, "no-store");
     return res;
 }
@@ -60,11 +67,11 @@ response unauthorized_response(const request& req) {
 
 response asset_response(const request& req, const asset& file, const std::string& etag) {
     if (req[http::field::if_none_match] == etag) {
-        auto res = make(req, http::status::not_modified, file.content_type, {});
+        auto res = make_response(req, http::status::not_modified, file.content_type, {});
         res.set(http::field::etag, etag);
         return res;
     }
-    auto res = make(req, http::status::ok, file.content_type, std::string(file.body));
+    auto res = make_response(req, http::status::ok, file.content_type, std::string(file.body));
     res.set(http::field::etag, etag);
     // Revalidate every time: a cheap 304, and never a stale page after an upgrade.
     res.set(http::field::cache_control, "no-cache");

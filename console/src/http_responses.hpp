@@ -13,12 +13,20 @@ namespace console {
 using request = boost::beast::http::request<boost::beast::http::string_body>;
 using response = boost::beast::http::response<boost::beast::http::string_body>;
 
+// Any response: status, content type and body, with the safety headers (HEAD:
+// the headers of GET, no body).
+response make_response(const request& req, boost::beast::http::status status,
+                       std::string_view content_type, std::string body);
+
 // A short plain-text response ("ok", "not found", ...).
 response text_response(const request& req, boost::beast::http::status status,
                        std::string_view text);
 
 // /metrics: the exposition text, never cached.
 response metrics_response(const request& req, std::string text);
+
+// A JSON document (/status, the front's list of VMs), never cached.
+response json_response(const request& req, std::string json);
 
 // 301 to `location` (the base path with its slash).
 response redirect_response(const request& req, const std::string& location);

@@ -58,6 +58,8 @@ bool take(launcher_status& status, std::string_view name, std::string_view value
     if (name == "telnet_clients") return count(status.telnet_clients);
     if (name == "telnet_clients_dropped") return count(status.telnet_clients_dropped);
     if (name == "stdout_dropped_bytes") return count(status.stdout_dropped_bytes);
+    if (name == "cpu_count") return count(status.cpu_count);
+    if (name == "memory_mib") return count(status.memory_mib);
     if (name == "guest_start") {
         status.guest_start = value;
         return value == "cold" || value == "warm" || value == "hibernate";

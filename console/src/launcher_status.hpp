@@ -22,6 +22,8 @@ struct launcher_status {
     std::optional<std::uint64_t> telnet_clients;
     std::optional<std::uint64_t> telnet_clients_dropped;
     std::optional<std::uint64_t> stdout_dropped_bytes;
+    std::optional<std::uint64_t> cpu_count;   // the guest's vCPUs
+    std::optional<std::uint64_t> memory_mib;  // the guest's RAM
 };
 
 // True when the first line says "ready": what /readyz asks.

@@ -22,11 +22,13 @@ tcp::endpoint resolve_listen(net::io_context& ioc, const endpoint& where) {
 
 }  // namespace
 
-listener::listener(net::io_context& ioc, std::shared_ptr<const server_state> state)
+listener::listener(net::io_context& ioc, std::shared_ptr<const server_state> state,
+                   session_starter start_session)
     : ioc_(ioc),
       acceptor_(net::make_strand(ioc)),
       backoff_(acceptor_.get_executor()),
-      state_(std::move(state)) {
+      state_(std::move(state)),
+      start_session_(std::move(start_session)) {
     const auto& where = state_->config.listen;
     const auto address = where.host + ":" + std::to_string(where.port);
     try {
@@ -53,7 +55,7 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
                               beast::bind_front_handler(&listener::on_backoff, shared_from_this()));
     backoff_.succeeded();
     if (state_->try_open_connection()) {
-        std::make_shared<http_session>(std::move(socket), state_)->run();
+        start_session_(std::move(socket));
     } else {
         // Over --max-connections: closed at once, never queued.
         boost::system::error_code ignored;
@@ -64,6 +66,14 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
 
 void listener::on_backoff(boost::system::error_code ec) {
     if (!ec) do_accept();
+}
+
+std::shared_ptr<listener> make_console_listener(net::io_context& ioc,
+                                                const std::shared_ptr<const server_state>& state) {
+    auto start = [state](tcp::socket&& socket) {
+        std::make_shared<http_session>(std::move(socket), state)->run();
+    };
+    return std::make_shared<listener>(ioc, state, std::move(start));
 }
 
 }  // namespace console

@@ -1,58 +1,9 @@
-// The exposition text: HELP and TYPE for every family, counters in _total.
+// /metrics of the console: its own values, then what the launcher reported.
 #include "metrics.hpp"
 
-#include <array>
-#include <charconv>
-#include <string_view>
+#include "exposition.hpp"
 
 namespace console {
-
-namespace {
-
-constexpr std::string_view prefix = "qemu_riscv64_";
-
-std::string number(double value) {
-    std::array<char, 64> text{};
-    const auto [end, ec] = std::to_chars(text.data(), text.data() + text.size(), value);
-    return ec == std::errc() ? std::string(text.data(), end) : "NaN";
-}
-
-std::string number(std::uint64_t value) {
-    return std::to_string(value);
-}
-
-class exposition {
-public:
-    // HELP and TYPE of one family.
-    void family(std::string_view name, std::string_view type, std::string_view help) {
-        text_.append("# HELP ").append(prefix).append(name).append(" ").append(help);
-        text_.append("\n# TYPE ").append(prefix).append(name).append(" ").append(type);
-        text_.append("\n");
-    }
-    // One sample; `labels` already formatted (`{state="ready"}`) or empty.
-    void sample(std::string_view name, std::string_view labels, const std::string& value) {
-        text_.append(prefix).append(name).append(labels).append(" ").append(value).append("\n");
-    }
-    template <typename T>
-    void single(std::string_view name, std::string_view type, std::string_view help, T value) {
-        family(name, type, help);
-        sample(name, {}, number(value));
-    }
-    // A state set: one sample per state, 1 for `current`, 0 for the others.
-    void states(std::string_view name, std::string_view label, std::string_view help,
-                std::initializer_list<std::string_view> all, std::string_view current) {
-        family(name, "gauge", help);
-        for (const auto state : all)
-            sample(name, "{" + std::string(label) + "=\"" + std::string(state) + "\"}",
-                   state == current ? "1" : "0");
-    }
-    std::string take() { return std::move(text_); }
-
-private:
-    std::string text_;
-};
-
-}  // namespace
 
 std::string format_metrics(const console_sample& console,
                            const std::optional<launcher_status>& launcher) {

@@ -2,6 +2,7 @@
 // reports, in the Prometheus text exposition format 0.0.4.
 #pragma once
 
+#include "exposition.hpp"
 #include "launcher_status.hpp"
 
 #include <atomic>
@@ -10,9 +11,6 @@
 #include <string>
 
 namespace console {
-
-// The content type of the exposition format.
-inline constexpr const char* metrics_content_type = "text/plain; version=0.0.4; charset=utf-8";
 
 // Counted by the sessions, read by /metrics; any thread.
 struct console_counters {

@@ -21,7 +21,8 @@ public:
         : config(std::move(settings)),
           policy(config.auth, config.allow_origin),
           hosts(config.allow_host, local_interface_addresses()),
-          assets(config.title) {}
+          assets(config.title, config.role == console_role::front ? "/front.html" : "/index.html") {
+    }
 
     // Takes a session slot; false when --max-sessions are open already.
     bool try_open_session() const {

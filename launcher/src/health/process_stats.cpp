@@ -111,6 +111,8 @@ std::string format_status(const status_report& report) {
     line("telnet_clients", std::to_string(report.telnet_clients));
     line("telnet_clients_dropped", std::to_string(report.telnet_clients_dropped));
     line("stdout_dropped_bytes", std::to_string(report.stdout_dropped_bytes));
+    line("cpu_count", std::to_string(report.cpu_count));
+    line("memory_mib", std::to_string(report.memory_mib));
     return text;
 }
 

@@ -36,6 +36,8 @@ struct status_report {
     std::uint64_t telnet_clients = 0;           // connected now
     std::uint64_t telnet_clients_dropped = 0;   // dropped for falling behind
     std::uint64_t stdout_dropped_bytes = 0;     // guest output stdout could not take
+    std::uint64_t cpu_count = 0;                // the guest's vCPUs (VM_CPU_COUNT)
+    std::uint64_t memory_mib = 0;               // the guest's RAM (VM_MEMORY)
 };
 
 // The reply: the word on its own line, then one `name value` line per value known.

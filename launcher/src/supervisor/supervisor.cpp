@@ -134,6 +134,8 @@ std::string supervisor::status_reply() const {
     report.telnet_clients = hub_.client_count();
     report.telnet_clients_dropped = hub_.dropped_count();
     report.stdout_dropped_bytes = mirror_->dropped_bytes();
+    report.cpu_count = static_cast<std::uint64_t>(vm_.cpu_count);
+    report.memory_mib = static_cast<std::uint64_t>(vm_.memory_mib);
     return format_status(report);
 }
 

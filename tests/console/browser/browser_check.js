@@ -5,6 +5,8 @@
 // READY: text to wait for (a shell prompt) before typing.
 // URL may carry the console's user:password (http://user:password@host:port/):
 // the browser then answers the console's Basic challenge with them.
+// FRONT_VMS=a,b: URL is the front's list; it must show those VMs ready, is
+// kept as FRONT_SCREENSHOT, and the first one's link opens the console page.
 'use strict';
 
 const fs = require('fs');
@@ -90,6 +92,19 @@ async function checkPasteAndCopy(page) {
   await page.evaluate(() => window.consoleTerminal.clearSelection());
 }
 
+// The front's list: every VM of FRONT_VMS in a row, ready, then the first one's console.
+async function openFromFront(page, names) {
+  for (const name of names) {
+    // The busybox guest boots first: its row says booting until then.
+    await page.waitForSelector(`tr[data-vm="${name}"] td.state-ready`, { timeout: 180000 });
+  }
+  const summary = await page.textContent('#summary');
+  await page.screenshot({ path: process.env.FRONT_SCREENSHOT });
+  console.log(`front lists ${names.join(', ')}: "${summary}"`);
+  await Promise.all([page.waitForNavigation(), page.click(`tr[data-vm="${names[0]}"] a`)]);
+  console.log(`opened ${page.url()}`);
+}
+
 // The test restarts the console (told through stdout lines): the page must
 // show the loss, reconnect by itself and work again.
 async function checkReconnect(page) {
@@ -119,6 +134,7 @@ async function main() {
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(target.href);
+    if (process.env.FRONT_VMS) await openFromFront(page, process.env.FRONT_VMS.split(','));
     await page.waitForSelector('#status-bar.status-connected', { timeout: 30000 });
     await page.click('#terminal');
     if (ready) await waitForReady(page, ready);

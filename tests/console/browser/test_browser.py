@@ -2,17 +2,22 @@
 """Browser: the page in headless Chromium (playwright-core) types `uname -m`
 into the busybox guest and finds `riscv64` in xterm.js's buffer, pastes and
 copies, then sees the console restart and reconnects by itself; the
-screenshot is kept as an artifact.
+screenshot is kept as an artifact. With --front, the page is reached through
+the front's list (the busybox VM and a second console on the telnet test
+peer, behind one password): both rows show ready, the first one's link opens
+its console, which must work the same (no restart there).
 
-    test_browser.py --console BIN --launcher BIN --guest DIR --screenshot PNG
+    test_browser.py --console BIN --launcher BIN --guest DIR --screenshot PNG [--front]
 """
 import argparse
 import os
 import subprocess
 import sys
+import tempfile
 
-from qemu_riscv64_test.console import start_console
+from qemu_riscv64_test.console import start_console, start_peer
 from qemu_riscv64_test.launcher import start_launcher
+from qemu_riscv64_test.processes import Process, free_port
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -22,7 +27,10 @@ def main():
     for flag in ("--console", "--launcher", "--guest", "--screenshot"):
         parser.add_argument(flag, required=True)
     parser.add_argument("--base-path", default="", help="serve and open the page under this path, e.g. /vm1")
+    parser.add_argument("--front", action="store_true", help="open the page through the front's list")
     args = parser.parse_args()
+    if args.front:
+        return through_front(args)
     flags = ["--title", "busybox test VM"] + (["--base-path", args.base_path] if args.base_path else [])
     os.makedirs(os.path.dirname(os.path.abspath(args.screenshot)), exist_ok=True)
     launcher, telnet_port = start_launcher(args.launcher, args.guest)
@@ -45,6 +53,38 @@ def main():
         if console:
             console.stop()
         launcher.stop()
+
+
+def through_front(args):
+    """The busybox VM (vm-a) and the telnet peer (vm-b), each behind a console on its own loopback
+    address, and the front before both; the browser goes from the list to vm-a's console."""
+    os.makedirs(os.path.dirname(os.path.abspath(args.screenshot)), exist_ok=True)
+    auth = "admin:front-pa55"
+    port = free_port()
+    folder = tempfile.mkdtemp(prefix="browser-front-")
+    status = os.path.join(folder, "status.sock")
+    launcher, telnet_port = start_launcher(args.launcher, args.guest, {"VM_STATUS_SOCKET": status})
+    launcher.folders.append(folder)
+    peer, peer_port = start_peer()
+    processes = [launcher, peer]
+    try:
+        # vm-a tells its launcher's values (uptime, vCPUs, memory); vm-b has no launcher: only "ready".
+        for name, address, telnet, more in (("vm-a", "127.0.0.11", telnet_port, ["--status", status]),
+                                            ("vm-b", "127.0.0.12", peer_port, [])):
+            processes.append(start_console(args.console, telnet, "--vm-name", name, "--title", "busybox " + name,
+                                           "--auth", auth, *more, listen_host=address, listen_port=port)[0])
+        front = Process([args.console, "--role", "front", "--listen", "127.0.0.1:0", "--title", "browser fleet",
+                         "--auth", auth, "--peers", "127.0.0.11:%d,127.0.0.12:%d" % (port, port)], name="front")
+        processes.append(front)
+        front_port = int(front.wait_for(r"serving http://[^ ]+:(\d+) ").group(1))
+        list_png = os.path.splitext(args.screenshot)[0] + "-list.png"
+        env = dict(os.environ, FRONT_VMS="vm-a,vm-b", FRONT_SCREENSHOT=list_png)
+        return subprocess.run(["node", os.path.join(HERE, "browser_check.js"),
+                               "http://%s@127.0.0.1:%d/" % (auth, front_port), "uname -m", "riscv64",
+                               args.screenshot, "riscv-busybox:~#"], env=env, timeout=240).returncode
+    finally:
+        for process in reversed(processes):
+            process.stop()
 
 
 if __name__ == "__main__":

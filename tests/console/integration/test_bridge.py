@@ -3,8 +3,8 @@
 
     test_bridge.py --console build/bin/console CASE
 """
-import argparse
 import contextlib
+import json
 import os
 import re
 import resource
@@ -13,12 +13,12 @@ import subprocess
 import sys
 import time
 
-from qemu_riscv64_test.console import start_console, start_peer
+from qemu_riscv64_test.console import case_arguments, start_console, start_peer
 from qemu_riscv64_test.console_session import OP, ConsoleSession
 from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT
 from qemu_riscv64_test.processes import check
 from qemu_riscv64_test.websocket import (OP_BINARY, OP_PING, OP_PONG, OP_TEXT, ConnectionClosed, HandshakeError,
-                                         http_get, read_head)
+                                         http_get, raw_request, upgrade_lines)
 from qemu_riscv64_test.websocket import basic_auth as authorization
 
 CASES = {}
@@ -256,6 +256,26 @@ def http_routes(_):
 
 
 @case
+def status_json(_):
+    """GET /status: the VM's name and state as JSON, viewers counted, credentials as /metrics."""
+    with bridge(console_flags=["--vm-name", "bridge-vm", "--auth", "admin:pw"]) as (peer, _, port):
+        status, head, body = http_get(port, "/status")
+        check(status == 200 and "application/json" in head, "/status: %d\n%s" % (status, head))
+        check(json.loads(body) == {"name": "bridge-vm", "state": "ready", "viewers": 0}, body)
+        session = ConsoleSession(port, headers={"Authorization": authorization("admin:pw")})
+        check(echo_works(session, "counted"), "echo")
+        check(json.loads(http_get(port, "/status")[2])["viewers"] == 1, "one viewer")
+        status, _ = raw_request(port, ["GET /status HTTP/1.1", "Host: vm.example"])
+        check(status == 401, "/status at a foreign Host without credentials: %d" % status)
+        peer.stop()
+        check(json.loads(http_get(port, "/status")[2])["state"] == "stopped", "peer down")
+    with bridge() as (_, _, port):
+        # Without --vm-name: this machine's host name, as a DNS label.
+        name = json.loads(http_get(port, "/status")[2])["name"]
+        check(re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?", name), "default name %r" % name)
+
+
+@case
 def naws_on_resize(_):
     with bridge(peer_flags=["--ask-naws"]) as (peer, _, port):
         session = ConsoleSession(port)
@@ -276,20 +296,6 @@ def server_pings(_):
                 session.ws.send_frame(OP_PONG, payload)
                 break
         check(echo_works(session, "after-ping"), "session unusable after the ping")
-
-
-def raw_request(port, lines, timeout=30):
-    """Sends the request head as given (Host included); returns (status, head)."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
-        status, head, _ = read_head(sock)
-        return status, head
-
-
-def upgrade_lines(host, origin):
-    return ["GET /ws HTTP/1.1", "Host: " + host, "Origin: " + origin, "Upgrade: websocket",
-            "Connection: Upgrade", "Sec-WebSocket-Version: 13",
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="]
 
 
 @case
@@ -435,10 +441,7 @@ def accept_backoff(_):
 
 def main():
     global CONSOLE
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--console", required=True)
-    parser.add_argument("case", choices=sorted(CASES))
-    args = parser.parse_args()
+    args = case_arguments(CASES, __doc__)
     CONSOLE = args.console
     CASES[args.case](args)
     print("ok: %s" % args.case)

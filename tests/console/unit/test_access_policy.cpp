@@ -64,3 +64,14 @@ TEST_CASE("base64 decoding", "[auth]") {
     CHECK_FALSE(console::decode_base64("Y=Q="));
     CHECK_FALSE(console::decode_base64("YW*j"));
 }
+
+TEST_CASE("base64 encoding round-trips through decoding", "[auth]") {
+    CHECK(console::encode_base64("").empty());
+    CHECK(console::encode_base64("a") == "YQ==");
+    CHECK(console::encode_base64("ab") == "YWI=");
+    CHECK(console::encode_base64("admin:pa55:word") == "YWRtaW46cGE1NTp3b3Jk");
+    std::string every_byte;
+    for (int value = 0; value < 256; ++value)
+        every_byte += static_cast<char>(value);
+    CHECK(console::decode_base64(console::encode_base64(every_byte)) == every_byte);
+}

@@ -34,3 +34,17 @@ TEST_CASE("only listed paths exist", "[assets]") {
     CHECK(catalog.find("/index.html") == nullptr);  // the template is served as "/"
     CHECK(catalog.find("") == nullptr);
 }
+
+TEST_CASE("the front serves its own page at / and neither template elsewhere", "[assets]") {
+    const asset_catalog front("fleet <a>", "/front.html");
+    const auto* page = front.find("/");
+    REQUIRE(page);
+    CHECK(page->body.find("assets/front.js") != std::string_view::npos);
+    CHECK(page->body.find("fleet &lt;a&gt;") != std::string_view::npos);
+    CHECK(front.find("/front.html") == nullptr);
+    CHECK(front.find("/index.html") == nullptr);
+    REQUIRE(front.find("/assets/front.js"));
+    const asset_catalog console("vm");
+    CHECK(console.find("/")->body.find("assets/console.js") != std::string_view::npos);
+    CHECK(console.find("/front.html") == nullptr);
+}

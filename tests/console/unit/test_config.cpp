@@ -1,9 +1,11 @@
 // Unit: flag parsing and the errors that name the bad input.
 #include "catch.hpp"
 #include "console_config.hpp"
+#include "vm_status.hpp"
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 using console::parse_endpoint;
 
@@ -68,5 +70,67 @@ TEST_CASE("bad base paths name the flag and the value", "[config]") {
             CHECK(std::string(error.what()).find("--base-path/CONSOLE_BASE_PATH '" + bad + "'") ==
                   0);
         }
+    }
+}
+
+TEST_CASE("the front's peers: addresses or DNS names, each with a port", "[config]") {
+    const auto peers = console::parse_peers(
+        "myvm-headless.default.svc.cluster.local:8080, 10.0.0.5:8080,[fd00::5]:8081", "--peers");
+    REQUIRE(peers.size() == 3);
+    CHECK(peers[0].host == "myvm-headless.default.svc.cluster.local");
+    CHECK(peers[1].host == "10.0.0.5");
+    CHECK(peers[2].host == "fd00::5");
+    CHECK(peers[2].port == 8081);
+    CHECK(console::describe_peers(peers) ==
+          "myvm-headless.default.svc.cluster.local:8080,10.0.0.5:8080,fd00::5:8081");
+    for (const std::string& bad :
+         std::vector<std::string>{"", ",", "vm", "vm:0", "vm:x", "v m:80", "a..b:80", "-:80x",
+                                  std::string(64, 'a') + ".example:80", "vm/../x:80"}) {
+        CAPTURE(bad);
+        try {
+            console::parse_peers(bad, "--peers/CONSOLE_FRONT_PEERS");
+            FAIL("accepted");
+        } catch (const std::invalid_argument& error) {
+            CHECK(std::string(error.what()).find("--peers/CONSOLE_FRONT_PEERS") == 0);
+        }
+    }
+}
+
+namespace {
+
+// parse_config on an argv; the exit code, 0 when it parsed.
+int exit_code_of(std::vector<std::string> words, console::console_config& config) {
+    std::vector<char*> argv;
+    argv.reserve(words.size() + 1);
+    words.insert(words.begin(), "console");
+    for (auto& word : words)
+        argv.push_back(word.data());
+    int code = 0;
+    console::parse_config(static_cast<int>(argv.size()), argv.data(), config, code);
+    return code;
+}
+
+}  // namespace
+
+TEST_CASE("the roles: the front needs peers, the console takes none", "[config]") {
+    console::console_config front;
+    CHECK(exit_code_of({"--role", "front", "--peers", "vms:8080", "--poll-interval", "5"}, front) ==
+          0);
+    CHECK(front.role == console::console_role::front);
+    CHECK(front.poll_interval_seconds == 5);
+    console::console_config plain;
+    CHECK(exit_code_of({}, plain) == 0);
+    CHECK(plain.role == console::console_role::console);
+    CHECK(console::is_vm_name(plain.vm_name));  // the host name, or "vm"
+    for (const auto& bad : std::vector<std::vector<std::string>>{
+             {"--role", "front"},
+             {"--peers", "vms:8080"},
+             {"--role", "back"},
+             {"--role", "front", "--peers", "vms:8080", "--read-only"},
+             {"--vm-name", "My_VM"},
+             {"--role", "front", "--peers", "vms:8080", "--dns-server", "dns.example:53"}}) {
+        console::console_config config;
+        CAPTURE(bad);
+        CHECK(exit_code_of(bad, config) != 0);
     }
 }

@@ -116,3 +116,11 @@ TEST_CASE("the exposition has HELP and TYPE for every family and _total counters
     }
     CHECK(families == 11);
 }
+
+TEST_CASE("the launcher's vCPUs and memory are read for /status") {
+    const auto status = parse_launcher_status("booting\ncpu_count 4\nmemory_mib 1024\n");
+    REQUIRE(status.has_value());
+    CHECK(status->cpu_count == 4U);
+    CHECK(status->memory_mib == 1024U);
+    CHECK_FALSE(parse_launcher_status("booting\ncpu_count four\n"));
+}

@@ -48,7 +48,7 @@ TEST_CASE("format_status keeps the word first and adds name value lines") {
     report.uptime_seconds = 0.5;
     CHECK(format_status(report) ==
           "booting\nlauncher_uptime_seconds 0.500\ntelnet_clients 0\ntelnet_clients_dropped 0\n"
-          "stdout_dropped_bytes 0\n");
+          "stdout_dropped_bytes 0\ncpu_count 0\nmemory_mib 0\n");
 
     report.word = "ready";
     report.qemu = launcher::process_stats{12.3456, 123456};
@@ -58,8 +58,10 @@ TEST_CASE("format_status keeps the word first and adds name value lines") {
     report.telnet_clients = 2;
     report.telnet_clients_dropped = 1;
     report.stdout_dropped_bytes = 99;
+    report.cpu_count = 2;
+    report.memory_mib = 2048;
     CHECK(format_status(report) ==
           "ready\nqemu_cpu_seconds 12.346\nqemu_rss_bytes 123456\nguest_start warm\n"
           "guest_start_seconds 1.700\nlauncher_uptime_seconds 30.000\ntelnet_clients 2\n"
-          "telnet_clients_dropped 1\nstdout_dropped_bytes 99\n");
+          "telnet_clients_dropped 1\nstdout_dropped_bytes 99\ncpu_count 2\nmemory_mib 2048\n");
 }

@@ -9,6 +9,8 @@
     launcher         the launcher binary under test, two ways of starting it
     console          the console binary under test, and waiting for a shell
     venv             the pinned PyPI packages (requirements.txt) on sys.path
+    prometheus       /metrics parsed by prometheus-client's parser (from the test venv)
+    dns              a small DNS server answering A queries from a function
 
 The tier's CMakeLists puts tests/pylib on PYTHONPATH; scripts run by hand
 need `PYTHONPATH=tests/pylib`.

@@ -1,5 +1,6 @@
 """The console binary under test, the QEMU-like telnet peer it bridges to in
 the bridge tests, and waiting for the guest's shell through a session."""
+import argparse
 import os
 import sys
 
@@ -15,9 +16,9 @@ def start_peer(*flags):
     return peer, int(peer.wait_for(r"PORT (\d+)").group(1))
 
 
-def start_console(binary, telnet_port, *flags, env=None, listen_port=0):
-    """The console on 127.0.0.1 (a free port unless given); returns (process, port)."""
-    argv = [binary, "--listen", "127.0.0.1:%d" % listen_port, "--telnet", "127.0.0.1:%d" % telnet_port]
+def start_console(binary, telnet_port, *flags, env=None, listen_port=0, listen_host="127.0.0.1"):
+    """The console on 127.0.0.1 or `listen_host` (a free port unless given); returns (process, port)."""
+    argv = [binary, "--listen", "%s:%d" % (listen_host, listen_port), "--telnet", "127.0.0.1:%d" % telnet_port]
     argv += list(flags)
     console = Process(argv, env=env, name="console")
     return console, int(console.wait_for(r"serving http://[^ ]+:(\d+) ").group(1))
@@ -38,3 +39,11 @@ def wait_for_shell(session, prompt=BUSYBOX_PROMPT, attempts=60):
         except TimeoutError:
             pass
     raise TimeoutError("no shell prompt:\n%r" % bytes(session.output[-600:]))
+
+
+def case_arguments(cases, doc):
+    """The command line of a test script of cases, `--console BIN CASE`, parsed."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--console", required=True)
+    parser.add_argument("case", choices=sorted(cases))
+    return parser.parse_args()

@@ -37,10 +37,11 @@ def read_head(sock, buffer=b""):
     return int(text.split(" ", 2)[1]), text, rest
 
 
-def http_get(port, target, headers=None, host="127.0.0.1", timeout=10, host_header=None):
+def http_get(port, target, headers=None, host="127.0.0.1", timeout=10, host_header=None, method="GET"):
     """Sends the request line as given (no path clean-up), with the Host header given (else
     host:port); returns (status, head, body)."""
-    lines = ["GET %s HTTP/1.1" % target, "Host: %s" % (host_header or "%s:%d" % (host, port)), "Connection: close"]
+    lines = ["%s %s HTTP/1.1" % (method, target), "Host: %s" % (host_header or "%s:%d" % (host, port)),
+             "Connection: close"]
     lines += ["%s: %s" % item for item in (headers or {}).items()]
     with socket.create_connection((host, port), timeout=timeout) as sock:
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
@@ -50,6 +51,21 @@ def http_get(port, target, headers=None, host="127.0.0.1", timeout=10, host_head
             if not chunk:
                 return status, head, body
             body += chunk
+
+
+def raw_request(port, lines, timeout=30):
+    """Sends the request head as given (Host included) to 127.0.0.1; returns (status, head)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        status, head, _ = read_head(sock)
+        return status, head
+
+
+def upgrade_lines(host, origin, path="/ws"):
+    """A WebSocket upgrade's head with the Host and Origin given, for raw_request."""
+    return ["GET %s HTTP/1.1" % path, "Host: " + host, "Origin: " + origin, "Upgrade: websocket",
+            "Connection: Upgrade", "Sec-WebSocket-Version: 13",
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="]
 
 
 def basic_auth(user_password):
