@@ -5,8 +5,8 @@
 # touching it; folders still being written (*.tmp) are left alone.
 keep_newest() {
   local n=$1 prefix=$2 old
-  # shellcheck disable=SC2012 # names are hashes: ls -t's order is all that is read
-  ls -1dt -- "$prefix"* 2>/dev/null | grep -v '\.tmp$' | tail -n +"$((n + 1))" |
+  find "$(dirname "$prefix")" -mindepth 1 -maxdepth 1 -name "$(basename "$prefix")*" ! -name '*.tmp' \
+    -printf '%T@ %p\n' 2>/dev/null | sort -rn | tail -n +"$((n + 1))" | cut -d' ' -f2- |
     while IFS= read -r old; do
       rm -rf -- "$old"
       echo "cache: removed $old (not among the $n last used)"
