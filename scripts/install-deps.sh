@@ -29,7 +29,7 @@ packages_for() {
     vm) echo 'qemu-system-riscv|qemu-system-misc' opensbi u-boot-qemu ipxe-qemu passt ;;
     guest) echo mmdebstrap debian-archive-keyring gpg cpio gzip xz-utils zstd kmod e2fsprogs qemu-utils ca-certificates curl ;;
     emulation) echo qemu-user-static binfmt-support arch-test ;;
-    test) echo python3 python3-venv telnet procps iproute2 'chromium|chromium-browser' fonts-dejavu-core 'busybox|busybox-static' ;;
+    test) echo python3 python3-venv telnet procps iproute2 strace 'chromium|chromium-browser' fonts-dejavu-core 'busybox|busybox-static' ;;
     container) echo podman runc catatonit uidmap fuse-overlayfs slirp4netns qemu-user-static binfmt-support arch-test ;;
     bench) echo websocketd telnet procps python3 ;;
     fuzz) echo clang libclang-rt-dev ;;

@@ -2,6 +2,7 @@
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -49,6 +50,27 @@ class Process:
         self.log = None
         for folder in self.folders:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def check_accept_backs_off(pid, name):
+    """Checks that a process whose accepts fail (out of descriptors, its back-off at its 1 s
+    ceiling) tries accept about once a second, not in a loop; returns how many calls it made in
+    3 s. strace counts them: a count of calls, so a loaded machine cannot fake a spin."""
+    with tempfile.NamedTemporaryFile(prefix="accept-calls-", suffix=".strace") as trace:
+        tracer = subprocess.Popen(["strace", "-f", "-qq", "-e", "trace=accept,accept4", "-o", trace.name,
+                                   "-p", str(pid)], stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        tracer.send_signal(signal.SIGINT)
+        _, complaint = tracer.communicate(timeout=30)
+        # Interrupted, strace detaches, then ends by the same signal.
+        check(tracer.returncode in (0, -signal.SIGINT),
+              f"strace -p {pid} failed ({tracer.returncode}): {complaint.strip()}")
+        # A call's first line has "accept4(", its resumption "<... accept4 resumed>" does not.
+        calls = len(re.findall(r"\baccept4?\(", trace.read().decode(errors="replace")))
+    # Three tries, with a margin for the one under way when counting starts and a second
+    # listener; a spinning loop makes thousands.
+    check(calls <= 10, f"the {name} tried accept {calls} times in 3 s while out of descriptors")
+    return calls
 
 
 def check(condition, message):
