@@ -64,7 +64,12 @@
       mountPath: /run/secrets/console-auth
       readOnly: true
   {{- end }}
-  {{- with (.Values.front | default dict).resources }}
+  {{- /* values.yaml's, for a release made by a chart without the front (--reuse-values). */}}
+  {{- $resources := dig "resources" nil (.Values.front | default dict) }}
+  {{- if kindIs "invalid" $resources }}
+  {{- $resources = dict "requests" (dict "cpu" "10m" "memory" "32Mi") "limits" (dict "memory" "256Mi") }}
+  {{- end }}
+  {{- with $resources }}
   resources:
     {{- toYaml . | nindent 4 }}
   {{- end }}
