@@ -51,8 +51,9 @@ def main():
         t.equal(vm_set(grown.objects)["spec"]["selector"], single["spec"]["selector"], "the selector still")
         t.equal(len(of_kind(grown.objects, "Deployment")), 1, "a front")
     refused(render([single], "replicas=3", "persistence.enabled=true"),
-            "replicas=3 with persistence.enabled: this release keeps its VM's disk in one claim "
-            "(myvm-qemu-riscv64-data)", "one shared claim cannot become one per VM")
+            "replicas=3 with persistence.enabled: this release's StatefulSet was made without a claim per VM, "
+            "which it cannot gain, and its one claim (myvm-qemu-riscv64-data) is one VM's disk",
+            "one shared claim cannot become one per VM")
 
     # A fleet scaled down to one VM keeps its front, and so its address and each VM's path.
     front = release_deployment("vms", FULLNAME + "-front", "myvm")

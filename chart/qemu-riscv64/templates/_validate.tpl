@@ -140,13 +140,13 @@
 {{- $persistence := .Values.persistence }}
 {{- if and $templates (not $perVM) }}
 {{- $value := ternary (printf "persistence.existingClaim=%q" (toString $persistence.existingClaim)) "persistence.enabled=false" (and $persistence.enabled (not (empty $persistence.existingClaim))) }}
-{{- fail (printf "%s: StatefulSet %s gives each VM a claim of its own (data-%s-N), and a StatefulSet's claims cannot change: keep persistence.enabled=true without existingClaim, or first delete the StatefulSet (kubectl delete statefulset -n %s %s; the claims stay)" $value $name $name .Release.Namespace $name) }}
+{{- fail (printf "%s: StatefulSet %s gives each VM a claim of its own (data-%s-N), and a StatefulSet's claims cannot change: keep persistence.enabled=true without existingClaim, or delete the StatefulSet first (kubectl delete statefulset -n %s %s)" $value $name $name .Release.Namespace $name) }}
 {{- end }}
 {{- if and $persistence.enabled (gt $replicas 1) (not $perVM) }}
 {{- if $persistence.existingClaim }}
 {{- fail (printf "persistence.existingClaim=%q is one VM's disk, and replicas=%d VMs need one each: leave existingClaim empty (the chart then makes a claim per VM)" (toString $persistence.existingClaim) $replicas) }}
 {{- end }}
-{{- fail (printf "replicas=%d with persistence.enabled: this release keeps its VM's disk in one claim (%s), and its StatefulSet's claims cannot become one per VM; run the fleet as a release of its own (chart README, \"Fleet\")" $replicas (include "qemu-riscv64.claimName" .)) }}
+{{- fail (printf "replicas=%d with persistence.enabled: this release's StatefulSet was made without a claim per VM, which it cannot gain, and its one claim (%s) is one VM's disk: run the fleet as a release of its own (chart README, \"Fleet\")" $replicas (include "qemu-riscv64.claimName" .)) }}
 {{- end }}
 {{- if and $perVM $templates }}
 {{- $live := index $templates 0 }}
