@@ -105,6 +105,20 @@ BAD_CASES = {
     "extraEnv name twice": (["extraEnv[0].name=VM_READY_PATTERN,extraEnv[0].value=a,"
                              "extraEnv[1].name=VM_READY_PATTERN,extraEnv[1].value=b"],
         "extraEnv[1]: VM_READY_PATTERN is already set by extraEnv[0]"),
+    "replicas=-1": (["replicas=-1"], "at '/replicas': minimum: got -1, want 0"),
+    "replicas=three": (["replicas=three"], "at '/replicas': got string, want integer"),
+    "replicas=2.5": (["replicas=2.5"], "at '/replicas'"),
+    "front.enabled=sometimes": (["front.enabled=sometimes"],
+        "at '/front/enabled': value must be one of 'auto', true, false"),
+    "nodeSpread=always": (["replicas=3,nodeSpread=always"], "at '/nodeSpread': value must be one of"),
+    "front.extraEnv over a chart value": (["replicas=2,front.extraEnv[0].name=CONSOLE_FRONT_PEERS,"
+                                           "front.extraEnv[0].value=10.0.0.5:8080"],
+        "front.extraEnv[0]: CONSOLE_FRONT_PEERS is set by the chart in the front container"),
+    "one existing claim for a fleet": (["replicas=3,persistence.enabled=true,persistence.existingClaim=vm-disk"],
+        "persistence.existingClaim=\"vm-disk\" is one VM's disk, and replicas=3 VMs need one each: leave "
+        "existingClaim empty"),
+    "ssh.nodePort on the front's Service": (["replicas=2,service.type=NodePort,ssh.enabled=true,ssh.nodePort=30022"],
+        "ssh.nodePort=30022: with the front (replicas=2, front.enabled=auto) the release's Service is the front's"),
 }
 
 

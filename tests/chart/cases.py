@@ -82,6 +82,12 @@ def defaults(t, objects, values):
                                           "prometheus.io/path": "/metrics"}, "the pod's scrape annotations by default")
     t.that(isinstance(pod_annotations(objects).get("checksum/secrets"), str), "the checksum annotation beside them")
     t.equal(of_kind(objects, "ServiceMonitor"), [], "no ServiceMonitor by default")
+    # One VM, as before the fleet: no front, no spread, the Service on the VM.
+    t.equal(vm_set(objects)["spec"].get("replicas"), 1, "one VM by default")
+    t.equal(of_kind(objects, "Deployment"), [], "no front for one VM")
+    t.equal(pod_spec(objects).get("topologySpreadConstraints"), None, "no spread constraint for one VM")
+    t.equal(console_service(objects)["spec"]["selector"].get("app.kubernetes.io/component"), "vm",
+            "the Service reaches the VM")
 
 
 @case("metrics-annotations-off", "metrics.annotations=false")
@@ -486,3 +492,157 @@ def original_values(t, objects, values):
     t.equal(pod_spec(objects)["initContainers"][1]["image"], "carvicsforth/qemu-riscv64-ubuntu:22.04-1",
             "the original's data image")
     t.equal(console_service(objects)["spec"]["type"], "LoadBalancer", "LoadBalancer as the original")
+
+
+def front_env(objects):
+    return env_of(only(objects, "Deployment")["spec"]["template"]["spec"]["containers"][0])
+
+
+def spread(objects):
+    return pod_spec(objects).get("topologySpreadConstraints")
+
+
+@case("fleet-three-vms", "replicas=3")
+def fleet_three_vms(t, objects, values):
+    t.equal(vm_set(objects)["spec"].get("replicas"), 3, "three VMs")
+    front = only(objects, "Deployment")
+    t.equal(front["metadata"]["name"], "myvm-qemu-riscv64-front", "the front")
+    t.equal(console_service(objects)["spec"]["selector"].get("app.kubernetes.io/component"), "front",
+            "the release's Service reaches the front, its list of VMs")
+    t.equal(front_env(objects).get("CONSOLE_FRONT_PEERS"), "myvm-qemu-riscv64-headless:8080",
+            "the front finds the VMs in the headless Service's DNS")
+    headless = next(s for s in of_kind(objects, "Service") if s["spec"].get("clusterIP") == "None")
+    t.equal(headless["spec"].get("publishNotReadyAddresses"), True, "which lists booting VMs too")
+    t.equal(spread(objects), [{"maxSkew": 1, "topologyKey": "kubernetes.io/hostname",
+                               "whenUnsatisfiable": "ScheduleAnyway", "labelSelector": {"matchLabels": {
+                                   "app.kubernetes.io/name": "qemu-riscv64", "app.kubernetes.io/instance": "myvm",
+                                   "app.kubernetes.io/component": "vm"}}}],
+            "the VMs spread over nodes, softly")
+    t.equal(front["spec"]["template"]["spec"]["securityContext"].get("seccompProfile"), {"type": "RuntimeDefault"},
+            "the front is restricted: RuntimeDefault, with passt in the VMs")
+    t.equal(pod_spec(objects)["securityContext"].get("seccompProfile"), None, "the VMs keep passt's exception")
+
+
+@case("fleet-persistence", "replicas=3,persistence.enabled=true,persistence.size=20Gi,persistence.storageClass=fast")
+def fleet_persistence(t, objects, values):
+    t.equal(of_kind(objects, "PersistentVolumeClaim"), [], "no shared claim")
+    claim = vm_set(objects)["spec"]["volumeClaimTemplates"][0]
+    t.equal([claim["metadata"]["name"], claim["spec"]["resources"]["requests"]["storage"],
+             claim["spec"].get("storageClassName")], ["data", "20Gi", "fast"], "a claim per VM: data-<pod>")
+    t.equal(vm_set(objects)["spec"].get("persistentVolumeClaimRetentionPolicy"),
+            {"whenDeleted": "Retain", "whenScaled": "Retain"}, "kept when scaled away and on uninstall")
+    t.equal(launcher_env(objects).get("VM_HIBERNATE"), "on", "each VM hibernates into its own claim")
+
+
+@case("fleet-persistence-not-kept", "replicas=2,persistence.enabled=true,persistence.keepOnUninstall=false")
+def fleet_persistence_not_kept(t, objects, values):
+    t.equal(vm_set(objects)["spec"]["persistentVolumeClaimRetentionPolicy"]["whenDeleted"], "Delete",
+            "keepOnUninstall=false: the claims go with the release")
+
+
+@case("fleet-network-policy", "replicas=3,networkPolicy.enabled=true,ssh.enabled=true")
+def fleet_network_policy(t, objects, values):
+    policies = {p["metadata"]["name"]: p["spec"] for p in of_kind(objects, "NetworkPolicy")}
+    t.equal(policies["myvm-qemu-riscv64"]["ingress"][0].get("from"), [{"podSelector": {"matchLabels": {
+        "app.kubernetes.io/name": "qemu-riscv64", "app.kubernetes.io/instance": "myvm",
+        "app.kubernetes.io/component": "front"}}}], "the VMs' console port: the front only")
+    t.equal(policies["myvm-qemu-riscv64-front"]["ingress"], [{"ports": [{"port": "http", "protocol": "TCP"}]}],
+            "the front: from anywhere (allowExternal)")
+    t.equal([p["name"] for p in service_ports(objects)], ["http"], "ssh is at each VM's pod, not on the front")
+
+
+@case("fleet-network-policy-selected-clients", "replicas=2",
+      "networkPolicy.enabled=true,networkPolicy.allowExternal=false",
+      "networkPolicy.ingressNSMatchLabels.kubernetes\\.io/metadata\\.name=ingress-nginx",
+      "networkPolicy.extraIngress[0].from[0].namespaceSelector.matchLabels.team=monitoring")
+def fleet_network_policy_selected_clients(t, objects, values):
+    front = next(p for p in of_kind(objects, "NetworkPolicy") if p["metadata"]["name"].endswith("-front"))
+    t.equal([peer.get("namespaceSelector") for peer in front["spec"]["ingress"][0]["from"]],
+            [None, {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}],
+            "the front admits the helm test pod and the ingress controller")
+
+
+@case("front-one-vm", "front.enabled=true")
+def front_one_vm(t, objects, values):
+    t.equal(vm_set(objects)["spec"].get("replicas"), 1, "one VM")
+    t.equal(len(of_kind(objects, "Deployment")), 1, "behind a front, asked for")
+    t.equal(len(spread(objects) or []), 1, "a fleet of one spreads as it grows")
+
+
+@case("fleet-without-front", "replicas=3,front.enabled=false,persistence.enabled=true")
+def fleet_without_front(t, objects, values):
+    t.equal(of_kind(objects, "Deployment"), [], "no front")
+    t.equal(console_service(objects)["spec"]["selector"].get("app.kubernetes.io/component"), "vm",
+            "the Service spreads connections over the VMs")
+    t.equal(len(vm_set(objects)["spec"].get("volumeClaimTemplates") or []), 1, "a claim per VM all the same")
+
+
+@case("fleet-spread-hard", "replicas=3,nodeSpread=DoNotSchedule")
+def fleet_spread_hard(t, objects, values):
+    t.equal(spread(objects)[0].get("whenUnsatisfiable"), "DoNotSchedule", "nodeSpread=DoNotSchedule")
+
+
+@case("fleet-spread-none", "replicas=3,nodeSpread=none")
+def fleet_spread_none(t, objects, values):
+    t.equal(spread(objects), None, "nodeSpread=none: no constraint")
+
+
+@case("fleet-spread-given", "replicas=3",
+      "topologySpreadConstraints[0].maxSkew=2,topologySpreadConstraints[0].topologyKey=topology.kubernetes.io/zone,"
+      "topologySpreadConstraints[0].whenUnsatisfiable=DoNotSchedule")
+def fleet_spread_given(t, objects, values):
+    t.equal([c.get("topologyKey") for c in spread(objects)], ["topology.kubernetes.io/zone"],
+            "topologySpreadConstraints replace nodeSpread's")
+
+
+@case("fleet-base-path", "replicas=2,ingress.enabled=true,ingress.host=lab.example.org,ingress.path=/lab")
+def fleet_base_path(t, objects, values):
+    env = front_env(objects)
+    t.equal([env.get("CONSOLE_BASE_PATH"), env.get("CONSOLE_FRONT_PEER_BASE_PATH")], ["/lab", "/lab"],
+            "the front under /lab, the consoles too")
+    t.equal(console_env(objects).get("CONSOLE_BASE_PATH"), "/lab", "each console as it was")
+    t.that("lab.example.org" in env["CONSOLE_ALLOW_HOST"].split(","), "the front answers at the Ingress host")
+
+
+@case("fleet-auth-off", "replicas=2,console.auth.enabled=false,console.allowHosts[0]=203.0.113.10")
+def fleet_auth_off(t, objects, values):
+    env = front_env(objects)
+    t.that("CONSOLE_AUTH_FILE" not in env, "no credentials at the front either")
+    t.equal(env["CONSOLE_ALLOW_HOST"].split(",")[-1], "203.0.113.10",
+            "the front answers at the address NOTES print, once allowed (no 403 at a LoadBalancer)")
+
+
+@case("fleet-console-options", "replicas=2,console.title=Lab,console.allowOrigin=^https://lab[.]example$",
+      "console.readOnly=true,console.maxSessions=5,front.extraEnv[0].name=CONSOLE_FRONT_POLL_INTERVAL",
+      "front.extraEnv[0].value=5,podLabels.team=lab,podAnnotations.cost=lab")
+def fleet_console_options(t, objects, values):
+    env = front_env(objects)
+    t.equal([env.get("CONSOLE_TITLE"), env.get("CONSOLE_ALLOW_ORIGIN"), env.get("CONSOLE_FRONT_POLL_INTERVAL")],
+            ["Lab", "^https://lab[.]example$", "5"], "title, origin, front.extraEnv")
+    t.that("CONSOLE_READ_ONLY" not in env and "CONSOLE_MAX_SESSIONS" not in env,
+           "read-only and the sessions cap are the consoles' (the front refuses read-only)")
+    t.equal(console_env(objects).get("CONSOLE_READ_ONLY"), "true", "the consoles stay read-only")
+    template = only(objects, "Deployment")["spec"]["template"]
+    t.equal([template["metadata"]["labels"].get("team"), template["metadata"]["annotations"].get("cost")],
+            ["lab", "lab"], "podLabels and podAnnotations on the front too")
+
+
+@case("fleet-service-monitor", "replicas=3,metrics.serviceMonitor.enabled=true")
+def fleet_service_monitor(t, objects, values):
+    monitor = only(objects, "ServiceMonitor")
+    selector = monitor["spec"]["selector"]
+    selected = [s["metadata"]["name"] for s in of_kind(objects, "Service")
+                if all(s["metadata"]["labels"].get(k) == v for k, v in selector["matchLabels"].items())
+                and all(s["metadata"]["labels"].get(e["key"]) in e["values"]
+                        for e in selector.get("matchExpressions") or [])]
+    t.equal(sorted(selected), ["myvm-qemu-riscv64", "myvm-qemu-riscv64-headless"],
+            "every VM through the headless Service, and the front through the release's")
+    scrape = only(objects, "Deployment")["spec"]["template"]["metadata"]["annotations"]
+    t.equal(scrape.get("prometheus.io/path"), "/metrics", "the front's pod is annotated for scraping too")
+
+
+@case("replicas-zero", "replicas=0,persistence.enabled=true")
+def replicas_zero(t, objects, values):
+    t.equal(vm_set(objects)["spec"].get("replicas"), 0, "every VM stopped")
+    t.equal(of_kind(objects, "Deployment"), [], "no front (auto: more than one VM)")
+    t.equal(len(of_kind(objects, "PersistentVolumeClaim")), 1, "the claim stays")

@@ -18,5 +18,10 @@ chart="$repo/chart/qemu-riscv64"
   --set 'console.allowHosts[0]=vm.example.org,imagePullSecrets[0]=regcred,global.imageRegistry=mirror.example.org' \
   --set 'extraEnv[0].name=VM_READY_PATTERN,extraEnv[0].value=login:,runtimeClassName=kata' \
   --set service.externalTrafficPolicy=Local,serviceAccount.name=vm-runner
+# A fleet: three VMs behind the front, a claim each, the NetworkPolicies and the ServiceMonitor.
+"$helm" lint --strict "$chart" \
+  --set replicas=3,persistence.enabled=true,networkPolicy.enabled=true,networkPolicy.allowExternal=false \
+  --set ssh.enabled=true,ingress.enabled=true,ingress.path=/lab,metrics.serviceMonitor.enabled=true \
+  --set 'front.extraEnv[0].name=CONSOLE_FRONT_POLL_INTERVAL,front.extraEnv[0].value=5,nodeSpread=DoNotSchedule'
 # The original chart's values.yaml, unchanged.
 "$helm" lint --strict "$chart" -f "$repo/tests/chart/original-values-1.2.0.yaml"

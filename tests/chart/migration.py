@@ -2,7 +2,8 @@
 """An upgrade from the chart's Deployment to its StatefulSet never runs two VMs on one disk:
 while `lookup` finds the release's Deployment, the StatefulSet renders with no replica and
 NOTES say to upgrade once more when the old pod is gone; without it, one replica. The
-upgrade NOTES ask for (--reuse-values, which renders with the old chart's defaults) renders."""
+upgrade NOTES ask for (--reuse-values, which renders with the old chart's defaults) renders,
+and so does a fleet made from those values (--reuse-values --set replicas=3)."""
 import os
 import shutil
 import sys
@@ -11,7 +12,7 @@ import tempfile
 from chartlib.expect import Expect
 from chartlib.fake_api import FakeApi, namespace, release_deployment
 from chartlib.helm import CHART_DIR, install_dry_run, template
-from chartlib.objects import container, env_of, pod_spec, vm_set
+from chartlib.objects import container, env_of, only, pod_spec, vm_set
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -45,12 +46,20 @@ def main():
         shutil.copytree(CHART_DIR, reused)
         shutil.copyfile(os.path.join(HERE, "deployment-chart-values.yaml"), os.path.join(reused, "values.yaml"))
         result = template("myvm", ["persistence.enabled=true"], chart=reused)
+        fleet = template("myvm", ["replicas=3"], chart=reused)
     t.that(result.status == 0, "--reuse-values from the Deployment chart's values renders: " + result.stderr.strip())
     if result.status == 0:
         env = env_of(container(pod_spec(result.objects), "launcher"))
         t.equal(env.get("VM_HIBERNATE"), "on", "without the hibernate value: auto, on with persistence")
         t.equal(env.get("VM_SHUTDOWN_TIMEOUT"), "51",
                 "without hibernateWriteRate: 50 MiB/s, 2048 MiB saved in 41 s + 10")
+    t.that(fleet.status == 0, "--reuse-values and --set replicas=3 renders: " + fleet.stderr.strip())
+    if fleet.status == 0:
+        front = container(only(fleet.objects, "Deployment")["spec"]["template"]["spec"], "front")
+        t.equal(front.get("resources"), {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"memory": "256Mi"}},
+                "without the front's values: a front with values.yaml's resources")
+        t.equal(len(pod_spec(fleet.objects).get("topologySpreadConstraints") or []), 1,
+                "without nodeSpread: the VMs spread (ScheduleAnyway)")
     return t.report("migration")
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """NOTES.txt, as `helm install --dry-run=client` prints it: how to open the console for each
-service type (minikube tunnel included), and the notes of auth, read-only, ssh and persistence."""
+service type (minikube tunnel included), and the notes of auth, read-only, ssh and persistence;
+for a fleet, the front's address, each VM's path below it, and scaling."""
 import sys
 
 from chartlib.expect import Expect
@@ -79,7 +80,41 @@ def main():
     t.that(console_warning not in rvv, "the original's launcher alone: no console warning")
     t.that("original project's" not in notes("images.data=carvicsforth/qemu-riscv64-ubuntu:22.04-1"),
            "the original's data image alone: no warning")
+    check_fleet_notes()
     return t.report("notes")
+
+
+def check_fleet_notes():
+    """With the front: its address lists the VMs, each at /<fullname>-N/; one VM's console on its
+    own through its pod; scaling, and per-VM claims and ssh."""
+    fleet = notes("replicas=3")
+    expect_in(fleet, ['RISC-V fleet "myvm" is starting: 3 VM(s) (myvm-qemu-riscv64-0 to myvm-qemu-riscv64-2)',
+                      "kubectl port-forward -n vms svc/myvm-qemu-riscv64 8080:8080",
+                      "then http://localhost:8080/ (the list), http://localhost:8080/myvm-qemu-riscv64-0/",
+                      "VM N's console is /myvm-qemu-riscv64-N/ below it",
+                      "kubectl port-forward -n vms pod/myvm-qemu-riscv64-0 8080:8080",
+                      "The front asks once for a user name and password",
+                      "helm upgrade -n vms myvm ./chart/qemu-riscv64 --reuse-values --set replicas=N",
+                      "kubectl scale -n vms statefulset/myvm-qemu-riscv64 --replicas=N",
+                      "until the next\nhelm upgrade sets the count back to replicas"], "fleet")
+    t.that("A second VM next to this one" not in fleet, "fleet: no advice to install a second release")
+    t.that('RISC-V VM "myvm"' not in notes("replicas=3"), "fleet: not named a VM")
+    expect_in(notes("replicas=2,ingress.enabled=true,ingress.host=lab.example.org,ingress.path=/lab"),
+              ["http://localhost:8080/lab/ (the list), http://localhost:8080/lab/myvm-qemu-riscv64-0/",
+               "Through the Ingress: http://lab.example.org/lab", "VM N's console is /lab/myvm-qemu-riscv64-N/"],
+              "fleet under a path")
+    expect_in(notes("replicas=2,service.type=NodePort"), ['{.spec.ports[?(@.name=="http")].nodePort}'],
+              "fleet on a NodePort")
+    expect_in(notes("replicas=2,persistence.enabled=true"),
+              ["a PersistentVolumeClaim of its own, data-myvm-qemu-riscv64-N", "a VM scaled away finds it again",
+               "kubectl delete pvc -n vms -l app.kubernetes.io/instance=myvm,app.kubernetes.io/component=vm"],
+              "fleet claims")
+    expect_in(notes("replicas=2,ssh.enabled=true"),
+              ["ssh -p 2222 USER@myvm-qemu-riscv64-0.myvm-qemu-riscv64-headless.vms.svc",
+               "kubectl port-forward -n vms pod/myvm-qemu-riscv64-0 2222:2222"], "fleet ssh")
+    expect_in(notes("front.enabled=true"), ["1 VM(s) (myvm-qemu-riscv64-0), each"], "a front before one VM")
+    expect_in(notes("replicas=2,console.auth.enabled=false"),
+              ["--set 'console.allowHosts={ADDRESS}'"], "fleet without auth: the value to add")
 
 
 if __name__ == "__main__":

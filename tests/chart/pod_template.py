@@ -2,7 +2,9 @@
 """A chart upgrade that changes nothing the pod runs leaves the VM alone: the pod template
 (what a change of restarts the pod) is the same at another chart version and appVersion,
 and for values outside the pod (Service annotations); a changed Secret value, a changed
-setting or image makes a new one (the checksum/secrets annotation for the Secrets)."""
+setting or image makes a new one (the checksum/secrets annotation for the Secrets). A fleet's
+VM pods are the same for any number of VMs (scaling restarts none of them), and the fleet's
+values leave a single VM's pod as it was."""
 import json
 import os
 import re
@@ -47,6 +49,14 @@ def main(folder):
     t.that(pod_template(CHART_DIR, [*base, "cpu.count=4"]) != before, "a changed launcher setting: a new pod template")
     t.that(pod_template(CHART_DIR, [*base, "images.console=localhost/console:2"]) != before,
            "a changed image: a new pod template")
+    fleet = pod_template(CHART_DIR, [*base, "replicas=2"])
+    t.equal(pod_template(CHART_DIR, [*base, "replicas=7"]), fleet, "2 VMs or 7: the same VM pod template")
+    t.equal(pod_template(CHART_DIR, [*base, "replicas=1,front.enabled=true"]), fleet,
+            "one VM behind a front: the same VM pod as a fleet's (scaling it up restarts it not)")
+    t.equal(pod_template(CHART_DIR, [*base, "nodeSpread=DoNotSchedule,front.resources.limits.memory=64Mi",
+                                     "front.extraEnv[0].name=CONSOLE_FRONT_POLL_INTERVAL,front.extraEnv[0].value=5"]),
+            before, "the fleet's values leave one VM's pod as it was")
+    t.that(fleet != before, "a fleet's VMs spread over nodes: their pod template differs from one VM's")
     return t.report("pod-template")
 
 

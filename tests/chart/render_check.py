@@ -12,8 +12,9 @@ from cases import CASES
 from chartlib.expect import Expect
 from chartlib.helm import default_values, load_yaml, template
 from chartlib.k8s_schema import SchemaUnavailable, schema_problems
-from chartlib.object_checks import check_claim, check_ingress, check_labels, check_secrets, check_service, \
-    check_test_pod
+from chartlib.front_checks import check_front
+from chartlib.object_checks import check_claim, check_ingress, check_labels, check_network_policies, check_secrets, \
+    check_service, check_test_pod
 from chartlib.pod_checks import check_stateful_set
 from chartlib.set_values import apply_sets
 
@@ -54,8 +55,8 @@ def main(name):
             base = merge(base, load_yaml(given.read()))
     values = apply_sets(base, sets)
     objects = rendered.objects
-    for check in (check_labels, check_stateful_set, check_service, check_ingress, check_claim, check_secrets,
-                  check_test_pod):
+    for check in (check_labels, check_stateful_set, check_front, check_service, check_ingress, check_claim,
+                  check_secrets, check_network_policies, check_test_pod):
         try:
             check(t, objects, RELEASE, values)
         except Exception as error:  # a check that cannot run is a failed check

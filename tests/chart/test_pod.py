@@ -2,7 +2,8 @@
 """Runs the `helm test` pod's script (from the rendered chart) against a local stand-in for the
 console: it must wait (retrying) while /readyz answers 503, pass when the guest is up and the
 page is served, send the Basic credentials when auth is on, and fail when the page is missing,
-the credentials are refused or the guest never comes up within bootTimeout."""
+the credentials are refused or the guest never comes up within bootTimeout. With the front, it
+then waits for each VM's /readyz through the front, by name."""
 import http.server
 import os
 import shutil
@@ -28,7 +29,7 @@ def test_pod_script(sets, page_file):
     script = pod["spec"]["containers"][0]["args"][0]
     # The retry pause shortened: the script still counts 5 s per retry against BOOT_TIMEOUT.
     local = script.replace("bb=/bin/busybox", "bb=" + BUSYBOX, 1).replace("/tmp/page", page_file) \
-        .replace("$bb sleep 5", "$bb sleep 0.1", 1)
+        .replace("$bb sleep 5", "$bb sleep 0.1")
     if local == script:
         raise AssertionError("the test pod's script no longer sets bb=/bin/busybox")
     if "$bb sleep 0.1" not in local:
@@ -38,10 +39,12 @@ def test_pod_script(sets, page_file):
 
 class ConsoleStandIn(http.server.ThreadingHTTPServer):
     """/healthz, /readyz (503 for the first `ready_after` probes; never 200 when it is None),
-    and / behind Basic auth when `auth` is set."""
+    and / behind Basic auth when `auth` is set; as a front, /<vm>/readyz behind it too, for
+    each VM of `vms` (name: ready_after, as for /readyz)."""
 
-    def __init__(self, auth, page, ready_after):
+    def __init__(self, auth, page, ready_after, vms=None):
         self.auth, self.page, self.ready_after, self.probes = auth, page, ready_after, 0
+        self.vms, self.vm_probes = vms or {}, {}
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -63,6 +66,13 @@ class ConsoleStandIn(http.server.ThreadingHTTPServer):
                     return self.answer(503, "the guest is not up yet")
                 if server.auth and self.headers.get("Authorization") != basic_auth(server.auth):
                     return self.answer(401, "unauthorized", [("WWW-Authenticate", "Basic")])
+                vm = self.path[1:-len("/readyz")] if self.path.endswith("/readyz") else None
+                if vm in server.vms:
+                    server.vm_probes[vm] = server.vm_probes.get(vm, 0) + 1
+                    after = server.vms[vm]
+                    if after is not None and server.vm_probes[vm] > after:
+                        return self.answer(200, "ready")
+                    return self.answer(503, "the guest is not up yet")
                 if self.path == "/" and server.page:
                     return self.answer(200, server.page)
                 return self.answer(404, "not found")
@@ -74,12 +84,13 @@ class ConsoleStandIn(http.server.ThreadingHTTPServer):
 
 
 def scenario(what, page_file, sets=(), server_auth=None, client_auth=None, page=None, passes=True, ready_after=0,
-             probes=None):
-    server = ConsoleStandIn(server_auth, page, ready_after)
+             probes=None, vms=None, vm_probes=None):
+    server = ConsoleStandIn(server_auth, page, ready_after, vms)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     script, container_env = test_pod_script(sets, page_file)
     env = {**os.environ, "CONSOLE_URL": "http://127.0.0.1:%d" % server.server_address[1],
-           "CONSOLE_AUTH": client_auth or "", "BOOT_TIMEOUT": container_env["BOOT_TIMEOUT"]}
+           "CONSOLE_AUTH": client_auth or "", "BOOT_TIMEOUT": container_env["BOOT_TIMEOUT"],
+           "FLEET_VMS": container_env.get("FLEET_VMS") or ""}
     argv = [BUSYBOX, "sh", "-c", script] if BUSYBOX else ["sh", "-c", script]
     run = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          text=True)
@@ -89,6 +100,8 @@ def scenario(what, page_file, sets=(), server_auth=None, client_auth=None, page=
         what, "success" if passes else "failure", run.returncode, run.stdout.strip()))
     if probes is not None:
         t.equal(server.probes, probes, what + ": /readyz probes")
+    if vm_probes is not None:
+        t.equal(server.vm_probes, vm_probes, what + ": each VM's /readyz probes through the front")
 
 
 def main(folder):
@@ -101,6 +114,18 @@ def main(folder):
     scenario("auth: the right credentials", page_file, server_auth="admin:Pw0rd", client_auth="admin:Pw0rd", page=PAGE)
     scenario("auth: wrong credentials", page_file, server_auth="admin:Pw0rd", client_auth="admin:other", page=PAGE,
              passes=False)
+    fleet = ["replicas=3"]
+    names = ["myvm-qemu-riscv64-%d" % i for i in range(3)]
+    scenario("fleet: every VM up through the front", page_file, sets=fleet, server_auth="admin:Pw0rd",
+             client_auth="admin:Pw0rd", page=PAGE, vms=dict.fromkeys(names, 0), vm_probes=dict.fromkeys(names, 1))
+    scenario("fleet: the VMs come up one after the other", page_file, sets=fleet, page=PAGE,
+             vms={names[0]: 2, names[1]: 0, names[2]: 1}, vm_probes={names[0]: 3, names[1]: 1, names[2]: 2})
+    scenario("fleet: one VM never comes up within bootTimeout=20", page_file, sets=[*fleet, "bootTimeout=20"],
+             page=PAGE, vms={names[0]: 0, names[1]: None, names[2]: 0}, passes=False,
+             vm_probes={names[0]: 1, names[1]: 5})
+    scenario("fleet: a VM the front does not list", page_file, sets=[*fleet, "bootTimeout=20"], page=PAGE,
+             vms={names[0]: 0, names[1]: 0}, passes=False, vm_probes={names[0]: 1, names[1]: 1})
+    scenario("one VM: no VM asked through a front", page_file, page=PAGE, vms={names[0]: None}, vm_probes={})
     auth_env = test_pod_script(["console.auth.enabled=true"], page_file)[1].get("CONSOLE_AUTH")
     t.equal((auth_env or {}).get("key"), "auth",
             "with auth on, the test pod reads CONSOLE_AUTH from the console's Secret")

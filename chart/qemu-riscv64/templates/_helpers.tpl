@@ -45,11 +45,104 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: vm
 {{- end }}
 
-{{/* The StatefulSet's replicas: none while the release's Deployment from before
-     the StatefulSet still exists (an upgrade from it), so that its pod has let go
-     of the disk before this one starts; the next upgrade starts the VM. */}}
+{{/* The labels that select this release's front pods, and neither its VM pods nor its test pod. */}}
+{{- define "qemu-riscv64.frontSelectorLabels" -}}
+{{ include "qemu-riscv64.selectorLabels" . }}
+app.kubernetes.io/component: front
+{{- end }}
+
+{{/* "true" while the release's Deployment from before the StatefulSet still exists (an
+     upgrade from it), else empty. */}}
+{{- define "qemu-riscv64.replacesDeployment" -}}
+{{- if lookup "apps/v1" "Deployment" .Release.Namespace (include "qemu-riscv64.fullname" .) }}true{{ end }}
+{{- end }}
+
+{{/* The replicas value: 1 for a release made by a chart without it (--reuse-values). */}}
+{{- define "qemu-riscv64.replicaCount" -}}
+{{- if kindIs "invalid" .Values.replicas }}1{{ else }}{{ int64 .Values.replicas }}{{ end }}
+{{- end }}
+
+{{/* The StatefulSet's replicas: replicas, but none while the release's Deployment from
+     before the StatefulSet still exists, so that its pod has let go of the disk before
+     this one starts; the next upgrade starts the VMs. */}}
 {{- define "qemu-riscv64.replicas" -}}
-{{- if lookup "apps/v1" "Deployment" .Release.Namespace (include "qemu-riscv64.fullname" .) }}0{{ else }}1{{ end }}
+{{- if include "qemu-riscv64.replacesDeployment" . }}0{{ else }}{{ include "qemu-riscv64.replicaCount" . }}{{ end }}
+{{- end }}
+
+{{/* The front's Deployment: never the release's full name, which is the old Deployment's. */}}
+{{- define "qemu-riscv64.frontName" -}}
+{{- printf "%s-front" (include "qemu-riscv64.fullname" . | trunc 57 | trimSuffix "-") }}
+{{- end }}
+
+{{/* "true" when the release runs a front, else empty: front.enabled, auto meaning more than
+     one VM, or a front already running (a fleet scaled down to one keeps its address). */}}
+{{- define "qemu-riscv64.front" -}}
+{{- $enabled := dig "enabled" "auto" (.Values.front | default dict) }}
+{{- if eq (toString $enabled) "auto" }}
+{{- if or (gt (int64 (include "qemu-riscv64.replicaCount" .)) 1) (lookup "apps/v1" "Deployment" .Release.Namespace (include "qemu-riscv64.frontName" .)) }}true{{ end }}
+{{- else if $enabled }}true{{ end }}
+{{- end }}
+
+{{/* "true" for a fleet (more than one VM, or a front), else empty: its VMs spread over
+     the nodes and, new, get a claim each. */}}
+{{- define "qemu-riscv64.fleet" -}}
+{{- if or (gt (int64 (include "qemu-riscv64.replicaCount" .)) 1) (include "qemu-riscv64.front" .) }}true{{ end }}
+{{- end }}
+
+{{/* The VMs' names, space-separated: the StatefulSet's pods <fullname>-0 ... -(replicas-1). */}}
+{{- define "qemu-riscv64.vmNames" -}}
+{{- $fullname := include "qemu-riscv64.fullname" . }}
+{{- $names := list }}
+{{- range until (int (include "qemu-riscv64.replicaCount" .)) }}
+{{- $names = append $names (printf "%s-%d" $fullname .) }}
+{{- end }}
+{{- join " " $names }}
+{{- end }}
+
+{{/* The release's StatefulSet as the cluster has it, as JSON; {} without one (or a cluster). */}}
+{{- define "qemu-riscv64.liveStatefulSet" -}}
+{{- lookup "apps/v1" "StatefulSet" .Release.Namespace (include "qemu-riscv64.fullname" .) | toJson }}
+{{- end }}
+
+{{/* "true" when each VM gets its own claim (volumeClaimTemplates: data-<pod>), else empty
+     (one claim, or none). A StatefulSet's claims cannot change once it is made, so an
+     existing one keeps its own; a new fleet (not replacing the old Deployment) gets them. */}}
+{{- define "qemu-riscv64.claimPerVM" -}}
+{{- if and .Values.persistence.enabled (not .Values.persistence.existingClaim) }}
+{{- $live := include "qemu-riscv64.liveStatefulSet" . | fromJson }}
+{{- if $live }}
+{{- if dig "spec" "volumeClaimTemplates" list $live }}true{{ end }}
+{{- else if and (include "qemu-riscv64.fleet" .) (not (include "qemu-riscv64.replacesDeployment" .)) }}true{{ end }}
+{{- end }}
+{{- end }}
+
+{{/* A claim's spec from persistence: the shared claim's and each VM's alike. */}}
+{{- define "qemu-riscv64.claimSpec" -}}
+accessModes:
+  {{- toYaml .Values.persistence.accessModes | nindent 2 }}
+resources:
+  requests:
+    storage: {{ .Values.persistence.size | quote }}
+{{- /* global.storageClass wins, as in charts that share globals (bitnami's convention). */}}
+{{- with (dig "storageClass" "" (.Values.global | default dict)) | default .Values.persistence.storageClass }}
+storageClassName: {{ eq . "-" | ternary "" . | quote }}
+{{- end }}
+{{- end }}
+
+{{/* The VM pods' topologySpreadConstraints: the ones given, else for a fleet one over
+     kubernetes.io/hostname as nodeSpread says; empty for a single VM. */}}
+{{- define "qemu-riscv64.topologySpreadConstraints" -}}
+{{- $spread := .Values.nodeSpread | default "ScheduleAnyway" }}
+{{- if .Values.topologySpreadConstraints }}
+{{- toYaml .Values.topologySpreadConstraints }}
+{{- else if and (include "qemu-riscv64.fleet" .) (ne $spread "none") }}
+- maxSkew: 1
+  topologyKey: kubernetes.io/hostname
+  whenUnsatisfiable: {{ $spread }}
+  labelSelector:
+    matchLabels:
+      {{- include "qemu-riscv64.vmSelectorLabels" . | nindent 6 }}
+{{- end }}
 {{- end }}
 
 {{/* The VM's whole memory in Mi, the launcher's default memory limit: guest RAM plus
@@ -238,6 +331,31 @@ pod spec cannot run as intended (chart README, "The original's images"); empty w
 {{- join "," (concat $hosts (.Values.console.allowHosts | default list) | uniq) }}
 {{- end }}
 
+{{/* A NetworkPolicy rule's "from": the clients networkPolicy admits to the console (or the
+     front), none (anywhere) with allowExternal; the release's helm test pod always. */}}
+{{- define "qemu-riscv64.networkPolicyClients" -}}
+{{- $policy := .Values.networkPolicy }}
+{{- if not $policy.allowExternal }}
+from:
+  - podSelector:
+      matchLabels:
+        app.kubernetes.io/instance: {{ .Release.Name }}
+        app.kubernetes.io/component: test
+  {{- if or $policy.ingressNSMatchLabels $policy.ingressPodMatchLabels }}
+  - {{- with $policy.ingressNSMatchLabels }}
+    namespaceSelector:
+      matchLabels:
+        {{- include "qemu-riscv64.stringMap" . | nindent 8 }}
+    {{- end }}
+    {{- with $policy.ingressPodMatchLabels }}
+    podSelector:
+      matchLabels:
+        {{- include "qemu-riscv64.stringMap" . | nindent 8 }}
+    {{- end }}
+  {{- end }}
+{{- end }}
+{{- end }}
+
 {{/* The ServiceAccount of the pod. */}}
 {{- define "qemu-riscv64.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create }}
@@ -260,6 +378,23 @@ imagePullSecrets:
 {{- end }}
 {{- end }}
 
+{{/* The Secret volume of the console's (and the front's) credentials: user:password as the
+     file "auth", mode 0440 (288) for the pod's group (fsGroup), 0444 (292) without one. */}}
+{{- define "qemu-riscv64.consoleAuthVolume" -}}
+- name: console-auth
+  secret:
+    secretName: {{ include "qemu-riscv64.consoleAuthSecret" . }}
+    items:
+      - key: {{ include "qemu-riscv64.consoleAuthKey" . }}
+        path: auth
+    defaultMode: {{ include "qemu-riscv64.secretMode" . }}
+{{- end }}
+
+{{/* Secrets as files: mode 0440 (288) for the pod's group (fsGroup), 0444 (292) without one. */}}
+{{- define "qemu-riscv64.secretMode" -}}
+{{- ternary 288 292 (not (empty (.Values.podSecurityContext | default dict).fsGroup)) }}
+{{- end }}
+
 {{/* The pod's labels: the chart's, without the chart's and the app's versions (a chart
      upgrade that changes nothing the pod runs must not restart the VM), then podLabels
      (which may not touch the selector labels). */}}
@@ -272,6 +407,22 @@ imagePullSecrets:
 {{- $_ := set $labels $key ($value | toString) }}
 {{- end }}
 {{- include "qemu-riscv64.stringMap" $labels }}
+{{- end }}
+
+{{/* The front pod's labels: the VM pod's, its component front. */}}
+{{- define "qemu-riscv64.frontPodLabels" -}}
+{{- $labels := include "qemu-riscv64.podLabels" . | fromYaml }}
+{{- $_ := set $labels "app.kubernetes.io/component" "front" }}
+{{- include "qemu-riscv64.stringMap" $labels }}
+{{- end }}
+
+{{/* The scrape annotations of a pod serving /metrics on 8080 (metrics.annotations). */}}
+{{- define "qemu-riscv64.scrapeAnnotations" -}}
+{{- if (include "qemu-riscv64.metrics" . | fromJson).annotations -}}
+prometheus.io/scrape: "true"
+prometheus.io/port: "8080"
+prometheus.io/path: {{ printf "%s/metrics" (include "qemu-riscv64.basePath" .) | quote }}
+{{- end }}
 {{- end }}
 
 {{/* A memory quantity in bytes, as a float: 512Mi, 2Gi, 2G, 1e9 and plain bytes. */}}

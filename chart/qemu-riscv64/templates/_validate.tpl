@@ -26,6 +26,10 @@
 {{- end }}
 {{- include "qemu-riscv64.validatePorts" . }}
 {{- include "qemu-riscv64.validateResources" . }}
+{{- include "qemu-riscv64.validateClaims" . }}
+{{- if and (include "qemu-riscv64.front" .) .Values.ssh.nodePort }}
+{{- fail (printf "ssh.nodePort=%v: with the front (replicas=%d, front.enabled=%v) the release's Service is the front's, with no ssh port; each VM's ssh is at its own pod (NOTES say how): leave ssh.nodePort empty" .Values.ssh.nodePort (int64 (include "qemu-riscv64.replicaCount" .)) (dig "enabled" "auto" (.Values.front | default dict))) }}
+{{- end }}
 {{- range .Values.persistence.accessModes }}
 {{- if not (has . (list "ReadWriteOnce" "ReadWriteOncePod")) }}
 {{- fail (printf "persistence.accessModes: %s: the guest disk takes ReadWriteOnce or ReadWriteOncePod only; a disk several nodes can mount could be run by two VMs at once (a pod on a lost node still running while its replacement starts)" .) }}
@@ -122,5 +126,48 @@
 {{- fail (printf "%s[%d]: %s is already set by %s[%d]" $.key (sub $i $own) $entry.name $.key (sub $earlier $own)) }}
 {{- end }}
 {{- $_ := set $first $entry.name $i }}
+{{- end }}
+{{- end }}
+
+{{/* Disks and VMs: one claim holds one VM's disk, and a StatefulSet's volumeClaimTemplates
+     (a fleet's claim per VM) cannot change once it is made, so the values behind them
+     must stay as the StatefulSet in the cluster has them. */}}
+{{- define "qemu-riscv64.validateClaims" -}}
+{{- $name := include "qemu-riscv64.fullname" . }}
+{{- $replicas := int64 (include "qemu-riscv64.replicaCount" .) }}
+{{- $perVM := include "qemu-riscv64.claimPerVM" . }}
+{{- $templates := dig "spec" "volumeClaimTemplates" list (include "qemu-riscv64.liveStatefulSet" . | fromJson) }}
+{{- $persistence := .Values.persistence }}
+{{- if and $templates (not $perVM) }}
+{{- $value := ternary (printf "persistence.existingClaim=%q" (toString $persistence.existingClaim)) "persistence.enabled=false" (and $persistence.enabled (not (empty $persistence.existingClaim))) }}
+{{- fail (printf "%s: StatefulSet %s gives each VM a claim of its own (data-%s-N), and a StatefulSet's claims cannot change: keep persistence.enabled=true without existingClaim, or delete the StatefulSet first (kubectl delete statefulset -n %s %s)" $value $name $name .Release.Namespace $name) }}
+{{- end }}
+{{- if and $persistence.enabled (gt $replicas 1) (not $perVM) }}
+{{- if $persistence.existingClaim }}
+{{- fail (printf "persistence.existingClaim=%q is one VM's disk, and replicas=%d VMs need one each: leave existingClaim empty (the chart then makes a claim per VM)" (toString $persistence.existingClaim) $replicas) }}
+{{- end }}
+{{- fail (printf "replicas=%d with persistence.enabled: this release's StatefulSet was made without a claim per VM, which it cannot gain, and its one claim (%s) is one VM's disk: run the fleet as a release of its own (chart README, \"Fleet\")" $replicas (include "qemu-riscv64.claimName" .)) }}
+{{- end }}
+{{- if and $perVM $templates }}
+{{- $live := index $templates 0 }}
+{{- $spec := $live.spec | default dict }}
+{{- $want := include "qemu-riscv64.claimSpec" . | fromYaml }}
+{{- $changed := list }}
+{{- $size := dig "resources" "requests" "storage" "" $spec }}
+{{- if ne (include "qemu-riscv64.bytes" $size) (include "qemu-riscv64.bytes" $persistence.size) }}
+{{- $changed = append $changed (printf "persistence.size=%s (made with %s)" (toString $persistence.size) (toString $size)) }}
+{{- end }}
+{{- if ne (toJson ($spec.accessModes | default list)) (toJson $want.accessModes) }}
+{{- $changed = append $changed (printf "persistence.accessModes=%s (made with %s)" (join "," $want.accessModes) (join "," ($spec.accessModes | default list))) }}
+{{- end }}
+{{- if ne (toJson (pick $spec "storageClassName")) (toJson (pick $want "storageClassName")) }}
+{{- $changed = append $changed (printf "the storage class %q (made with %q)" (toString ($want.storageClassName | default "")) (toString ($spec.storageClassName | default ""))) }}
+{{- end }}
+{{- if ne (toJson (dig "metadata" "annotations" dict $live)) (toJson (include "qemu-riscv64.stringMap" ($persistence.annotations | default dict) | fromYaml)) }}
+{{- $changed = append $changed "persistence.annotations" }}
+{{- end }}
+{{- with $changed }}
+{{- fail (printf "%s: StatefulSet %s makes each VM's claim as it was made, and a StatefulSet's claims cannot change: set these back (a claim can grow on its own: kubectl edit pvc -n %s data-%s-N, where its storage class allows it)" (join ", " .) $name $.Release.Namespace $name) }}
+{{- end }}
 {{- end }}
 {{- end }}

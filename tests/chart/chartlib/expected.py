@@ -12,6 +12,11 @@ CONSOLE_SOCKET = "/run/qemu-riscv64/console.sock"
 CONSOLE_ENV = {"CONSOLE_LISTEN", "CONSOLE_TELNET", "CONSOLE_TITLE", "CONSOLE_AUTH_FILE", "CONSOLE_READ_ONLY",
                "CONSOLE_ALLOW_ORIGIN", "CONSOLE_MAX_SESSIONS", "CONSOLE_STATUS", "CONSOLE_BASE_PATH",
                "CONSOLE_ALLOW_HOST", "CONSOLE_STALL_TIMEOUT", "CONSOLE_PING_INTERVAL"}
+# What the console reads in its front role (console/README.md, "The front").
+FRONT_ENV = {"CONSOLE_ROLE", "CONSOLE_LISTEN", "CONSOLE_FRONT_PEERS", "CONSOLE_FRONT_PEER_BASE_PATH",
+             "CONSOLE_FRONT_POLL_INTERVAL", "CONSOLE_FRONT_DNS", "CONSOLE_BASE_PATH", "CONSOLE_ALLOW_HOST",
+             "CONSOLE_TITLE", "CONSOLE_ALLOW_ORIGIN", "CONSOLE_AUTH_FILE", "CONSOLE_MAX_SESSIONS",
+             "CONSOLE_MAX_CONNECTIONS", "CONSOLE_STALL_TIMEOUT", "CONSOLE_PING_INTERVAL", "CONSOLE_THREADS"}
 STATUS_SOCKET = "/run/qemu-riscv64/status.sock"
 # The Secrets, mounted as files: never in an environment.
 CONSOLE_AUTH_FILE = "/run/secrets/console-auth/auth"
@@ -203,3 +208,67 @@ def secret_volumes(release, values):
         volumes["guest-credentials"] = {"secretName": guest, "items": [{"key": "password", "path": "password"},
                                                                          {"key": "ssh-key", "path": "ssh-key"}]}
     return volumes
+
+
+def replicas(values):
+    """The replicas value (1 when a release's values lack it)."""
+    return 1 if values.get("replicas") is None else values["replicas"]
+
+
+def front(values):
+    """Whether the release runs a front, without a cluster (helm template): front.enabled,
+    auto meaning more than one VM."""
+    enabled = (values.get("front") or {}).get("enabled", "auto")
+    return replicas(values) > 1 if enabled == "auto" else bool(enabled)
+
+
+def fleet(values):
+    """More than one VM, or a front: the VMs spread over nodes and get a claim each."""
+    return replicas(values) > 1 or front(values)
+
+
+def claim_per_vm(values):
+    """Each VM its own claim (volumeClaimTemplates), without a cluster: a new fleet's."""
+    persistence = values["persistence"]
+    return bool(persistence["enabled"] and not persistence.get("existingClaim") and fleet(values))
+
+
+def front_name(release, values):
+    return "%s-front" % fullname(release, values)
+
+
+def vm_selector(release):
+    return {"app.kubernetes.io/name": "qemu-riscv64", "app.kubernetes.io/instance": release,
+            "app.kubernetes.io/component": "vm"}
+
+
+def front_selector(release):
+    return {**vm_selector(release), "app.kubernetes.io/component": "front"}
+
+
+def spread(release, values):
+    """The VM pods' topologySpreadConstraints: the ones given, else nodeSpread's for a fleet."""
+    given = values.get("topologySpreadConstraints")
+    if given:
+        return given
+    mode = values.get("nodeSpread") or "ScheduleAnyway"
+    if not fleet(values) or mode == "none":
+        return None
+    return [{"maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": mode,
+             "labelSelector": {"matchLabels": vm_selector(release)}}]
+
+
+def front_env(release, values, namespace="vms"):
+    """The front's env: the console in its front role, its peers the headless Service."""
+    c = values["console"]
+    env = {"CONSOLE_ROLE": "front", "CONSOLE_LISTEN": "0.0.0.0:8080",
+           "CONSOLE_FRONT_PEERS": "%s-headless:8080" % fullname(release, values)}
+    if base_path(values):
+        env.update({"CONSOLE_FRONT_PEER_BASE_PATH": base_path(values), "CONSOLE_BASE_PATH": base_path(values)})
+    env.update({"CONSOLE_ALLOW_HOST": allow_hosts(release, values, namespace),
+                "CONSOLE_TITLE": c.get("title") or release})
+    if c.get("allowOrigin"):
+        env["CONSOLE_ALLOW_ORIGIN"] = c["allowOrigin"]
+    if console_auth_ref(release, values):
+        env["CONSOLE_AUTH_FILE"] = CONSOLE_AUTH_FILE
+    return {**env, **extra_env((values.get("front") or {}).get("extraEnv"))}

@@ -1,5 +1,5 @@
 """A Kubernetes API stand-in for helm's `lookup`: discovery for the chart's kinds and GET of
-the objects it is given (Secrets, Namespaces, Deployments), 404 for everything else.
+the objects it is given (Secrets, Namespaces, Deployments, StatefulSets), 404 for everything else.
 Listens on 127.0.0.1, a free port, in a thread of its own."""
 import base64
 import http.server
@@ -36,12 +36,17 @@ DISCOVERY = {
 NOT_FOUND = {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound", "code": 404}
 
 
+def release_metadata(namespace_name, release, name):
+    """The metadata of an object helm made for a release: its ownership labels and annotations."""
+    return {"name": name, "namespace": namespace_name, "labels": {"app.kubernetes.io/managed-by": "Helm"},
+            "annotations": {"meta.helm.sh/release-name": release, "meta.helm.sh/release-namespace": namespace_name}}
+
+
 def release_secret(namespace_name, release, name, data):
-    """A Secret as helm left it in an earlier release (its ownership labels and annotations included)."""
+    """A Secret as helm left it in an earlier release."""
     encoded = {k: base64.b64encode(v.encode()).decode() for k, v in data.items()}
-    return {"kind": "Secret", "apiVersion": "v1", "type": "Opaque", "data": encoded, "metadata": {
-        "name": name, "namespace": namespace_name, "labels": {"app.kubernetes.io/managed-by": "Helm"},
-        "annotations": {"meta.helm.sh/release-name": release, "meta.helm.sh/release-namespace": namespace_name}}}
+    return {"kind": "Secret", "apiVersion": "v1", "type": "Opaque", "data": encoded,
+            "metadata": release_metadata(namespace_name, release, name)}
 
 
 def namespace(name, labels=None):
@@ -50,10 +55,27 @@ def namespace(name, labels=None):
             "metadata": {"name": name, "labels": {"kubernetes.io/metadata.name": name, **(labels or {})}}}
 
 
-def release_deployment(namespace_name, name):
-    """The release's Deployment as the chart rendered it before the StatefulSet."""
-    return {"kind": "Deployment", "apiVersion": "apps/v1", "metadata": {"name": name, "namespace": namespace_name},
-            "spec": {"replicas": 1}}
+def release_deployment(namespace_name, name, release=None):
+    """The release's Deployment as the chart rendered it before the StatefulSet, or (release
+    given) a Deployment of this chart's release, such as its front."""
+    metadata = release_metadata(namespace_name, release, name) if release else {"name": name,
+                                                                               "namespace": namespace_name}
+    return {"kind": "Deployment", "apiVersion": "apps/v1", "metadata": metadata, "spec": {"replicas": 1}}
+
+
+def release_statefulset(namespace_name, release, name, claim_templates=None):
+    """The release's StatefulSet as an earlier release left it: its selector and, for a fleet
+    with persistence, its claim templates as the API server stores them (defaults filled in)."""
+    spec = {"replicas": 1, "serviceName": name + "-headless", "selector": {"matchLabels": {
+        "app.kubernetes.io/name": "qemu-riscv64", "app.kubernetes.io/instance": release,
+        "app.kubernetes.io/component": "vm"}}}
+    if claim_templates:
+        spec["volumeClaimTemplates"] = [{"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+                                         "metadata": {"name": "data", **claim.pop("metadata", {})},
+                                         "spec": {"volumeMode": "Filesystem", **claim},
+                                         "status": {"phase": "Pending"}} for claim in claim_templates]
+    return {"kind": "StatefulSet", "apiVersion": "apps/v1", "spec": spec,
+            "metadata": release_metadata(namespace_name, release, name)}
 
 
 def object_path(o):

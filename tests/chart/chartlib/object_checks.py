@@ -7,8 +7,8 @@ from . import expected as want
 from .objects import console_service, env_of, of_kind, vm_set
 from .pod_checks import check_security
 
-KINDS = {"StatefulSet", "Service", "Secret", "PersistentVolumeClaim", "Pod", "Ingress", "ServiceAccount",
-         "NetworkPolicy", "ServiceMonitor"}
+KINDS = {"StatefulSet", "Deployment", "Service", "Secret", "PersistentVolumeClaim", "Pod", "Ingress",
+         "ServiceAccount", "NetworkPolicy", "ServiceMonitor"}
 
 
 def decode(data, key):
@@ -47,7 +47,11 @@ def check_labels(t, objects, release, values):
     test_pod = next(iter(of_kind(objects, "Pod")), None)
     t.that(not selects(selector, test_pod and test_pod["metadata"]["labels"]), "the helm test pod is not selected")
     t.that(selects(selector, pod_labels), "pod labels match the selector")
-    t.equal(console_service(objects)["spec"].get("selector"), selector, "Service selects the VM pod")
+    if want.front(values):
+        t.equal(console_service(objects)["spec"].get("selector"), want.front_selector(release),
+                "Service selects the front")
+    else:
+        t.equal(console_service(objects)["spec"].get("selector"), selector, "Service selects the VM pod")
 
 
 def check_service(t, objects, release, values):
@@ -60,7 +64,8 @@ def check_service(t, objects, release, values):
     if node_ports and wanted.get("nodePort"):
         http["nodePort"] = wanted["nodePort"]
     ports = [http]
-    for p in want.forwards(values):
+    # A fleet's guest ports are at each VM pod's address: the Service is the front's.
+    for p in [] if want.front(values) else want.forwards(values):
         port = {"name": p["name"], "port": p["servicePort"], "targetPort": p["name"], "protocol": "TCP"}
         if node_ports and p["nodePort"]:
             port["nodePort"] = p["nodePort"]
@@ -92,7 +97,7 @@ def check_ingress(t, objects, release, values):
 def check_claim(t, objects, release, values):
     claims = of_kind(objects, "PersistentVolumeClaim")
     p = values["persistence"]
-    if not p["enabled"] or p.get("existingClaim"):
+    if not p["enabled"] or p.get("existingClaim") or want.claim_per_vm(values):
         t.equal(len(claims), 0, "no PVC rendered")
         return
     t.equal(len(claims), 1, "one PVC rendered")
@@ -146,6 +151,9 @@ def check_test_pod(t, objects, release, values):
     t.equal(env.get("CONSOLE_URL"), "http://%s:%s%s" % (want.fullname(release, values), values["service"]["port"],
                                                          want.base_path(values)), "the test fetches the Service")
     t.equal(env.get("BOOT_TIMEOUT"), want.js_string(values["bootTimeout"]), "the test waits up to bootTimeout")
+    vms = " ".join("%s-%d" % (want.fullname(release, values), i) for i in range(want.replicas(values)))
+    t.equal(env.get("FLEET_VMS"), vms if want.front(values) else None,
+            "with the front, the test asks each VM through it")
     script = "\n".join(c.get("args") or [])
     t.that('until $bb wget -q -O /dev/null "$CONSOLE_URL/readyz"' in script,
            "the test retries /readyz until the guest is up")
@@ -153,3 +161,53 @@ def check_test_pod(t, objects, release, values):
     t.that('wget -q -O /tmp/page ${auth:+--header "$auth"} "$CONSOLE_URL/"' in script,
            "the test fetches the console page")
     check_security(t, pod["spec"], "test pod", values)
+
+
+def policy_rule(ports, peers):
+    rule = {"ports": [{"port": port, "protocol": "TCP"} for port in ports]}
+    if peers:
+        rule["from"] = peers
+    return rule
+
+
+def policy_clients(release, values):
+    """The peers networkPolicy admits to the console (or the front); None: anywhere."""
+    policy = values["networkPolicy"]
+    if policy.get("allowExternal"):
+        return None
+    peers = [{"podSelector": {"matchLabels": {"app.kubernetes.io/instance": release,
+                                              "app.kubernetes.io/component": "test"}}}]
+    selected = {}
+    for key, selector in (("ingressNSMatchLabels", "namespaceSelector"), ("ingressPodMatchLabels", "podSelector")):
+        if policy.get(key):
+            selected[selector] = {"matchLabels": {k: want.js_string(v) for k, v in policy[key].items()}}
+    return peers + [selected] if selected else peers
+
+
+def check_network_policies(t, objects, release, values):
+    """The VM pods admit the console port from the clients, or with the front from the front only
+    (the front then admits the clients); forwarded guest ports from the clients; extraIngress on both."""
+    policies = {p["metadata"]["name"]: p["spec"] for p in of_kind(objects, "NetworkPolicy")}
+    policy = values["networkPolicy"]
+    name, front_name = want.fullname(release, values), want.front_name(release, values)
+    front = want.front(values)
+    if not policy["enabled"]:
+        t.equal(sorted(policies), [], "no NetworkPolicy")
+        return
+    t.equal(sorted(policies), sorted([name, front_name] if front else [name]), "the NetworkPolicies")
+    clients, extra = policy_clients(release, values), policy.get("extraIngress") or []
+    forwards = [p["name"] for p in want.forwards(values)]
+    if front:
+        vm_rules = [policy_rule(["http"], [{"podSelector": {"matchLabels": want.front_selector(release)}}])]
+        vm_rules += [policy_rule(forwards, clients)] if forwards else []
+    else:
+        vm_rules = [policy_rule(["http", *forwards], clients)]
+    vm_policy = policies.get(name) or {}
+    t.equal(vm_policy.get("podSelector"), {"matchLabels": want.vm_selector(release)}, "the VM pods' policy")
+    t.equal(vm_policy.get("ingress"), vm_rules + extra, "what reaches the VM pods")
+    if front:
+        front_policy = policies.get(front_name) or {}
+        t.equal(front_policy.get("podSelector"), {"matchLabels": want.front_selector(release)}, "the front's policy")
+        t.equal(front_policy.get("policyTypes"), ["Ingress"], "the front's policy: ingress only")
+        t.equal(front_policy.get("ingress"), [policy_rule(["http"], clients)] + extra,
+                "the clients reach the front as they reached the console")

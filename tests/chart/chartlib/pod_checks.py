@@ -96,7 +96,8 @@ def check_launcher(t, spec, release, values):
 def check_volumes(t, spec, release, values):
     volumes = {v["name"]: v for v in spec.get("volumes") or []}
     secrets = want.secret_volumes(release, values)
-    t.equal(sorted(volumes), sorted(["data", "runtime", "tmp", "tools", *secrets]), "volumes")
+    data = [] if want.claim_per_vm(values) else ["data"]
+    t.equal(sorted(volumes), sorted([*data, "runtime", "tmp", "tools", *secrets]), "volumes")
     # Secret files: group-readable with the pod's fsGroup, else readable by all (the containers' user is not root).
     mode = 0o440 if (values.get("podSecurityContext") or {}).get("fsGroup") else 0o444
     for name, secret in secrets.items():
@@ -105,7 +106,9 @@ def check_volumes(t, spec, release, values):
     for name in ("runtime", "tools", "tmp"):
         t.that("emptyDir" in (volumes.get(name) or {}), "%s is an emptyDir" % name)
     persistence = values["persistence"]
-    if persistence["enabled"]:
+    if want.claim_per_vm(values):
+        t.that("data" not in volumes, "data is no pod volume: each VM's claim (volumeClaimTemplates)")
+    elif persistence["enabled"]:
         claim = persistence.get("existingClaim") or "%s-data" % want.fullname(release, values)
         t.equal((volumes.get("data") or {}).get("persistentVolumeClaim"), {"claimName": claim}, "data is the PVC")
     else:
@@ -142,10 +145,36 @@ def check_security(t, spec, what, values, vm_pod=False):
                 "%s: seccompProfile" % name)
 
 
+def check_claim_templates(t, statefulset, release, values):
+    """A fleet's claim per VM: data-<pod>, made as persistence says, kept when a VM is scaled away."""
+    spec = statefulset["spec"]
+    if not want.claim_per_vm(values):
+        t.equal([spec.get("volumeClaimTemplates"), spec.get("persistentVolumeClaimRetentionPolicy")], [None, None],
+                "no volumeClaimTemplates: one claim, or none")
+        return
+    persistence = values["persistence"]
+    templates = spec.get("volumeClaimTemplates") or [{}]
+    t.equal([c.get("metadata", {}).get("name") for c in templates], ["data"], "one claim template, data")
+    claim = templates[0]
+    t.equal((claim.get("metadata") or {}).get("labels"), want.vm_selector(release),
+            "its labels: the VM selector's only (no version: the templates cannot change)")
+    wanted = {"accessModes": persistence["accessModes"], "resources": {"requests": {"storage": persistence["size"]}}}
+    named = (values.get("global") or {}).get("storageClass") or persistence.get("storageClass")
+    if named:
+        wanted["storageClassName"] = "" if named == "-" else named
+    t.equal(claim.get("spec"), wanted, "the claim's spec from persistence")
+    t.equal(spec.get("persistentVolumeClaimRetentionPolicy"),
+            {"whenDeleted": "Retain" if persistence.get("keepOnUninstall") else "Delete", "whenScaled": "Retain"},
+            "claims kept when a VM is scaled away; on uninstall as persistence.keepOnUninstall says")
+
+
 def check_stateful_set(t, objects, release, values):
     statefulset = vm_set(objects)
     spec = pod_spec(objects)
-    t.equal(statefulset["spec"].get("replicas"), 1, "one replica: one VM")
+    t.equal(statefulset["spec"].get("replicas"), want.replicas(values), "replicas: one pod per VM")
+    t.equal(spec.get("topologySpreadConstraints"), want.spread(release, values),
+            "spread over nodes: a fleet's by nodeSpread, or the ones given")
+    check_claim_templates(t, statefulset, release, values)
     service_name = statefulset["spec"].get("serviceName")
     t.equal(service_name, "%s-headless" % want.fullname(release, values), "governed by the headless Service")
     headless = next((s for s in of_kind(objects, "Service") if s["metadata"]["name"] == service_name), {"spec": {}})
