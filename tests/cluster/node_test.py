@@ -631,6 +631,89 @@ def debian_hibernation(cp, helm, home, chart, images, volumes):
     helm_run(helm, cp, home, "uninstall", DEBIAN_RELEASE, "--wait", "--timeout", "180s")
 
 
+FLEET = "fleet"  # replicas=3 behind the front
+FLEET_SIZE = 3
+
+
+def front_listing(port, credentials):
+    """The front's vms.json through port: {name: state}."""
+    status, _, body = http_get(port, "/vms.json", headers={"Authorization": basic_auth(credentials)})
+    check(status == 200, f"the front's /vms.json answers {status}: {body[:200]!r}")
+    return {vm["name"]: vm["state"] for vm in json.loads(body)["vms"]}
+
+
+def fleet_release(cp, helm, home, chart, images, prompt):
+    """A release of three busybox VMs (warm) on the small node behind the front: every pod Ready,
+    the front lists the three ready, each console is reached through the front by its VM's name,
+    a line typed in one shows in no other, and one VM's own console works without the front."""
+    fullname = f"{FLEET}-qemu-riscv64"
+    # The node to this release alone: a pod still terminating holds its requests.
+    cp.wait_for(f"the pods of {FIRST} and {SECOND} gone", lambda: not any(
+        p["metadata"]["labels"].get("app.kubernetes.io/instance") in (FIRST, SECOND)
+        for p in cp.get("pods", namespace=NAMESPACE)["items"]), 180)
+    # 2 vCPUs and 2048 MiB, the snapshot's size; 200m each so that three fit the small node.
+    values = [f"images.launcher={images[0]}", f"images.console={images[1]}", f"images.data={images[2]}",
+              f"replicas={FLEET_SIZE}", "cpu.count=2", "memory=2048", "resources.requests.cpu=200m",
+              "service.type=ClusterIP", "imagePullPolicy=Never"]
+    started = time.monotonic()
+    helm_run(helm, cp, home, "install", FLEET, chart, *[a for v in values for a in ("--set", v)], "--wait",
+             "--timeout", f"{BOOT_DEADLINE_S}s")
+    took = time.monotonic() - started
+    pods = [p for p in cp.get("pods", namespace=NAMESPACE)["items"]
+            if p["metadata"]["labels"].get("app.kubernetes.io/instance") == FLEET]
+    vms = sorted(p["metadata"]["name"] for p in pods if p["metadata"]["labels"].get("app.kubernetes.io/component")
+                 == "vm")
+    check(vms == [f"{fullname}-{i}" for i in range(FLEET_SIZE)] and len(pods) == FLEET_SIZE + 1
+          and all(is_ready(p, None) for p in pods),
+          f"helm install {FLEET} --set replicas={FLEET_SIZE} --wait: {', '.join(vms)} and the front Ready after "
+          f"{took:.0f} s on {NODE_NAME}; " + "; ".join(f"{p['metadata']['name']}: {pod_start_line(cp, p)}"
+                                                      for p in pods if p["metadata"]["name"] in vms))
+    secret = cp.get("secret", f"{fullname}-console-auth", NAMESPACE)
+    credentials = base64.b64decode(secret["data"]["auth"]).decode()
+    forward = PortForward(cp, f"service/{fullname}")
+    try:
+        listed = {}
+
+        def all_listed_ready():
+            listed.clear()
+            listed.update(front_listing(forward.port, credentials))
+            return listed == {name: "ready" for name in vms}
+
+        # The front looks for VMs every 2 s.
+        cp.wait_for("the front listing every VM ready", all_listed_ready, 60)
+        check(True, f"the release's Service is the front: its /vms.json lists {listed}")
+        consoles = {}
+        for name in vms:
+            consoles[name] = ConsoleSession(forward.port, path=f"/{name}/ws",
+                                            origin=f"http://127.0.0.1:{forward.port}",
+                                            headers={"Authorization": basic_auth(credentials)})
+            consoles[name].type("\r")
+            consoles[name].read_until(prompt.encode(), BOOT_DEADLINE_S)
+        for name, console in consoles.items():
+            run_in_guest(console, f"echo typed-in-{name}-$((6*7))", f"typed-in-{name}-42".encode())
+        for name, console in consoles.items():
+            console.sync()
+            strays = [other for other in vms if other != name and f"typed-in-{other}".encode() in console.output]
+            check(not strays, f"{name}'s console through the front /{name}/ shows its own line only"
+                              + (f" (also {strays})" if strays else ""))
+            console.close()
+    finally:
+        forward.close()
+    # One VM's own console, without the front (kubectl port-forward to its pod).
+    forward = PortForward(cp, f"pod/{vms[1]}")
+    try:
+        console = shell(forward.port, prompt, credentials)
+        run_in_guest(console, "echo on-its-own-$((6*7))", b"on-its-own-42")
+        console.close()
+        check(True, f"{vms[1]}'s own console answers through kubectl port-forward to its pod")
+    finally:
+        forward.close()
+    helm_run(helm, cp, home, "uninstall", FLEET, "--wait", "--timeout", "180s")
+    cp.wait_for(f"{FLEET}'s pods gone", lambda: not any(
+        p["metadata"]["labels"].get("app.kubernetes.io/instance") == FLEET
+        for p in cp.get("pods", namespace=NAMESPACE)["items"]), 180)
+
+
 LEGACY = "legacy"  # a release of the chart's Deployment, upgraded to the StatefulSet
 
 
@@ -804,6 +887,7 @@ def main():
                 for p in cp.get("pods", namespace=NAMESPACE)["items"]), 180)
             small_node_releases(cp, helm, home, args.chart,
                                 default_values_here(args.chart, [images[0], images[1], images[3]]))
+            fleet_release(cp, helm, home, args.chart, images, args.prompt)
             upgrade_from_deployment(cp, helm, home, args.chart, values, os.path.join(node.dir, "volumes"))
             debian_hibernation(cp, helm, home, args.chart, images, os.path.join(node.dir, "volumes"))
             log(f"PASS: the chart's pod ran on a real node ({NODE_NAME}: kubelet + containerd + runc + CNI bridge)")
