@@ -110,7 +110,8 @@ def process_gone(pid):
         with open(f"/proc/{pid}/stat") as stat:
             zombie = stat.read().rsplit(")", 1)[1].split()[0] == "Z"
         return zombie and os.listdir(f"/proc/{pid}/task") == [str(pid)]
-    except FileNotFoundError:
+    # Reaped before the open (no file) or between the open and the read (ESRCH).
+    except (FileNotFoundError, ProcessLookupError):
         return True
 
 
