@@ -38,9 +38,13 @@ source_url=${IMAGE_SOURCE:-$(git -C "$repo" remote get-url origin 2>/dev/null ||
 licenses=${IMAGE_LICENSES:-NOASSERTION}
 
 case "$engine" in
-  docker) build_flags=() run_flags=() ;;
+  docker) build_flags=() run_flags=() stage_flags=() ;;
   # podman's build containers get the host's network: apt and npm need it.
+  # The builder stages' compiler cache is a folder of the cache, mounted at
+  # /ccache while they are built (alone, so no other image gets the mount point).
   podman) build_flags=(--network host --layers) run_flags=(--network host)
+          stage_flags=(-v "$cache_root/ccache-images:/ccache")
+          mkdir -p "$cache_root/ccache-images"
           [ "${CONTAINER_ENGINE:-}" = podman ] || "$repo/scripts/podman-setup.sh" ;;
 esac
 
@@ -72,12 +76,14 @@ drop_replaced() {
 build() {
   local name=$1 dockerfile=$2 context=$3
   local tag="$registry/qemu-riscv64-$name:$version" before
-  # A builder stage gets a tag of its own: the build cache it holds stays, and
-  # the one it replaces is removed like any replaced image.
+  # A builder stage is built first, alone, with the compiler cache mounted; it
+  # gets a tag of its own, so the layer cache it holds stays and the one it
+  # replaces is removed like any replaced image.
   if grep -q '^FROM .* AS builder$' "$dockerfile"; then
     local stage_tag="$registry/qemu-riscv64-$name-build-stage:$version"
     before=$(image_id "$stage_tag")
-    "$engine" build "${build_flags[@]}" -f "$dockerfile" --target builder -t "$stage_tag" "$context"
+    "$engine" build "${build_flags[@]}" "${stage_flags[@]}" -f "$dockerfile" --target builder \
+      -t "$stage_tag" "$context"
     drop_replaced "$stage_tag" "$before"
   fi
   echo "build-images: $tag"
