@@ -130,7 +130,7 @@ class Node:
         self._start_containerd()
         self._import_images()
         self._write_cni_config()
-        self.dns = ClusterDns(self.ip, self._service_ip)
+        self.dns = ClusterDns(self.ip, self._service_addresses)
         self._start_kubelet()
         self._start_kube_proxy()
         self.cp.wait_for(f"node {NODE_NAME} Ready", self._node_ready)
@@ -204,10 +204,24 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
         with open(os.path.join(self.dir, "cni", "10-bridge.conflist"), "w") as f:
             json.dump(conflist, f)
 
-    def _service_ip(self, service, namespace):
+    def _service_addresses(self, service, namespace):
+        """A Service's ClusterIP; for a headless one, as CoreDNS answers, the addresses of its
+        ready endpoints (every pod's with publishNotReadyAddresses); None for no such Service."""
         result = self.cp.kubectl_run("get", "service", service, "-n", namespace, "-o",
                                      "jsonpath={.spec.clusterIP}")
-        return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
+        cluster_ip = result.stdout.strip()
+        if result.returncode != 0 or not cluster_ip:
+            return None
+        if cluster_ip != "None":
+            return [cluster_ip]
+        slices = self.cp.kubectl_run("get", "endpointslices", "-n", namespace, "-l",
+                                     f"kubernetes.io/service-name={service}", "-o", "json")
+        if slices.returncode != 0:
+            return None
+        return sorted({address for item in json.loads(slices.stdout)["items"]
+                       for endpoint in item.get("endpoints") or []
+                       if endpoint.get("conditions", {}).get("ready", True)
+                       for address in endpoint["addresses"]})
 
     def _start_kubelet(self):
         cert, key = self.cp.pki.issue("kubelet", f"/O=system:nodes/CN=system:node:{NODE_NAME}")

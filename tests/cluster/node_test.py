@@ -638,7 +638,8 @@ FLEET_SIZE = 3
 def front_listing(port, credentials):
     """The front's vms.json through port: {name: state}."""
     status, _, body = http_get(port, "/vms.json", headers={"Authorization": basic_auth(credentials)})
-    check(status == 200, f"the front's /vms.json answers {status}: {body[:200]!r}")
+    if status != 200:
+        raise Failure(f"the front's /vms.json answers {status}: {body[:200]!r}")
     return {vm["name"]: vm["state"] for vm in json.loads(body)["vms"]}
 
 
