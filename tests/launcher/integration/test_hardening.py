@@ -105,9 +105,12 @@ def check_stalled_stdout(launcher):
     first, second = TelnetClient(launcher.port), TelnetClient(launcher.port)
     for client in (first, second):
         client.read_until(PROMPT, timeout=180)
-    # The shell is reading its line now (a command typed during its start-up is flushed).
+    # The shell is reading its line once it answers an empty line with its next prompt (a
+    # command typed during its start-up is flushed). Its cursor query (ESC [6n) may come before
+    # or after that prompt.
+    prompts = first.text().count(PROMPT)
     first.type("\r")
-    first.read_until(PROMPT + b"\x1b[6n\r\n" + PROMPT, timeout=60)
+    first.read_until(PROMPT, timeout=60, count=prompts + 1)
     time.sleep(0.5)
     results = {}
     readers = [threading.Thread(target=read_all, args=(client, b"END-42", results, name))

@@ -31,12 +31,13 @@ class TelnetClient:
     def text(self):
         return strip_telnet(self.raw)
 
-    def read_until(self, needle, timeout=120):
+    def read_until(self, needle, timeout=120, count=1):
+        """Waits until `needle` has come `count` times in all."""
         deadline = time.monotonic() + timeout
-        while needle not in self.text():
+        while self.text().count(needle) < count:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise AssertionError(f"no {needle!r} within {timeout} s; got {self.text()[-400:]!r}")
+                raise AssertionError(f"no {needle!r} (x{count}) within {timeout} s; got {self.text()[-400:]!r}")
             self.sock.settimeout(min(remaining, 1.0))
             try:
                 data = self.sock.recv(65536)
