@@ -643,53 +643,70 @@ def front_listing(port, credentials):
     return {vm["name"]: vm["state"] for vm in json.loads(body)["vms"]}
 
 
-def fleet_release(cp, helm, home, chart, images, prompt):
-    """A release of three busybox VMs (warm) on the small node behind the front: every pod Ready,
-    the front lists the three ready, each console is reached through the front by its VM's name,
-    a line typed in one shows in no other, and one VM's own console works without the front."""
+def front_console(port, vm, credentials, prompt):
+    """The shell of VM `vm`'s console, opened through the front at port."""
+    console = ConsoleSession(port, path=f"/{vm}/ws", origin=f"http://127.0.0.1:{port}",
+                             headers={"Authorization": basic_auth(credentials)})
+    console.type("\r")
+    console.read_until(prompt.encode(), BOOT_DEADLINE_S)
+    return console
+
+
+def wait_front_lists(cp, port, credentials, vms):
+    """Waits until the front lists exactly `vms`, every one ready (it looks every 2 s); returns the list."""
+    listed = {}
+
+    def all_listed_ready():
+        listed.clear()
+        listed.update(front_listing(port, credentials))
+        return listed == {name: "ready" for name in vms}
+
+    cp.wait_for(f"the front listing {', '.join(vms)} ready", all_listed_ready, 60)
+    return listed
+
+
+def fleet_pods(cp):
+    return [p for p in cp.get("pods", namespace=NAMESPACE)["items"]
+            if p["metadata"]["labels"].get("app.kubernetes.io/instance") == FLEET]
+
+
+def fleet_release(cp, helm, home, chart, images, prompt, volumes):
+    """A release of three busybox VMs (warm, each with its disk) on the small node behind the front:
+    every pod Ready, the front lists the three ready, each console is reached through the front by
+    its VM's name, a line typed in one shows in no other, one VM's own console works without the
+    front; scaled to one VM and back to three, the third comes back hibernated with its file."""
     fullname = f"{FLEET}-qemu-riscv64"
     # The node to this release alone: a pod still terminating holds its requests.
     cp.wait_for(f"the pods of {FIRST} and {SECOND} gone", lambda: not any(
         p["metadata"]["labels"].get("app.kubernetes.io/instance") in (FIRST, SECOND)
         for p in cp.get("pods", namespace=NAMESPACE)["items"]), 180)
+    vms = [f"{fullname}-{i}" for i in range(FLEET_SIZE)]
+    for vm in vms:
+        host_volume(cp, f"disk-{vm}", os.path.join(volumes, f"disk-{vm}"), "1Gi", f"data-{vm}")
     # 2 vCPUs and 2048 MiB, the snapshot's size; 200m each so that three fit the small node.
     values = [f"images.launcher={images[0]}", f"images.console={images[1]}", f"images.data={images[2]}",
               f"replicas={FLEET_SIZE}", "cpu.count=2", "memory=2048", "resources.requests.cpu=200m",
-              "service.type=ClusterIP", "imagePullPolicy=Never"]
+              "service.type=ClusterIP", "imagePullPolicy=Never", "persistence.enabled=true",
+              "persistence.size=1Gi", "persistence.storageClass=-"]
     started = time.monotonic()
     helm_run(helm, cp, home, "install", FLEET, chart, *[a for v in values for a in ("--set", v)], "--wait",
              "--timeout", f"{BOOT_DEADLINE_S}s")
     took = time.monotonic() - started
-    pods = [p for p in cp.get("pods", namespace=NAMESPACE)["items"]
-            if p["metadata"]["labels"].get("app.kubernetes.io/instance") == FLEET]
-    vms = sorted(p["metadata"]["name"] for p in pods if p["metadata"]["labels"].get("app.kubernetes.io/component")
-                 == "vm")
-    check(vms == [f"{fullname}-{i}" for i in range(FLEET_SIZE)] and len(pods) == FLEET_SIZE + 1
-          and all(is_ready(p, None) for p in pods),
-          f"helm install {FLEET} --set replicas={FLEET_SIZE} --wait: {', '.join(vms)} and the front Ready after "
-          f"{took:.0f} s on {NODE_NAME}; " + "; ".join(f"{p['metadata']['name']}: {pod_start_line(cp, p)}"
-                                                      for p in pods if p["metadata"]["name"] in vms))
+    pods = fleet_pods(cp)
+    listed = sorted(p["metadata"]["name"] for p in pods
+                    if p["metadata"]["labels"].get("app.kubernetes.io/component") == "vm")
+    check(listed == vms and len(pods) == FLEET_SIZE + 1 and all(is_ready(p, None) for p in pods),
+          f"helm install {FLEET} --set replicas={FLEET_SIZE} --wait: {', '.join(vms)} (a claim each) and the front "
+          f"Ready after {took:.0f} s on {NODE_NAME}; " + "; ".join(
+              f"{p['metadata']['name']}: {pod_start_line(cp, p)}" for p in pods if p["metadata"]["name"] in vms))
     secret = cp.get("secret", f"{fullname}-console-auth", NAMESPACE)
     credentials = base64.b64decode(secret["data"]["auth"]).decode()
+    token = f"kept-{secrets.token_hex(6)}"
     forward = PortForward(cp, f"service/{fullname}")
     try:
-        listed = {}
-
-        def all_listed_ready():
-            listed.clear()
-            listed.update(front_listing(forward.port, credentials))
-            return listed == {name: "ready" for name in vms}
-
-        # The front looks for VMs every 2 s.
-        cp.wait_for("the front listing every VM ready", all_listed_ready, 60)
-        check(True, f"the release's Service is the front: its /vms.json lists {listed}")
-        consoles = {}
-        for name in vms:
-            consoles[name] = ConsoleSession(forward.port, path=f"/{name}/ws",
-                                            origin=f"http://127.0.0.1:{forward.port}",
-                                            headers={"Authorization": basic_auth(credentials)})
-            consoles[name].type("\r")
-            consoles[name].read_until(prompt.encode(), BOOT_DEADLINE_S)
+        listing = wait_front_lists(cp, forward.port, credentials, vms)
+        check(True, f"the release's Service is the front: its /vms.json lists {listing}")
+        consoles = {name: front_console(forward.port, name, credentials, prompt) for name in vms}
         for name, console in consoles.items():
             run_in_guest(console, f"echo typed-in-{name}-$((6*7))", f"typed-in-{name}-42".encode())
         for name, console in consoles.items():
@@ -697,6 +714,8 @@ def fleet_release(cp, helm, home, chart, images, prompt):
             strays = [other for other in vms if other != name and f"typed-in-{other}".encode() in console.output]
             check(not strays, f"{name}'s console through the front /{name}/ shows its own line only"
                               + (f" (also {strays})" if strays else ""))
+        run_in_guest(consoles[vms[2]], f"echo {token} >/mnt/kept.txt; sync; echo written-$((6*7))", b"written-42")
+        for console in consoles.values():
             console.close()
     finally:
         forward.close()
@@ -709,10 +728,40 @@ def fleet_release(cp, helm, home, chart, images, prompt):
         check(True, f"{vms[1]}'s own console answers through kubectl port-forward to its pod")
     finally:
         forward.close()
+    fleet_scaled_back(cp, fullname, vms, credentials, prompt, token)
     helm_run(helm, cp, home, "uninstall", FLEET, "--wait", "--timeout", "180s")
-    cp.wait_for(f"{FLEET}'s pods gone", lambda: not any(
-        p["metadata"]["labels"].get("app.kubernetes.io/instance") == FLEET
-        for p in cp.get("pods", namespace=NAMESPACE)["items"]), 180)
+    cp.wait_for(f"{FLEET}'s pods gone", lambda: not fleet_pods(cp), 180)
+
+
+def fleet_scaled_back(cp, fullname, vms, credentials, prompt, token):
+    """kubectl scale to one VM and back: the front lists what runs, and the last VM resumes as it
+    was hibernated, with the file written on its disk before."""
+    cp.kubectl("scale", "statefulset", fullname, "-n", NAMESPACE, "--replicas=1")
+    cp.wait_for(f"{vms[1]} and {vms[2]} gone", lambda: not any(
+        p["metadata"]["name"] in vms[1:] for p in fleet_pods(cp)), 180)
+    forward = PortForward(cp, f"service/{fullname}")
+    try:
+        listing = wait_front_lists(cp, forward.port, credentials, vms[:1])
+        claims = [cp.get("persistentvolumeclaim", f"data-{vm}", NAMESPACE)["status"]["phase"] for vm in vms]
+        check(claims == ["Bound"] * len(vms), f"kubectl scale --replicas=1: the front lists {listing}; the claims "
+                                              f"of the VMs scaled away stay: {claims}")
+    finally:
+        forward.close()
+    cp.kubectl("scale", "statefulset", fullname, "-n", NAMESPACE, f"--replicas={len(vms)}")
+    cp.wait_for(f"{', '.join(vms)} Ready again", lambda: sum(
+        is_ready(p, None) for p in fleet_pods(cp) if p["metadata"]["name"] in vms) == len(vms), BOOT_DEADLINE_S)
+    started_as = pod_start_line(cp, cp.get("pod", vms[2], NAMESPACE))
+    forward = PortForward(cp, f"service/{fullname}")
+    try:
+        wait_front_lists(cp, forward.port, credentials, vms)
+        console = front_console(forward.port, vms[2], credentials, prompt)
+        kept = run_in_guest(console, "cat /mnt/kept.txt", token.encode())
+        console.close()
+    finally:
+        forward.close()
+    check(started_as.startswith("launcher: hibernate: resumed") and token.encode() in kept,
+          f"kubectl scale --replicas={len(vms)}: {vms[2]} came back as it was scaled away ({started_as}) with "
+          f"/mnt/kept.txt, written before: {token}")
 
 
 LEGACY = "legacy"  # a release of the chart's Deployment, upgraded to the StatefulSet
@@ -888,7 +937,7 @@ def main():
                 for p in cp.get("pods", namespace=NAMESPACE)["items"]), 180)
             small_node_releases(cp, helm, home, args.chart,
                                 default_values_here(args.chart, [images[0], images[1], images[3]]))
-            fleet_release(cp, helm, home, args.chart, images, args.prompt)
+            fleet_release(cp, helm, home, args.chart, images, args.prompt, os.path.join(node.dir, "volumes"))
             upgrade_from_deployment(cp, helm, home, args.chart, values, os.path.join(node.dir, "volumes"))
             debian_hibernation(cp, helm, home, args.chart, images, os.path.join(node.dir, "volumes"))
             log(f"PASS: the chart's pod ran on a real node ({NODE_NAME}: kubelet + containerd + runc + CNI bridge)")
