@@ -194,8 +194,10 @@ def console_credentials(cp):
     return base64.b64decode(data["auth"]).decode()
 
 
-def shell(port, prompt, credentials):
-    console = ConsoleSession(port, origin=f"http://127.0.0.1:{port}",
+def shell(port, prompt, credentials, path="/ws"):
+    """The guest's shell through the console at 127.0.0.1:port (a VM's through the front at
+    path /<vm>/ws)."""
+    console = ConsoleSession(port, path=path, origin=f"http://127.0.0.1:{port}",
                              headers={"Authorization": basic_auth(credentials)})
     console.type("\r")
     console.read_until(prompt.encode(), BOOT_DEADLINE_S)
@@ -643,15 +645,6 @@ def front_listing(port, credentials):
     return {vm["name"]: vm["state"] for vm in json.loads(body)["vms"]}
 
 
-def front_console(port, vm, credentials, prompt):
-    """The shell of VM `vm`'s console, opened through the front at port."""
-    console = ConsoleSession(port, path=f"/{vm}/ws", origin=f"http://127.0.0.1:{port}",
-                             headers={"Authorization": basic_auth(credentials)})
-    console.type("\r")
-    console.read_until(prompt.encode(), BOOT_DEADLINE_S)
-    return console
-
-
 def wait_front_lists(cp, port, credentials, vms):
     """Waits until the front lists exactly `vms`, every one ready (it looks every 2 s); returns the list."""
     listed = {}
@@ -706,7 +699,7 @@ def fleet_release(cp, helm, home, chart, images, prompt, volumes):
     try:
         listing = wait_front_lists(cp, forward.port, credentials, vms)
         check(True, f"the release's Service is the front: its /vms.json lists {listing}")
-        consoles = {name: front_console(forward.port, name, credentials, prompt) for name in vms}
+        consoles = {name: shell(forward.port, prompt, credentials, f"/{name}/ws") for name in vms}
         for name, console in consoles.items():
             run_in_guest(console, f"echo typed-in-{name}-$((6*7))", f"typed-in-{name}-42".encode())
         for name, console in consoles.items():
@@ -754,7 +747,7 @@ def fleet_scaled_back(cp, fullname, vms, credentials, prompt, token):
     forward = PortForward(cp, f"service/{fullname}")
     try:
         wait_front_lists(cp, forward.port, credentials, vms)
-        console = front_console(forward.port, vms[2], credentials, prompt)
+        console = shell(forward.port, prompt, credentials, f"/{vms[2]}/ws")
         kept = run_in_guest(console, "cat /mnt/kept.txt", token.encode())
         console.close()
     finally:
