@@ -2,7 +2,8 @@
 # Run by the launcher right after a warm start, through the guest agent as
 # `/bin/sh -c` (it travels in the data image as warm-start.hook, so changing it
 # needs no new guest disk): a guest resumed from the image's snapshot becomes a
-# machine of its own. stdin: 64 bytes of fresh entropy from the host.
+# machine of its own. stdin: 64 bytes of fresh entropy from the host; $1: the
+# launcher's VM_HOSTNAME (empty: the image's name stays).
 set -eu
 
 # The kernel's random pool: the host's bytes mixed in and credited
@@ -14,6 +15,12 @@ perl -e '
   ioctl($rng, 0x40085203, pack("ii", 8 * length($seed), length($seed)) . $seed) or die "RNDADDENTROPY: $!\n";
   ioctl($rng, 0x5207, 0) or die "RNDRESEEDCRNG: $!\n";
 '
+
+# Its own name, before the SSH keys that carry it (a cold boot takes it from
+# systemd.hostname= on the kernel command line instead).
+if [ -n "${1:-}" ]; then
+  hostnamectl hostname "$1" || hostname "$1"
+fi
 
 # Its own machine-id.
 rm -f /etc/machine-id

@@ -86,8 +86,10 @@ def main():
         parser.add_argument(flag, required=True)
     opts = parser.parse_args()
     # The default network is passt: QEMU's card is a stream socket to it.
+    # The guest's host name is the pod's, on the kernel command line of a cold boot.
     check_launcher(opts.launcher, [], {"-smp": "2", "-m": "2048", "contains": [
-        "stream,id=net0,server=off,addr.type=unix"], "absent": ["user,id=net0"]}, opts.guest)
+        "stream,id=net0,server=off,addr.type=unix", "systemd.hostname=myvm-qemu-riscv64-0"],
+        "absent": ["user,id=net0"]}, opts.guest)
     check_launcher(opts.launcher, [
         "network.mode=user,cpu.count=4,memory=4096,ssh.enabled=true,guest.password=pw,"
         "guest.sshAuthorizedKey=ssh-ed25519 AAAA k", "cpu.features=v=true\\,vlen=256",
@@ -103,7 +105,8 @@ def main():
         os.symlink(os.path.join(opts.guest, "Image"), os.path.join(bare, "Image"))
         with open(os.path.join(bare, "vm.conf"), "w", encoding="utf-8") as conf:
             conf.write("VM_KERNEL=Image\n")
-        check_launcher(opts.launcher, ["append=console=ttyS0 quiet"], {"-append": "console=ttyS0 quiet"}, bare)
+        check_launcher(opts.launcher, ["append=console=ttyS0 quiet"],
+                       {"-append": "console=ttyS0 quiet systemd.hostname=myvm-qemu-riscv64-0"}, bare)
     check_console(opts.console, [])
     check_console(opts.console, ["console.auth.enabled=true,console.readOnly=true,console.maxSessions=3,"
                                  "console.title=Lab VM"])

@@ -702,6 +702,7 @@ def fleet_release(cp, helm, home, chart, images, prompt, volumes):
         consoles = {name: shell(forward.port, prompt, credentials, f"/{name}/ws") for name in vms}
         for name, console in consoles.items():
             run_in_guest(console, f"echo typed-in-{name}-$((6*7))", f"typed-in-{name}-42".encode())
+        check_fleet_identities(consoles, {p["metadata"]["name"]: p["status"].get("podIP") for p in pods})
         for name, console in consoles.items():
             console.sync()
             strays = [other for other in vms if other != name and f"typed-in-{other}".encode() in console.output]
@@ -721,14 +722,32 @@ def fleet_release(cp, helm, home, chart, images, prompt, volumes):
         check(True, f"{vms[1]}'s own console answers through kubectl port-forward to its pod")
     finally:
         forward.close()
-    fleet_scaled_back(cp, fullname, vms, credentials, prompt, token)
+    fleet_scaled_back(cp, (helm, home, chart), fullname, vms, credentials, prompt, token)
     helm_run(helm, cp, home, "uninstall", FLEET, "--wait", "--timeout", "180s")
     cp.wait_for(f"{FLEET}'s pods gone", lambda: not fleet_pods(cp), 180)
 
 
-def fleet_scaled_back(cp, fullname, vms, credentials, prompt, token):
-    """kubectl scale to one VM and back: the front lists what runs, and the last VM resumes as it
-    was hibernated, with the file written on its disk before."""
+def check_fleet_identities(consoles, pod_addresses):
+    """Each VM, resumed from the same snapshot, is named after its pod (VM_HOSTNAME, typed by the
+    launcher after the resume) and holds its pod's address (passt's DHCP lease)."""
+    seen = {}
+    for name, console in consoles.items():
+        answer = run_in_guest(console, "echo name-$(hostname)-end; ip -4 -o addr show eth0; echo listed-$((6*7))",
+                              b"listed-42").decode(errors="replace")
+        hostname = re.search(r"name-([a-z0-9.-]+)-end", answer)  # not the echoed $(hostname)
+        address = re.search(r"inet (\d+\.\d+\.\d+\.\d+)/", answer)
+        seen[name] = (hostname and hostname.group(1), address and address.group(1))
+    check(all(seen[name] == (name, pod_addresses.get(name)) for name in consoles),
+          "each VM of the fleet is named after its pod and has its pod's address: " +
+          ", ".join(f"{name}: {found[0]} at {found[1]}" for name, found in seen.items()))
+
+
+def fleet_scaled_back(cp, helm_chart, fullname, vms, credentials, prompt, token):
+    """kubectl scale to one VM, and helm upgrade --set replicas back to three: the front lists what
+    runs, the first VM runs on untouched, and the last resumes as it was hibernated, with the file
+    written on its disk before."""
+    helm, home, chart = helm_chart
+    first_uid = cp.get("pod", vms[0], NAMESPACE)["metadata"]["uid"]
     cp.kubectl("scale", "statefulset", fullname, "-n", NAMESPACE, "--replicas=1")
     cp.wait_for(f"{vms[1]} and {vms[2]} gone", lambda: not any(
         p["metadata"]["name"] in vms[1:] for p in fleet_pods(cp)), 180)
@@ -740,7 +759,7 @@ def fleet_scaled_back(cp, fullname, vms, credentials, prompt, token):
                                               f"of the VMs scaled away stay: {claims}")
     finally:
         forward.close()
-    cp.kubectl("scale", "statefulset", fullname, "-n", NAMESPACE, f"--replicas={len(vms)}")
+    helm_run(helm, cp, home, "upgrade", FLEET, chart, "--reuse-values", "--set", f"replicas={len(vms)}")
     cp.wait_for(f"{', '.join(vms)} Ready again", lambda: sum(
         is_ready(p, None) for p in fleet_pods(cp) if p["metadata"]["name"] in vms) == len(vms), BOOT_DEADLINE_S)
     started_as = pod_start_line(cp, cp.get("pod", vms[2], NAMESPACE))
@@ -753,8 +772,10 @@ def fleet_scaled_back(cp, fullname, vms, credentials, prompt, token):
     finally:
         forward.close()
     check(started_as.startswith("launcher: hibernate: resumed") and token.encode() in kept,
-          f"kubectl scale --replicas={len(vms)}: {vms[2]} came back as it was scaled away ({started_as}) with "
-          f"/mnt/kept.txt, written before: {token}")
+          f"helm upgrade --reuse-values --set replicas={len(vms)}: {vms[2]} came back as it was scaled away "
+          f"({started_as}) with /mnt/kept.txt, written before: {token}")
+    check(cp.get("pod", vms[0], NAMESPACE)["metadata"]["uid"] == first_uid,
+          f"{vms[0]} ran on through both scalings (the same pod)")
 
 
 LEGACY = "legacy"  # a release of the chart's Deployment, upgraded to the StatefulSet

@@ -118,6 +118,11 @@ def check_uname_and_write(port, args, token, pod, guest_port):
     # The echoed command has no "riscv64"; the answer ends its own line.
     run(console, "uname -m", b"riscv64\r\n")
     print("pod_test: uname -m printed riscv64 through the console's WebSocket")
+    # The guest is named after its pod (VM_HOSTNAME from the downward API; podman names
+    # the Deployment's pod NAME-pod-0), whether it booted cold or resumed the image's snapshot.
+    pod_name = f"{pod.name}-pod-0"
+    run(console, "echo name-$(hostname)-end", f"name-{pod_name}-end".encode())
+    print(f"pod_test: the guest's host name is its pod's, {pod_name}")
     sleeper = None
     if args.persist_file:
         run(console, f"echo {token} >{args.persist_file}; sync; echo written-$((6*7))", b"written-42")

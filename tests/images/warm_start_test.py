@@ -6,8 +6,9 @@ Two pods are played one after the other from the same images (podman 4.3
 would share one emptyDir between pods running at once). In each: the
 launcher resumes the snapshot, root logs in on the console with the
 documented password, the guest's clock is within a minute of the host's, and
-the resume hook has run; then the two guests' SSH host keys and machine-ids
-must differ (each resumed guest is a machine of its own).
+the resume hook has run and named the guest after its pod (VM_HOSTNAME, the
+name its new SSH host key carries); then the two guests' names, SSH host
+keys and machine-ids must differ (each resumed guest is a machine of its own).
 """
 import argparse
 import re
@@ -45,7 +46,7 @@ def answer(console, command):
 
 
 def resumed_guest(helm, args):
-    """Plays one pod; returns (clock skew s, ed25519 host key, machine-id)."""
+    """Plays one pod; returns (clock skew s, ed25519 host key, machine-id, host name)."""
     release = f"warmtest-{secrets.token_hex(3)}"
     http_port, telnet_port = free_port(), free_port()
     # The test's client speaks to the console without credentials, and passt binds
@@ -79,12 +80,15 @@ def resumed_guest(helm, args):
         skew = abs(int(answer(console, "date +%s")) - time.time())
         key = answer(console, "cat /etc/ssh/ssh_host_ed25519_key.pub")
         machine_id = answer(console, "cat /etc/machine-id")
+        hostname = answer(console, "hostname")
         console.close()
-        assert key.startswith("ssh-ed25519 "), key
+        # podman names the Deployment's pod NAME-pod-0, the name the downward API gives.
+        assert hostname == f"{pod.name}-pod-0", f"the resumed guest is named {hostname!r}, its pod {pod.name}-pod-0"
+        assert key.startswith("ssh-ed25519 ") and key.endswith(f"root@{hostname}"), key
         assert re.fullmatch(r"[0-9a-f]{32}", machine_id), machine_id
         print(f"warm_start_test: {release}: resumed, root logged in, clock off by {skew:.0f} s, "
-              f"machine-id {machine_id}")
-        return skew, key, machine_id
+              f"machine-id {machine_id}, named {hostname}")
+        return skew, key, machine_id, hostname
     except Exception:
         pod.diagnostics()
         raise
@@ -101,11 +105,12 @@ def main():
     args = parser.parse_args()
     helm = subprocess.run([args.helm_script], check=True, capture_output=True, text=True).stdout.strip()
     first, second = resumed_guest(helm, args), resumed_guest(helm, args)
-    for skew, _, _ in (first, second):
+    for skew, *_ in (first, second):
         assert skew < 60, f"the resumed guest's clock is {skew:.0f} s off the host's"
     assert first[1] != second[1], f"two resumed guests share an SSH host key: {first[1]}"
     assert first[2] != second[2], f"two resumed guests share a machine-id: {first[2]}"
-    print("warm_start_test: two pods resumed from one image: own clocks, SSH host keys, machine-ids")
+    assert first[3] != second[3], f"two resumed guests share a name: {first[3]}"
+    print("warm_start_test: two pods resumed from one image: own clocks, names, SSH host keys, machine-ids")
     return 0
 
 

@@ -47,6 +47,11 @@
     - name: VM_APPEND
       value: {{ . | quote }}
     {{- end }}
+    # The guest's host name is its pod's: the release's name and the VM's ordinal.
+    - name: VM_HOSTNAME
+      valueFrom:
+        fieldRef:
+          fieldPath: metadata.name
     - name: VM_DATA_DIR
       value: /data
     - name: VM_WARM_START

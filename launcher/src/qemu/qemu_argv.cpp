@@ -24,7 +24,12 @@ void add_boot_files(std::vector<std::string>& argv, const vm_settings& vm) {
     add(argv, {"-bios", vm.bios});
     if (!vm.kernel.empty()) add(argv, {"-kernel", vm.kernel});
     if (!vm.initrd.empty()) add(argv, {"-initrd", vm.initrd});
-    if (!vm.append.empty()) add(argv, {"-append", vm.append});
+    // The host name rides on the kernel command line, where systemd (and the
+    // busybox guest's init) read it; a guest without -kernel boots its own.
+    std::string append = vm.append;
+    if (!vm.kernel.empty() && !vm.hostname.empty())
+        append += (append.empty() ? "" : " ") + std::string("systemd.hostname=") + vm.hostname;
+    if (!append.empty()) add(argv, {"-append", append});
 }
 
 void add_drive(std::vector<std::string>& argv, const vm_settings& vm) {

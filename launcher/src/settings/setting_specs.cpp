@@ -17,6 +17,9 @@ const std::vector<setting_spec>& setting_specs() {
          "Disk image, raw or qcow2 (detected), as virtio-blk; the default only when "
          "present; empty for none"},
         {"VM_APPEND", "--append", "", "Kernel command line (-append), one argument"},
+        {"VM_HOSTNAME", "--hostname", "",
+         "The guest's host name: systemd.hostname= on a cold boot's kernel command line, and "
+         "given to the image's resume step after a warm start; empty: the image's own"},
         {"VM_DATA_DIR", "--data-dir", "/data",
          "Data directory: holds vm.conf (or config.sh); relative paths start here"},
         {"VM_TELNET_PORT", "--telnet-port", "10023",

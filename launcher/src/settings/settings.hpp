@@ -42,6 +42,7 @@ struct vm_settings {
     std::string initrd;              // VM_INITRD: absolute path, empty for none
     std::string drive;               // VM_DRIVE: absolute path, empty for none
     std::string append;              // VM_APPEND: kernel command line, one argument
+    std::string hostname;            // VM_HOSTNAME: the guest's name, empty for the image's
     std::string data_dir = "/data";  // VM_DATA_DIR: base of relative paths
     int telnet_port = 10023;         // VM_TELNET_PORT: on 127.0.0.1; 0 picks a free one
     std::string telnet_socket;       // VM_TELNET_SOCKET: the console on a unix socket too

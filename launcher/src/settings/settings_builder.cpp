@@ -179,6 +179,24 @@ void read_network(const setting_reader& in, vm_settings& vm) {
                 "set VM_NETWORK=user");
 }
 
+// A host name as Linux takes it (HOST_NAME_MAX 64) and DNS writes it (RFC 1123):
+// dot-separated labels of letters, digits and inner hyphens. It is typed into
+// a shell by the images' resume steps, so nothing else may pass.
+void read_hostname(const setting_reader& in, vm_settings& vm) {
+    vm.hostname = in.text("VM_HOSTNAME");
+    if (vm.hostname.empty()) return;
+    static const std::regex label("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+    bool valid = vm.hostname.size() <= 64;
+    std::stringstream labels(vm.hostname + ".");
+    for (std::string part; valid && std::getline(labels, part, '.');)
+        valid = std::regex_match(part, label);
+    if (!valid) {
+        in.fail("VM_HOSTNAME",
+                "not a host name: letters, digits and inner '-' in labels of at most 63, "
+                "joined by '.', 64 in all");
+    }
+}
+
 void read_runtime(const setting_reader& in, vm_settings& vm) {
     vm.qemu = find_executable(in.text("VM_QEMU"));
     if (vm.qemu.empty()) in.fail("VM_QEMU", "no such executable (PATH searched)");
@@ -218,6 +236,7 @@ vm_settings build_settings(const raw_settings& raw, bool dry_run) {
     vm.telnet_socket = in.text("VM_TELNET_SOCKET");
     read_network(in, vm);
     vm.append = in.text("VM_APPEND");
+    read_hostname(in, vm);
     vm.ready_pattern = in.text("VM_READY_PATTERN");
     try {
         std::regex check(vm.ready_pattern, std::regex::ECMAScript);

@@ -2,6 +2,7 @@
 #include "supervisor/supervisor.hpp"
 
 #include "qemu/qemu_argv.hpp"
+#include "settings/setting_specs.hpp"
 #include "warm/warm_resume.hpp"
 
 #include <sys/resource.h>
@@ -210,6 +211,12 @@ std::vector<std::string> supervisor::plan_boot(const std::vector<std::string>& c
     warm_ = plan_warm_start(vm_, cold_argv);
     if (!warm_.resume) {
         std::cerr << "launcher: cold boot: " << warm_.reason << "\n";
+        if (!vm_.hostname.empty() && (vm_.kernel.empty() || vm_.kernel == default_kernel)) {
+            std::cerr << "launcher: VM_HOSTNAME=" << vm_.hostname
+                      << " reaches no kernel command line (VM_KERNEL is U-Boot or empty: the "
+                         "disk's own boot configuration starts Linux): the guest keeps the name "
+                         "it gives itself\n";
+        }
         return cold_argv;
     }
     std::cerr << "launcher: warm start: resuming snapshot '" << warm_.manifest.snapshot << "' of "
@@ -265,9 +272,8 @@ void supervisor::on_resumed() {
     std::cerr << "launcher: warm start: resumed in " << static_cast<int>(took.count() * 10) / 10.0
               << " s\n";
     const auto now = std::chrono::system_clock::now();
-    if (!manifest.recipe.resume_console.empty()) {
-        hub_.type(console_line(manifest.recipe.resume_console, now));
-    }
+    const std::string line = console_line(manifest.recipe, vm_.hostname, now);
+    if (!line.empty()) hub_.type(line);
     if (!manifest.agent) return;
     qmp_->assume_agent_running();
     agent_commands_.add_once(set_time_command(now), "clock set to the host's", "guest-set-time");
@@ -275,7 +281,8 @@ void supervisor::on_resumed() {
         std::ifstream hook(std::filesystem::path(vm_.data_dir) /
                            manifest.recipe.resume_agent_script);
         const std::string script(std::istreambuf_iterator<char>(hook), {});
-        agent_commands_.add_once(exec_script_command(script, host_entropy(64)),
+        const std::vector<std::string> args{vm_.hostname};
+        agent_commands_.add_once(exec_script_command(script, host_entropy(64), args),
                                  "resume hook " + manifest.recipe.resume_agent_script + " started",
                                  "resume hook");
     }

@@ -54,6 +54,7 @@ const std::vector<manifest_field>& manifest_fields() {
         {"TIMEOUT_SECONDS", &snapshot_recipe::timeout_seconds, writing::never},
         {"RESUME_AGENT_SCRIPT", &snapshot_recipe::resume_agent_script},
         {"RESUME_CONSOLE", &snapshot_recipe::resume_console},
+        {"RESUME_HOSTNAME", &snapshot_recipe::resume_hostname, writing::when_set},
     };
     return fields;
 }

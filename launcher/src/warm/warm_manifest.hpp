@@ -35,6 +35,9 @@ struct snapshot_recipe {
     // folder, in the manifest the copy in the data directory (warm-start.hook).
     std::string resume_agent_script;
     std::string resume_console;  // RESUME_CONSOLE: typed at the console, {epoch} = host time
+    // RESUME_HOSTNAME: typed before RESUME_CONSOLE when VM_HOSTNAME is set,
+    // {hostname} = its value (RESUME_AGENT_SCRIPT gets it as $1).
+    std::string resume_hostname;
 };
 
 struct warm_manifest {

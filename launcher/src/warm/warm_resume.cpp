@@ -23,11 +23,13 @@ std::string exec_command(const std::string& path, std::string_view input) {
            ", \"input-data\": \"" + base64_encode(input) + "\"}}\n";
 }
 
-std::string exec_script_command(std::string_view script, std::string_view input) {
-    return "{\"execute\": \"guest-exec\", \"arguments\": {\"path\": \"/bin/sh\", \"arg\": "
-           "[\"-c\", " +
-           json_string(script) + ", " + json_string(hook_name) + "], \"input-data\": \"" +
-           base64_encode(input) + "\"}}\n";
+std::string exec_script_command(std::string_view script, std::string_view input,
+                                const std::vector<std::string>& args) {
+    std::string arg = "\"-c\", " + json_string(script) + ", " + json_string(hook_name);
+    for (const auto& each : args)
+        arg += ", " + json_string(each);
+    return "{\"execute\": \"guest-exec\", \"arguments\": {\"path\": \"/bin/sh\", \"arg\": [" + arg +
+           "], \"input-data\": \"" + base64_encode(input) + "\"}}\n";
 }
 
 std::string host_entropy(std::size_t count) {
@@ -41,13 +43,25 @@ std::string host_entropy(std::size_t count) {
     return bytes;
 }
 
-std::string console_line(const std::string& pattern, std::chrono::system_clock::time_point now) {
-    const std::string epoch = std::to_string(
-        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
-    std::string line = pattern;
-    for (auto at = line.find("{epoch}"); at != std::string::npos; at = line.find("{epoch}"))
-        line.replace(at, 7, epoch);
-    return line + "\r";
+std::string console_line(const snapshot_recipe& recipe, const std::string& hostname,
+                         std::chrono::system_clock::time_point now) {
+    const auto fill = [](std::string text, std::string_view field, const std::string& value) {
+        for (auto at = text.find(field); at != std::string::npos;
+             at = text.find(field, at + value.size()))
+            text.replace(at, field.size(), value);
+        return text;
+    };
+    std::vector<std::string> parts;
+    if (!hostname.empty() && !recipe.resume_hostname.empty())
+        parts.push_back(fill(recipe.resume_hostname, "{hostname}", hostname));
+    if (!recipe.resume_console.empty()) {
+        const auto epoch = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
+        parts.push_back(fill(recipe.resume_console, "{epoch}", std::to_string(epoch.count())));
+    }
+    std::string line;
+    for (const auto& part : parts)
+        line += (line.empty() ? "" : "; ") + part;
+    return line.empty() ? line : line + "\r";
 }
 
 std::string replayable_screen(const std::string& output, std::size_t limit) {

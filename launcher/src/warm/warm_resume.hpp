@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace launcher {
 
@@ -16,12 +17,17 @@ std::string set_time_command(std::chrono::system_clock::time_point now);
 std::string fsfreeze_command(bool freeze);
 // guest-exec of `path` with `input` on its stdin.
 std::string exec_command(const std::string& path, std::string_view input);
-// guest-exec of `/bin/sh -c script` with `input` on its stdin.
-std::string exec_script_command(std::string_view script, std::string_view input);
+// guest-exec of `/bin/sh -c script` with `input` on its stdin and `args` as
+// its $1, $2, ... ($0 is the hook's name).
+std::string exec_script_command(std::string_view script, std::string_view input,
+                                const std::vector<std::string>& args = {});
 // `count` bytes from the host's random source.
 std::string host_entropy(std::size_t count);
-// The image's RESUME_CONSOLE line with {epoch} replaced, ended by a carriage return.
-std::string console_line(const std::string& pattern, std::chrono::system_clock::time_point now);
+// The line typed after a resume from the image's snapshot, ended by a carriage
+// return: RESUME_HOSTNAME with {hostname} (when `hostname` is set), then
+// RESUME_CONSOLE with {epoch}; empty when neither applies.
+std::string console_line(const snapshot_recipe& recipe, const std::string& hostname,
+                         std::chrono::system_clock::time_point now);
 // The last `limit` bytes of console `output`, from a line start, without the
 // cursor-position queries (ESC [6n) that each viewer's terminal would answer.
 std::string replayable_screen(const std::string& output, std::size_t limit);

@@ -7,7 +7,7 @@ LAUNCHER_ENV = {"VM_CPU_COUNT", "VM_MEMORY", "VM_CPU_FEATURES", "VM_BIOS", "VM_K
                 "VM_APPEND", "VM_DATA_DIR", "VM_TELNET_PORT", "VM_FORWARD_PORTS", "VM_SHUTDOWN_TIMEOUT", "VM_QEMU",
                 "VM_RUNTIME_DIR", "VM_GUEST_PASSWORD_FILE", "VM_GUEST_SSH_KEY_FILE", "VM_TELNET_SOCKET", "VM_NETWORK",
                 "VM_PASST_PORTS", "VM_POD_PORTS", "VM_PASST", "VM_READY_PATTERN", "VM_STATUS_SOCKET",
-                "VM_WARM_START", "VM_HIBERNATE"}
+                "VM_WARM_START", "VM_HIBERNATE", "VM_HOSTNAME"}
 CONSOLE_SOCKET = "/run/qemu-riscv64/console.sock"
 CONSOLE_ENV = {"CONSOLE_LISTEN", "CONSOLE_TELNET", "CONSOLE_TITLE", "CONSOLE_AUTH_FILE", "CONSOLE_READ_ONLY",
                "CONSOLE_ALLOW_ORIGIN", "CONSOLE_MAX_SESSIONS", "CONSOLE_STATUS", "CONSOLE_BASE_PATH",
@@ -164,7 +164,7 @@ def launcher_env(release, values):
         env["VM_APPEND"] = values["append"]
     # warmStart: "auto"/"off", or a YAML boolean (an unquoted off); unset means auto.
     warm = values.get("warmStart")
-    env.update({"VM_DATA_DIR": "/data",
+    env.update({"VM_HOSTNAME": {"field": "metadata.name"}, "VM_DATA_DIR": "/data",
                 "VM_WARM_START": ("auto" if warm else "off") if isinstance(warm, bool) else warm or "auto",
                 "VM_RUNTIME_DIR": "/tmp", "VM_TELNET_PORT": "10023", "VM_TELNET_SOCKET": CONSOLE_SOCKET,
                 "VM_NETWORK": network_mode(values), "VM_STATUS_SOCKET": STATUS_SOCKET})

@@ -46,9 +46,16 @@ def secret_ref(entry):
     return {"secret": ref.get("name"), "key": ref.get("key"), "optional": ref.get("optional", False)}
 
 
+def field_ref(entry):
+    """An env entry's reference to a field of its pod as {field}, or None."""
+    ref = (entry.get("valueFrom") or {}).get("fieldRef")
+    return None if ref is None else {"field": ref.get("fieldPath")}
+
+
 def env_of(c):
-    """env as {NAME: value}, or {NAME: {secret, key, optional}} for Secret references."""
-    return {e["name"]: secret_ref(e) or e.get("value") for e in c.get("env") or []}
+    """env as {NAME: value}, {NAME: {secret, key, optional}} for Secret references, or {NAME: {field}}
+    for the pod's own fields."""
+    return {e["name"]: secret_ref(e) or field_ref(e) or e.get("value") for e in c.get("env") or []}
 
 
 def mebibytes(quantity):

@@ -1,9 +1,10 @@
 """A rendered pod's containers as the kubelet would start them: their env with Secret
-references resolved, and Secret volumes written to a folder."""
+references and the pod's own fields resolved (as the VM set's first pod), and Secret volumes
+written to a folder."""
 import base64
 import os
 
-from .objects import container, of_kind, pod_spec
+from .objects import container, of_kind, pod_spec, vm_set
 
 
 def pod_env(objects, name, folder):
@@ -34,8 +35,14 @@ def pod_env(objects, name, folder):
                 return there + value[len(mount_path):]
         return value
 
+    # The fields of the StatefulSet's first pod that the downward API gives.
+    fields = {"metadata.name": vm_set(objects)["metadata"]["name"] + "-0"}
     env = {}
     for entry in c["env"]:
+        field = (entry.get("valueFrom") or {}).get("fieldRef")
+        if field:
+            env[entry["name"]] = fields[field["fieldPath"]]
+            continue
         ref = (entry.get("valueFrom") or {}).get("secretKeyRef")
         if not ref:
             env[entry["name"]] = local(entry["value"])

@@ -4,12 +4,14 @@ it at its shell (data-images/make-snapshot.sh).
 
 usage: test_warm_start.py LAUNCHER GUEST_DIR CASE
   resume        the launcher resumes the snapshot: the shell answers, the
-                resume is on the console, the guest's clock is the host's, a
+                resume is on the console, the guest's clock is the host's and
+                its name VM_HOSTNAME (the snapshot's was the image's), a
                 sleep ends on each CPU (QEMU before 10.2 loses the timers at
                 the load: the launcher re-arms them, and says so)
   no_rollback   a file written on /mnt, the launcher restarted on the same
                 folder: it boots cold (the disk changed) and the file is there
-  cpu_mismatch  VM_CPU_COUNT=4 against the 2-CPU snapshot boots cold and says why
+  cpu_mismatch  VM_CPU_COUNT=4 against the 2-CPU snapshot boots cold and says why;
+                the cold guest is named VM_HOSTNAME
   corrupt_state the snapshot's saved VM state damaged inside the disk (its
                 metadata intact, so the launcher tries): QEMU refuses it, the
                 launcher says why and boots cold in the same run
@@ -22,7 +24,7 @@ import subprocess
 import sys
 import time
 
-from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT, PrivateGuest
+from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT, PrivateGuest, busybox_prompt
 from qemu_riscv64_test.launcher import Launcher, status_reply, status_socket_path
 
 COLD_BOOT_S = 600  # a hang guard for a cold boot under emulation on a loaded machine, not a measurement
@@ -38,11 +40,11 @@ def stop(launcher):
     assert status == 0, f"launcher exit status {status}: {launcher.stderr}"
 
 
-def command(client, line):
-    """Types `line`, returns what the guest printed before the next prompt."""
+def command(client, line, prompt=PROMPT):
+    """Types `line`, returns what the guest printed before the next `prompt`."""
     marker = f"done-{time.monotonic_ns()}"
     client.type(f"{line}; echo {marker[:5]}''{marker[5:]}\r")
-    text = client.read_until(f"\r\n{marker}\r\n".encode() + PROMPT)
+    text = client.read_until(f"\r\n{marker}\r\n".encode() + prompt)
     return text[text.rindex(f"{line}; echo".encode()):]
 
 
@@ -64,7 +66,7 @@ def assert_started(status, how):
 
 def resume(binary, guest_dir):
     status = status_socket_path()
-    launcher = start(binary, guest_dir, VM_STATUS_SOCKET=status)
+    launcher = start(binary, guest_dir, VM_STATUS_SOCKET=status, VM_HOSTNAME="vm-warm-1")
     try:
         launcher.wait_stderr(r"launcher: warm start: resuming snapshot 'warm'")
         if qemu_loses_timers():
@@ -72,17 +74,22 @@ def resume(binary, guest_dir):
         launcher.wait_stderr(r"launcher: warm start: resumed in [0-9.]+ s")
         assert "caution" not in launcher.stderr, launcher.stderr
         client = launcher.client()
-        client.read_until(PROMPT)
+        client.read_until(PROMPT)  # the snapshot's screen, the image's name in its prompt
+        named = busybox_prompt("vm-warm-1")  # after the line the launcher typed
         assert b"uname -m" not in client.text()
-        answer = command(client, "echo warm-$((6 * 7))")
+        answer = command(client, "echo warm-$((6 * 7))", named)
         assert b"\r\nwarm-42\r\n" in answer, answer
         # The launcher typed the present time at the shell after the resume.
-        answer = command(client, "date +%s")
+        answer = command(client, "date +%s", named)
         guest_now = int(re.search(rb"\r\n(\d{9,})\r\n", answer).group(1))
         assert abs(guest_now - time.time()) < 60, (guest_now, time.time())
+        # ... and its VM_HOSTNAME, where the snapshot's shell had the image's name.
+        answer = command(client, "hostname", named)
+        assert b"\r\nvm-warm-1\r\n" in answer, answer
         # Each CPU's timer fires: a sleep pinned to it ends (a lost timer never would).
         for cpu in (0, 1):
-            answer = command(client, f"busybox taskset -c {cpu} sleep 0.2 && echo slept-on-{cpu}")
+            answer = command(client, f"busybox taskset -c {cpu} sleep 0.2 && echo slept-on-{cpu}",
+                             named)
             assert f"\r\nslept-on-{cpu}\r\n".encode() in answer, answer
         # kubectl logs and late viewers see that the guest was resumed, and its screen.
         late = launcher.client()
@@ -92,8 +99,8 @@ def resume(binary, guest_dir):
         assert b"warm start: the guest resumed in" in launcher.stdout
         assert_started(status, "warm")
         stop(launcher)
-        print("resumed: the shell answers, its clock is the host's, a sleep ends on each CPU, "
-              "the resume is on the console")
+        print("resumed: the shell answers, its clock is the host's, its name VM_HOSTNAME, a sleep "
+              "ends on each CPU, the resume is on the console")
     finally:
         launcher.kill()
 
@@ -119,22 +126,23 @@ def no_rollback(binary, guest_dir):
         second.kill()
 
 
-def answer_after_cold_boot(launcher, text):
+def answer_after_cold_boot(launcher, text, prompt=PROMPT):
     """At the shell of a cold-booted guest: the answer to `text`; the launcher is then stopped."""
     client = launcher.client()
-    client.read_until(PROMPT, timeout=COLD_BOOT_S)
-    answer = command(client, text)
+    client.read_until(prompt, timeout=COLD_BOOT_S)
+    answer = command(client, text, prompt)
     stop(launcher)
     return answer
 
 
 def cpu_mismatch(binary, guest_dir):
-    launcher = start(binary, guest_dir, VM_CPU_COUNT="4")
+    launcher = start(binary, guest_dir, VM_CPU_COUNT="4", VM_HOSTNAME="vm-cold-4")
     try:
         launcher.wait_stderr(r"launcher: cold boot: snapshot made with 2 CPUs, asked for 4\n")
-        answer = answer_after_cold_boot(launcher, "nproc")
-        assert b"\r\n4\r\n" in answer, answer
-        print("VM_CPU_COUNT=4: cold boot, 'snapshot made with 2 CPUs, asked for 4', 4 CPUs")
+        answer = answer_after_cold_boot(launcher, "nproc; hostname", busybox_prompt("vm-cold-4"))
+        assert b"\r\n4\r\nvm-cold-4\r\n" in answer, answer
+        print("VM_CPU_COUNT=4: cold boot, 'snapshot made with 2 CPUs, asked for 4', 4 CPUs, "
+              "named vm-cold-4 by systemd.hostname= on its kernel command line")
     finally:
         launcher.kill()
 

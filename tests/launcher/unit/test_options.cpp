@@ -167,9 +167,35 @@ TEST_CASE("bad values name the variable, the value and the source", "[options]")
         f.env["VM_DATA_DIR"] = "/no/such/data";
         CHECK(mentions(f.error(), "VM_DATA_DIR='/no/such/data'"));
     }
+    SECTION("a host name with what a shell would read, or too long") {
+        const std::vector<std::string> names{"vm;reboot",
+                                             "vm 2",
+                                             "-vm",
+                                             "vm-",
+                                             "a..b",
+                                             "vm.",
+                                             std::string(64, 'a'),
+                                             std::string(33, 'a') + "." + std::string(31, 'b')};
+        for (const auto& name : names) {
+            f.env["VM_HOSTNAME"] = name;
+            CHECK(mentions(f.error(),
+                           "VM_HOSTNAME='" + name + "' (from environment): not a host name"));
+        }
+    }
     SECTION("a QEMU that does not exist") {
         f.env["VM_QEMU"] = "no-such-qemu-binary";
         CHECK(mentions(f.error(), "VM_QEMU='no-such-qemu-binary'"));
+    }
+}
+
+TEST_CASE("host names a pod or a DNS name has pass", "[options]") {
+    fixture f;
+    const std::vector<std::string> names{"myvm-qemu-riscv64-0", "a", "vm2.lab.example.org",
+                                         std::string(63, 'a'),
+                                         std::string(32, 'a') + "." + std::string(31, 'b')};
+    for (const auto& name : names) {
+        f.env["VM_HOSTNAME"] = name;
+        CHECK(f.settings().hostname == name);
     }
 }
 

@@ -58,6 +58,18 @@ TEST_CASE("a kernel command line with spaces stays one argument", "[argv]") {
     CHECK(value_of(argv, "-append") == "console=ttyS0 rdinit=/init quiet");
 }
 
+TEST_CASE("VM_HOSTNAME reaches the kernel as systemd.hostname=, and only with a kernel", "[argv]") {
+    auto vm = basic_vm();
+    vm.hostname = "vm-2";
+    CHECK(value_of(build_qemu_argv(vm, paths), "-append") == "systemd.hostname=vm-2");
+    vm.append = "console=ttyS0 rdinit=/init";
+    CHECK(value_of(build_qemu_argv(vm, paths), "-append") ==
+          "console=ttyS0 rdinit=/init systemd.hostname=vm-2");
+    vm.kernel.clear();
+    vm.append.clear();
+    CHECK(value_of(build_qemu_argv(vm, paths), "-append") == "(absent)");
+}
+
 TEST_CASE("raw and qcow2 drives are told apart by the qcow2 magic", "[argv]") {
     launcher_test::temp_dir dir;
     auto vm = basic_vm();

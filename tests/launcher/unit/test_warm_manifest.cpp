@@ -139,13 +139,25 @@ TEST_CASE("a hibernated guest's lease is written after AGENT, only when there is
     CHECK(launcher::read_manifest(path).lease.empty());
 }
 
+TEST_CASE("an image's RESUME_HOSTNAME is written last, only when it has one", "[warm]") {
+    launcher_test::temp_dir dir;
+    const auto path = (dir.path() / launcher::manifest_name).string();
+    auto m = full_manifest();
+    m.recipe.resume_hostname = "hostname {hostname}";
+    launcher::write_manifest(path, m);
+    CHECK(file_text(path) ==
+          std::string(full_manifest_file) + "RESUME_HOSTNAME='hostname {hostname}'\n");
+    CHECK(launcher::read_manifest(path).recipe.resume_hostname == m.recipe.resume_hostname);
+}
+
 TEST_CASE("snapshot.conf takes the recipe's keys only", "[warm]") {
     launcher_test::temp_dir dir;
     dir.write("hook.sh", "true\n");
     const auto path =
         dir.write("snapshot.conf",
                   "READY_PATTERN='login: '\nWAIT_AGENT=yes\nQUIET_SECONDS=5\nTIMEOUT_SECONDS=60\n"
-                  "RESUME_AGENT_SCRIPT=hook.sh\nRESUME_CONSOLE='date'\n");
+                  "RESUME_AGENT_SCRIPT=hook.sh\nRESUME_CONSOLE='date'\n"
+                  "RESUME_HOSTNAME='hostname {hostname}'\n");
     const auto recipe = launcher::read_recipe(path);
     CHECK(recipe.ready_pattern == "login: ");
     CHECK(recipe.wait_agent);
@@ -153,6 +165,7 @@ TEST_CASE("snapshot.conf takes the recipe's keys only", "[warm]") {
     CHECK(recipe.timeout_seconds == 60);
     CHECK(recipe.resume_agent_script == (dir.path() / "hook.sh").string());
     CHECK(recipe.resume_console == "date");
+    CHECK(recipe.resume_hostname == "hostname {hostname}");
 
     dir.write("snapshot.conf", "READY_PATTERN=login\nSNAPSHOT=warm\n");
     CHECK(read_error(path, true) == path + ":2: unknown key SNAPSHOT");

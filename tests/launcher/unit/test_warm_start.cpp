@@ -154,7 +154,9 @@ TEST_CASE("the qcow2 reader finds snapshots and fingerprints the refcounts", "[w
     CHECK_FALSE(launcher::read_qcow2(dir.write("raw.img", std::string(4096, '\0'))));
 }
 
-TEST_CASE("after a resume: the clock, the hook and the console line", "[warm]") {
+TEST_CASE(
+    "after a resume: the clock, the hook with its argument and the console line with the host name",
+    "[warm]") {
     const std::chrono::system_clock::time_point now{std::chrono::seconds(1700000000)};
     CHECK(launcher::set_time_command(now) ==
           "{\"execute\": \"guest-set-time\", \"arguments\": {\"time\": 1700000000000000000}}\n");
@@ -164,7 +166,18 @@ TEST_CASE("after a resume: the clock, the hook and the console line", "[warm]") 
     CHECK(launcher::exec_script_command("echo \"$1\"\n", "") ==
           "{\"execute\": \"guest-exec\", \"arguments\": {\"path\": \"/bin/sh\", \"arg\": [\"-c\", "
           "\"echo \\\"$1\\\"\\u000a\", \"warm-start.hook\"], \"input-data\": \"\"}}\n");
-    CHECK(launcher::console_line("date -s @{epoch}", now) == "date -s @1700000000\r");
+    CHECK(launcher::exec_script_command("echo \"$1\"", "", {"vm-2"}) ==
+          "{\"execute\": \"guest-exec\", \"arguments\": {\"path\": \"/bin/sh\", \"arg\": [\"-c\", "
+          "\"echo \\\"$1\\\"\", \"warm-start.hook\", \"vm-2\"], \"input-data\": \"\"}}\n");
+    launcher::snapshot_recipe recipe;
+    recipe.resume_console = "date -s @{epoch}";
+    CHECK(launcher::console_line(recipe, "", now) == "date -s @1700000000\r");
+    recipe.resume_hostname = "hostname {hostname} && echo {hostname}";
+    CHECK(launcher::console_line(recipe, "vm-2", now) ==
+          "hostname vm-2 && echo vm-2; date -s @1700000000\r");
+    CHECK(launcher::console_line(recipe, "", now) == "date -s @1700000000\r");
+    recipe.resume_console.clear();
+    CHECK(launcher::console_line(recipe, "", now).empty());
     CHECK(launcher::host_entropy(64).size() == 64);
     CHECK(launcher::host_entropy(64) != launcher::host_entropy(64));
 }

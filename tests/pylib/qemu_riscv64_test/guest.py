@@ -3,8 +3,13 @@ import os
 import shutil
 import tempfile
 
-# The busybox guest's shell prompt, as root in its home folder.
-BUSYBOX_PROMPT = b"root@riscv-busybox:~# "
+def busybox_prompt(hostname="riscv-busybox"):
+    """The busybox guest's shell prompt, as root in its home folder, named `hostname`
+    (VM_HOSTNAME; the image's own name without it)."""
+    return f"root@{hostname}:~# ".encode()
+
+
+BUSYBOX_PROMPT = busybox_prompt()
 
 
 class PrivateGuest:
