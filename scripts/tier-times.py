@@ -3,8 +3,10 @@
 skipped tests, read from ctest's --output-junit file. A test's tier is the
 middle word of its name (part.tier.case, which the configure enforces).
 
-The time is the wall time of the tier's tests added up: the whole of it in
-`make test`, which runs one test at a time (under ctest -j tiers overlap).
+The time is the wall time of the tier's tests added up. `make test` runs two
+tests at a time, the tiers that need the whole machine alone, so the tiers
+that share it (unit, chart, lint, fuzz, fresh) overlap: run-tests.sh prints
+the run's own wall time after this table.
 
   scripts/tier-times.py JUNIT_XML"""
 import sys

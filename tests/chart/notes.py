@@ -96,7 +96,8 @@ def check_fleet_notes():
                       "The front asks once for a user name and password",
                       "helm upgrade -n vms myvm ./chart/qemu-riscv64 --reuse-values --set replicas=N",
                       "kubectl scale -n vms statefulset/myvm-qemu-riscv64 --replicas=N",
-                      "until the next\nhelm upgrade sets the count back to replicas"], "fleet")
+                      "helm upgrade then takes the count back to replicas: pass --set replicas=N, and with helm 4 also "
+                      "--force-conflicts."], "fleet")
     t.that("A second VM next to this one" not in fleet, "fleet: no advice to install a second release")
     t.that('RISC-V VM "myvm"' not in notes("replicas=3"), "fleet: not named a VM")
     expect_in(notes("replicas=2,ingress.enabled=true,ingress.host=lab.example.org,ingress.path=/lab"),

@@ -742,6 +742,22 @@ def check_fleet_identities(consoles, pod_addresses):
           ", ".join(f"{name}: {found[0]} at {found[1]}" for name, found in seen.items()))
 
 
+def scale_up_with_helm(helm, cp, home, chart, replicas):
+    """helm upgrade --set replicas after a kubectl scale. helm 4 applies server-side, where
+    `kubectl scale` now owns .spec.replicas: the upgrade is refused for that conflict, and
+    --force-conflicts (as the chart README says) takes the count back."""
+    upgrade = ["upgrade", FLEET, chart, "--reuse-values", "--set", f"replicas={replicas}"]
+    try:
+        helm_run(helm, cp, home, *upgrade)
+        check(True, f"helm upgrade --set replicas={replicas} after kubectl scale: accepted (client-side apply)")
+    except Failure as refused:
+        check("conflict" in str(refused) and ".spec.replicas" in str(refused),
+              f"helm upgrade --set replicas={replicas} after kubectl scale: refused for the conflict on "
+              f".spec.replicas the chart README names: {str(refused).strip().splitlines()[-1]}")
+        helm_run(helm, cp, home, *upgrade, "--force-conflicts")
+        check(True, f"helm upgrade --set replicas={replicas} --force-conflicts: accepted")
+
+
 def fleet_scaled_back(cp, helm_chart, fullname, vms, credentials, prompt, token):
     """kubectl scale to one VM, and helm upgrade --set replicas back to three: the front lists what
     runs, the first VM runs on untouched, and the last resumes as it was hibernated, with the file
@@ -759,7 +775,7 @@ def fleet_scaled_back(cp, helm_chart, fullname, vms, credentials, prompt, token)
                                               f"of the VMs scaled away stay: {claims}")
     finally:
         forward.close()
-    helm_run(helm, cp, home, "upgrade", FLEET, chart, "--reuse-values", "--set", f"replicas={len(vms)}")
+    scale_up_with_helm(helm, cp, home, chart, len(vms))
     cp.wait_for(f"{', '.join(vms)} Ready again", lambda: sum(
         is_ready(p, None) for p in fleet_pods(cp) if p["metadata"]["name"] in vms) == len(vms), BOOT_DEADLINE_S)
     started_as = pod_start_line(cp, cp.get("pod", vms[2], NAMESPACE))
