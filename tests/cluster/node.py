@@ -13,6 +13,7 @@ import io
 import json
 import os
 import random
+import shlex
 import shutil
 import subprocess
 import tarfile
@@ -125,6 +126,9 @@ class Node:
         return run("ctr", "--address", self.sock, "--namespace", "k8s.io", *args, check=check)
 
     def _start(self):
+        # The pods' network namespaces are made by containerd; those the CNI plugin never
+        # tore down (a pod not deleted in time) are this node's to remove at its stop.
+        self.netns_before = set(self.network_namespaces())
         free_gib = shutil.disk_usage(self.dir).free / 2**30
         log(f"disk: {free_gib:.1f} GiB free under {self.dir} (images, the guests' disks and logs go there)")
         self._start_containerd()
@@ -332,8 +336,29 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
             self.dns.close()
         self._unmount_all()
         run("ip", "link", "delete", self.bridge, check=False)
+        self._remove_pod_networks()
         self._remove_cgroups()
-        log(f"node stopped: containers, mounts, cgroups, bridge {self.bridge} and iptables rules removed")
+        log(f"node stopped: containers, mounts, cgroups, bridge {self.bridge}, pod networks and iptables rules "
+            "removed")
+
+    @staticmethod
+    def network_namespaces():
+        return [line.split()[0] for line in run("ip", "netns", "list", check=False).stdout.splitlines() if line]
+
+    def _remove_pod_networks(self):
+        """What the CNI plugin leaves of a pod it never tore down: its network namespace (with
+        the pod's end of its veth) and its masquerade rule and chain, named by the network."""
+        for name in set(self.network_namespaces()) - getattr(self, "netns_before", set()):
+            if name.startswith("cni-"):
+                run("ip", "netns", "delete", name, check=False)
+        saved = run("iptables-save", "-t", "nat", check=False).stdout.splitlines()
+        for line in saved:
+            words = line.split()
+            if words[:2] == ["-A", "POSTROUTING"] and '\\"qemu-riscv64-test\\"' in line and "-j" in words:
+                chain = words[words.index("-j") + 1]
+                run("iptables", "-t", "nat", "-D", *shlex.split(line)[1:], check=False)
+                run("iptables", "-t", "nat", "-F", chain, check=False)
+                run("iptables", "-t", "nat", "-X", chain, check=False)
 
     @staticmethod
     def remove_kube_chains():

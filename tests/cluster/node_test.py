@@ -265,6 +265,10 @@ def check_guest_server(cp, pod, open_shell, when):
         launcher_log = cp.kubectl("logs", "-n", NAMESPACE, pod["metadata"]["name"], "-c", "launcher")
         log("the launcher's own lines: " +
             " | ".join(x for x in launcher_log.splitlines() if x.startswith(("launcher:", "  "))))
+        log("the serial console's last lines: " + " | ".join(
+            x for x in launcher_log.splitlines()[-30:] if not x.startswith("launcher:")))
+        seen = with_console(cp, RELEASE, open_shell, "ip -4 -o addr show eth0; ip route; netstat -ltn; hostname")
+        log(f"in the guest: {seen[0]}")
     check(b"guest-serves-42" in answer,
           f"a guest server that speaks first answered at the pod's address {pod['status']['podIP']}:{GUEST_PORT} "
           f"(passt){when}: {answer!r}")
