@@ -733,17 +733,22 @@ def fleet_release(cp, helm, home, chart, images, prompt, volumes):
 
 def check_fleet_identities(consoles, pod_addresses):
     """Each VM, resumed from the same snapshot, is named after its pod (VM_HOSTNAME, typed by the
-    launcher after the resume) and holds its pod's address (passt's DHCP lease)."""
+    launcher after the resume), holds its pod's address (passt's DHCP lease) and a machine-id of
+    its own (typed by the launcher from the host's random source)."""
     seen = {}
     for name, console in consoles.items():
-        answer = run_in_guest(console, "echo name-$(hostname)-end; ip -4 -o addr show eth0; echo listed-$((6*7))",
+        answer = run_in_guest(console, "echo name-$(hostname)-end; ip -4 -o addr show eth0; "
+                                       "echo id-$(cat /etc/machine-id)-end; echo listed-$((6*7))",
                               b"listed-42").decode(errors="replace")
         hostname = re.search(r"name-([a-z0-9.-]+)-end", answer)  # not the echoed $(hostname)
         address = re.search(r"inet (\d+\.\d+\.\d+\.\d+)/", answer)
-        seen[name] = (hostname and hostname.group(1), address and address.group(1))
-    check(all(seen[name] == (name, pod_addresses.get(name)) for name in consoles),
-          "each VM of the fleet is named after its pod and has its pod's address: " +
-          ", ".join(f"{name}: {found[0]} at {found[1]}" for name, found in seen.items()))
+        machine_id = re.search(r"id-([0-9a-f]{32})-end", answer)
+        seen[name] = tuple(match and match.group(1) for match in (hostname, address, machine_id))
+    ids = {found[2] for found in seen.values()}
+    check(all(seen[name][:2] == (name, pod_addresses.get(name)) for name in consoles)
+          and None not in ids and len(ids) == len(consoles),
+          "each VM of the fleet is named after its pod, has its pod's address and a machine-id of its own: " +
+          ", ".join(f"{name}: {found[0]} at {found[1]}, machine-id {found[2]}" for name, found in seen.items()))
 
 
 def scale_up_with_helm(helm, cp, home, chart, replicas):

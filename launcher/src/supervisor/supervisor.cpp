@@ -272,7 +272,7 @@ void supervisor::on_resumed() {
     std::cerr << "launcher: warm start: resumed in " << static_cast<int>(took.count() * 10) / 10.0
               << " s\n";
     const auto now = std::chrono::system_clock::now();
-    const std::string line = console_line(manifest.recipe, vm_.hostname, now);
+    const std::string line = console_line(manifest.recipe, vm_.hostname, now, random_machine_id());
     if (!line.empty()) hub_.type(line);
     if (!manifest.agent) return;
     qmp_->assume_agent_running();

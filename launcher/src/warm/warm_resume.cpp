@@ -44,7 +44,7 @@ std::string host_entropy(std::size_t count) {
 }
 
 std::string console_line(const snapshot_recipe& recipe, const std::string& hostname,
-                         std::chrono::system_clock::time_point now) {
+                         std::chrono::system_clock::time_point now, const std::string& machine_id) {
     const auto fill = [](std::string text, std::string_view field, const std::string& value) {
         for (auto at = text.find(field); at != std::string::npos;
              at = text.find(field, at + value.size()))
@@ -56,12 +56,23 @@ std::string console_line(const snapshot_recipe& recipe, const std::string& hostn
         parts.push_back(fill(recipe.resume_hostname, "{hostname}", hostname));
     if (!recipe.resume_console.empty()) {
         const auto epoch = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
-        parts.push_back(fill(recipe.resume_console, "{epoch}", std::to_string(epoch.count())));
+        parts.push_back(fill(fill(recipe.resume_console, "{epoch}", std::to_string(epoch.count())),
+                             "{machine_id}", machine_id));
     }
     std::string line;
     for (const auto& part : parts)
         line += (line.empty() ? "" : "; ") + part;
     return line.empty() ? line : line + "\r";
+}
+
+std::string random_machine_id() {
+    static const char digits[] = "0123456789abcdef";
+    std::string id;
+    for (const char byte : host_entropy(16)) {
+        id += digits[static_cast<unsigned char>(byte) >> 4];
+        id += digits[static_cast<unsigned char>(byte) & 0xf];
+    }
+    return id;
 }
 
 std::string replayable_screen(const std::string& output, std::size_t limit) {

@@ -25,9 +25,12 @@ std::string exec_script_command(std::string_view script, std::string_view input,
 std::string host_entropy(std::size_t count);
 // The line typed after a resume from the image's snapshot, ended by a carriage
 // return: RESUME_HOSTNAME with {hostname} (when `hostname` is set), then
-// RESUME_CONSOLE with {epoch}; empty when neither applies.
+// RESUME_CONSOLE with {epoch} (the host's time) and {machine_id} (`machine_id`);
+// empty when neither applies.
 std::string console_line(const snapshot_recipe& recipe, const std::string& hostname,
-                         std::chrono::system_clock::time_point now);
+                         std::chrono::system_clock::time_point now, const std::string& machine_id);
+// A machine-id as systemd writes one: 32 lowercase hex digits, from the host's random source.
+std::string random_machine_id();
 // The last `limit` bytes of console `output`, from a line start, without the
 // cursor-position queries (ESC [6n) that each viewer's terminal would answer.
 std::string replayable_screen(const std::string& output, std::size_t limit);

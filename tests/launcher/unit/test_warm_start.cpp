@@ -155,7 +155,8 @@ TEST_CASE("the qcow2 reader finds snapshots and fingerprints the refcounts", "[w
 }
 
 TEST_CASE(
-    "after a resume: the clock, the hook with its argument and the console line with the host name",
+    "after a resume: the clock, the hook with its argument, the console line with the host name "
+    "and a new machine-id",
     "[warm]") {
     const std::chrono::system_clock::time_point now{std::chrono::seconds(1700000000)};
     CHECK(launcher::set_time_command(now) ==
@@ -170,14 +171,19 @@ TEST_CASE(
           "{\"execute\": \"guest-exec\", \"arguments\": {\"path\": \"/bin/sh\", \"arg\": [\"-c\", "
           "\"echo \\\"$1\\\"\", \"warm-start.hook\", \"vm-2\"], \"input-data\": \"\"}}\n");
     launcher::snapshot_recipe recipe;
-    recipe.resume_console = "date -s @{epoch}";
-    CHECK(launcher::console_line(recipe, "", now) == "date -s @1700000000\r");
+    recipe.resume_console = "date -s @{epoch}; echo {machine_id} >/etc/machine-id";
+    const std::string id = "0123456789abcdef0123456789abcdef";
+    CHECK(launcher::console_line(recipe, "", now, id) ==
+          "date -s @1700000000; echo " + id + " >/etc/machine-id\r");
     recipe.resume_hostname = "hostname {hostname} && echo {hostname}";
-    CHECK(launcher::console_line(recipe, "vm-2", now) ==
-          "hostname vm-2 && echo vm-2; date -s @1700000000\r");
-    CHECK(launcher::console_line(recipe, "", now) == "date -s @1700000000\r");
+    CHECK(launcher::console_line(recipe, "vm-2", now, id) ==
+          "hostname vm-2 && echo vm-2; date -s @1700000000; echo " + id + " >/etc/machine-id\r");
     recipe.resume_console.clear();
-    CHECK(launcher::console_line(recipe, "", now).empty());
+    CHECK(launcher::console_line(recipe, "", now, id).empty());
+    const std::string fresh = launcher::random_machine_id();
+    CHECK(fresh.size() == 32);
+    CHECK(fresh.find_first_not_of("0123456789abcdef") == std::string::npos);
+    CHECK(fresh != launcher::random_machine_id());
     CHECK(launcher::host_entropy(64).size() == 64);
     CHECK(launcher::host_entropy(64) != launcher::host_entropy(64));
 }
