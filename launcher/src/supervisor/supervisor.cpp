@@ -274,6 +274,14 @@ void supervisor::on_resumed() {
     const auto now = std::chrono::system_clock::now();
     const std::string line = console_line(manifest.recipe, vm_.hostname, now, random_machine_id());
     if (!line.empty()) hub_.type(line);
+    const bool names_guest = manifest.agent ? !manifest.recipe.resume_agent_script.empty()
+                                            : !manifest.recipe.resume_hostname.empty();
+    if (!vm_.hostname.empty() && !names_guest) {
+        std::cerr << "launcher: warm start: the image gives no step to set VM_HOSTNAME="
+                  << vm_.hostname << " after a resume ("
+                  << (manifest.agent ? "RESUME_AGENT_SCRIPT" : "RESUME_HOSTNAME")
+                  << " in its snapshot.conf): the guest keeps the snapshot's name\n";
+    }
     if (!manifest.agent) return;
     qmp_->assume_agent_running();
     agent_commands_.add_once(set_time_command(now), "clock set to the host's", "guest-set-time");

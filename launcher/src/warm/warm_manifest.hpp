@@ -34,7 +34,9 @@ struct snapshot_recipe {
     // 64 bytes of host entropy on its stdin; in snapshot.conf relative to its
     // folder, in the manifest the copy in the data directory (warm-start.hook).
     std::string resume_agent_script;
-    std::string resume_console;  // RESUME_CONSOLE: typed at the console, {epoch} = host time
+    // RESUME_CONSOLE: typed at the console, {epoch} = the host's time,
+    // {machine_id} = a new machine-id (32 hex digits).
+    std::string resume_console;
     // RESUME_HOSTNAME: typed before RESUME_CONSOLE when VM_HOSTNAME is set,
     // {hostname} = its value (RESUME_AGENT_SCRIPT gets it as $1).
     std::string resume_hostname;
