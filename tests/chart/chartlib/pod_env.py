@@ -4,7 +4,7 @@ written to a folder."""
 import base64
 import os
 
-from .objects import container, of_kind, pod_spec, vm_set
+from .objects import container, field_ref, of_kind, pod_spec, vm_set
 
 
 def pod_env(objects, name, folder):
@@ -39,9 +39,9 @@ def pod_env(objects, name, folder):
     fields = {"metadata.name": vm_set(objects)["metadata"]["name"] + "-0"}
     env = {}
     for entry in c["env"]:
-        field = (entry.get("valueFrom") or {}).get("fieldRef")
+        field = field_ref(entry)
         if field:
-            env[entry["name"]] = fields[field["fieldPath"]]
+            env[entry["name"]] = fields[field["field"]]
             continue
         ref = (entry.get("valueFrom") or {}).get("secretKeyRef")
         if not ref:
