@@ -28,6 +28,9 @@ VERSION ?= $(shell sed -n 's/^appVersion: *"\{0,1\}\([^" ]*\)"\{0,1\}.*/\1/p' ch
 CONTAINER_ENGINE ?=
 # make container LOAD=kind|minikube|docker-desktop: load the images into that cluster.
 LOAD ?=
+# make container PLATFORMS=linux/amd64,linux/arm64: one manifest list per image
+# (C++ cross-compiled, only package installs emulated); empty: the host's platform.
+PLATFORMS ?=
 
 # make sanitize: ASan + UBSan build; make fuzz: libFuzzer runs of FUZZ_SECONDS each.
 SANITIZE_DIR ?= build-sanitize
@@ -99,7 +102,7 @@ bench: build guest
 # LOAD=kind|minikube|docker-desktop then puts them where that local cluster
 # finds them (containers/load-images.sh; also alone: make container-load LOAD=...).
 container:
-	CONTAINER_ENGINE=$(CONTAINER_ENGINE) containers/build-images.sh $(REGISTRY) $(VERSION) $(BUILD_DIR)
+	CONTAINER_ENGINE=$(CONTAINER_ENGINE) PLATFORMS=$(PLATFORMS) containers/build-images.sh $(REGISTRY) $(VERSION) $(BUILD_DIR)
 	$(if $(LOAD),CONTAINER_ENGINE=$(CONTAINER_ENGINE) containers/load-images.sh $(REGISTRY) $(VERSION) $(BUILD_DIR) $(LOAD))
 
 container-load:

@@ -21,7 +21,10 @@ elseif(QEMU_RISCV64_SANITIZE)
   # into a pipe, so in a process out of descriptors (the EMFILE tests make
   # one on purpose) every type not yet cached is reported as "invalid vptr"
   # and the process halts. The fuzz build (no EMFILE there) keeps it.
-  add_compile_options(${sanitizers} -fno-sanitize=vptr)
+  # -O1 and line tables (-g1), after the build type's -O2 -g: what the reports need
+  # (ASan's advice is -O1), and half the compile time of -O2 -g with the sanitizers
+  # (bridge_session.cpp: 53 s against 114 s with g++ 12).
+  add_compile_options(${sanitizers} -fno-sanitize=vptr -O1 -g1)
   add_link_options(-fsanitize=address,undefined)
 endif()
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Pushes what containers/build-images.sh built to $REGISTRY (log in first).
+# Pushes what containers/build-images.sh built to $REGISTRY (log in first);
+# with PLATFORMS, each image's manifest list and its platforms' images.
 #   containers/push-images.sh REGISTRY VERSION
 #   CONTAINER_ENGINE  docker or podman; unset: the one that answers
 #   DATA_IMAGES       default "debian-13 busybox"
@@ -16,5 +17,11 @@ fi
 engine=$("$(dirname "$0")/pick-engine.sh" push-images)
 read -r -a data <<<"$data_images"
 for name in launcher console "${data[@]/#/data-}"; do
-  "$engine" push "$registry/qemu-riscv64-$name:$version"
+  image=$registry/qemu-riscv64-$name:$version
+  # make container PLATFORMS=... made a manifest list: pushed with its images.
+  if [ "$engine" = podman ] && podman manifest exists "$image"; then
+    podman manifest push --all "$image" "docker://$image"
+  else
+    "$engine" push "$image"
+  fi
 done

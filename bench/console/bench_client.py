@@ -2,11 +2,12 @@
 """Load for `bench/console/run.sh`: throughput, echo latency and idle sessions
 through a WebSocket bridge to the telnet test peer (tests/pylib/qemu_riscv64_test/telnet_peer.py).
 
-    bench_client.py throughput --port P --kind console|raw --clients N --mib M --unit-mib U
-    bench_client.py latency    --port P --kind console|raw|tcp --count N
-    bench_client.py idle       --port P --kind console|raw --sessions N --hold-fd FD
+    bench_client.py throughput --port P --kind console|ttyd|raw|tcp --clients N --mib M --unit-mib U
+    bench_client.py latency    --port P --kind console|ttyd|raw|tcp --count N
+    bench_client.py idle       --port P --kind console|ttyd|raw --sessions N --hold-fd FD
 
-kind console: the console's protocol ('0' + bytes); raw: bytes as they are
+kind console: the console's protocol ('0' + bytes); ttyd: the same frames, after
+ttyd's opening message (its "tty" subprotocol); raw: bytes as they are
 (websocketd + telnet); tcp: straight to the peer (the floor). Every received
 byte of a flood is checked against the peer's pattern. Prints one JSON line.
 """
@@ -29,8 +30,14 @@ START = BLOCK[:24]
 TRIGGER = b"\x06"
 
 
+# Kinds whose frames carry a type byte, '0' for terminal bytes either way.
+TYPED = ("console", "ttyd")
+# ttyd starts a session's command once the client has sent its size (and a token, none here).
+TTYD_OPENING = json.dumps({"AuthToken": "", "columns": 80, "rows": 24}).encode()
+
+
 def frame_for(kind, data):
-    return (b"0" + data) if kind == "console" else data
+    return (b"0" + data) if kind in TYPED else data
 
 
 class FloodReader:
@@ -43,6 +50,9 @@ class FloodReader:
         self.checked = 0
 
     def feed(self, chunk):
+        if self.kind == "tcp":  # the peer's own bytes: no frames to parse
+            self.payload(chunk)
+            return
         self.buffer += chunk
         at = 0
         while len(self.buffer) - at >= 2:
@@ -64,7 +74,7 @@ class FloodReader:
         del self.buffer[:at]
 
     def payload(self, data):
-        if self.kind == "console":
+        if self.kind in TYPED:
             if data[:1] != b"0":
                 return
             data = data[1:]
@@ -92,8 +102,24 @@ class FloodReader:
         return self.checked == self.expected
 
 
+class TcpSession:
+    """The peer straight, for the floor: the socket and send() of a WebSocket session, with no framing."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+        self.buffer = b""
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+
 def open_session(port, kind):
-    ws = WebSocket(port, path=PATH, timeout=60)
+    if kind == "tcp":
+        return TcpSession(port)
+    if kind != "ttyd":
+        return WebSocket(port, path=PATH, timeout=60)
+    ws = WebSocket(port, path=PATH, timeout=60, headers={"Sec-WebSocket-Protocol": "tty"})
+    ws.send(TTYD_OPENING)
     return ws
 
 
@@ -179,7 +205,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", choices=["throughput", "latency", "idle"])
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--kind", choices=["console", "raw", "tcp"], required=True)
+    parser.add_argument("--kind", choices=["console", "ttyd", "raw", "tcp"], required=True)
     parser.add_argument("--clients", type=int, default=1)
     parser.add_argument("--mib", type=int, default=50)
     parser.add_argument("--unit-mib", type=int, default=5)

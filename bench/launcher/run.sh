@@ -2,8 +2,10 @@
 # The launcher's benchmarks; prints the results and records them in RESULTS.md.
 #
 #   bench/launcher/run.sh BUILD_DIR
-#   RELAY_MIB (64): MiB of fake guest output per relay run; BOOT_ROUNDS (3)
-#   HIBERNATE_ROUNDS (2); HIBERNATE_CYCLES (20, 0 to skip): the Debian
+#   RELAY_MIB (64): MiB of fake guest output per relay run; LATENCY_KEYS (3000):
+#   keystrokes of the echo run; BOOT_ROUNDS (3)
+#   HIBERNATE_ROUNDS (2); FAIR_SHARE_SECONDS (30: each echo window);
+#   HIBERNATE_CYCLES (20, 0 to skip): the Debian
 #   hibernate reliability run, about 6 minutes on a busy 2-core machine
 set -euo pipefail
 
@@ -15,9 +17,11 @@ fake_qemu="$root/tests/launcher/integration/fake_qemu.py"
 guest="$build/guest/busybox"
 
 relay=$(python3 "$here/relay_bench.py" "$launcher" "$fake_qemu" "${RELAY_MIB:-64}" 1 4 16)
+added_latency=$(python3 "$here/latency_bench.py" "$launcher" "$fake_qemu" "${LATENCY_KEYS:-3000}")
 boot=$(python3 "$here/boot_bench.py" "$launcher" "$guest" "${BOOT_ROUNDS:-3}")
 warm_busybox=$(python3 "$here/warm_bench.py" "$launcher" "$guest" busybox "${WARM_ROUNDS:-2}")
 hibernate_busybox=$(python3 "$here/hibernate_bench.py" "$launcher" "$guest" busybox "${HIBERNATE_ROUNDS:-2}")
+fair_share=$(python3 "$here/fair_share_bench.py" "$launcher" "$build/bin/console" "$guest" "${FAIR_SHARE_SECONDS:-30}")
 # The Debian guest is big and slow to build: measured when it has been built.
 debian="$build/guest/debian-13"
 if [ -f "$debian/warm-start.conf" ]; then
@@ -50,10 +54,22 @@ $(nproc) CPUs, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg).
 
 The launcher's own CPU time (getrusage, printed at exit) while a fake QEMU
 serial source sends ${RELAY_MIB:-64} MiB in 64 KiB blocks to every telnet client and to
-stdout (a pipe); a run without output is the baseline. Target: <= 5 CPU-ms
-per MiB with one client, growing no faster than linearly with clients.
+stdout (a pipe); a run without output is the baseline. Goals: at most 2, 2
+and 5 CPU-ms per MiB with 1, 4 and 16 clients.
 
 $relay
+
+## What the launcher adds to a keystroke's echo
+
+\`latency_bench.py\`: ${LATENCY_KEYS:-3000} keystrokes, one at a time, through the launcher's
+telnet port to a fake QEMU that echoes them on its serial socket, against the same
+echo over one TCP socket with no launcher between.
+
+$added_latency
+
+## Fair sharing: a console's echo beside booting VMs
+
+$fair_share
 
 ## Boot to the busybox shell prompt
 

@@ -249,6 +249,16 @@ void add_options(CLI::App& app, console_config& config) {
                        ? std::string{}
                        : "--status/CONSOLE_STATUS '" + path + "': path too long for a unix socket";
         });
+    app.add_option("--recording", config.recording_socket,
+                   "the launcher's recording socket (VM_RECORDING_SOCKET): /recording.cast "
+                   "serves the VM's console recording from it (asciicast v2)")
+        ->envname("CONSOLE_RECORDING")
+        ->type_name("PATH")
+        ->check([](const std::string& path) {
+            return path.size() < 108 ? std::string{}
+                                     : "--recording/CONSOLE_RECORDING '" + path +
+                                           "': path too long for a unix socket";
+        });
     app.add_option("--title", config.title, "name of the VM shown by the page")
         ->envname("CONSOLE_TITLE")
         ->capture_default_str();

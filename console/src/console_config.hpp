@@ -21,6 +21,7 @@ struct console_config {
     endpoint listen{"0.0.0.0", 8080, ""};       // HTTP and WebSocket server
     endpoint telnet{"127.0.0.1", 10023, ""};    // the VM's serial console (telnet server)
     std::string base_path;                // URL prefix of every route, e.g. "/vm1"; empty = "/"
+    std::string recording_socket;         // the launcher's VM_RECORDING_SOCKET; empty = none
     std::string status_socket;            // the launcher's status socket for /readyz; empty =
                                           // /readyz only checks that the telnet target accepts
     std::string title = "RISC-V VM";      // name of the VM shown by the page
@@ -38,7 +39,7 @@ struct console_config {
     // The front role's settings.
     std::vector<endpoint> peers;         // consoles: addresses, or DNS names (all A records)
     std::string peer_base_path;          // the consoles' base path; empty = "/"
-    unsigned poll_interval_seconds = 2;  // how often the peers are looked up and asked
+    unsigned poll_interval_seconds = 1;  // how often the peers are looked up and asked
     endpoint dns_server{"", 53, ""};     // where DNS names are asked; empty host = resolv.conf's
 };
 

@@ -6,10 +6,8 @@
 
 namespace console {
 
-namespace {
-
 // No framing by other sites, no MIME sniffing, scripts and sockets from here only.
-void add_safety_headers(response& res) {
+void add_safety_headers(http::fields& res) {
     res.set(http::field::server, "qemu-riscv64-console");
     res.set("X-Content-Type-Options", "nosniff");
     res.set("X-Frame-Options", "DENY");
@@ -19,7 +17,17 @@ void add_safety_headers(response& res) {
             "img-src 'self' data:; frame-ancestors 'none'");
 }
 
-}  // namespace
+download_head chunked_download_head(unsigned version, std::string_view content_type,
+                                    std::string_view disposition) {
+    download_head head{http::status::ok, version};
+    add_safety_headers(head);
+    if (!content_type.empty()) head.set(http::field::content_type, content_type);
+    if (!disposition.empty()) head.set(http::field::content_disposition, disposition);
+    head.set(http::field::cache_control, "no-store");
+    head.keep_alive(false);
+    head.chunked(true);
+    return head;
+}
 
 response make_response(const request& req, http::status status, std::string_view content_type,
                        std::string body) {

@@ -12,6 +12,16 @@ namespace console {
 
 using request = boost::beast::http::request<boost::beast::http::string_body>;
 using response = boost::beast::http::response<boost::beast::http::string_body>;
+using download_head = boost::beast::http::response<boost::beast::http::empty_body>;
+
+// The headers every response carries (a streamed one too).
+void add_safety_headers(boost::beast::http::fields& res);
+
+// The head of a 200 whose body follows in chunks (/recording.cast): the safety
+// headers, never cached, the connection closed after it; the content type and
+// disposition when not empty.
+download_head chunked_download_head(unsigned version, std::string_view content_type,
+                                    std::string_view disposition);
 
 // Any response: status, content type and body, with the safety headers (HEAD:
 // the headers of GET, no body).

@@ -8,6 +8,7 @@
 #include "launcher_status.hpp"
 #include "metrics.hpp"
 #include "namespaces.hpp"
+#include "recording_download.hpp"
 #include "status_probe.hpp"
 #include "telnet_probe.hpp"
 #include "vm_status.hpp"
@@ -28,6 +29,7 @@ void http_session::route(request&& req) {
     if (*path == "/metrics") return scrape(req);
     if (*path == "/status") return report_status(req);
     if (*path == "/ws") return upgrade(std::move(req));
+    if (*path == "/recording.cast") return download_recording(req);
     if (const asset* file = state_->assets.find(*path))
         return send(asset_response(req, *file, state_->assets.etag()));
     send(text_response(req, http::status::not_found, "not found"));
@@ -38,6 +40,20 @@ void http_session::upgrade(request&& req) {
     // The bridge takes the slot just opened and gives it back when it ends.
     stream_.expires_never();
     std::make_shared<bridge_session>(stream_.release_socket(), state_)->run(req);
+}
+
+// The launcher streams the file; the download holds this connection until it ends.
+void http_session::download_recording(const request& req) {
+    const auto& config = state_->config;
+    if (config.recording_socket.empty())
+        return send(text_response(req, http::status::not_found,
+                                  "no recording: this console was started without --recording"));
+    auto session = self<http_session>();
+    std::make_shared<recording_download>(
+        stream_, session, config.recording_socket, req,
+        (config.vm_name.empty() ? "console" : config.vm_name) + ".cast",
+        [session](response&& res) { session->send(std::move(res)); })
+        ->start();
 }
 
 void http_session::check_ready(const request& req) {

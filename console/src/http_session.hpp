@@ -16,6 +16,7 @@ public:
 private:
     void route(request&& req) override;
     void upgrade(request&& req);
+    void download_recording(const request& req);
     void check_ready(const request& req);
     void on_status_probe(const request& req, const std::optional<std::string>& reply);
     void scrape(const request& req);

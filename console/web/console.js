@@ -168,12 +168,7 @@
   // Ctrl+Shift+C copies the selection; Ctrl+Shift+V leaves the key to the browser's paste.
   function copySelection() {
     const text = term.getSelection();
-    if (!text) return;
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).catch(() => legacyCopy(text));
-    } else {
-      legacyCopy(text);
-    }
+    if (text) window.consoleCopy(text);
   }
 
   function legacyCopy(text) {
@@ -193,7 +188,17 @@
     return true;
   });
 
-  term.onData((data) => sendInput(encoder.encode(data)));
+  // What is typed goes through modify (the key bar's sticky Ctrl and Alt, keys.js);
+  // send types a key sequence of the bar's own.
+  window.consoleInput = { send: (text) => sendInput(encoder.encode(text)), modify: (text) => text };
+  window.consoleCopy = (text) => {
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).catch(() => legacyCopy(text));
+    } else {
+      legacyCopy(text);
+    }
+  };
+  term.onData((data) => sendInput(encoder.encode(window.consoleInput.modify(data))));
   term.onBinary((data) => sendInput(Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff)));
   term.onResize(({ cols, rows }) => {
     ui.size.textContent = cols + '×' + rows;

@@ -44,6 +44,8 @@ BAD_CASES = {
         "terminationGracePeriodSeconds=40 must be greater than the shutdown timeout, 51 s (shutdownTimeout=25, "
         "raised to save memory=2048 MiB at hibernateWriteRate=50 MiB/s)"),
     "hibernate=sometimes": (["hibernate=sometimes"], "/hibernate"),
+    "recording.maxMiB=-1": (["recording.maxMiB=-1"], "/recording/maxMiB"),
+    "recording.input=yes": (["recording.input=yes"], "/recording/input"),
     "ssh.port equal to service.port": (["ssh.enabled=true,ssh.port=8080"], "ssh.port=8080"),
     "two forwards on one port": (["forwardPorts[0].name=a,forwardPorts[0].port=9000,forwardPorts[0].guestPort=80",
                                   "forwardPorts[1].name=b,forwardPorts[1].port=9000,forwardPorts[1].guestPort=81"],

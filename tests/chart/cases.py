@@ -59,6 +59,8 @@ def defaults(t, objects, values):
     t.equal(launcher_env(objects).get("VM_CPU_COUNT"), "2", "default cpu.count")
     t.equal(launcher_env(objects).get("VM_MEMORY"), "2048", "default memory")
     t.that("VM_CPU_FEATURES" not in launcher_env(objects), "no VM_CPU_FEATURES by default: the data image decides")
+    t.equal([launcher_env(objects).get("VM_RECORDING_MAX"), launcher_env(objects).get("VM_RECORDING_INPUT")],
+            ["4", "off"], "the console recorded by default, 4 MiB a part, output only")
     t.equal(pod_spec(objects).get("terminationGracePeriodSeconds"), 40, "default grace period")
     t.equal(launcher_env(objects).get("VM_HIBERNATE"), "off",
             "no hibernate without persistence: the emptyDir goes with the pod")
@@ -284,6 +286,15 @@ def service_load_balancer(t, objects, values):
 def shutdown_timeout(t, objects, values):
     t.equal(launcher_env(objects).get("VM_SHUTDOWN_TIMEOUT"), "60", "VM_SHUTDOWN_TIMEOUT")
     t.equal(pod_spec(objects).get("terminationGracePeriodSeconds"), 75, "grace period follows shutdownTimeout")
+
+
+@case("recording", "recording.maxMiB=0,recording.input=true")
+def recording(t, objects, values):
+    env = launcher_env(objects)
+    t.equal([env.get("VM_RECORDING_MAX"), env.get("VM_RECORDING_INPUT")], ["0", "on"],
+            "recording.maxMiB=0 and recording.input=true reach the launcher")
+    t.that("VM_RECORDING_SOCKET" not in env and "CONSOLE_RECORDING" not in console_env(objects),
+           "no recording: no socket for the console to ask")
 
 
 @case("hibernate-explicit", "hibernate=off,persistence.enabled=true", "memory=4096,hibernateWriteRate=100")

@@ -254,7 +254,29 @@ class ControlPlane:
             if ready():
                 return
             time.sleep(0.5)
-        raise TimeoutError(f"gave up waiting for {what}")
+        raise TimeoutError(f"gave up waiting for {what}; the cluster then:\n{self.state_summary()}")
+
+    def state_summary(self):
+        """What a timed-out wait leaves to read: every pod not Ready (its node, phase, each container's
+        state and restarts, the launcher's last lines) and the last warning events, in plain lines."""
+        lines = []
+        pods = json.loads(self.kubectl_run("get", "pods", "-A", "-o", "json").stdout or '{"items": []}')["items"]
+        for pod in pods:
+            meta, status = pod["metadata"], pod.get("status", {})
+            if any(c["type"] == "Ready" and c["status"] == "True" for c in status.get("conditions", [])):
+                continue
+            containers = ", ".join(f"{c['name']} {json.dumps(c.get('state', {}))} restarts {c.get('restartCount', 0)}"
+                                   for c in status.get("containerStatuses", []))
+            lines.append(f"pod {meta['namespace']}/{meta['name']} on {pod['spec'].get('nodeName')}: "
+                         f"{status.get('phase')}{' (deleting)' if meta.get('deletionTimestamp') else ''}; "
+                         f"{containers or json.dumps(status.get('conditions', []))}")
+            tail = self.kubectl_run("logs", "-n", meta["namespace"], meta["name"], "-c", "launcher", "--tail=5")
+            lines += [f"  launcher| {line}" for line in tail.stdout.splitlines()] if tail.returncode == 0 else []
+        events = self.kubectl_run("get", "events", "-A", "--field-selector", "type=Warning",
+                                  "--sort-by=.lastTimestamp", "-o",
+                                  "custom-columns=OBJECT:.involvedObject.name,REASON:.reason,MESSAGE:.message")
+        lines += [f"  event| {line}" for line in events.stdout.splitlines()[-12:]]
+        return "\n".join(lines) or "(every pod Ready, no warning event)"
 
     def env(self):
         return dict(os.environ, KUBECONFIG=self.admin)

@@ -7,6 +7,11 @@ image); the kubelet (cgroupfs driver: this host is cgroup v1), kube-proxy in
 iptables mode, and cluster_dns.py for Service names. `with Node(...)` undoes
 all of it on the way out: pods, containers, mounts, cgroups, iptables rules,
 the bridge and the directory.
+
+A second node (another name, services=False) beside the first on this host:
+its own containerd, CNI bridge and subnet, and a kubelet whose pods live under
+a cgroup of its own (cgroupRoot /NAME); kube-proxy and the DNS are the first
+node's, which serve the whole cluster from this host's network.
 """
 import hashlib
 import io
@@ -88,23 +93,71 @@ def reserved_for(allocatable_cpu_m, allocatable_memory_mi):
     return {"cpu": f"{cpu_m}m", "memory": f"{memory_ki}Ki"}
 
 
+def rules(saved):
+    """The rules of an iptables-save dump, each as its words (quoted comments kept whole)."""
+    return [shlex.split(line) for line in saved if line.startswith("-A ")]
+
+
+def jump_target(words):
+    """The chain a rule jumps (-j) or goes (-g) to, or None."""
+    for flag in ("-j", "-g"):
+        if flag in words[:-1]:
+            return words[words.index(flag) + 1]
+    return None
+
+
+def kube_chains(saved):
+    """Every KUBE-* chain of a dump."""
+    return {line[1:].split()[0] for line in saved if line.startswith(":KUBE-")}
+
+
+def pod_network_chains(network):
+    """Picks from a dump the masquerade chains the CNI bridge plugin made for `network`:
+    POSTROUTING jumps to them with the network's name in the rule's comment."""
+    def chains_of(saved):
+        return {jump_target(words) for words in rules(saved)
+                if words[1] == "POSTROUTING" and any(f'"{network}"' in word for word in words)} - {None}
+    return chains_of
+
+
+def remove_chains(tool, table, chains_of):
+    """Removes the chains `chains_of(dump)` picks from a table, with each rule outside them that
+    jumps to one; all are flushed before any is deleted, as they may jump to each other."""
+    saved = run(f"{tool}-save", "-t", table, check=False).stdout.splitlines()
+    chains = chains_of(saved)
+    for words in rules(saved):
+        if words[1] not in chains and jump_target(words) in chains:
+            run(tool, "-t", table, "-D", *words[1:], check=False)
+    for action in ("-F", "-X"):
+        for chain in chains:
+            run(tool, "-t", table, action, chain, check=False)
+
+
 class Node:
-    def __init__(self, cp, images, images_archive, pause_c, allocatable=None):
-        """allocatable=(millicores, MiB): the kubelet reserves the rest of the machine (systemReserved)."""
+    def __init__(self, cp, images, images_archive, pause_c, allocatable=None, name=NODE_NAME, services=True,
+                 octet=None):
+        """allocatable=(millicores, MiB): the kubelet reserves the rest of the machine (systemReserved).
+        services: this node runs kube-proxy and the cluster's DNS (the first node; a second one not).
+        octet: the second of the pods' subnet (10.octet.0.0/24), random when not given."""
         self.cp = cp
+        self.name = name
+        self.services = services
         self.allocatable = allocatable
         self.images = images
         self.images_archive = images_archive
         self.pause_c = pause_c
-        self.dir = os.path.join(cp.dir, "node")
+        self.dir = os.path.join(cp.dir, name)
         os.makedirs(self.dir)
         self.procs = Processes(self.dir)
         self.sock = os.path.join(self.dir, "containerd", "containerd.sock")
         self.ip = node_ip()
-        octet = random.randint(64, 250)
-        self.pod_subnet = f"10.{octet}.0.0/24"
-        self.pod_gateway = f"10.{octet}.0.1"
-        self.bridge = f"qrcni{octet}"
+        self.octet = octet or random.randint(64, 250)
+        self.pod_subnet = f"10.{self.octet}.0.0/24"
+        self.pod_gateway = f"10.{self.octet}.0.1"
+        self.bridge = f"qrcni{self.octet}"
+        # The first node's pods under the host's root cgroup, as a kubelet's; another's under its own.
+        self.cgroup_root = "/" if services else f"/{name}"
+        self.network = "qemu-riscv64-test" if services else f"qemu-riscv64-test-{name}"
         self.dns = None
 
     def __enter__(self):
@@ -134,13 +187,17 @@ class Node:
         self._start_containerd()
         self._import_images()
         self._write_cni_config()
-        self.dns = ClusterDns(self.ip, self._service_addresses)
+        if self.services:
+            self.dns = ClusterDns(self.ip, self._service_addresses)
+        else:
+            self._make_cgroup_root()
         self._start_kubelet()
-        self._start_kube_proxy()
-        self.cp.wait_for(f"node {NODE_NAME} Ready", self._node_ready)
-        node = self.cp.get("node", NODE_NAME)
+        if self.services:
+            self._start_kube_proxy()
+        self.cp.wait_for(f"node {self.name} Ready", self._node_ready)
+        node = self.cp.get("node", self.name)
         info = node["status"]["nodeInfo"]
-        log(f"real node {NODE_NAME} Ready: kubelet {info['kubeletVersion']}, {info['containerRuntimeVersion']}, "
+        log(f"real node {self.name} Ready: kubelet {info['kubeletVersion']}, {info['containerRuntimeVersion']}, "
             f"kernel {info['kernelVersion']}, cgroup v1 host, address {self.ip}, pods on {self.pod_subnet}")
 
     def _start_containerd(self):
@@ -197,7 +254,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 
     def _write_cni_config(self):
         conflist = {
-            "cniVersion": "0.4.0", "name": "qemu-riscv64-test",
+            "cniVersion": "0.4.0", "name": self.network,
             "plugins": [
                 {"type": "bridge", "bridge": self.bridge, "isGateway": True, "ipMasq": True, "hairpinMode": True,
                  "ipam": {"type": "host-local", "ranges": [[{"subnet": self.pod_subnet}]],
@@ -228,8 +285,8 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
                        for address in endpoint["addresses"]})
 
     def _start_kubelet(self):
-        cert, key = self.cp.pki.issue("kubelet", f"/O=system:nodes/CN=system:node:{NODE_NAME}")
-        kubeconfig = self.cp.pki.kubeconfig("kubelet", f"/O=system:nodes/CN=system:node:{NODE_NAME}", self.cp.server)
+        subject = f"/O=system:nodes/CN=system:node:{self.name}"
+        kubeconfig = self.cp.pki.kubeconfig(f"kubelet-{self.name}", subject, self.cp.server)
         self.kubelet_port = free_port()
         config = {
             "apiVersion": "kubelet.config.k8s.io/v1beta1", "kind": "KubeletConfiguration",
@@ -254,6 +311,8 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
             # No KUBE-FIREWALL chain in the host's shared tables.
             "makeIPTablesUtilChains": False,
         }
+        if not self.services:
+            config["cgroupRoot"] = self.cgroup_root
         if self.allocatable:
             # The rest of the machine is reserved, as system daemons and pods already placed would take it.
             config["systemReserved"] = reserved_for(*self.allocatable)
@@ -262,7 +321,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
             json.dump(config, f)
         self.kubelet_argv = [
             self.cp.tool("kubelet"), f"--config={config_path}", f"--kubeconfig={kubeconfig}",
-            f"--hostname-override={NODE_NAME}", f"--node-ip={self.ip}",
+            f"--hostname-override={self.name}", f"--node-ip={self.ip}",
             f"--root-dir={os.path.join(self.dir, 'kubelet')}", "--v=2"]
         self.procs.start("kubelet", self.kubelet_argv)
 
@@ -293,8 +352,20 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
             json.dump(config, f)
         self.procs.start("kube-proxy", [self.cp.tool("kube-proxy"), f"--config={self.proxy_config}", "--v=1"])
 
+    def _make_cgroup_root(self):
+        """The cgroup the kubelet puts its pods under, in every cgroup v1 controller; cpuset's
+        with its parent's CPUs and memory nodes (a new cpuset has none)."""
+        for controller in os.listdir(CGROUP_ROOT):
+            top = os.path.join(CGROUP_ROOT, controller)
+            os.makedirs(top + self.cgroup_root, exist_ok=True)
+            for inherited in ("cpuset.cpus", "cpuset.mems"):
+                if os.path.exists(os.path.join(top, inherited)):
+                    with open(os.path.join(top, inherited)) as parent, \
+                            open(os.path.join(top + self.cgroup_root, inherited), "w") as child:
+                        child.write(parent.read())
+
     def _node_ready(self):
-        result = self.cp.kubectl_run("get", "node", NODE_NAME, "-o", "json")
+        result = self.cp.kubectl_run("get", "node", self.name, "-o", "json")
         if result.returncode != 0:
             return False
         conditions = json.loads(result.stdout)["status"].get("conditions", [])
@@ -304,23 +375,25 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
         for name in ("containerd", "kubelet", "kube-proxy"):
             print(f"--- last lines of {name}.log ---\n{self.procs.tail(name, 40)}", flush=True)
         # A pressure condition (disk, memory, PIDs) is the usual reason pods stop starting here.
-        result = self.cp.kubectl_run("get", "node", NODE_NAME, "-o", "json")
+        result = self.cp.kubectl_run("get", "node", self.name, "-o", "json")
         if result.returncode == 0:
             for condition in json.loads(result.stdout)["status"].get("conditions", []):
                 if condition["type"] != "Ready" and condition["status"] == "True":
-                    log(f"node {NODE_NAME}: {condition['type']}: {condition.get('message', '')}")
+                    log(f"node {self.name}: {condition['type']}: {condition.get('message', '')}")
         log(f"disk: {shutil.disk_usage(self.dir).free / 2**30:.1f} GiB free under {self.dir}")
 
     def _stop(self):
         """Pods first (the CNI plugin releases their addresses and rules), then the daemons, then leftovers."""
         if any(name == "kubelet" for name, _ in self.procs.running):
-            self.cp.kubectl_run("delete", "pods", "--all", "--all-namespaces", "--grace-period=5", "--timeout=90s")
+            self.cp.kubectl_run("delete", "pods", "--all-namespaces", f"--field-selector=spec.nodeName={self.name}",
+                                "--grace-period=5", "--timeout=90s")
         self.procs.stop("kube-proxy")
         if os.path.exists(getattr(self, "proxy_config", "")):
             subprocess.run([self.cp.tool("kube-proxy"), "--cleanup", f"--config={self.proxy_config}"],
                            capture_output=True)
         self.procs.stop("kubelet")
-        self.remove_kube_chains()
+        if self.services:
+            self.remove_kube_chains()
         for key, value in getattr(self, "saved_sysctls", {}).items():
             with open(f"/proc/sys/{key}", "w") as f:
                 f.write(value)
@@ -338,8 +411,11 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
         run("ip", "link", "delete", self.bridge, check=False)
         self._remove_pod_networks()
         self._remove_cgroups()
-        log(f"node stopped: containers, mounts, cgroups, bridge {self.bridge}, pod networks and iptables rules "
-            "removed")
+        if not self.services:
+            # The cluster lives on after a second node: no stale node object left in it.
+            self.cp.kubectl_run("delete", "node", self.name, "--wait=false")
+        log(f"node {self.name} stopped: containers, mounts, cgroups, bridge {self.bridge}, pod networks and "
+            "iptables rules removed")
 
     @staticmethod
     def network_namespaces():
@@ -347,35 +423,19 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 
     def _remove_pod_networks(self):
         """What the CNI plugin leaves of a pod it never tore down: its network namespace (with
-        the pod's end of its veth) and its masquerade rule and chain, named by the network."""
+        the pod's end of its veth), made since the node started and no process in it (another
+        node's running pods keep theirs), and its masquerade rule and chain, named by the network."""
         for name in set(self.network_namespaces()) - getattr(self, "netns_before", set()):
-            if name.startswith("cni-"):
+            if name.startswith("cni-") and not run("ip", "netns", "pids", name, check=False).stdout.strip():
                 run("ip", "netns", "delete", name, check=False)
-        saved = run("iptables-save", "-t", "nat", check=False).stdout.splitlines()
-        for line in saved:
-            words = line.split()
-            if words[:2] == ["-A", "POSTROUTING"] and '\\"qemu-riscv64-test\\"' in line and "-j" in words:
-                chain = words[words.index("-j") + 1]
-                run("iptables", "-t", "nat", "-D", *shlex.split(line)[1:], check=False)
-                run("iptables", "-t", "nat", "-F", chain, check=False)
-                run("iptables", "-t", "nat", "-X", chain, check=False)
+        remove_chains("iptables", "nat", pod_network_chains(self.network))
 
     @staticmethod
     def remove_kube_chains():
         """Every KUBE-* iptables chain and the rules jumping to them (the only Kubernetes here is the test's)."""
         for tool in ("iptables", "ip6tables"):
             for table in ("mangle", "nat", "filter"):
-                saved = run(f"{tool}-save", "-t", table, check=False).stdout.splitlines()
-                chains = [line[1:].split()[0] for line in saved if line.startswith(":KUBE-")]
-                for line in saved:
-                    words = line.split()
-                    if words[:1] == ["-A"] and not words[1].startswith("KUBE-") and any(
-                            f"-j {chain}" in line or f"-g {chain}" in line for chain in chains):
-                        run(tool, "-t", table, "-D", *words[1:], check=False)
-                for chain in chains:
-                    run(tool, "-t", table, "-F", chain, check=False)
-                for chain in chains:
-                    run(tool, "-t", table, "-X", chain, check=False)
+                remove_chains(tool, table, kube_chains)
 
     def _unmount_all(self):
         with open("/proc/self/mountinfo") as f:
@@ -383,11 +443,11 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
         for point in sorted((p for p in points if p.startswith(self.dir)), key=len, reverse=True):
             run("umount", "-l", point, check=False)
 
-    @staticmethod
-    def _remove_cgroups():
-        """The kubelet's kubepods hierarchy in every cgroup v1 controller, deepest first."""
+    def _remove_cgroups(self):
+        """The kubelet's kubepods hierarchy in every cgroup v1 controller, deepest first (with the
+        node's own cgroup root, for a second node)."""
         for controller in os.listdir(CGROUP_ROOT):
-            top = os.path.join(CGROUP_ROOT, controller, "kubepods")
+            top = os.path.join(CGROUP_ROOT, controller) + (self.cgroup_root if not self.services else "/kubepods")
             if not os.path.isdir(top):
                 continue
             for path, _, _ in sorted(os.walk(top), key=lambda entry: len(entry[0]), reverse=True):

@@ -34,7 +34,9 @@ import secrets
 import shlex
 import socket
 import subprocess
+import statistics
 import tempfile
+import threading
 import time
 from urllib.parse import quote, urlsplit
 
@@ -47,6 +49,7 @@ from qemu_riscv64_test.processes import free_port
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BROWSER_CHECK = os.path.join(HERE, "..", "console", "browser", "browser_check.js")
+FRONT_WATCH = os.path.join(HERE, "..", "console", "browser", "front_watch.js")
 
 NAMESPACE = "vms"
 RELEASE = "vm"
@@ -194,10 +197,10 @@ def console_credentials(cp):
     return base64.b64decode(data["auth"]).decode()
 
 
-def shell(port, prompt, credentials, path="/ws"):
-    """The guest's shell through the console at 127.0.0.1:port (a VM's through the front at
+def shell(port, prompt, credentials, path="/ws", host="127.0.0.1"):
+    """The guest's shell through the console at host:port (a VM's through the front at
     path /<vm>/ws)."""
-    console = ConsoleSession(port, path=path, origin=f"http://127.0.0.1:{port}",
+    console = ConsoleSession(port, path=path, host=host, origin=f"http://{host}:{port}",
                              headers={"Authorization": basic_auth(credentials)})
     console.type("\r")
     console.read_until(prompt.encode(), BOOT_DEADLINE_S)
@@ -650,7 +653,7 @@ def front_listing(port, credentials):
 
 
 def wait_front_lists(cp, port, credentials, vms):
-    """Waits until the front lists exactly `vms`, every one ready (it looks every 2 s); returns the list."""
+    """Waits until the front lists exactly `vms`, every one ready (it looks every second); returns the list."""
     listed = {}
 
     def all_listed_ready():
@@ -662,12 +665,21 @@ def wait_front_lists(cp, port, credentials, vms):
     return listed
 
 
-def fleet_pods(cp):
+def fleet_pods(cp, release=FLEET):
     return [p for p in cp.get("pods", namespace=NAMESPACE)["items"]
-            if p["metadata"]["labels"].get("app.kubernetes.io/instance") == FLEET]
+            if p["metadata"]["labels"].get("app.kubernetes.io/instance") == release]
 
 
-def fleet_release(cp, helm, home, chart, images, prompt, volumes):
+def fleet_values(images, replicas):
+    """A busybox fleet with a disk per VM: 2 vCPUs and 2048 MiB, the snapshot's size; 200m CPU
+    each so that three fit the small node."""
+    return [f"images.launcher={images[0]}", f"images.console={images[1]}", f"images.data={images[2]}",
+            f"replicas={replicas}", "cpu.count=2", "memory=2048", "resources.requests.cpu=200m",
+            "service.type=ClusterIP", "imagePullPolicy=Never", "persistence.enabled=true",
+            "persistence.size=1Gi", "persistence.storageClass=-"]
+
+
+def fleet_release(cp, helm, home, chart, images, prompt, volumes, front_screenshot):
     """A release of three busybox VMs (warm, each with its disk) on the small node behind the front:
     every pod Ready, the front lists the three ready, each console is reached through the front by
     its VM's name, a line typed in one shows in no other, one VM's own console works without the
@@ -680,11 +692,7 @@ def fleet_release(cp, helm, home, chart, images, prompt, volumes):
     vms = [f"{fullname}-{i}" for i in range(FLEET_SIZE)]
     for vm in vms:
         host_volume(cp, f"disk-{vm}", os.path.join(volumes, f"disk-{vm}"), "1Gi", f"data-{vm}")
-    # 2 vCPUs and 2048 MiB, the snapshot's size; 200m each so that three fit the small node.
-    values = [f"images.launcher={images[0]}", f"images.console={images[1]}", f"images.data={images[2]}",
-              f"replicas={FLEET_SIZE}", "cpu.count=2", "memory=2048", "resources.requests.cpu=200m",
-              "service.type=ClusterIP", "imagePullPolicy=Never", "persistence.enabled=true",
-              "persistence.size=1Gi", "persistence.storageClass=-"]
+    values = fleet_values(images, FLEET_SIZE)
     started = time.monotonic()
     helm_run(helm, cp, home, "install", FLEET, chart, *[a for v in values for a in ("--set", v)], "--wait",
              "--timeout", f"{BOOT_DEADLINE_S}s")
@@ -726,7 +734,7 @@ def fleet_release(cp, helm, home, chart, images, prompt, volumes):
         check(True, f"{vms[1]}'s own console answers through kubectl port-forward to its pod")
     finally:
         forward.close()
-    fleet_scaled_back(cp, (helm, home, chart), fullname, vms, credentials, prompt, token)
+    fleet_scaled_back(cp, (helm, home, chart), fullname, vms, (credentials, prompt, token), front_screenshot)
     helm_run(helm, cp, home, "uninstall", FLEET, "--wait", "--timeout", "180s")
     cp.wait_for(f"{FLEET}'s pods gone", lambda: not fleet_pods(cp), 180)
 
@@ -767,40 +775,186 @@ def scale_up_with_helm(helm, cp, home, chart, replicas):
         check(True, f"helm upgrade --set replicas={replicas} --force-conflicts: accepted")
 
 
-def fleet_scaled_back(cp, helm_chart, fullname, vms, credentials, prompt, token):
+QUIET_S = 10  # keys typed into VM 0 before the others start
+
+
+class EchoSampler(threading.Thread):
+    """Types one key at a time into a guest's shell and times its echo, until stopped: what a
+    user typing in that VM feels while the others start. Two samplers on one shell type
+    different keys."""
+
+    def __init__(self, console, key, every_s=0.2):
+        super().__init__(daemon=True)
+        self.console, self.key, self.every_s = console, key, every_s
+        self.samples_ms = []
+        self.error = None
+        self.stopping = threading.Event()
+
+    def run(self):
+        try:
+            while not self.stopping.wait(self.every_s):
+                since = len(self.console.output)
+                started = time.monotonic()
+                self.console.type(self.key)
+                self.console.read_until(self.key.encode(), 30, since)
+                self.samples_ms.append((time.monotonic() - started) * 1000)
+        except (OSError, TimeoutError) as error:
+            self.error = error
+
+    def stop(self, since):
+        """Stops typing; the echo times from sample `since` on, summed up."""
+        self.stopping.set()
+        self.join(60)
+        self.console.type("\x03")  # the keys typed are dropped, not run
+        if self.error:
+            raise Failure(f"a keystroke's echo stopped coming: {self.error}")
+        return self.summary(since)
+
+    def summary(self, start, end=None):
+        ms = sorted(self.samples_ms[start:end])
+        if not ms:
+            raise Failure("no keystroke echo was timed")
+        return (f"{len(ms)} keys, echo p50 {statistics.median(ms):.1f} ms, "
+                f"p99 {ms[min(len(ms) - 1, int(len(ms) * 0.99))]:.1f} ms, max {ms[-1]:.1f} ms, "
+                f"{sum(x > 50 for x in ms)} over 50 ms")
+
+
+def fleet_scaled_back(cp, helm_chart, fullname, vms, session, front_screenshot):
     """kubectl scale to one VM, and helm upgrade --set replicas back to three: the front lists what
     runs, the first VM runs on untouched, and the last resumes as it was hibernated, with the file
-    written on its disk before."""
+    written on its disk before. While the two start again, the front's list in Chromium shows the
+    last one's state change (kept as a screenshot) and keystrokes typed in the first are timed."""
     helm, home, chart = helm_chart
+    credentials, prompt, token = session
     first_uid = cp.get("pod", vms[0], NAMESPACE)["metadata"]["uid"]
     cp.kubectl("scale", "statefulset", fullname, "-n", NAMESPACE, "--replicas=1")
     cp.wait_for(f"{vms[1]} and {vms[2]} gone", lambda: not any(
         p["metadata"]["name"] in vms[1:] for p in fleet_pods(cp)), 180)
     forward = PortForward(cp, f"service/{fullname}")
+    watch = None
     try:
         listing = wait_front_lists(cp, forward.port, credentials, vms[:1])
         claims = [cp.get("persistentvolumeclaim", f"data-{vm}", NAMESPACE)["status"]["phase"] for vm in vms]
         check(claims == ["Bound"] * len(vms), f"kubectl scale --replicas=1: the front lists {listing}; the claims "
                                               f"of the VMs scaled away stay: {claims}")
-    finally:
-        forward.close()
-    scale_up_with_helm(helm, cp, home, chart, len(vms))
-    cp.wait_for(f"{', '.join(vms)} Ready again", lambda: sum(
-        is_ready(p, None) for p in fleet_pods(cp) if p["metadata"]["name"] in vms) == len(vms), BOOT_DEADLINE_S)
-    started_as = pod_start_line(cp, cp.get("pod", vms[2], NAMESPACE))
-    forward = PortForward(cp, f"service/{fullname}")
-    try:
+        # Keys typed into the first VM at the pod addresses (as a Service reaches them, without
+        # kubectl port-forward's hops): through the front, and straight to its own console.
+        front_ip = next(p["status"]["podIP"] for p in fleet_pods(cp)
+                        if p["metadata"]["labels"].get("app.kubernetes.io/component") == "front")
+        paths = {"through the front": (front_ip, f"/{vms[0]}/ws", "x"),
+                 "to its own console": (cp.get("pod", vms[0], NAMESPACE)["status"]["podIP"], "/ws", "y")}
+        samplers = {how: EchoSampler(shell(8080, prompt, credentials, path, host), key)
+                    for how, (host, path, key) in paths.items()}
+        watch = subprocess.Popen(["node", FRONT_WATCH, f"http://{quote(credentials, safe=':')}@127.0.0.1:"
+                                  f"{forward.port}/", vms[2], front_screenshot], stdout=subprocess.PIPE, text=True)
+        for sampler in samplers.values():
+            sampler.start()
+        time.sleep(QUIET_S)  # VM 0 alone first: what the keys take on this node at rest
+        quiet = {how: len(sampler.samples_ms) for how, sampler in samplers.items()}
+        started = time.monotonic()
+        scale_up_with_helm(helm, cp, home, chart, len(vms))
+        cp.wait_for(f"{', '.join(vms)} Ready again", lambda: sum(
+            is_ready(p, None) for p in fleet_pods(cp) if p["metadata"]["name"] in vms) == len(vms),
+            BOOT_DEADLINE_S)
+        took = time.monotonic() - started
+        echoes = {how: (sampler.summary(0, quiet[how]), sampler.stop(quiet[how]))
+                  for how, sampler in samplers.items()}
+        for sampler in samplers.values():
+            sampler.console.close()
+        check(True, f"typed in {vms[0]} for {QUIET_S} s alone, then while {vms[1]} and {vms[2]} started again "
+                    f"({took:.0f} s to all Ready): " + "; ".join(
+                        f"{how}: alone {alone}, beside the starts {beside}" for how, (alone, beside) in echoes.items()))
+        check_front_watch(watch, vms[2], front_screenshot)
+        started_as = pod_start_line(cp, cp.get("pod", vms[2], NAMESPACE))
         wait_front_lists(cp, forward.port, credentials, vms)
         console = shell(forward.port, prompt, credentials, f"/{vms[2]}/ws")
         kept = run_in_guest(console, "cat /mnt/kept.txt", token.encode())
         console.close()
     finally:
+        if watch and watch.poll() is None:
+            watch.kill()
         forward.close()
     check(started_as.startswith("launcher: hibernate: resumed") and token.encode() in kept,
           f"helm upgrade --reuse-values --set replicas={len(vms)}: {vms[2]} came back as it was scaled away "
           f"({started_as}) with /mnt/kept.txt, written before: {token}")
     check(cp.get("pod", vms[0], NAMESPACE)["metadata"]["uid"] == first_uid,
           f"{vms[0]} ran on through both scalings (the same pod)")
+
+
+def check_front_watch(watch, vm, screenshot):
+    """The front's list in Chromium showed `vm` in a state before ready (its screenshot kept), then ready."""
+    out, _ = watch.communicate(timeout=120)
+    states = [line.split()[2] for line in out.splitlines() if line.startswith("state ")]
+    shot = [line for line in out.splitlines() if line.startswith("screenshot ")]
+    check(watch.returncode == 0 and states[-1:] == ["ready"] and len(states) >= 2 and shot,
+          f"the front's list in Chromium showed {vm} as " + " -> ".join(
+              line.split(" ", 2)[2].replace(" ", " at ") + " s" for line in out.splitlines()
+              if line.startswith("state ")) + f" (screenshot while {shot[0].split()[2] if shot else 'never'}: "
+          f"{screenshot})")
+
+
+SPREAD = "spread"  # a fleet over two nodes, one of them drained
+SECOND_NODE = "node-2"
+
+
+def fleet_across_nodes(cp, helm, home, chart, first, prompt, volumes):
+    """A second node beside the first (its own kubelet, containerd, CNI bridge and cgroup): a
+    release of three busybox VMs, each with a disk both nodes reach (a hostPath volume on this
+    host), spreads over the two by default; kubectl drain of the second moves its VMs to the
+    first, where each resumes as it was hibernated, with the file written on it before."""
+    octet = first.octet + 1 if first.octet < 250 else 64
+    with Node(cp, first.images, first.images_archive, first.pause_c, allocatable=SMALL_NODE,
+              name=SECOND_NODE, services=False, octet=octet):
+        fullname = f"{SPREAD}-qemu-riscv64"
+        vms = [f"{fullname}-{i}" for i in range(FLEET_SIZE)]
+        for vm in vms:
+            host_volume(cp, f"disk-{vm}", os.path.join(volumes, f"disk-{vm}"), "1Gi", f"data-{vm}")
+        helm_run(helm, cp, home, "install", SPREAD, chart, *[a for v in fleet_values(first.images, FLEET_SIZE)
+                                                            for a in ("--set", v)],
+                 "--wait", "--timeout", f"{BOOT_DEADLINE_S}s")
+        placed = {p["metadata"]["name"]: p["spec"].get("nodeName") for p in fleet_pods(cp, SPREAD)}
+        moving = [vm for vm in vms if placed.get(vm) == SECOND_NODE]
+        check(moving and len(moving) < len(vms),
+              f"helm install {SPREAD} --set replicas={FLEET_SIZE} with two nodes: the VMs spread over both "
+              f"(nodeSpread ScheduleAnyway): {placed}")
+        credentials = base64.b64decode(cp.get("secret", f"{fullname}-console-auth", NAMESPACE)["data"]["auth"]).decode()
+        tokens = {vm: f"kept-{secrets.token_hex(6)}" for vm in moving}
+        with_front_consoles(cp, fullname, credentials, prompt, vms, lambda consoles: [
+            run_in_guest(consoles[vm], f"echo {tokens[vm]} >/mnt/kept.txt; sync; echo written-$((6*7))", b"written-42")
+            for vm in moving])
+        started = time.monotonic()
+        cp.kubectl("drain", SECOND_NODE, "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=600s")
+        cp.wait_for(f"{', '.join(vms)} Ready on {NODE_NAME}", lambda: sorted(
+            p["metadata"]["name"] for p in fleet_pods(cp, SPREAD)
+            if p["spec"].get("nodeName") == NODE_NAME and is_ready(p, None) and p["metadata"]["name"] in vms) == vms,
+            BOOT_DEADLINE_S)
+        took = time.monotonic() - started
+        starts = {vm: pod_start_line(cp, cp.get("pod", vm, NAMESPACE)) for vm in moving}
+        kept = with_front_consoles(cp, fullname, credentials, prompt, vms, lambda consoles: {
+            vm: tokens[vm].encode() in run_in_guest(consoles[vm], "cat /mnt/kept.txt", tokens[vm].encode())
+            for vm in moving})
+        check(all(kept.values()) and all(line.startswith("launcher: hibernate: resumed") for line in starts.values()),
+              f"kubectl drain {SECOND_NODE}: its pods moved to {NODE_NAME}, all Ready after {took:.0f} s; the VMs "
+              f"there resumed as they were hibernated, with the file written before: " + "; ".join(
+                  f"{vm}: {starts[vm]}, file {'kept' if kept[vm] else 'LOST'}" for vm in moving))
+        helm_run(helm, cp, home, "uninstall", SPREAD, "--wait", "--timeout", "180s")
+        cp.wait_for(f"{SPREAD}'s pods gone", lambda: not fleet_pods(cp, SPREAD), 180)
+
+
+def with_front_consoles(cp, fullname, credentials, prompt, vms, use):
+    """use({vm: its shell through the front}) through a port-forward to the release's Service,
+    once the front lists every VM ready; returns what `use` returns."""
+    forward = PortForward(cp, f"service/{fullname}")
+    try:
+        wait_front_lists(cp, forward.port, credentials, vms)
+        consoles = {vm: shell(forward.port, prompt, credentials, f"/{vm}/ws") for vm in vms}
+        try:
+            return use(consoles)
+        finally:
+            for console in consoles.values():
+                console.close()
+    finally:
+        forward.close()
 
 
 LEGACY = "legacy"  # a release of the chart's Deployment, upgraded to the StatefulSet
@@ -976,7 +1130,9 @@ def main():
                 for p in cp.get("pods", namespace=NAMESPACE)["items"]), 180)
             small_node_releases(cp, helm, home, args.chart,
                                 default_values_here(args.chart, [images[0], images[1], images[3]]))
-            fleet_release(cp, helm, home, args.chart, images, args.prompt, os.path.join(node.dir, "volumes"))
+            fleet_release(cp, helm, home, args.chart, images, args.prompt, os.path.join(node.dir, "volumes"),
+                          os.path.join(os.path.dirname(args.screenshot), "cluster-front-booting.png"))
+            fleet_across_nodes(cp, helm, home, args.chart, node, args.prompt, os.path.join(node.dir, "volumes"))
             upgrade_from_deployment(cp, helm, home, args.chart, values, os.path.join(node.dir, "volumes"))
             debian_hibernation(cp, helm, home, args.chart, images, os.path.join(node.dir, "volumes"))
             log(f"PASS: the chart's pod ran on a real node ({NODE_NAME}: kubelet + containerd + runc + CNI bridge)")

@@ -14,6 +14,10 @@
       value: {{ printf "unix:%s" (include "qemu-riscv64.consoleSocket" .) | quote }}
     - name: CONSOLE_STATUS
       value: {{ include "qemu-riscv64.statusSocket" . | quote }}
+    {{- with include "qemu-riscv64.recordingSocket" . }}
+    - name: CONSOLE_RECORDING
+      value: {{ . | quote }}
+    {{- end }}
     - name: CONSOLE_ALLOW_HOST
       value: {{ include "qemu-riscv64.allowHosts" . | quote }}
     {{- with include "qemu-riscv64.basePath" . }}

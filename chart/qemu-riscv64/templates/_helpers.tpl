@@ -242,6 +242,14 @@ storageClassName: {{ eq . "-" | ternary "" . | quote }}
 {{ include "qemu-riscv64.runtimeDir" . }}/status.sock
 {{- end }}
 
+{{/* The launcher's recording socket, which the console's /recording.cast asks; empty with recording off
+     (an upgrade with --reuse-values from a chart before recording: on, the default). */}}
+{{- define "qemu-riscv64.recordingSocket" -}}
+{{- if ne (dig "maxMiB" 4 (.Values.recording | default dict) | int64) 0 -}}
+{{ include "qemu-riscv64.runtimeDir" . }}/recording.sock
+{{- end }}
+{{- end }}
+
 {{/* The Secret holding CONSOLE_AUTH, and its key. */}}
 {{- define "qemu-riscv64.consoleAuthSecret" -}}
 {{- default (printf "%s-console-auth" (include "qemu-riscv64.fullname" .)) .Values.console.auth.existingSecret }}

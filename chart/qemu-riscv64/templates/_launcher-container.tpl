@@ -82,6 +82,16 @@
       value: {{ include "qemu-riscv64.shutdownTimeout" . | quote }}
     - name: VM_HIBERNATE
       value: {{ include "qemu-riscv64.hibernate" . | quote }}
+    {{- /* An upgrade with --reuse-values from a chart before recording has none: the defaults. */}}
+    {{- $recording := .Values.recording | default dict }}
+    - name: VM_RECORDING_MAX
+      value: {{ dig "maxMiB" 4 $recording | int64 | quote }}
+    - name: VM_RECORDING_INPUT
+      value: {{ ternary "on" "off" (dig "input" false $recording) | quote }}
+    {{- with include "qemu-riscv64.recordingSocket" . }}
+    - name: VM_RECORDING_SOCKET
+      value: {{ . | quote }}
+    {{- end }}
     {{- with $forwards }}
     - name: VM_FORWARD_PORTS
       value: {{ include "qemu-riscv64.forwardPortsEnv" $ | quote }}

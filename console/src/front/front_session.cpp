@@ -7,6 +7,7 @@
 #include "front/front_session.hpp"
 
 #include "browser_websocket.hpp"
+#include "front/download_relay.hpp"
 #include "front/front_routes.hpp"
 #include "front/ws_relay.hpp"
 #include "namespaces.hpp"
@@ -79,6 +80,7 @@ void front_session::route(request&& req) {
         return send(
             redirect_response(req, state_->config.base_path + "/" + std::string(where.vm) + "/"));
     if (where.rest == "/ws") return upgrade(std::move(req), *vm, where.rest);
+    if (where.rest == "/recording.cast") return relay_download(req, *vm, where.rest);
     proxy(req, *vm, where.rest);
 }
 
@@ -98,6 +100,20 @@ void front_session::proxy(const request& req, const vm_entry& vm, std::string_vi
     fetch_upstream(
         stream_.get_executor(), vm.address, std::move(upstream), page_limits,
         beast::bind_front_handler(&front_session::on_proxied, self<front_session>(), req));
+}
+
+// The recording, of any size: relayed a piece at a time; the connection ends with it.
+void front_session::relay_download(const request& req, const vm_entry& vm, std::string_view rest) {
+    ++front_->counters.http_requests;
+    auto session = self<front_session>();
+    auto to_vm = upstream_get(vm.address, peer_target(front_->peer_base_path, rest),
+                              front_->vm_authorization);
+    std::make_shared<download_relay>(stream_, session, vm.address, std::move(to_vm), req,
+                                     [session](response&& res) {
+                                         ++session->front_->counters.upstream_failures;
+                                         session->send(std::move(res));
+                                     })
+        ->start();
 }
 
 void front_session::on_proxied(const request& req, beast::error_code ec, upstream_response res) {

@@ -22,6 +22,7 @@ private:
     void route(request&& req) override;
     void serve_asset(const request& req, std::string_view path);
     void proxy(const request& req, const vm_entry& vm, std::string_view rest);
+    void relay_download(const request& req, const vm_entry& vm, std::string_view rest);
     void on_proxied(const request& req, boost::beast::error_code ec, upstream_response res);
     void upgrade(request&& req, const vm_entry& vm, std::string_view rest);
     void on_vm_websocket(const request& req, boost::beast::error_code ec,

@@ -47,7 +47,18 @@ const char* down_reason(std::string_view line) {
 }
 
 readiness::readiness(const std::string& pattern) : has_pattern_(!pattern.empty()) {
-    if (has_pattern_) pattern_ = std::regex(pattern, std::regex::ECMAScript);
+    // A pattern without regex syntax ("login:", the default) means itself: searched
+    // as text, it costs a memchr-fast scan where std::regex walks each position.
+    if (pattern.find_first_of(R"(\^$.|?*+()[]{})") == std::string::npos)
+        literal_ = pattern;
+    else
+        pattern_ = std::regex(pattern, std::regex::ECMAScript);
+}
+
+bool readiness::matches_pattern() const {
+    if (!has_pattern_) return false;
+    if (!literal_.empty()) return line_.find(literal_) != std::string::npos;
+    return std::regex_search(line_, pattern_);
 }
 
 // Each line, the unfinished last one too, is checked as it grows: for the
@@ -68,8 +79,7 @@ void readiness::feed(std::string_view bytes) {
 
 void readiness::check_line() {
     if (!up_) {
-        if (has_pattern_ && std::regex_search(line_, pattern_))
-            mark_ready("the serial output matched VM_READY_PATTERN");
+        if (matches_pattern()) mark_ready("the serial output matched VM_READY_PATTERN");
     } else if (const char* reason = down_reason(line_)) {
         mark_down(reason);
     }

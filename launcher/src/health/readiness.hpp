@@ -44,6 +44,8 @@ public:
 
 private:
     void check_line();
+    // The pattern found in the current line.
+    bool matches_pattern() const;
     // A cause of unreadiness other than the guest being down, set or cleared.
     void set_cause(bool& cause, std::string& why, bool on, const std::string& reason);
     // Says on stderr how readiness changed through the event `reason` describes.
@@ -51,6 +53,7 @@ private:
     std::string remaining_cause() const;
 
     std::regex pattern_;
+    std::string literal_;  // the pattern when it has no regex syntax, searched as text
     bool has_pattern_ = false;
     bool up_ = false;      // the ready signal came since the last down
     bool booted_ = false;  // ready once

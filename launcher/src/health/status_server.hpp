@@ -4,7 +4,7 @@
 // (process_stats.hpp), and the connection closes. Cheap enough for a
 // readiness probe every few seconds (no telnet session, no scrollback).
 #include "asio.hpp"
-#include "net_parts/accept_backoff.hpp"
+#include "net_parts/local_listener.hpp"
 
 #include <functional>
 #include <memory>
@@ -12,30 +12,26 @@
 
 namespace launcher {
 
-class status_server : public std::enable_shared_from_this<status_server> {
+class status_server {
 public:
     // Binds `path` at once (a stale socket file is replaced); `status` gives each
     // client's reply, newline-terminated lines.
     status_server(net::io_context& io, const std::string& path,
                   std::function<std::string()> status);
-    ~status_server();
 
-    void start() { do_accept(); }
-    void stop();
+    ~status_server() { listener_->stop(); }
+    status_server(const status_server&) = delete;
+    status_server& operator=(const status_server&) = delete;
+
+    void start() { listener_->start(); }
+    void stop() { listener_->stop(); }
 
 private:
-    void do_accept();
-    void on_accept(error_code ec, net::local::stream_protocol::socket peer);
-    void on_backoff(error_code ec);
-    // The reply is written (or not): the connection ends.
-    void on_reply_sent(const std::shared_ptr<net::local::stream_protocol::socket>& client,
-                       const std::shared_ptr<const std::string>& line, error_code ec,
-                       std::size_t n);
+    // One reply, then the connection ends.
+    void reply(net::local::stream_protocol::socket peer);
 
-    net::local::stream_protocol::acceptor acceptor_;
-    net_parts::accept_backoff backoff_;  // waits between failing accepts (EMFILE)
-    std::string path_;
     std::function<std::string()> status_;
+    std::shared_ptr<net_parts::local_listener> listener_;
 };
 
 }  // namespace launcher

@@ -78,6 +78,19 @@ const std::vector<setting_spec>& setting_specs() {
          "off: SIGTERM powers it off; auto: on unless in a Kubernetes pod "
          "(KUBERNETES_SERVICE_HOST set) or the data folder is temporary (below /tmp, /var/tmp, "
          "/dev/shm, /run or TMPDIR, or on tmpfs)"},
+        {"VM_RECORDING_MAX", "--recording-max", "4",
+         "MiB of the serial console recorded, from QEMU's first byte, as asciicast v2 in "
+         "recordings/console.cast of the data folder (continued across restarts, a marker "
+         "where the guest starts or resumes); past it the file becomes console.1.cast and a new "
+         "one starts; 0: no recording",
+         setting_range{0, 4096}},
+        {"VM_RECORDING_INPUT", "--recording-input", "off",
+         "on: the recording holds the keys typed into the console too (passwords typed at a "
+         "prompt among them); off: only what the guest prints"},
+        {"VM_RECORDING_SOCKET", "--recording-socket", "",
+         "Unix socket (mode 0660) that answers each connection with the recording as one "
+         "asciicast v2 file, as it is then, and closes; the console's /recording.cast asks it; "
+         "empty for none"},
     };
     return specs;
 }

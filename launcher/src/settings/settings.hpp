@@ -63,8 +63,11 @@ struct vm_settings {
     bool warm_start = true;      // VM_WARM_START: auto (true) or off
     // VM_HIBERNATE: auto, on or off
     hibernate_mode hibernate = hibernate_mode::automatic;
-    std::string save_snapshot;  // --save-snapshot: the image's snapshot.conf
-    bool dry_run = false;       // --dry-run: print QEMU's argv and exit
+    int recording_max_mib = 4;     // VM_RECORDING_MAX: the console's recording, 0 for none
+    bool recording_input = false;  // VM_RECORDING_INPUT: keys typed are recorded too
+    std::string recording_socket;  // VM_RECORDING_SOCKET: the recording served there
+    std::string save_snapshot;     // --save-snapshot: the image's snapshot.conf
+    bool dry_run = false;          // --dry-run: print QEMU's argv and exit
 };
 
 }  // namespace launcher

@@ -212,6 +212,13 @@ void read_runtime(const setting_reader& in, vm_settings& vm) {
     const std::string warm = in.text("VM_WARM_START");
     if (warm != "auto" && warm != "off") in.fail("VM_WARM_START", "expected auto or off");
     vm.warm_start = warm == "auto";
+    vm.recording_max_mib = in.integer("VM_RECORDING_MAX");
+    const std::string input = in.text("VM_RECORDING_INPUT");
+    if (input != "on" && input != "off") in.fail("VM_RECORDING_INPUT", "expected on or off");
+    vm.recording_input = input == "on";
+    vm.recording_socket = in.text("VM_RECORDING_SOCKET");
+    if (vm.recording_socket.size() >= 108)
+        in.fail("VM_RECORDING_SOCKET", "path too long for a socket");
     const std::string hibernate = in.text("VM_HIBERNATE");
     if (hibernate != "auto" && hibernate != "on" && hibernate != "off")
         in.fail("VM_HIBERNATE", "expected auto, on or off");

@@ -28,6 +28,7 @@ constexpr auto quit_grace = 5s;     // after QMP quit, before SIGKILL
 constexpr auto drain_time = 300ms;  // last serial bytes after QEMU exits
 
 constexpr std::size_t stdout_queue_bytes = 256 * 1024;
+constexpr const char* recording_path = "recordings/console.cast";  // in the data folder
 
 // The launcher's own CPU time (user + system), for `make bench` and operators.
 std::string cpu_milliseconds() {
@@ -78,10 +79,42 @@ supervisor::supervisor(const vm_settings& vm)
 
 void supervisor::mirror(std::string_view bytes) {
     mirror_->write(bytes);
+    if (recording_) recording_->output(bytes);
 }
 
 void supervisor::type(std::string_view keys) {
     serial_->send(keys);
+    if (recording_ && vm_.recording_input) recording_->input(keys);
+}
+
+// The recording is the console's history, not the VM's: when it cannot be
+// kept, the VM runs without it.
+void supervisor::open_recording() {
+    if (vm_.recording_max_mib == 0) {
+        std::cerr << "launcher: console recording: off (VM_RECORDING_MAX=0)\n";
+        return;
+    }
+    // The image's snapshot boot is a build step: the data image carries no recording.
+    if (!vm_.save_snapshot.empty()) return;
+    const auto path = (std::filesystem::path(vm_.data_dir) / recording_path).string();
+    try {
+        recording_ = std::make_unique<console_recording>(
+            io_, path, static_cast<std::size_t>(vm_.recording_max_mib) * 1024 * 1024);
+        std::cerr << "launcher: console recording: " << path << ", " << recording_->opening()
+                  << "; up to " << vm_.recording_max_mib << " MiB a part (VM_RECORDING_MAX), "
+                  << (vm_.recording_input ? "keys typed too" : "output only") << "\n";
+    } catch (const std::exception& e) {
+        std::cerr << "launcher: console recording: off: " << e.what() << "\n";
+        return;
+    }
+    if (vm_.recording_socket.empty()) return;
+    recording_server_ = std::make_shared<recording_server>(io_, vm_.recording_socket, *recording_);
+    recording_server_->start();
+    std::cerr << "launcher: console recording on " << vm_.recording_socket << "\n";
+}
+
+void supervisor::mark(const std::string& label) {
+    if (recording_) recording_->mark(label);
 }
 
 // Only a running guest's open agent, and never in the middle of another exchange.
@@ -163,6 +196,7 @@ int supervisor::run() {
     // passt starts with QEMU, once it is known whether a hibernated guest resumes.
     if (passt_) paths.passt_socket = passt_->socket_path();
     wait_signal();
+    open_recording();
     pinger_.start();
     cold_argv_ = build_qemu_argv(vm_, paths);
     hibernate_ = resolve_hibernate(vm_);
@@ -176,6 +210,7 @@ int supervisor::run() {
         lock_->acquire(std::bind_front(&supervisor::start_qemu, this));
     }
     io_.run();
+    recording_.reset();
     mirror_->close();
     std::cerr << "launcher: exiting with status " << exit_code_ << " (launcher CPU "
               << cpu_milliseconds() << " ms)\n";
@@ -193,6 +228,9 @@ void supervisor::start_qemu() {
                   child_stdio{-1, -1, "launcher: cannot execute QEMU\n"});
     guest_started_ = !loader_;
     guest_start_ = !loader_ ? "cold" : hibernated_.resume ? "hibernate" : "warm";
+    mark(guest_start_ == "cold"   ? "start: cold boot"
+         : guest_start_ == "warm" ? "start: resuming the data image's snapshot"
+                                  : "start: resuming the hibernated guest");
     std::cerr << "launcher: QEMU started (pid " << qemu_->pid() << ")\n";
 }
 
@@ -253,6 +291,7 @@ void supervisor::on_resume_failed(const std::string& reason) {
     guest_started_ = true;
     warm_.resume = false;
     guest_start_ = "cold";
+    mark("start: cold boot (the snapshot did not load)");
     std::cerr << "launcher: cold boot: QEMU could not load snapshot '" << warm_.manifest.snapshot
               << "' (" << reason << "): the machine was reset and boots from scratch\n";
 }
@@ -269,6 +308,7 @@ void supervisor::on_resumed() {
     // The snapshot was taken at the guest's ready point.
     readiness_.mark_ready("the guest resumed from the data image's snapshot");
     note_ready();
+    mark("resumed: the data image's snapshot");
     std::cerr << "launcher: warm start: resumed in " << static_cast<int>(took.count() * 10) / 10.0
               << " s\n";
     const auto now = std::chrono::system_clock::now();
@@ -420,6 +460,7 @@ void supervisor::on_quit_grace(boost::system::error_code ec) {
 void supervisor::stop_consoles() {
     telnet_->stop();
     if (telnet_unix_) telnet_unix_->stop();
+    if (recording_server_) recording_server_->stop();
 }
 
 // QEMU is gone: let the last serial bytes through, then end the run.

@@ -16,6 +16,8 @@
 #include "qemu/run_directory.hpp"
 #include "qemu/unix_channel.hpp"
 #include "relay/console_hub.hpp"
+#include "relay/console_recording.hpp"
+#include "relay/recording_server.hpp"
 #include "relay/stdout_mirror.hpp"
 #include "relay/telnet_server.hpp"
 #include "settings/settings.hpp"
@@ -47,6 +49,9 @@ private:
     // The hub's output mirror and keyboard.
     void mirror(std::string_view bytes);
     void type(std::string_view keys);
+    // The console's recording (VM_RECORDING_MAX), and a marker in it.
+    void open_recording();
+    void mark(const std::string& label);
     // What the serial line, QMP and the guest agent report.
     void on_serial(std::string_view bytes);
     void on_agent_open();
@@ -139,11 +144,13 @@ private:
     std::unique_ptr<snapshot_saver> saver_;
     std::unique_ptr<disk_lock> lock_;  // a run with a disk only
     hibernate_choice hibernate_;
-    hibernate_plan hibernated_;               // the saved state found at start
-    std::string hibernated_screen_;           // its console, replayed after the resume
-    bool delete_stale_snapshot_ = false;      // discarded: delvm once QMP is up
-    std::unique_ptr<hibernator> hibernator_;  // SIGTERM with hibernate on
-    bool hibernate_saved_ = false;            // savevm hibernate succeeded
+    hibernate_plan hibernated_;                           // the saved state found at start
+    std::string hibernated_screen_;                       // its console, replayed after the resume
+    bool delete_stale_snapshot_ = false;                  // discarded: delvm once QMP is up
+    std::unique_ptr<hibernator> hibernator_;              // SIGTERM with hibernate on
+    std::unique_ptr<console_recording> recording_;        // none with VM_RECORDING_MAX=0
+    std::shared_ptr<recording_server> recording_server_;  // VM_RECORDING_SOCKET, with a recording
+    bool hibernate_saved_ = false;                        // savevm hibernate succeeded
     bool agent_at_save_ = false;
     std::optional<dhcp_lease> lease_given_;  // passt's lease for a resuming guest
     std::string saved_at_;

@@ -101,6 +101,8 @@ void supervisor::on_hibernate_resumed() {
                  hibernated_screen_);
     readiness_.mark_ready("the guest resumed from its hibernated state");
     note_ready();
+    mark("resumed: hibernated at " + manifest.saved_at + ", in " + one_decimal(took.count()) +
+         " s");
     std::cerr << "launcher: hibernate: resumed in " << one_decimal(took.count()) << " s (saved "
               << away << " s before)\n";
     if (passt_) announce_guest();
@@ -151,6 +153,7 @@ std::optional<dhcp_lease> supervisor::lease_to_give() const {
 void supervisor::on_hibernate_resume_failed(const std::string& reason) {
     guest_started_ = true;
     guest_start_ = "cold";
+    mark("start: cold boot (the hibernated state did not load)");
     std::cerr << "launcher: cold boot: QEMU could not load the hibernated state (" << reason
               << "): discarded; the machine was reset and boots from scratch\n";
     delete_hibernate_snapshot({});
@@ -220,6 +223,7 @@ void supervisor::keep_hibernated_state(int status) {
         write_hibernate_manifest(
             vm_.data_dir, manifest,
             replayable_screen(hub_.history().contents(), hub_.history().capacity()));
+        mark("hibernated: saved in " + one_decimal(hibernator_->seconds()) + " s");
         std::cerr << "launcher: hibernate: saved in " << one_decimal(hibernator_->seconds())
                   << " s (" << mebibytes(saved->vm_state_bytes) << " of VM state in " << vm_.drive
                   << "); the next start resumes it\n";

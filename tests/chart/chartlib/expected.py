@@ -7,17 +7,19 @@ LAUNCHER_ENV = {"VM_CPU_COUNT", "VM_MEMORY", "VM_CPU_FEATURES", "VM_BIOS", "VM_K
                 "VM_APPEND", "VM_DATA_DIR", "VM_TELNET_PORT", "VM_FORWARD_PORTS", "VM_SHUTDOWN_TIMEOUT", "VM_QEMU",
                 "VM_RUNTIME_DIR", "VM_GUEST_PASSWORD_FILE", "VM_GUEST_SSH_KEY_FILE", "VM_TELNET_SOCKET", "VM_NETWORK",
                 "VM_PASST_PORTS", "VM_POD_PORTS", "VM_PASST", "VM_READY_PATTERN", "VM_STATUS_SOCKET",
-                "VM_WARM_START", "VM_HIBERNATE", "VM_HOSTNAME"}
+                "VM_WARM_START", "VM_HIBERNATE", "VM_HOSTNAME", "VM_RECORDING_MAX", "VM_RECORDING_INPUT",
+                "VM_RECORDING_SOCKET"}
 CONSOLE_SOCKET = "/run/qemu-riscv64/console.sock"
 CONSOLE_ENV = {"CONSOLE_LISTEN", "CONSOLE_TELNET", "CONSOLE_TITLE", "CONSOLE_AUTH_FILE", "CONSOLE_READ_ONLY",
                "CONSOLE_ALLOW_ORIGIN", "CONSOLE_MAX_SESSIONS", "CONSOLE_STATUS", "CONSOLE_BASE_PATH",
-               "CONSOLE_ALLOW_HOST", "CONSOLE_STALL_TIMEOUT", "CONSOLE_PING_INTERVAL"}
+               "CONSOLE_ALLOW_HOST", "CONSOLE_STALL_TIMEOUT", "CONSOLE_PING_INTERVAL", "CONSOLE_RECORDING"}
 # What the console reads in its front role (console/README.md, "The front").
 FRONT_ENV = {"CONSOLE_ROLE", "CONSOLE_LISTEN", "CONSOLE_FRONT_PEERS", "CONSOLE_FRONT_PEER_BASE_PATH",
              "CONSOLE_FRONT_POLL_INTERVAL", "CONSOLE_FRONT_DNS", "CONSOLE_BASE_PATH", "CONSOLE_ALLOW_HOST",
              "CONSOLE_TITLE", "CONSOLE_ALLOW_ORIGIN", "CONSOLE_AUTH_FILE", "CONSOLE_MAX_SESSIONS",
              "CONSOLE_MAX_CONNECTIONS", "CONSOLE_STALL_TIMEOUT", "CONSOLE_PING_INTERVAL", "CONSOLE_THREADS"}
 STATUS_SOCKET = "/run/qemu-riscv64/status.sock"
+RECORDING_SOCKET = "/run/qemu-riscv64/recording.sock"
 # The Secrets, mounted as files: never in an environment.
 CONSOLE_AUTH_FILE = "/run/secrets/console-auth/auth"
 GUEST_SECRET_DIR = "/run/secrets/guest"
@@ -117,6 +119,11 @@ def network_mode(values):
     return "passt" if not mode or mode == "auto" else mode
 
 
+def recording_on(values):
+    """Whether the launcher records the console (recording.maxMiB, 4 without the value)."""
+    return values.get("recording", {}).get("maxMiB", 4) != 0
+
+
 def hibernate(values):
     """VM_HIBERNATE: hibernate, auto meaning on with persistence."""
     value = values.get("hibernate")
@@ -172,6 +179,11 @@ def launcher_env(release, values):
         env.update({"VM_PASST_PORTS": values["network"].get("passtPorts"), "VM_POD_PORTS": "8080"})
     env["VM_SHUTDOWN_TIMEOUT"] = js_string(shutdown_timeout(values))
     env["VM_HIBERNATE"] = hibernate(values)
+    recording = values.get("recording", {})
+    env["VM_RECORDING_MAX"] = str(recording.get("maxMiB", 4))
+    env["VM_RECORDING_INPUT"] = "on" if recording.get("input") else "off"
+    if recording_on(values):
+        env["VM_RECORDING_SOCKET"] = RECORDING_SOCKET
     ports = forwards(values)
     if ports:
         env["VM_FORWARD_PORTS"] = ",".join("%s:%s" % (p["port"], p["guestPort"]) for p in ports)
@@ -185,6 +197,8 @@ def console_env(release, values):
     c = values["console"]
     env = {"CONSOLE_LISTEN": "0.0.0.0:8080", "CONSOLE_TELNET": "unix:" + CONSOLE_SOCKET,
            "CONSOLE_STATUS": STATUS_SOCKET, "CONSOLE_ALLOW_HOST": allow_hosts(release, values)}
+    if recording_on(values):
+        env["CONSOLE_RECORDING"] = RECORDING_SOCKET
     if base_path(values):
         env["CONSOLE_BASE_PATH"] = base_path(values)
     env.update({"CONSOLE_TITLE": c.get("title") or release, "CONSOLE_READ_ONLY": js_string(c["readOnly"])})

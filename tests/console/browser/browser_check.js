@@ -9,8 +9,9 @@
 // kept as FRONT_SCREENSHOT, and the first one's link opens the console page.
 'use strict';
 
-const fs = require('fs');
 const { chromium } = require('playwright-core');
+const { chromiumPath, chromiumFlags, contextOptions } = require('./chromium');
+const { hasLines, lastLineHas, terminalText } = require('./terminal_lines');
 
 const [url, typed, expected, screenshot, ready] = process.argv.slice(2);
 if (!screenshot) {
@@ -18,51 +19,9 @@ if (!screenshot) {
   process.exit(2);
 }
 
-const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-// The Chromium to drive: $CHROMIUM, else Debian's, else Ubuntu's snap.
-// Ubuntu's chromium-browser deb is only a wrapper that asks for the snap, so
-// without snapd (a container) there is none, and the error says so.
-function chromiumPath() {
-  if (process.env.CHROMIUM) return process.env.CHROMIUM;
-  const candidates = ['/usr/bin/chromium', '/snap/bin/chromium'];
-  const found = candidates.find((path) => fs.existsSync(path));
-  if (found) return found;
-  throw new Error(`no Chromium at ${candidates.join(' or ')}: scripts/install-deps.sh test installs ` +
-    "Debian's chromium; Ubuntu ships Chromium only as a snap, which needs snapd running. " +
-    'Set CHROMIUM to the path of a Chromium or Chrome.');
-}
-
-// All the text in the terminal's buffer, scrollback included.
-function terminalText() {
-  const buffer = window.consoleTerminal.buffer.active;
-  const lines = [];
-  for (let i = 0; i < buffer.length; i += 1) lines.push(buffer.getLine(i).translateToString(true));
-  return lines.join('\n');
-}
-
-// True when a line of the terminal reads exactly `expected` (a command's answer, not the boot log).
-function terminalHas(expected) {
-  const buffer = window.consoleTerminal.buffer.active;
-  for (let i = 0; i < buffer.length; i += 1) {
-    if (buffer.getLine(i).translateToString(true).trim() === expected) return true;
-  }
-  return false;
-}
-
-// True when the terminal's last non-empty line contains `text` (a prompt waiting).
-function lastLineHas(text) {
-  const buffer = window.consoleTerminal.buffer.active;
-  for (let i = buffer.length - 1; i >= 0; i -= 1) {
-    const line = buffer.getLine(i).translateToString(true).trim();
-    if (line) return line.includes(text);
-  }
-  return false;
-}
-
-// Presses Enter until the prompt shows: the guest may still be booting.
-async function waitForReady(page, ready) {
+// Presses Enter until the prompt shows: the guest may still be booting. Without
+// it, the error holds the terminal's last lines and the screenshot is taken.
+async function waitForReady(page, ready, screenshot) {
   for (let attempt = 0; attempt < 60; attempt += 1) {
     await page.keyboard.press('Enter');
     try {
@@ -72,7 +31,9 @@ async function waitForReady(page, ready) {
       // still booting
     }
   }
-  throw new Error(`no "${ready}" prompt in the terminal`);
+  await page.screenshot({ path: screenshot });
+  const text = (await page.evaluate(terminalText)).trimEnd().split('\n').slice(-30).join('\n');
+  throw new Error(`no "${ready}" prompt in the terminal; its last lines:\n${text}`);
 }
 
 // Pastes a command the way a browser does (a paste event on xterm.js's
@@ -84,7 +45,7 @@ async function checkPasteAndCopy(page) {
     document.querySelector('.xterm-helper-textarea')
       .dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
   });
-  await page.waitForFunction(terminalHas, 'pasted-5', { timeout: 30000 });
+  await page.waitForFunction(hasLines, ['pasted-5'], { timeout: 30000 });
   await page.evaluate(() => window.consoleTerminal.selectAll());
   await page.keyboard.press('Control+Shift+C');
   const copied = await page.evaluate(() => navigator.clipboard.readText());
@@ -114,36 +75,30 @@ async function checkReconnect(page) {
   await page.waitForSelector('#status-bar.status-connected', { timeout: 90000 });
   await page.keyboard.type('echo again-$((1+1))');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(terminalHas, 'again-2', { timeout: 30000 });
+  await page.waitForFunction(hasLines, ['again-2'], { timeout: 30000 });
   console.log('reconnected and typed again');
 }
 
 async function main() {
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: flags });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumFlags });
   try {
-    const target = new URL(url);
-    const options = { viewport: { width: 1100, height: 640 }, permissions: ['clipboard-read', 'clipboard-write'] };
-    if (target.username) {
-      options.httpCredentials = {
-        username: decodeURIComponent(target.username), password: decodeURIComponent(target.password) };
-      target.username = '';
-      target.password = '';
-    }
+    const { options, target } = contextOptions(url, { width: 1100, height: 640 },
+      { permissions: ['clipboard-read', 'clipboard-write'] });
     const context = await browser.newContext(options);
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(target.href);
+    await page.goto(target);
     if (process.env.FRONT_VMS) await openFromFront(page, process.env.FRONT_VMS.split(','));
     await page.waitForSelector('#status-bar.status-connected', { timeout: 30000 });
     await page.click('#terminal');
-    if (ready) await waitForReady(page, ready);
+    if (ready) await waitForReady(page, ready, screenshot);
     // Type until the answer shows: the guest may still be printing its boot.
     for (let attempt = 0; attempt < 10; attempt += 1) {
       await page.keyboard.type(typed);
       await page.keyboard.press('Enter');
       try {
-        await page.waitForFunction(terminalHas, expected, { timeout: 5000 });
+        await page.waitForFunction(hasLines, [expected], { timeout: 5000 });
         break;
       } catch (timeout) {
         if (attempt === 9) {

@@ -5,9 +5,12 @@ copies, then sees the console restart and reconnects by itself; the
 screenshot is kept as an artifact. With --front, the page is reached through
 the front's list (the busybox VM and a second console on the telnet test
 peer, behind one password): both rows show ready, the first one's link opens
-its console, which must work the same (no restart there).
+its console, which must work the same (no restart there). With --replay, the
+launcher records the console and the page's player replays it (replay_check.js):
+the markers listed, the typed command's answer on the replayed screen. With
+--phone, the page as a 390x844 touch phone (phone_check.js): its key bar.
 
-    test_browser.py --console BIN --launcher BIN --guest DIR --screenshot PNG [--front]
+    test_browser.py --console BIN --launcher BIN --guest DIR --screenshot PNG [--front | --replay | --phone]
 """
 import argparse
 import os
@@ -28,9 +31,15 @@ def main():
         parser.add_argument(flag, required=True)
     parser.add_argument("--base-path", default="", help="serve and open the page under this path, e.g. /vm1")
     parser.add_argument("--front", action="store_true", help="open the page through the front's list")
+    parser.add_argument("--replay", action="store_true", help="replay the console's recording in the page")
+    parser.add_argument("--phone", action="store_true", help="the page on a phone, with its key bar")
     args = parser.parse_args()
     if args.front:
         return through_front(args)
+    if args.replay:
+        return replay(args)
+    if args.phone:
+        return phone(args)
     flags = ["--title", "busybox test VM"] + (["--base-path", args.base_path] if args.base_path else [])
     os.makedirs(os.path.dirname(os.path.abspath(args.screenshot)), exist_ok=True)
     launcher, telnet_port = start_launcher(args.launcher, args.guest)
@@ -48,7 +57,44 @@ def main():
                 console.stop()
             elif line.strip() == "saw-disconnect":
                 console, _ = start_console(args.console, telnet_port, *flags, listen_port=port)
-        return browser.wait(240)
+        status = browser.wait(240)
+        if status != 0:  # what the guest and the launcher said, for the failure's reason
+            print("launcher's output, last 40 lines:\n" + "\n".join(launcher.text().splitlines()[-40:]), flush=True)
+        return status
+    finally:
+        if console:
+            console.stop()
+        launcher.stop()
+
+
+def replay(args):
+    """The launcher records (VM_RECORDING_SOCKET) and the console serves it (--recording)."""
+    folder = tempfile.mkdtemp(prefix="replay-test-")
+    socket_path = os.path.join(folder, "recording.sock")
+    return run_check(args, "replay_check.js", ["echo replayed-$((6*7))", "replayed-42", "riscv-busybox:~#"],
+                     {"VM_RECORDING_SOCKET": socket_path}, ["--recording", socket_path], folder)
+
+
+def phone(args):
+    """The page as a phone, on the busybox guest."""
+    return run_check(args, "phone_check.js", [":~#"], {}, ["--title", "busybox test VM"])
+
+
+def run_check(args, script, script_args, launcher_env, console_flags, folder=None):
+    """The busybox guest under the launcher, a console on it, and browser/`script` run with the
+    console's URL, `script_args` and the screenshot's path; its exit status. When it fails,
+    the launcher's last lines (the guest's console among them) are printed."""
+    launcher, telnet_port = start_launcher(args.launcher, args.guest, launcher_env)
+    if folder:
+        launcher.folders.append(folder)
+    console = None
+    try:
+        console, port = start_console(args.console, telnet_port, *console_flags)
+        status = subprocess.run(["node", os.path.join(HERE, script), "http://127.0.0.1:%d/" % port, *script_args,
+                                 args.screenshot], timeout=240).returncode
+        if status != 0:
+            print("launcher's output, last 40 lines:\n" + "\n".join(launcher.text().splitlines()[-40:]), flush=True)
+        return status
     finally:
         if console:
             console.stop()

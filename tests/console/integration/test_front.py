@@ -28,8 +28,12 @@ Cases:
                bytes each way, requests; credentials as /metrics on the console
   slow_reader  a browser that never reads is cut off through the front; another session
                to the same VM keeps working
+  recording    a VM's /recording.cast of 6 MiB (past the 4 MiB the front fetches whole)
+               through the front, byte for byte, in chunks; HEAD; a VM without one: 502
+               saying what its console answered
 """
 import contextlib
+from http.client import HTTPConnection
 import json
 import os
 import re
@@ -397,6 +401,41 @@ def metrics(_):
         check(http_get(vms.front_port, "/metrics", host_header="203.0.113.10:8080")[0] == 401,
               "/metrics at a foreign Host")
         Scrape(parse, vms.front_port, host="203.0.113.10:8080", headers=AUTH)
+
+
+@case
+def recording(_):
+    lines = [json.dumps({"version": 2, "width": 80, "height": 24, "timestamp": 1700000000})]
+    lines += [json.dumps([i / 100, "o", "line %d %s\r\n" % (i, "x" * 100)]) for i in range(50000)]
+    cast = ("\n".join(lines) + "\n").encode()
+    check(len(cast) > 6 * 1024 * 1024, "a recording past the front's 4 MiB page limit")
+    vms = Fleet()
+    fake = None
+    try:
+        fake = FakeStatus(os.path.join(vms.folder, "recording.sock"), cast)
+        vms.add("vm-a", console_flags=("--recording", fake.path))
+        vms.add("vm-b")
+        vms.start_front("--auth", PASSWORD)
+        vms.wait_for_list(lambda by: {"vm-a", "vm-b"} <= set(by), "every VM listed")
+        connection = HTTPConnection("127.0.0.1", vms.front_port, timeout=30)
+        connection.request("GET", "/vm-a/recording.cast", headers=AUTH)
+        answer = connection.getresponse()
+        body = answer.read()
+        connection.close()
+        check(answer.status == 200 and answer.getheader("Transfer-Encoding") == "chunked"
+              and answer.getheader("Content-Type") == "application/x-asciicast"
+              and answer.getheader("Content-Disposition") == 'attachment; filename="vm-a.cast"',
+              "vm-a's recording through the front: %d %s" % (answer.status, answer.getheaders()))
+        check(body == cast, "byte for byte: %d of %d bytes" % (len(body), len(cast)))
+        status, _, body = http_get(vms.front_port, "/vm-a/recording.cast", headers=AUTH, method="HEAD")
+        check(status == 200 and body == b"", "HEAD: %d, %d bytes" % (status, len(body)))
+        status, _, body = http_get(vms.front_port, "/vm-b/recording.cast", headers=AUTH)
+        check(status == 502 and b"answered 404" in body, "a VM without a recording: %d %r" % (status, body))
+        print("ok: %d bytes through the front in chunks; HEAD; 502 for a VM without one" % len(cast))
+    finally:
+        vms.close()
+        if fake:
+            fake.server.close()
 
 
 @case

@@ -10,6 +10,8 @@ and guest-agent sockets as QEMU does and plays a guest chosen by FAKE_GUEST:
   deaf      a guest agent runs but ignores guest-shutdown (QMP quit stops it)
   stream    serial source for benchmarks: on 'g' sends FAKE_BLOCK bytes,
             on 'q' exits
+  echo      serial echo for benchmarks: sends back every lowercase letter
+            typed but 'q', at once; 'q' exits
 
 Typed on the console, in every mode: 'P' powers off (exit 0), 'E' fails (exit 3);
 'S' makes the guest agent silent (it reads and answers nothing), 'A' lets it
@@ -110,8 +112,10 @@ def main():
                         serial.sendall(b"agent silent\r\n" if agent_silent else b"agent back\r\n")
                     if guest == "stream" and key == ord("g"):
                         serial.sendall(block)
-                    elif guest == "stream" and key == ord("q"):
+                    elif guest in ("stream", "echo") and key == ord("q"):
                         sys.exit(0)
+                    elif guest == "echo" and ord("a") <= key <= ord("z"):
+                        serial.sendall(bytes([key]))
                 continue
             pending[sock] += data
             while b"\n" in pending[sock]:

@@ -8,7 +8,8 @@ usage: test_hibernate.py LAUNCHER GUEST_DIR CASE
   resume           a cold boot (timed), then `sleep 12345 &` and a file in the
                    RAM root; SIGTERM saves (timed, state size); the next start
                    resumes (timed): the same process, the file, uptime on, the
-                   saved state gone from the folder and the disk
+                   saved state gone from the folder and the disk; the console's
+                   recording holds both runs, with a marker at each step
   crash_after      a resumed guest's QEMU killed (kill -9): the next start
                    boots cold and a file written to the disk before is there
   interrupted_save the launcher killed (SIGKILL) while it saves: the next start
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import time
 
+from qemu_riscv64_test.asciicast import markers, output_text, read_cast
 from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT, PrivateGuest
 from qemu_riscv64_test.launcher import Launcher, status_socket_path
 from qemu_riscv64_test.processes import process_gone
@@ -154,6 +156,7 @@ def resume(binary, guest_dir):
         assert "hibernate" not in snapshot_names(f"{guest_dir}/disk.img")
         assert b"hibernate: the guest resumed in" in warm.stdout
         assert_started(status, "hibernate")
+        check_recording(guest_dir, pid)
         print(f"resumed: pid {pid.decode()} alive, /ram-note there, uptime {uptime_before:.1f} -> "
               f"{uptime_after:.1f} s")
         print(f"measured: stop-to-saved {save_s:.1f} s, {state_mib} MiB of VM state; "
@@ -161,6 +164,26 @@ def resume(binary, guest_dir):
         stop(warm)
     finally:
         warm.kill()
+
+
+def check_recording(guest_dir, pid):
+    """The console's recording, one file across both runs: the cold boot's output, the
+    keys' echo but no "i" events, and the markers in the order things happened."""
+    path = f"{guest_dir}/recordings/console.cast"
+    expected = ["start: cold boot", "hibernated: saved in", "start: resuming the hibernated guest",
+                "resumed: hibernated at"]
+
+    def recorded():
+        return os.path.exists(path) and len(markers(read_cast(path)[1])) >= len(expected)
+    poll("the resume's markers in the recording (written within a second)", recorded, timeout=10)
+    _, events = read_cast(path)
+    labels = markers(events)
+    assert len(labels) == len(expected) and all(map(str.startswith, labels, expected)), labels
+    text = output_text(events)
+    assert "OpenSBI" in text and "sleep 12345 & echo pid=$!" in text and f"pid={pid.decode()}" in text, text[-300:]
+    assert "hibernate: the guest resumed in" in text, text[-300:]
+    assert not [e for e in events if e[1] == "i"], "keys recorded without VM_RECORDING_INPUT=on"
+    print(f"recording: {len(events)} events, {os.path.getsize(path)} bytes, markers {labels}")
 
 
 def crash_after(binary, guest_dir):

@@ -91,3 +91,19 @@ TEST_CASE("the scrollback escapes an IAC at its edge whole", "[hub]") {
                                           "cd",
                                           5));
 }
+
+TEST_CASE("a chunk doubles every IAC wherever it is, and nothing else", "[hub]") {
+    // Every byte value, IAC first and last, and IACs side by side.
+    std::string raw("\xff", 1);
+    for (int value = 0; value < 256; ++value)
+        raw += static_cast<char>(value);
+    raw += std::string("\xff\xff", 2);
+    std::string expected;
+    for (const char c : raw) {
+        expected += c;
+        if (c == '\xff') expected += c;
+    }
+    CHECK(*launcher::make_telnet_chunk(raw) == expected);
+    CHECK(*launcher::make_telnet_chunk("plain text") == "plain text");
+    CHECK(launcher::make_telnet_chunk("")->empty());
+}

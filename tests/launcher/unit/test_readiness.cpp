@@ -63,6 +63,23 @@ TEST_CASE("regex patterns and an empty pattern", "[readiness]") {
     CHECK(none.ready());
 }
 
+TEST_CASE("a pattern without regex syntax is plain text, one with it a regex", "[readiness]") {
+    captured_cerr log;
+    launcher::readiness text("root@vm:~# ");
+    text.feed("root@vm:~ ");
+    CHECK_FALSE(text.ready());
+    text.feed("\nroot@vm:~# ");
+    CHECK(text.ready());
+    launcher::readiness dot("a.c");  // `.` is regex syntax: any character
+    dot.feed("abc");
+    CHECK(dot.ready());
+    launcher::readiness escaped(R"(a\.c)");
+    escaped.feed("abc\n");
+    CHECK_FALSE(escaped.ready());
+    escaped.feed("a.c");
+    CHECK(escaped.ready());
+}
+
 TEST_CASE("a long line without the pattern is bounded and does not match later", "[readiness]") {
     captured_cerr log;
     launcher::readiness watch("READY");
