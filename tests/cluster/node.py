@@ -188,7 +188,7 @@ class Node:
         self._import_images()
         self._write_cni_config()
         if self.services:
-            self.dns = ClusterDns(self.ip, self._service_addresses)
+            self.dns = ClusterDns(self.ip, self._service_addresses, self._endpoint_names)
         else:
             self._make_cgroup_root()
         self._start_kubelet()
@@ -283,6 +283,18 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
                        for endpoint in item.get("endpoints") or []
                        if endpoint.get("conditions", {}).get("ready", True)
                        for address in endpoint["addresses"]})
+
+    def _endpoint_names(self, address):
+        """(hostname, service, namespace) of each headless Service's endpoint at `address` that has a
+        host name (a StatefulSet's pod), as CoreDNS answers a PTR query for it."""
+        slices = self.cp.kubectl_run("get", "endpointslices", "-A", "-o", "json")
+        if slices.returncode != 0:
+            return []
+        return sorted({(endpoint["hostname"], item["metadata"]["labels"].get("kubernetes.io/service-name", ""),
+                        item["metadata"]["namespace"])
+                       for item in json.loads(slices.stdout)["items"]
+                       for endpoint in item.get("endpoints") or []
+                       if endpoint.get("hostname") and address in endpoint.get("addresses", [])})
 
     def _start_kubelet(self):
         subject = f"/O=system:nodes/CN=system:node:{self.name}"

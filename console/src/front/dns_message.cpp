@@ -12,6 +12,7 @@ namespace {
 
 constexpr std::uint16_t type_a = 1;
 constexpr std::uint16_t type_cname = 5;
+constexpr std::uint16_t type_ptr = 12;
 constexpr std::uint16_t type_opt = 41;
 constexpr std::uint16_t class_in = 1;
 constexpr std::uint16_t flag_answer = 0x8000;
@@ -92,7 +93,7 @@ private:
 struct record {
     std::string owner;
     std::uint16_t type;
-    std::string cname;                    // CNAME: its target
+    std::string target;                   // CNAME: the name it stands for; PTR: the name
     boost::asio::ip::address_v4 address;  // A: its address
 };
 
@@ -106,10 +107,10 @@ std::optional<record> read_record(packet_reader& in) {
     if (!length) return std::nullopt;
     const std::size_t data = in.at();
     record found{std::move(*owner), *klass == class_in ? *type : std::uint16_t{0}, {}, {}};
-    if (found.type == type_cname) {
+    if (found.type == type_cname || found.type == type_ptr) {
         auto target = in.name();
         if (!target || in.at() != data + *length) return std::nullopt;
-        found.cname = std::move(*target);
+        found.target = std::move(*target);
         return found;
     }
     if (!in.skip(*length)) return std::nullopt;
@@ -129,7 +130,7 @@ std::set<std::string> aliases(const std::string& name, const std::vector<record>
     for (int step = 0; step < max_cname_steps; ++step) {
         const auto before = names.size();
         for (const auto& entry : records)
-            if (entry.type == type_cname && names.contains(entry.owner)) names.insert(entry.cname);
+            if (entry.type == type_cname && names.contains(entry.owner)) names.insert(entry.target);
         if (names.size() == before) break;
     }
     return names;
@@ -137,7 +138,7 @@ std::set<std::string> aliases(const std::string& name, const std::vector<record>
 
 }  // namespace
 
-std::string encode_dns_query(std::uint16_t id, std::string_view name) {
+std::string encode_dns_query(std::uint16_t id, std::string_view name, dns_type type) {
     if (name.empty() || name.size() > max_name) return {};
     std::string query;
     put16(query, id);
@@ -155,7 +156,7 @@ std::string encode_dns_query(std::uint16_t id, std::string_view name) {
         start = end + 1;
     }
     query += '\0';
-    put16(query, type_a);
+    put16(query, static_cast<std::uint16_t>(type));
     put16(query, class_in);
     // OPT: the root name, the payload size in the class field, no TTL flags or options.
     query += '\0';
@@ -167,7 +168,9 @@ std::string encode_dns_query(std::uint16_t id, std::string_view name) {
     return query;
 }
 
-dns_answer parse_dns_answer(std::string_view packet, std::uint16_t id, std::string_view name) {
+dns_answer parse_dns_answer(std::string_view packet, std::uint16_t id, std::string_view name,
+                            dns_type type) {
+    const auto wanted_type = static_cast<std::uint16_t>(type);
     dns_answer answer;
     packet_reader in(packet);
     const auto got_id = in.u16();
@@ -180,9 +183,9 @@ dns_answer parse_dns_answer(std::string_view packet, std::uint16_t id, std::stri
     // The question must be ours: a reply to another query is not an answer.
     const std::string wanted = lower(name);
     const auto asked = in.name();
-    const auto type = in.u16();
+    const auto asked_type = in.u16();
     const auto klass = in.u16();
-    if (!asked || *asked != wanted || type != type_a || klass != class_in) return answer;
+    if (!asked || *asked != wanted || asked_type != wanted_type || klass != class_in) return answer;
     const unsigned rcode = *flags & 0xfU;
     if (rcode == rcode_no_such_name) answer.result = dns_answer::outcome::no_such_name;
     if (rcode != 0) return answer;
@@ -193,13 +196,26 @@ dns_answer parse_dns_answer(std::string_view packet, std::uint16_t id, std::stri
         records.push_back(std::move(*entry));
     }
     const auto names = aliases(wanted, records);
-    std::set<boost::asio::ip::address_v4> found;
-    for (const auto& entry : records)
-        if (entry.type == type_a && names.contains(entry.owner)) found.insert(entry.address);
-    answer.addresses.assign(found.begin(), found.end());
+    std::set<boost::asio::ip::address_v4> addresses;
+    std::set<std::string> pointed;
+    for (const auto& entry : records) {
+        if (entry.type != wanted_type || !names.contains(entry.owner)) continue;
+        if (entry.type == type_a) addresses.insert(entry.address);
+        if (entry.type == type_ptr) pointed.insert(entry.target);
+    }
+    answer.addresses.assign(addresses.begin(), addresses.end());
+    answer.names.assign(pointed.begin(), pointed.end());
     answer.truncated = (*flags & flag_truncated) != 0;
     answer.result = dns_answer::outcome::addresses;
     return answer;
+}
+
+std::string reverse_name(const boost::asio::ip::address_v4& address) {
+    const auto bytes = address.to_bytes();
+    std::string name;
+    for (auto byte = bytes.rbegin(); byte != bytes.rend(); ++byte)
+        name += std::to_string(*byte) + '.';
+    return name + "in-addr.arpa";
 }
 
 }  // namespace console

@@ -30,10 +30,11 @@ std::uint16_t random_id() {
 // Owns the socket, the timer and the names left to try.
 struct dns_lookup : std::enable_shared_from_this<dns_lookup> {
     dns_lookup(const net::any_io_executor& executor, std::vector<std::string> candidates,
-               std::function<void(std::optional<address_list>)> callback)
+               dns_type asked_type, std::function<void(std::optional<dns_answer>)> callback)
         : socket(executor),
           timer(executor),
           names(std::move(candidates)),
+          type(asked_type),
           done(std::move(callback)) {}
 
     void start(const udp::endpoint& server) {
@@ -46,7 +47,7 @@ struct dns_lookup : std::enable_shared_from_this<dns_lookup> {
 
     void do_query() {
         id = random_id();
-        query = encode_dns_query(id, names[next_name]);
+        query = encode_dns_query(id, names[next_name], type);
         if (query.empty()) return next_candidate();
         ++tries;
         socket.async_send(net::buffer(query),
@@ -69,11 +70,11 @@ struct dns_lookup : std::enable_shared_from_this<dns_lookup> {
         if (finished || asked != id) return;
         // A refused port (ICMP) or a reply that is not ours: wait for the timer.
         if (ec) return;
-        const auto answer =
-            parse_dns_answer(std::string_view(reply.data(), size), id, names[next_name]);
+        auto answer =
+            parse_dns_answer(std::string_view(reply.data(), size), id, names[next_name], type);
         switch (answer.result) {
             case dns_answer::outcome::addresses:
-                return finish(answer.addresses);
+                return finish(std::move(answer));
             case dns_answer::outcome::no_such_name:
                 timer.cancel();
                 return next_candidate();
@@ -91,17 +92,19 @@ struct dns_lookup : std::enable_shared_from_this<dns_lookup> {
 
     void next_candidate() {
         tries = 0;
-        if (++next_name == names.size()) return finish(address_list{});
+        if (++next_name == names.size())
+            return finish(dns_answer{dns_answer::outcome::no_such_name, {}, {}, false});
         do_query();
     }
 
-    void finish(std::optional<address_list> addresses) {
+    // `answer`: records (none when no candidate exists), or nullopt: no answer.
+    void finish(std::optional<dns_answer> answer) {
         if (finished) return;
         finished = true;
         timer.cancel();
         beast::error_code ignored;
         socket.close(ignored);
-        done(std::move(addresses));
+        done(std::move(answer));
     }
 
     udp::socket socket;
@@ -109,11 +112,12 @@ struct dns_lookup : std::enable_shared_from_this<dns_lookup> {
     std::vector<std::string> names;
     std::size_t next_name = 0;
     int tries = 0;
+    dns_type type;
     std::uint16_t id = 0;
     std::string query;
     std::array<char, dns_payload_size> reply{};
     bool finished = false;
-    std::function<void(std::optional<address_list>)> done;
+    std::function<void(std::optional<dns_answer>)> done;
 };
 
 }  // namespace
@@ -121,7 +125,22 @@ struct dns_lookup : std::enable_shared_from_this<dns_lookup> {
 void resolve_name(const net::any_io_executor& executor, const udp::endpoint& server,
                   const resolver_config& config, const std::string& name,
                   std::function<void(std::optional<address_list>)> done) {
-    std::make_shared<dns_lookup>(executor, candidate_names(name, config), std::move(done))
+    std::make_shared<dns_lookup>(
+        executor, candidate_names(name, config), dns_type::a,
+        [done = std::move(done)](std::optional<dns_answer> answer) {
+            done(answer ? std::optional(std::move(answer->addresses)) : std::nullopt);
+        })
+        ->start(server);
+}
+
+void resolve_address(const net::any_io_executor& executor, const udp::endpoint& server,
+                     const net::ip::address_v4& address,
+                     std::function<void(std::optional<name_list>)> done) {
+    std::make_shared<dns_lookup>(
+        executor, std::vector{reverse_name(address)}, dns_type::ptr,
+        [done = std::move(done)](std::optional<dns_answer> answer) {
+            done(answer ? std::optional(std::move(answer->names)) : std::nullopt);
+        })
         ->start(server);
 }
 

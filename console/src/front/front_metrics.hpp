@@ -34,8 +34,8 @@ struct front_sample {
 };
 
 // The states a listed VM can be in, in the order /metrics gives them.
-inline constexpr std::string_view vm_states[] = {"booting", "ready", "unready", "stopped",
-                                                 "failed"};
+inline constexpr std::string_view vm_states[] = {"starting", "booting", "ready",
+                                                 "unready",  "stopped", "failed"};
 
 std::string format_front_metrics(const front_sample& sample, const vm_list& vms);
 

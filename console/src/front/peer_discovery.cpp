@@ -11,10 +11,12 @@
 #include <boost/beast/core/bind_handler.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <set>
 
 namespace console {
@@ -53,7 +55,33 @@ net::ip::udp::endpoint dns_server_of(const console_config& config,
     return {net::ip::make_address("127.0.0.1"), 53};
 }
 
+// `host` lower-cased, without a trailing dot.
+std::string dns_form(std::string_view host) {
+    std::string out(host);
+    if (!out.empty() && out.back() == '.') out.pop_back();
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
 }  // namespace
+
+std::string vm_name_of_pointers(const std::vector<std::string>& names, std::string_view service,
+                                const net::ip::address_v4& address) {
+    const auto under = dns_form(service);
+    auto dashed = address.to_string();
+    std::replace(dashed.begin(), dashed.end(), '.', '-');
+    for (const auto& name : names) {
+        const auto dot = name.find('.');
+        if (dot == std::string::npos) continue;
+        const std::string_view label(name.data(), dot);
+        const std::string_view rest = std::string_view(name).substr(dot + 1);
+        const bool below = rest == under || (rest.size() > under.size() &&
+                                             rest.starts_with(under) && rest[under.size()] == '.');
+        if (below && is_vm_name(label) && label != dashed) return std::string(label);
+    }
+    return {};
+}
 
 peer_discovery::peer_discovery(net::io_context& ioc, const console_config& config,
                                std::shared_ptr<front_state> front)
@@ -103,13 +131,16 @@ void peer_discovery::on_resolved(std::size_t peer, std::optional<address_list> a
 }
 
 void peer_discovery::ask_consoles() {
-    std::set<tcp::endpoint> addresses;
-    for (const auto& found : peer_addresses_)
-        for (const auto& address : found)
-            if (addresses.size() < max_addresses) addresses.insert(address);
+    std::map<tcp::endpoint, std::size_t> addresses;  // each with the first peer that gave it
+    for (std::size_t peer = 0; peer < peer_addresses_.size(); ++peer)
+        for (const auto& address : peer_addresses_[peer])
+            if (addresses.size() < max_addresses) addresses.emplace(address, peer);
     answers_.clear();
-    for (const auto& address : addresses)
-        answers_.push_back({address, std::nullopt});
+    answer_peers_.clear();
+    for (const auto& [address, peer] : addresses) {
+        answers_.push_back({address, std::nullopt, {}});
+        answer_peers_.push_back(peer);
+    }
     pending_ = answers_.size();
     if (pending_ == 0) return finish_round();
     for (std::size_t index = 0; index < answers_.size(); ++index) {
@@ -127,7 +158,7 @@ void peer_discovery::on_status(std::size_t index, beast::error_code ec, upstream
     if (!ec && res.result() == http::status::ok)
         answers_[index].status = parse_vm_status(res.body());
     note_refusal(answers_[index].address, !ec && res.result() == http::status::unauthorized);
-    if (--pending_ == 0) finish_round();
+    if (--pending_ == 0) name_silent_addresses();
 }
 
 // A console that wants other credentials is not listed: said once, as the cause to fix.
@@ -142,10 +173,38 @@ void peer_discovery::note_refusal(const tcp::endpoint& address, bool refused) {
                      "same CONSOLE_AUTH_FILE)\n";
 }
 
+// A looked-up address whose console is silent: its pod may be starting. DNS
+// names it (the PTR record Kubernetes DNS keeps for a headless Service's pod),
+// so the list can show the VM before its console answers.
+void peer_discovery::name_silent_addresses() {
+    std::vector<std::size_t> silent;
+    for (std::size_t index = 0; index < answers_.size(); ++index) {
+        const auto& address = answers_[index].address.address();
+        if (!answers_[index].status && address.is_v4() &&
+            !literal_address(config_.peers[answer_peers_[index]].host))
+            silent.push_back(index);
+    }
+    pending_ = silent.size();
+    if (pending_ == 0) return finish_round();
+    for (const auto index : silent)
+        resolve_address(strand_, dns_server_, answers_[index].address.address().to_v4(),
+                        beast::bind_front_handler(&peer_discovery::on_address_names,
+                                                  shared_from_this(), index));
+}
+
+void peer_discovery::on_address_names(std::size_t index, std::optional<name_list> names) {
+    if (names)
+        answers_[index].dns_name =
+            vm_name_of_pointers(*names, config_.peers[answer_peers_[index]].host,
+                                answers_[index].address.address().to_v4());
+    if (--pending_ == 0) finish_round();
+}
+
 void peer_discovery::finish_round() {
     front_->registry.publish(merge_round(*front_->registry.current(), std::move(answers_)));
     ++front_->counters.discovery_rounds;
     answers_.clear();
+    answer_peers_.clear();
     timer_.expires_after(std::chrono::seconds(config_.poll_interval_seconds));
     timer_.async_wait(beast::bind_front_handler(&peer_discovery::on_timer, shared_from_this()));
 }

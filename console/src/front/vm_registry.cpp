@@ -68,18 +68,30 @@ vm_list merge_round(const vm_list& previous, std::vector<peer_answer> answers) {
         else
             ++next.unlisted;
     }
-    // Silent now: the VM last seen there turns failed; never named: only counted.
+    // Silent now: the VM last seen there turns failed; one never seen is starting
+    // under the name DNS gives it (or gave it last round); else only counted.
     for (const auto& answer : answers) {
         if (answer.status) continue;
         const vm_entry* last = last_at(previous, answer.address);
-        if (last == nullptr || !names.insert(last->status.name).second) {
+        const bool seen = last != nullptr && last->status.state != "starting";
+        vm_entry silent;
+        if (seen) {
+            silent = *last;
+            silent.status.state = "failed";
+            silent.status.viewers = 0;
+        } else {
+            silent.status.name = !answer.dns_name.empty() ? answer.dns_name
+                                 : last != nullptr        ? last->status.name
+                                                          : std::string{};
+            silent.status.state = "starting";
+            silent.address = answer.address;
+        }
+        const auto& name = silent.status.name;
+        if (name.empty() || is_reserved_name(name) || !names.insert(name).second) {
             ++next.unlisted;
             continue;
         }
-        vm_entry failed = *last;
-        failed.status.state = "failed";
-        failed.status.viewers = 0;
-        next.vms.push_back(std::move(failed));
+        next.vms.push_back(std::move(silent));
     }
     std::sort(next.vms.begin(), next.vms.end(), [](const vm_entry& x, const vm_entry& y) {
         return natural_less(x.status.name, y.status.name);

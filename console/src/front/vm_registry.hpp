@@ -17,7 +17,8 @@
 namespace console {
 
 struct vm_entry {
-    vm_status status;  // state "failed" when its console stopped answering
+    vm_status status;  // state "failed" when its console stopped answering, "starting"
+                       // when it never answered but DNS names the address's VM
     boost::asio::ip::tcp::endpoint address;
 };
 
@@ -25,6 +26,7 @@ struct vm_entry {
 struct peer_answer {
     boost::asio::ip::tcp::endpoint address;
     std::optional<vm_status> status;
+    std::string dns_name;  // without a status: the VM DNS names at the address, if any
 };
 
 struct vm_list {
@@ -36,8 +38,8 @@ struct vm_list {
 // The list after a round: each answering address with its VM (a name taken
 // by an earlier address, or one of the front's own routes, is not listed);
 // an address that stopped answering keeps its last VM, turned "failed"; an
-// address that never answered is only counted. Addresses no longer looked
-// up are gone.
+// address that never answered is listed "starting" under the name DNS gives
+// it, else only counted. Addresses no longer looked up are gone.
 vm_list merge_round(const vm_list& previous, std::vector<peer_answer> answers);
 
 // vms.json: {"vms":[{name, state, start, uptime_seconds, vcpus, memory_mib,

@@ -22,8 +22,10 @@ Cases:
   refusals     unknown names 404, traversal and encodings 400, Host and Origin checks as
                the console's, credentials (the front's own, and a VM wanting others),
                oversized heads, other methods
-  discovery    a VM started shows within seconds, a console stopped turns failed (and its
-               WebSocket 502), one gone from DNS leaves the list; DNS down keeps the list
+  discovery    a VM started shows within seconds; a pod in DNS whose console does not listen yet
+               shows as starting under the name its address's PTR record gives; a console
+               stopped turns failed (and its WebSocket 502), one gone from DNS leaves the
+               list; DNS down keeps the list
   metrics      the front's /metrics parsed by prometheus-client: VMs by state, sessions,
                bytes each way, requests; credentials as /metrics on the console
   slow_reader  a browser that never reads is cut off through the front; another session
@@ -44,7 +46,7 @@ import time
 
 from qemu_riscv64_test.console import case_arguments, start_console, start_peer
 from qemu_riscv64_test.console_session import ConsoleSession
-from qemu_riscv64_test.dns import DnsServer
+from qemu_riscv64_test.dns import TYPE_PTR, DnsServer, reverse_name
 from qemu_riscv64_test.launcher import FakeStatus
 from qemu_riscv64_test.processes import Process, check, free_port
 from qemu_riscv64_test.prometheus import Scrape, load_parser
@@ -92,15 +94,23 @@ class Fleet:
         self.console_flags = list(console_flags)
         self.vms = {}
         self.in_dns = []  # addresses the headless Service's name gives
+        self.pointers = {}  # address: the name its PTR record gives (as for a StatefulSet's pod)
         self.dns = DnsServer("127.0.0.1", self.lookup)
         self.front = None
         self.front_port = None
 
-    def lookup(self, name, _qtype):
+    def lookup(self, name, qtype):
+        if qtype == TYPE_PTR:
+            named = [self.pointers[a] for a in self.in_dns if a in self.pointers and reverse_name(a) == name]
+            return named or None
         return list(self.in_dns) if name == SERVICE else None
 
+    def next_address(self):
+        """The address the next VM added gets."""
+        return "127.0.0.%d" % (11 + len(self.vms))
+
     def add(self, name, status=READY, in_dns=True, peer_flags=("--log-input",), console_flags=()):
-        address = "127.0.0.%d" % (11 + len(self.vms))
+        address = self.next_address()
         self.vms[name] = Vm(name, address, self.port, self.folder, status,
                             self.console_flags + list(console_flags), peer_flags)
         if in_dns:
@@ -349,6 +359,16 @@ def discovery(_):
         vms.add("vm-c")
         vms.wait_for_list(lambda by: by.get("vm-c", {}).get("state") == "ready", "vm-c appearing")
         print("vm-c listed %.1f s after its console started" % (time.monotonic() - started))
+        # A pod in DNS before its console listens (its init containers run): starting, under the
+        # name its address's PTR record gives, until its console answers for it.
+        address = vms.next_address()
+        vms.in_dns.append(address)
+        vms.pointers[address] = "vm-d." + SERVICE
+        started = time.monotonic()
+        vms.wait_for_list(lambda by: by.get("vm-d", {}).get("state") == "starting", "vm-d starting")
+        print("vm-d listed starting %.1f s after its address came into DNS" % (time.monotonic() - started))
+        vms.add("vm-d", in_dns=False)
+        vms.wait_for_list(lambda by: by.get("vm-d", {}).get("state") == "ready", "vm-d ready once its console is up")
         # A console that stops while its address stays in DNS: failed, and no session.
         started = time.monotonic()
         vms.vms["vm-b"].console.stop()

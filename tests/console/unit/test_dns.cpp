@@ -1,6 +1,7 @@
 // Unit: the front's DNS query, the answers it accepts and refuses, and resolv.conf.
 #include "catch.hpp"
 #include "front/dns_message.hpp"
+#include "front/peer_discovery.hpp"
 #include "front/resolv_conf.hpp"
 
 #include <cstdint>
@@ -94,6 +95,57 @@ TEST_CASE("CNAMEs are followed, records of other names are not answers", "[dns]"
                         record(labels(target), 1, a(10, 1, 1, 1)) +
                         record(labels("evil.example"), 1, a(6, 6, 6, 6));
     CHECK(texts(parse_dns_answer(packet, id, name)) == std::vector<std::string>{"10.1.1.1"});
+}
+
+TEST_CASE("a PTR query asks for the names of an address, and its answer gives them", "[dns]") {
+    const auto address = boost::asio::ip::make_address_v4("10.244.0.17");
+    const auto reverse = console::reverse_name(address);
+    CHECK(reverse == "17.0.244.10.in-addr.arpa");
+    CHECK(console::encode_dns_query(id, reverse, console::dns_type::ptr) ==
+          header(0x0100, 0).substr(0, 10) + u16(1) + labels(reverse) + u16(12) + u16(1) + '\0' +
+              u16(41) + u16(4096) + u16(0) + u16(0) + u16(0));
+    const std::string pod = "vm-2.vms-headless.default.svc.cluster.local";
+    const auto packet =
+        header(0x8180, 3) + question(reverse, 12) +
+        record(to_question, 12, labels("VM-2.vms-headless.default.svc.cluster.local")) +
+        record(to_question, 12, labels(pod)) +
+        record(labels("1.0.0.10.in-addr.arpa"), 12, labels("other.example"));
+    const auto answer = parse_dns_answer(packet, id, reverse, console::dns_type::ptr);
+    CHECK(answer.result == outcome::addresses);
+    CHECK(answer.names == std::vector<std::string>{pod});
+    CHECK(answer.addresses.empty());
+    // An A answer to a PTR query, or a PTR answer to an A query, is not the answer.
+    CHECK(parse_dns_answer(packet, id, reverse).result == outcome::failed);
+    CHECK(
+        parse_dns_answer(header(0x8180, 0) + question(reverse), id, reverse, console::dns_type::ptr)
+            .result == outcome::failed);
+    // A PTR record whose name overruns its data length is refused.
+    CHECK(parse_dns_answer(header(0x8180, 1) + question(reverse, 12) +
+                               record(to_question, 12, labels(pod) + "x"),
+                           id, reverse, console::dns_type::ptr)
+              .result == outcome::failed);
+}
+
+TEST_CASE("a VM's name comes from a PTR name under the Service looked up", "[dns]") {
+    const auto address = boost::asio::ip::make_address_v4("10.244.0.17");
+    const auto name_of = [&](std::vector<std::string> names, std::string_view service) {
+        return console::vm_name_of_pointers(names, service, address);
+    };
+    const std::string pod =
+        "fleet-qemu-riscv64-2.fleet-qemu-riscv64-headless.vms.svc.cluster.local";
+    CHECK(name_of({pod}, "fleet-qemu-riscv64-headless") == "fleet-qemu-riscv64-2");
+    CHECK(name_of({pod}, "Fleet-qemu-riscv64-headless.vms.svc.cluster.local.") ==
+          "fleet-qemu-riscv64-2");
+    // Not under the Service, a pod without a host name, a label that is no VM name.
+    CHECK(name_of({pod}, "other-headless").empty());
+    CHECK(name_of({pod}, "fleet-qemu-riscv64-head").empty());
+    CHECK(name_of({"10-244-0-17.fleet-qemu-riscv64-headless.vms.svc.cluster.local"},
+                  "fleet-qemu-riscv64-headless")
+              .empty());
+    CHECK(name_of({"-x.fleet-qemu-riscv64-headless"}, "fleet-qemu-riscv64-headless").empty());
+    CHECK(name_of({"fleet-qemu-riscv64-headless"}, "fleet-qemu-riscv64-headless").empty());
+    // The first name that qualifies.
+    CHECK(name_of({"a.elsewhere", pod}, "fleet-qemu-riscv64-headless") == "fleet-qemu-riscv64-2");
 }
 
 TEST_CASE("no such name, no records, a failing server", "[dns]") {

@@ -21,11 +21,12 @@ tcp::endpoint at(const char* address) {
 }
 
 peer_answer answer(const char* address, const std::string& name, const char* state = "ready") {
-    return {at(address), vm_status{name, state, {}, {}, {}, {}, 1}};
+    return {at(address), vm_status{name, state, {}, {}, {}, {}, 1}, {}};
 }
 
-peer_answer silent(const char* address) {
-    return {at(address), std::nullopt};
+// No /status answer; `dns_name`: the VM DNS names at the address.
+peer_answer silent(const char* address, const std::string& dns_name = {}) {
+    return {at(address), std::nullopt, dns_name};
 }
 
 std::vector<std::string> names_and_states(const vm_list& list) {
@@ -79,6 +80,28 @@ TEST_CASE("a name is listed once, the front's own names never", "[front]") {
     CHECK(twice.unlisted == 2);
 }
 
+TEST_CASE("an address DNS names lists its VM as starting until its console answers", "[front]") {
+    const auto first = merge_round(
+        {}, {answer("10.0.0.1", "vm-0"), silent("10.0.0.2", "vm-1"), silent("10.0.0.3")});
+    CHECK(names_and_states(first) == std::vector<std::string>{"vm-0 ready", "vm-1 starting"});
+    CHECK(first.unlisted == 1);
+    // Still silent, and this round's PTR look-up failed: the name it had stays.
+    const auto second = merge_round(first, {answer("10.0.0.1", "vm-0"), silent("10.0.0.2")});
+    CHECK(names_and_states(second) == std::vector<std::string>{"vm-0 ready", "vm-1 starting"});
+    // Its console answers: its own state; silent after that: failed.
+    const auto third =
+        merge_round(second, {answer("10.0.0.1", "vm-0"), answer("10.0.0.2", "vm-1", "booting")});
+    CHECK(names_and_states(third) == std::vector<std::string>{"vm-0 ready", "vm-1 booting"});
+    const auto fourth =
+        merge_round(third, {answer("10.0.0.1", "vm-0"), silent("10.0.0.2", "vm-1")});
+    CHECK(names_and_states(fourth) == std::vector<std::string>{"vm-0 ready", "vm-1 failed"});
+    // A DNS name taken by an answering console, or one of the front's routes: counted only.
+    const auto taken = merge_round({}, {answer("10.0.0.1", "vm-0"), silent("10.0.0.2", "vm-0"),
+                                        silent("10.0.0.3", "metrics")});
+    CHECK(names_and_states(taken) == std::vector<std::string>{"vm-0 ready"});
+    CHECK(taken.unlisted == 2);
+}
+
 TEST_CASE("vms.json lists the VMs without their addresses", "[front]") {
     auto list = merge_round({}, {answer("10.0.0.1", "vm-0"), silent("10.0.0.2")});
     CHECK(console::format_vm_list(list) ==
@@ -93,6 +116,7 @@ TEST_CASE("the front's /metrics counts VMs by state", "[front]") {
     CHECK(text.find("qemu_riscv64_front_vms{state=\"ready\"} 2\n") != std::string::npos);
     CHECK(text.find("qemu_riscv64_front_vms{state=\"stopped\"} 1\n") != std::string::npos);
     CHECK(text.find("qemu_riscv64_front_vms{state=\"failed\"} 0\n") != std::string::npos);
+    CHECK(text.find("qemu_riscv64_front_vms{state=\"starting\"} 0\n") != std::string::npos);
     CHECK(text.find("qemu_riscv64_front_sent_bytes_total 3\n") != std::string::npos);
     CHECK(text.find("# TYPE qemu_riscv64_front_dns_failures_total counter\n") != std::string::npos);
 }

@@ -1,6 +1,7 @@
-"""A small DNS server for tests: A queries answered from a lookup function, over UDP.
+"""A small DNS server for tests: A and PTR queries answered from a lookup function, over UDP.
 
-    lookup(name, qtype) -> list of IPv4 addresses (NOERROR; records only for A queries)
+    lookup(name, qtype) -> list of IPv4 addresses for an A query, of names for a PTR query
+                           (NOERROR; records only for those two types),
                            or None (NXDOMAIN, so a resolver's search list moves on)
 
 The node tier's cluster DNS (tests/cluster/cluster_dns.py) and the front's
@@ -10,7 +11,17 @@ import socket
 import struct
 import threading
 
-TYPE_A, TYPE_AAAA, CLASS_IN = 1, 28, 1
+TYPE_A, TYPE_PTR, TYPE_AAAA, CLASS_IN = 1, 12, 28, 1
+
+
+def encode_name(name):
+    """`name` (dotted) as DNS labels, uncompressed."""
+    return b"".join(bytes([len(label)]) + label.encode("ascii") for label in name.split(".") if label) + b"\0"
+
+
+def reverse_name(address):
+    """The in-addr.arpa name a PTR query for `address` asks."""
+    return ".".join(reversed(address.split("."))) + ".in-addr.arpa"
 
 
 def parse_question(packet):
@@ -30,16 +41,14 @@ def parse_question(packet):
 
 
 def answer(packet, lookup):
-    """The reply to `packet`: its question, then A records pointing at the question's name (TTL 5 s)."""
+    """The reply to `packet`: its question, then A or PTR records owned by the question's name (TTL 5 s)."""
     ident, flags, name, qtype, qclass, end = parse_question(packet)
-    addresses = lookup(name, qtype) if qclass == CLASS_IN else None
-    rcode = 0 if addresses is not None else 3  # NXDOMAIN
-    records = b""
-    if addresses and qtype == TYPE_A:
-        for address in addresses:
-            records += struct.pack("!HHHIH", 0xC00C, TYPE_A, CLASS_IN, 5, 4) + socket.inet_aton(address)
-    count = len(addresses) if addresses and qtype == TYPE_A else 0
-    header = struct.pack("!HHHHHH", ident, 0x8180 | (flags & 0x0100) | rcode, 1, count, 0, 0)
+    found = lookup(name, qtype) if qclass == CLASS_IN else None
+    rcode = 0 if found is not None else 3  # NXDOMAIN
+    encode = {TYPE_A: socket.inet_aton, TYPE_PTR: encode_name}.get(qtype)
+    data = [encode(item) for item in found] if found and encode else []
+    records = b"".join(struct.pack("!HHHIH", 0xC00C, qtype, CLASS_IN, 5, len(item)) + item for item in data)
+    header = struct.pack("!HHHHHH", ident, 0x8180 | (flags & 0x0100) | rcode, 1, len(data), 0, 0)
     return header + packet[12:end] + records
 
 
