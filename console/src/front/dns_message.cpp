@@ -5,6 +5,7 @@
 #include <cctype>
 #include <optional>
 #include <set>
+#include <string>
 
 namespace console {
 
@@ -211,11 +212,9 @@ dns_answer parse_dns_answer(std::string_view packet, std::uint16_t id, std::stri
 }
 
 std::string reverse_name(const boost::asio::ip::address_v4& address) {
-    const auto bytes = address.to_bytes();
-    std::string name;
-    for (auto byte = bytes.rbegin(); byte != bytes.rend(); ++byte)
-        name += std::to_string(*byte) + '.';
-    return name + "in-addr.arpa";
+    const auto byte = address.to_bytes();
+    return std::to_string(byte[3]) + '.' + std::to_string(byte[2]) + '.' +
+           std::to_string(byte[1]) + '.' + std::to_string(byte[0]) + ".in-addr.arpa";
 }
 
 }  // namespace console
