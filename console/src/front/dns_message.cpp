@@ -213,8 +213,8 @@ dns_answer parse_dns_answer(std::string_view packet, std::uint16_t id, std::stri
 
 std::string reverse_name(const boost::asio::ip::address_v4& address) {
     const auto byte = address.to_bytes();
-    return std::to_string(byte[3]) + '.' + std::to_string(byte[2]) + '.' +
-           std::to_string(byte[1]) + '.' + std::to_string(byte[0]) + ".in-addr.arpa";
+    return std::to_string(byte[3]) + '.' + std::to_string(byte[2]) + '.' + std::to_string(byte[1]) +
+           '.' + std::to_string(byte[0]) + ".in-addr.arpa";
 }
 
 }  // namespace console
