@@ -13,7 +13,7 @@ import time
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "..", "tests", "images"))
 sys.path.insert(0, os.path.join(here, "..", "..", "tests", "pylib"))
-from pod_test import free_port  # noqa: E402
+from test_pod import free_port  # noqa: E402
 from rendered_pod import RenderedPod, render  # noqa: E402
 from qemu_riscv64_test.launcher import start_line  # noqa: E402
 

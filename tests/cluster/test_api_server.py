@@ -9,7 +9,7 @@ seccomp profile that allows user namespaces), the real helm installs
 the chart, upgrades it with changed values (the generated console password
 kept by `lookup`), rolls it back, runs a second release beside it and
 uninstalls both. There is no node here: pods are created by the controllers
-and admitted, then wait for one (node_test.py runs them on a real kubelet).
+and admitted, then wait for one (test_node.py runs them on a real kubelet).
 In a second namespace, enforcing baseline, the defaults (passt) are admitted,
 and the restricted one refuses them, naming the seccomp profile. With no
 --set at all (network.mode=auto) the chart reads the namespace's level at
@@ -765,7 +765,7 @@ def main():
             "the PVC only, not to keep it")
 
     with ControlPlane(bins.stdout.strip()) as cp, tempfile.TemporaryDirectory(prefix="helm-") as home:
-        log("no node at this level: pods are admitted and scheduled nowhere (a real node: node_test.py)")
+        log("no node at this level: pods are admitted and scheduled nowhere (a real node: test_node.py)")
         helm = Helm(helm_binary, cp, home)
         log(f"helm {helm.run('version', '--short').stdout.strip()}")
         previous = args.previous_chart or previous_chart(args.chart, DEPLOYMENT_CHART, home)

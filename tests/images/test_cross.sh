@@ -8,10 +8,10 @@
 # podman runs under `flock /tmp/podman.lock`, as everything using podman on
 # shared machines. Skipped (77) without podman or qemu-user-static.
 #
-#   cross_test.sh SOURCE_DIR REGISTRY VERSION [ARCH]
+#   test_cross.sh SOURCE_DIR REGISTRY VERSION [ARCH]
 set -euo pipefail
 
-usage="usage: cross_test.sh SOURCE_DIR REGISTRY VERSION [ARCH]"
+usage="usage: test_cross.sh SOURCE_DIR REGISTRY VERSION [ARCH]"
 source_dir=${1:?$usage}
 registry=${2:?$usage}
 version=${3:?$usage}

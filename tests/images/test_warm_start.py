@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 
-from pod_test import free_port, run, wait_ready
+from test_pod import free_port, run, wait_ready
 from rendered_pod import RenderedPod, render
 
 from qemu_riscv64_test.console_session import ConsoleSession
@@ -50,7 +50,7 @@ def resumed_guest(helm, args):
     release = f"warmtest-{secrets.token_hex(3)}"
     http_port, telnet_port = free_port(), free_port()
     # The test's client speaks to the console without credentials, and passt binds
-    # its ports on the host here: one free port, not the default range (as pod_test.py).
+    # its ports on the host here: one free port, not the default range (as test_pod.py).
     values = {"images.data": args.data_image, "console.auth.enabled": False,
               "network.passtPorts": str(free_port())}
     pod = RenderedPod(render(helm, args.chart, release, values), http_port, telnet_port)

@@ -13,10 +13,10 @@
 # Prints the build's time and each platform image's size. podman runs under
 # `flock /tmp/podman.lock`, as everything using podman on shared machines.
 #
-#   multiarch_test.sh SOURCE_DIR BUILD_DIR REGISTRY VERSION
+#   test_multiarch.sh SOURCE_DIR BUILD_DIR REGISTRY VERSION
 set -euo pipefail
 
-usage="usage: multiarch_test.sh SOURCE_DIR BUILD_DIR REGISTRY VERSION"
+usage="usage: test_multiarch.sh SOURCE_DIR BUILD_DIR REGISTRY VERSION"
 source_dir=${1:?$usage}
 build_dir=${2:?$usage}
 registry=${3:?$usage}

@@ -2,11 +2,11 @@
 # Every image `make container` built carries the OCI labels title, version,
 # source, licenses and created, with version = VERSION (the chart's appVersion).
 #
-#   labels_test.sh REGISTRY VERSION "NAME..."
+#   test_labels.sh REGISTRY VERSION "NAME..."
 set -euo pipefail
 
-registry=${1:?usage: labels_test.sh REGISTRY VERSION NAMES}
-version=${2:?usage: labels_test.sh REGISTRY VERSION NAMES}
+registry=${1:?usage: test_labels.sh REGISTRY VERSION NAMES}
+version=${2:?usage: test_labels.sh REGISTRY VERSION NAMES}
 failed=0
 for name in $3; do
   image=$registry/qemu-riscv64-$name:$version

@@ -7,10 +7,10 @@
 # unknown cluster, a missing kind or minikube command, and Docker Desktop with
 # images podman built. Each refusal must exit 2 and name its input.
 #
-#   engine_test.sh SOURCE_DIR
+#   test_engine.sh SOURCE_DIR
 set -euo pipefail
 
-source_dir=${1:?usage: engine_test.sh SOURCE_DIR}
+source_dir=${1:?usage: test_engine.sh SOURCE_DIR}
 pick=$source_dir/containers/pick-engine.sh
 load=$source_dir/containers/load-images.sh
 failed=0

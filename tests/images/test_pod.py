@@ -65,7 +65,7 @@ def wait_ready(port, pod=None, ready_text=None):
                     raise AssertionError(f"/readyz answered {answers[0]} first, not 503 while booting")
                 if ready_text not in pod.launcher_log():
                     raise AssertionError(f"/readyz was 200 before {ready_text!r} was on the serial console")
-                print(f"pod_test: /readyz answered 503 {answers.count(503)} times, 200 after {ready_text!r}")
+                print(f"test_pod: /readyz answered 503 {answers.count(503)} times, 200 after {ready_text!r}")
             return
         time.sleep(1)
     raise TimeoutError(f"console on port {port} never became ready")
@@ -80,7 +80,7 @@ def wait_start(pod, expected):
             started, line = found
             if started != expected:
                 raise AssertionError(f"expected a {expected} start, the launcher said: {line}")
-            print(f"pod_test: {line}")
+            print(f"test_pod: {line}")
             return
         time.sleep(1)
     raise TimeoutError("the launcher never said how it started the guest")
@@ -117,12 +117,12 @@ def check_uname_and_write(port, args, token, pod, guest_port):
     console = open_shell(port, args, pod, args.first_start)
     # The echoed command has no "riscv64"; the answer ends its own line.
     run(console, "uname -m", b"riscv64\r\n")
-    print("pod_test: uname -m printed riscv64 through the console's WebSocket")
+    print("test_pod: uname -m printed riscv64 through the console's WebSocket")
     # The guest is named after its pod (VM_HOSTNAME from the downward API; podman names
     # the Deployment's pod NAME-pod-0), whether it booted cold or resumed the image's snapshot.
     pod_name = f"{pod.name}-pod-0"
     run(console, "echo name-$(hostname)-end", f"name-{pod_name}-end".encode())
-    print(f"pod_test: the guest's host name is its pod's, {pod_name}")
+    print(f"test_pod: the guest's host name is its pod's, {pod_name}")
     sleeper = None
     if args.persist_file:
         run(console, f"echo {token} >{args.persist_file}; sync; echo written-$((6*7))", b"written-42")
@@ -154,7 +154,7 @@ def check_guest_server(console, guest_port):
             raise AssertionError(f"the guest's server on port {guest_port} never answered "
                                  f"at the pod's address: {answer!r}")
         time.sleep(2)
-    print(f"pod_test: a guest server on port {guest_port} answered at the pod's address (passt)")
+    print(f"test_pod: a guest server on port {guest_port} answered at the pod's address (passt)")
 
 
 def check_in_browser(port, args):
@@ -163,16 +163,16 @@ def check_in_browser(port, args):
                                 "browser_check.js")
     subprocess.run(["node", check_script, f"http://127.0.0.1:{port}/", "uname -m", "riscv64",
                     args.browser_screenshot, args.prompt.strip()], check=True)
-    print(f"pod_test: the page in Chromium showed riscv64 ({args.browser_screenshot})")
+    print(f"test_pod: the page in Chromium showed riscv64 ({args.browser_screenshot})")
 
 
 def check_hibernated(port, args, token, pod, sleeper):
     """The next pod resumed the guest the last one saved: its file and its process are there."""
     console = open_shell(port, args, pod, "hibernated")
     run(console, f"cat {args.persist_file}", token.encode())
-    print(f"pod_test: {args.persist_file} survived the pod restart")
+    print(f"test_pod: {args.persist_file} survived the pod restart")
     run(console, f"kill -0 {sleeper} && echo sleeper-$((40+2))-alive", b"sleeper-42-alive")
-    print(f"pod_test: `sleep 12345` (pid {sleeper}), started before the stop, still runs: the guest hibernated")
+    print(f"test_pod: `sleep 12345` (pid {sleeper}), started before the stop, still runs: the guest hibernated")
     console.close()
 
 
