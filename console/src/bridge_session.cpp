@@ -31,6 +31,13 @@ constexpr std::size_t telnet_high_water = 64 * 1024;
 constexpr std::size_t read_size = 64 * 1024;
 thread_local std::array<char, read_size> read_buffer;
 
+// A browser's next message is read a few bytes first (a keystroke's or a
+// resize's fits): Beast sets aside what a read asks for before any byte
+// arrives, so a session waiting for keys holds only this much. The rest of a
+// longer message (a paste) comes in larger pieces.
+constexpr std::size_t first_piece = 64;
+constexpr std::size_t next_piece = 64 * 1024;
+
 }  // namespace
 
 bridge_session::bridge_session(net::ip::tcp::socket&& socket,
@@ -67,8 +74,9 @@ void bridge_session::on_accept(beast::error_code ec) {
 }
 
 void bridge_session::do_browser_read() {
-    browser_.async_read(browser_buffer_, beast::bind_front_handler(&bridge_session::on_browser_read,
-                                                                   shared_from_this()));
+    browser_.async_read_some(
+        browser_buffer_, browser_.is_message_done() ? first_piece : next_piece,
+        beast::bind_front_handler(&bridge_session::on_browser_read, shared_from_this()));
 }
 
 void bridge_session::on_browser_read(beast::error_code ec, std::size_t) {
@@ -79,12 +87,14 @@ void bridge_session::on_browser_read(beast::error_code ec, std::size_t) {
         if (!stopped_) net_parts::fail(ec, "console: session read");
         return stop();
     }
+    if (!browser_.is_message_done()) return do_browser_read();
     const auto data = browser_buffer_.cdata();
     const std::string_view frame(static_cast<const char*>(data.data()), data.size());
     state_->counters.bytes_from_browsers += frame.size();
     // Text frames are taken too (Beast has checked their UTF-8): simple clients send them.
     const bool valid = handle_message(frame);
     browser_buffer_.consume(browser_buffer_.size());
+    if (browser_buffer_.capacity() > first_piece) browser_buffer_.shrink_to_fit();
     if (!valid) return close_browser({websocket::close_code::policy_error, "malformed message"});
     // Back-pressure: the next keystrokes wait until the VM has taken these.
     if (to_telnet_.full())
@@ -158,7 +168,7 @@ void bridge_session::on_stall(beast::error_code ec) {
     ++state_->counters.sessions_stalled;
     stop();
     // The browser reads nothing, so no close handshake: drop the connection.
-    beast::get_lowest_layer(browser_).close();
+    drop_connection(browser_);
 }
 
 void bridge_session::stop() {

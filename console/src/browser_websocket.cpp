@@ -32,4 +32,9 @@ void prepare_browser_websocket(browser_websocket& socket, const request& upgrade
     socket.binary(true);
 }
 
+void drop_connection(browser_websocket& socket) {
+    beast::error_code ignored;
+    socket.next_layer().close(ignored);
+}
+
 }  // namespace console

@@ -4,12 +4,17 @@
 
 #include "http_responses.hpp"
 
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
 namespace console {
 
-using browser_websocket = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+// On the bare socket: the WebSocket's own timeouts cover it (a timed stream
+// below would add a timer and a wrapper to every pending read of every session).
+using browser_websocket = boost::beast::websocket::stream<boost::asio::ip::tcp::socket>;
+
+// Drops the connection without a close handshake (a browser that reads nothing).
+void drop_connection(browser_websocket& socket);
 
 // True when the upgrade offers ttyd's `tty` subprotocol.
 bool offers_tty(const request& upgrade);

@@ -168,7 +168,7 @@ void ws_relay::on_stall(beast::error_code ec) {
               << state_->config.stall_timeout_seconds << " s\n";
     close_vm({websocket::close_code::going_away, "browser stopped reading"});
     // The browser reads nothing, so no close handshake: drop the connection.
-    beast::get_lowest_layer(browser_).close();
+    drop_connection(browser_);
 }
 
 // Ends: the other side's close handshake, then nothing more in either direction.
@@ -183,7 +183,7 @@ void ws_relay::close_browser(const websocket::close_reason& reason) {
 void ws_relay::close_vm(const websocket::close_reason& reason) {
     if (stopped_) return;
     stop();
-    if (browser_.is_open()) beast::get_lowest_layer(browser_).close();
+    if (browser_.is_open()) drop_connection(browser_);
     vm_->async_close(reason, beast::bind_front_handler(&ws_relay::on_close, shared_from_this()));
 }
 
