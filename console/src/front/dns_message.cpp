@@ -202,7 +202,8 @@ dns_answer parse_dns_answer(std::string_view packet, std::uint16_t id, std::stri
     for (const auto& entry : records) {
         if (entry.type != wanted_type || !names.contains(entry.owner)) continue;
         if (entry.type == type_a) addresses.insert(entry.address);
-        if (entry.type == type_ptr) pointed.insert(entry.target);
+        // A PTR record naming the root names nothing.
+        if (entry.type == type_ptr && !entry.target.empty()) pointed.insert(entry.target);
     }
     answer.addresses.assign(addresses.begin(), addresses.end());
     answer.names.assign(pointed.begin(), pointed.end());

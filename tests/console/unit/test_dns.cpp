@@ -119,6 +119,12 @@ TEST_CASE("a PTR query asks for the names of an address, and its answer gives th
     CHECK(
         parse_dns_answer(header(0x8180, 0) + question(reverse), id, reverse, console::dns_type::ptr)
             .result == outcome::failed);
+    // A PTR record that names the root names nothing.
+    const auto root = parse_dns_answer(
+        header(0x8180, 1) + question(reverse, 12) + record(to_question, 12, std::string(1, '\0')),
+        id, reverse, console::dns_type::ptr);
+    CHECK(root.result == outcome::addresses);
+    CHECK(root.names.empty());
     // A PTR record whose name overruns its data length is refused.
     CHECK(parse_dns_answer(header(0x8180, 1) + question(reverse, 12) +
                                record(to_question, 12, labels(pod) + "x"),
