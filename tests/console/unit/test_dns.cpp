@@ -134,7 +134,7 @@ TEST_CASE("a PTR query asks for the names of an address, and its answer gives th
 
 TEST_CASE("a VM's name comes from a PTR name under the Service looked up", "[dns]") {
     const auto address = boost::asio::ip::make_address_v4("10.244.0.17");
-    const auto name_of = [&](std::vector<std::string> names, std::string_view service) {
+    const auto name_of = [&](const std::vector<std::string>& names, std::string_view service) {
         return console::vm_name_of_pointers(names, service, address);
     };
     const std::string pod =
