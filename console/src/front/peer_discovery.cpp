@@ -137,6 +137,7 @@ void peer_discovery::ask_consoles() {
             if (addresses.size() < max_addresses) addresses.emplace(address, peer);
     answers_.clear();
     answer_peers_.clear();
+    http_answered_.assign(addresses.size(), false);
     for (const auto& [address, peer] : addresses) {
         answers_.push_back({address, std::nullopt, {}});
         answer_peers_.push_back(peer);
@@ -155,6 +156,7 @@ void peer_discovery::ask_consoles() {
 }
 
 void peer_discovery::on_status(std::size_t index, beast::error_code ec, upstream_response res) {
+    http_answered_[index] = !ec;
     if (!ec && res.result() == http::status::ok)
         answers_[index].status = parse_vm_status(res.body());
     note_refusal(answers_[index].address, !ec && res.result() == http::status::unauthorized);
@@ -173,14 +175,16 @@ void peer_discovery::note_refusal(const tcp::endpoint& address, bool refused) {
                      "same CONSOLE_AUTH_FILE)\n";
 }
 
-// A looked-up address whose console is silent: its pod may be starting. DNS
-// names it (the PTR record Kubernetes DNS keeps for a headless Service's pod),
-// so the list can show the VM before its console answers.
+// A looked-up address where no console answers HTTP yet: its pod may be
+// starting. DNS names it (the PTR record Kubernetes DNS keeps for a headless
+// Service's pod), so the list can show the VM before its console answers. An
+// address whose console did answer, unusably or refusing the front's
+// credentials, is a console to fix, not one starting: it stays unlisted.
 void peer_discovery::name_silent_addresses() {
     std::vector<std::size_t> silent;
     for (std::size_t index = 0; index < answers_.size(); ++index) {
         const auto& address = answers_[index].address.address();
-        if (!answers_[index].status && address.is_v4() &&
+        if (!answers_[index].status && !http_answered_[index] && address.is_v4() &&
             !literal_address(config_.peers[answer_peers_[index]].host))
             silent.push_back(index);
     }

@@ -61,9 +61,10 @@ private:
     boost::asio::ip::udp::endpoint dns_server_;
     // Per --peers entry: its addresses as last looked up (kept when DNS fails).
     std::vector<std::vector<boost::asio::ip::tcp::endpoint>> peer_addresses_;
-    std::vector<peer_answer> answers_;                  // this round's, one per address
-    std::vector<std::size_t> answer_peers_;             // the --peers entry each came from
-    std::size_t pending_ = 0;                           // look-ups or requests still out
+    std::vector<peer_answer> answers_;       // this round's, one per address
+    std::vector<std::size_t> answer_peers_;  // the --peers entry each came from
+    std::vector<bool> http_answered_;        // each's console gave an HTTP answer (usable or not)
+    std::size_t pending_ = 0;                // look-ups or requests still out
     std::set<boost::asio::ip::tcp::endpoint> refused_;  // answered 401, said once
 };
 
