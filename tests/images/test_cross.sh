@@ -4,7 +4,8 @@
 # built for ARCH (default arm64) by containers/{launcher,console}/Dockerfile's
 # builder stage, nothing compiled under emulation, then run here through
 # qemu-user (qemu-ARCH-static -L, no binfmt_misc needed) with the libraries
-# the images would carry: --version, and the launcher's --dry-run.
+# the images would carry: --version, and the launcher's --dry-run. The builder
+# stages compile through the images' compiler cache ($CACHE_DIR/ccache-images).
 # podman runs under `flock /tmp/podman.lock`, as everything using podman on
 # shared machines. Skipped (77) without podman or qemu-user-static.
 #
@@ -38,11 +39,15 @@ host_platform=$(podman info --format '{{.Host.OS}}/{{.Host.Arch}}')
 ca_bundle=/etc/ssl/certs/ca-certificates.crt
 secret=()
 [ -s "$ca_bundle" ] && secret=(--secret "id=ca-bundle,src=$ca_bundle")
+# The builder stages' compiler cache, as make container mounts it: after a
+# source change only what changed is compiled again for ARCH.
+ccache_dir=${CACHE_DIR:-$HOME/.cache/qemu-riscv64}/ccache-images
+mkdir -p "$ccache_dir"
 for name in launcher console; do
   builder=$registry/qemu-riscv64-$name-builder:$version-$arch
   start=$SECONDS
   podman build --network host --layers --platform "linux/$arch" \
-    --build-arg "BUILDPLATFORM=$host_platform" "${secret[@]}" --target builder \
+    --build-arg "BUILDPLATFORM=$host_platform" "${secret[@]}" -v "$ccache_dir:/ccache" --target builder \
     -f "$source_dir/containers/$name/Dockerfile" -t "$builder" "$source_dir" >"$work/build-$name.log" 2>&1 \
     || { tail -n 40 "$work/build-$name.log"; exit 1; }
   echo "cross_test: $name builder stage for $arch: $((SECONDS - start)) s"
