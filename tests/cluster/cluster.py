@@ -46,6 +46,19 @@ def exit_with(main):
         sys.exit(1)
 
 
+def kubernetes_binaries(script):
+    """The folder of the Kubernetes binaries scripts/get-kubernetes.sh (`script`) prints, or None
+    after saying that this tier cannot run here (no Go toolchain new enough to build them)."""
+    bins = subprocess.run([script], stdout=subprocess.PIPE, text=True)
+    if bins.returncode == 3:
+        print("cluster: SKIPPED: no Go toolchain new enough to build Kubernetes (see above); "
+              "install Go from https://go.dev/dl/ to run this tier", flush=True)
+        return None
+    if bins.returncode != 0:
+        raise SystemExit("scripts/get-kubernetes.sh failed")
+    return bins.stdout.strip()
+
+
 def check(condition, what):
     """Logs `what` as checked, or raises Failure naming it."""
     if not condition:

@@ -34,7 +34,8 @@ import sys
 import tempfile
 import time
 
-from cluster import DEPLOYMENT_CHART, ControlPlane, Failure, PodWatch, check, exit_with, log, previous_chart
+from cluster import (DEPLOYMENT_CHART, ControlPlane, Failure, PodWatch, check, exit_with, kubernetes_binaries, log,
+                     previous_chart)
 
 NAMESPACE = "vms"
 BASELINE_NAMESPACE = "vms-passt"
@@ -751,20 +752,16 @@ def main():
                                                  f"--chart's folder at that commit)")
     args = parser.parse_args()
 
-    bins = subprocess.run([args.kubernetes_script], stdout=subprocess.PIPE, text=True)
-    if bins.returncode == 3:
-        print("cluster: SKIPPED: no Go toolchain new enough to build Kubernetes (see above); "
-              "install Go from https://go.dev/dl/ to run this tier", flush=True)
+    bins = kubernetes_binaries(args.kubernetes_script)
+    if bins is None:
         return 77
-    if bins.returncode != 0:
-        raise SystemExit("scripts/get-kubernetes.sh failed")
     helm_binary = subprocess.run([args.helm_script], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
     keep_option = keep_option_of(args.chart)
     if not keep_option:
         log("NOTE: this chart has no persistence.keepOnUninstall value yet: uninstall is checked to delete "
             "the PVC only, not to keep it")
 
-    with ControlPlane(bins.stdout.strip()) as cp, tempfile.TemporaryDirectory(prefix="helm-") as home:
+    with ControlPlane(bins) as cp, tempfile.TemporaryDirectory(prefix="helm-") as home:
         log("no node at this level: pods are admitted and scheduled nowhere (a real node: test_node.py)")
         helm = Helm(helm_binary, cp, home)
         log(f"helm {helm.run('version', '--short').stdout.strip()}")

@@ -40,7 +40,8 @@ import threading
 import time
 from urllib.parse import quote, urlsplit
 
-from cluster import DEPLOYMENT_CHART, ControlPlane, Failure, PodWatch, check, exit_with, log, previous_chart
+from cluster import (DEPLOYMENT_CHART, ControlPlane, Failure, PodWatch, check, exit_with, kubernetes_binaries, log,
+                     previous_chart)
 from node import NODE_NAME, PAUSE_IMAGE, Node
 from qemu_riscv64_test.console_session import ConsoleSession
 from qemu_riscv64_test.launcher import start_line
@@ -1054,13 +1055,9 @@ def main():
     if os.geteuid() != 0:
         print("cluster: SKIPPED: a kubelet and containerd need root (this test runs them on the host)", flush=True)
         return 77
-    bins = subprocess.run([args.kubernetes_script], stdout=subprocess.PIPE, text=True)
-    if bins.returncode == 3:
-        print("cluster: SKIPPED: no Go toolchain new enough to build Kubernetes; install Go from "
-              "https://go.dev/dl/ to run this tier", flush=True)
+    bins = kubernetes_binaries(args.kubernetes_script)
+    if bins is None:
         return 77
-    if bins.returncode != 0:
-        raise SystemExit("scripts/get-kubernetes.sh failed")
     helm = subprocess.run([args.helm_script], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
     image = lambda name: f"{args.registry}/qemu-riscv64-{name}:{args.version}"  # noqa: E731
     images = [image("launcher"), image("console"), image(f"data-{args.data_image}"), image("data-debian-13")]
@@ -1070,7 +1067,7 @@ def main():
               "cpu.count=2", "memory=2048", "service.type=ClusterIP", "persistence.enabled=true",
               "persistence.size=1Gi", "persistence.storageClass=-", "imagePullPolicy=Never"]
 
-    with ControlPlane(bins.stdout.strip()) as cp, tempfile.TemporaryDirectory(prefix="helm-") as home:
+    with ControlPlane(bins) as cp, tempfile.TemporaryDirectory(prefix="helm-") as home:
         with Node(cp, images, args.images_archive, os.path.join(HERE, "pause.c"), allocatable=SMALL_NODE) as node:
             check_small_node(cp)
             make_namespace_and_volume(cp, os.path.join(node.dir, "volumes", "vm-disk"))
