@@ -59,7 +59,7 @@ def main():
                 console, _ = start_console(args.console, telnet_port, *flags, listen_port=port)
         status = browser.wait(240)
         if status != 0:  # what the guest and the launcher said, for the failure's reason
-            print("launcher's output, last 40 lines:\n" + "\n".join(launcher.text().splitlines()[-40:]), flush=True)
+            print_launcher_tail(launcher)
         return status
     finally:
         if console:
@@ -80,6 +80,11 @@ def phone(args):
     return run_check(args, "phone_check.js", [":~#"], {}, ["--title", "busybox test VM"])
 
 
+def print_launcher_tail(launcher):
+    """The launcher's last 40 lines (the guest's console among them): a failed check's reason."""
+    print("launcher's output, last 40 lines:\n" + "\n".join(launcher.text().splitlines()[-40:]), flush=True)
+
+
 def run_check(args, script, script_args, launcher_env, console_flags, folder=None):
     """The busybox guest under the launcher, a console on it, and browser/`script` run with the
     console's URL, `script_args` and the screenshot's path; its exit status. When it fails,
@@ -93,7 +98,7 @@ def run_check(args, script, script_args, launcher_env, console_flags, folder=Non
         status = subprocess.run(["node", os.path.join(HERE, script), "http://127.0.0.1:%d/" % port, *script_args,
                                  args.screenshot], timeout=240).returncode
         if status != 0:
-            print("launcher's output, last 40 lines:\n" + "\n".join(launcher.text().splitlines()[-40:]), flush=True)
+            print_launcher_tail(launcher)
         return status
     finally:
         if console:
