@@ -7,7 +7,7 @@ import sys
 PYLIB = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def test_venv_site():
+def venv_site_packages():
     """The venv's site-packages: where install-test-venv.sh puts it, run only while it is not there."""
     with open(os.path.join(PYLIB, "requirements.txt"), "rb") as requirements:
         key = hashlib.sha256(requirements.read()).hexdigest()[:12]
@@ -22,6 +22,6 @@ def test_venv_site():
 
 def use_test_venv():
     """Puts the test venv's site-packages first on sys.path."""
-    site = test_venv_site()
+    site = venv_site_packages()
     if site not in sys.path:
         sys.path.insert(0, site)
