@@ -1,61 +1,65 @@
-#!/usr/bin/env python3
-"""The launcher's command line without a guest: --dry-run, and bad input that
-must end the run before QEMU starts with a message naming variable and value.
+"""The launcher's command line without a guest running.
 
-usage: test_cli.py LAUNCHER GUEST_DIR"""
+    run-pytest.sh test_cli.py --launcher BIN --guest DIR
+
+test_cli  --dry-run prints QEMU's command line (kernel, -append, -smp, the forward); bad
+          input (a setting's value, a missing kernel, a vm.conf line without '=' or with an
+          unknown key, a telnet port in use) ends the run before QEMU starts, with a message
+          naming variable and value (never the value of an unknown key)
+"""
 import os
 import socket
 import subprocess
-import sys
-import tempfile
+
+from qemu_riscv64_test.processes import check
 
 
 def run(binary, env=None, args=()):
-    full_env = dict(os.environ)
-    full_env.update(env or {})
-    return subprocess.run([binary, *args], env=full_env, capture_output=True, text=True,
-                          timeout=30)
+    return subprocess.run([binary, *args], env={**os.environ, **(env or {})}, capture_output=True,
+                          text=True, timeout=30)
 
 
 def expect_failure(binary, env, args, *fragments):
+    """Runs the launcher, which must fail before starting QEMU and say each of `fragments`."""
     result = run(binary, env, args)
-    assert result.returncode != 0, f"{env} {args}: exit 0"
-    assert "QEMU started" not in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr and "terminate called" not in result.stderr
+    check(result.returncode != 0, f"{env} {args}: exit 0")
+    check("QEMU started" not in result.stderr, result.stderr)
+    check("Traceback" not in result.stderr and "terminate called" not in result.stderr, result.stderr)
     for fragment in fragments:
-        assert fragment in result.stderr, f"{fragment!r} not in {result.stderr!r}"
+        check(fragment in result.stderr, f"{fragment!r} not in {result.stderr!r}")
     return result
 
 
 def check_dry_run(binary, guest_dir):
     result = run(binary, {"VM_DATA_DIR": guest_dir, "VM_FORWARD_PORTS": "2222:22"},
                  ["--dry-run", "--cpus", "3"])
-    assert result.returncode == 0, result.stderr
+    check(result.returncode == 0, result.stderr)
     argv = result.stdout.splitlines()
-    assert argv[argv.index("-append") + 1] == "console=ttyS0 rdinit=/init", argv
-    assert argv[argv.index("-smp") + 1] == "3", argv
-    assert argv[argv.index("-kernel") + 1] == os.path.join(os.path.abspath(guest_dir), "Image")
-    assert "user,id=net0,restrict=on,ipv6=off,hostfwd=tcp::2222-:22" in argv, argv
+    check(argv[argv.index("-append") + 1] == "console=ttyS0 rdinit=/init", argv)
+    check(argv[argv.index("-smp") + 1] == "3", argv)
+    kernel = os.path.join(os.path.abspath(guest_dir), "Image")
+    check(argv[argv.index("-kernel") + 1] == kernel, argv)
+    check("user,id=net0,restrict=on,ipv6=off,hostfwd=tcp::2222-:22" in argv, argv)
 
 
-def check_bad_input(binary, guest_dir):
+def check_bad_values(binary, guest_dir):
     base = {"VM_DATA_DIR": guest_dir}
     expect_failure(binary, {**base, "VM_MEMORY": "lots"}, [], "VM_MEMORY", "lots")
     expect_failure(binary, {**base, "VM_CPU_COUNT": "0"}, [], "VM_CPU_COUNT", "'0'")
     expect_failure(binary, base, ["--kernel", "/no/such/Image"], "VM_KERNEL", "/no/such/Image")
     expect_failure(binary, {**base, "VM_CPU_FEATURES": "v=true,warp=9"}, [], "VM_CPU_FEATURES",
                    "warp")
-    with tempfile.TemporaryDirectory() as data_dir:
-        conf = os.path.join(data_dir, "vm.conf")
-        with open(conf, "w") as out:
-            out.write("# a guest\nVM_MEMORY=512\nthis line is wrong\n")
-        expect_failure(binary, {"VM_DATA_DIR": data_dir}, [], conf + ":3", "found a line without '='")
-        with open(conf, "w") as out:
-            out.write("VM_MEMORYY=512\n")
-        # The key is named, its value never shown (it may be a misspelt secret).
-        result = expect_failure(binary, {"VM_DATA_DIR": data_dir}, [], conf + ":1",
-                                "unknown variable VM_MEMORYY")
-        assert "512" not in result.stderr, result.stderr
+
+
+def check_bad_vm_conf(binary, data_dir):
+    conf = data_dir / "vm.conf"
+    env = {"VM_DATA_DIR": str(data_dir)}
+    conf.write_text("# a guest\nVM_MEMORY=512\nthis line is wrong\n")
+    expect_failure(binary, env, [], f"{conf}:3", "found a line without '='")
+    conf.write_text("VM_MEMORYY=512\n")
+    # The key is named, its value never shown (it may be a misspelt secret).
+    result = expect_failure(binary, env, [], f"{conf}:1", "unknown variable VM_MEMORYY")
+    check("512" not in result.stderr, result.stderr)
 
 
 def check_busy_port(binary, guest_dir):
@@ -67,12 +71,9 @@ def check_busy_port(binary, guest_dir):
                        "VM_TELNET_PORT", port)
 
 
-def main(binary, guest_dir):
-    check_dry_run(binary, guest_dir)
-    check_bad_input(binary, guest_dir)
-    check_busy_port(binary, guest_dir)
+def test_cli(launcher_binary, guest_dir, tmp_path):
+    check_dry_run(launcher_binary, guest_dir)
+    check_bad_values(launcher_binary, guest_dir)
+    check_bad_vm_conf(launcher_binary, tmp_path)
+    check_busy_port(launcher_binary, guest_dir)
     print("dry run and bad input: ok")
-
-
-if __name__ == "__main__":
-    main(*sys.argv[1:3])

@@ -1,32 +1,21 @@
-#!/usr/bin/env python3
-"""QEMU killed under the launcher: the launcher exits non-zero and says why.
+"""QEMU killed under the launcher.
 
-usage: test_qemu_killed.py LAUNCHER GUEST_DIR"""
+    run-pytest.sh test_qemu_killed.py --launcher BIN --guest DIR
+
+test_qemu_killed  kill -9 of QEMU while the busybox guest boots: the launcher exits non-zero
+                  and says why
+"""
 import os
 import signal
-import sys
 
-from qemu_riscv64_test.guest import PrivateGuest
-from qemu_riscv64_test.launcher import Launcher
+from qemu_riscv64_test.processes import check
 
 
-def main(binary, shared_guest_dir):
-    with PrivateGuest(shared_guest_dir) as guest_dir:
-        run(binary, guest_dir)
-
-
-def run(binary, guest_dir):
-    launcher = Launcher(binary, {"VM_DATA_DIR": guest_dir, "VM_MEMORY": "512"})
-    try:
-        launcher.client().read_until(b"OpenSBI")
-        os.kill(launcher.qemu_pid, signal.SIGKILL)
-        status = launcher.wait(timeout=30)
-        assert status != 0, "launcher exited 0 after QEMU was killed"
-        launcher.wait_stderr(r"QEMU was killed by signal 9")
-        print(f"launcher exited {status} after kill -9 of QEMU: ok")
-    finally:
-        launcher.kill()
-
-
-if __name__ == "__main__":
-    main(*sys.argv[1:3])
+def test_qemu_killed(launcher_process, busybox_dir):
+    launcher = launcher_process({"VM_DATA_DIR": busybox_dir, "VM_MEMORY": "512"})
+    launcher.client().read_until(b"OpenSBI")
+    os.kill(launcher.qemu_pid, signal.SIGKILL)
+    status = launcher.wait(timeout=30)
+    check(status != 0, "launcher exited 0 after QEMU was killed")
+    launcher.wait_stderr(r"QEMU was killed by signal 9")
+    print(f"launcher exited {status} after kill -9 of QEMU: ok")

@@ -1,75 +1,59 @@
-#!/usr/bin/env python3
-"""The lifecycle against a fake QEMU. SIGTERM with a guest agent: an obeying
-guest powers off through guest-shutdown; a deaf one is stopped by QMP quit
-after VM_SHUTDOWN_TIMEOUT. The launcher exits with QEMU's status, also when
-the guest ends on its own; QEMU dies with a killed launcher.
+"""The launcher's lifecycle against a fake QEMU (fake_qemu.py) with a guest agent.
 
-usage: test_shutdown.py LAUNCHER FAKE_QEMU"""
+    run-pytest.sh test_shutdown.py --launcher BIN
+
+test_lifecycle_fake_qemu  SIGTERM: an obeying guest powers off through guest-shutdown; a deaf one
+                          is stopped by QMP quit after VM_SHUTDOWN_TIMEOUT (2 s); the launcher
+                          exits with QEMU's status, also when the guest ends on its own (0, 3);
+                          QEMU dies with a killed launcher
+"""
 import signal
-import sys
-import tempfile
 
-from qemu_riscv64_test.launcher import Launcher
-from qemu_riscv64_test.processes import wait_gone
+from qemu_riscv64_test.processes import check, wait_gone
 
 
-def start(binary, fake_qemu, data_dir, guest):
-    return Launcher(binary, {"VM_DATA_DIR": data_dir, "VM_QEMU": fake_qemu, "VM_BIOS": "none",
-                             "VM_KERNEL": "", "VM_SHUTDOWN_TIMEOUT": "2", "FAKE_GUEST": guest})
-
-
-def guest_ends(binary, fake_qemu, key, expected_status):
-    with tempfile.TemporaryDirectory() as data_dir:
-        launcher = start(binary, fake_qemu, data_dir, "agent")
-        try:
-            client = launcher.client()
-            client.read_until(b"fake guest ready")
-            client.type(key)
-            status = launcher.wait(timeout=30)
-            assert status == expected_status, f"exit {status}, not {expected_status}"
-            if expected_status != 0:
-                assert "QEMU exited with status 3 on its own" in launcher.stderr, launcher.stderr
-        finally:
-            launcher.kill()
-    print(f"guest ending with {expected_status}: launcher exit {expected_status}: ok")
-
-
-def launcher_killed(binary, fake_qemu):
-    with tempfile.TemporaryDirectory() as data_dir:
-        launcher = start(binary, fake_qemu, data_dir, "agent")
-        try:
-            launcher.client().read_until(b"fake guest ready")
-            launcher.kill()
-            assert wait_gone(launcher.qemu_pid, 10), "QEMU outlived a killed launcher"
-        finally:
-            launcher.kill()
-    print("kill -9 of the launcher takes QEMU with it: ok")
-
-
-def run(binary, fake_qemu, guest, expected_log, expected_output):
-    with tempfile.TemporaryDirectory() as data_dir:
-        launcher = start(binary, fake_qemu, data_dir, guest)
-        try:
-            launcher.client().read_until(b"fake guest ready")
-            launcher.wait_stderr("guest agent connected")
-            launcher.signal(signal.SIGTERM)
-            status = launcher.wait(timeout=30)
-            assert status == 0, f"{guest}: exit status {status}: {launcher.stderr}"
-            assert expected_log in launcher.stderr, launcher.stderr
-            assert expected_output in launcher.stdout, launcher.stdout
-            assert wait_gone(launcher.qemu_pid, 10), "QEMU outlived the launcher"
-        finally:
-            launcher.kill()
+def check_sigterm(start_guest, guest, expected_log, expected_output):
+    """SIGTERM to the launcher of a fake `guest`: exit 0, `expected_log` on stderr,
+    `expected_output` from the guest on stdout, QEMU gone."""
+    launcher = start_guest(guest)
+    launcher.client().read_until(b"fake guest ready")
+    launcher.wait_stderr("guest agent connected")
+    launcher.signal(signal.SIGTERM)
+    status = launcher.wait(timeout=30)
+    check(status == 0, f"{guest}: exit status {status}: {launcher.stderr}")
+    check(expected_log in launcher.stderr, launcher.stderr)
+    check(expected_output in launcher.stdout, launcher.stdout)
+    check(wait_gone(launcher.qemu_pid, 10), "QEMU outlived the launcher")
     print(f"{guest} guest: ok")
 
 
-def main(binary, fake_qemu):
-    run(binary, fake_qemu, "agent", "QEMU exited with status 0", b"reboot: Power down")
-    run(binary, fake_qemu, "deaf", "did not power off in 2 s: stopping QEMU", b"ready")
-    guest_ends(binary, fake_qemu, "P", 0)
-    guest_ends(binary, fake_qemu, "E", 3)
-    launcher_killed(binary, fake_qemu)
+def check_guest_ends(start_guest, key, expected_status):
+    """The guest ends on its own (`key` typed at its console): the launcher exits with QEMU's status."""
+    launcher = start_guest("agent")
+    client = launcher.client()
+    client.read_until(b"fake guest ready")
+    client.type(key)
+    status = launcher.wait(timeout=30)
+    check(status == expected_status, f"exit {status}, not {expected_status}")
+    if expected_status != 0:
+        check("QEMU exited with status 3 on its own" in launcher.stderr, launcher.stderr)
+    print(f"guest ending with {expected_status}: launcher exit {expected_status}: ok")
 
 
-if __name__ == "__main__":
-    main(*sys.argv[1:3])
+def check_launcher_killed(start_guest):
+    launcher = start_guest("agent")
+    launcher.client().read_until(b"fake guest ready")
+    launcher.kill()
+    check(wait_gone(launcher.qemu_pid, 10), "QEMU outlived a killed launcher")
+    print("kill -9 of the launcher takes QEMU with it: ok")
+
+
+def test_lifecycle_fake_qemu(fake_qemu_launcher):
+    def start_guest(guest):
+        return fake_qemu_launcher({"VM_SHUTDOWN_TIMEOUT": "2", "FAKE_GUEST": guest})
+
+    check_sigterm(start_guest, "agent", "QEMU exited with status 0", b"reboot: Power down")
+    check_sigterm(start_guest, "deaf", "did not power off in 2 s: stopping QEMU", b"ready")
+    check_guest_ends(start_guest, "P", 0)
+    check_guest_ends(start_guest, "E", 3)
+    check_launcher_killed(start_guest)
