@@ -11,24 +11,17 @@ test_metrics_hostile_status  fake status sockets: a good reply with a name the c
                              parses, launcher_up 0 and no guest state; no socket at all likewise
 
 The parser is prometheus-client's (pinned in tests/pylib/requirements.txt, in the
-test venv); it is first checked to refuse a malformed exposition, so that a broken
-/metrics fails here.
+test venv; the `parse` fixture of tests/console/conftest.py); it is first checked to
+refuse a malformed exposition, so that a broken /metrics fails here.
 """
 import time
-
-import pytest
 
 from qemu_riscv64_test.console import wait_for_shell
 from qemu_riscv64_test.console_session import ConsoleSession
 from qemu_riscv64_test.launcher import FakeStatus
 from qemu_riscv64_test.processes import check
-from qemu_riscv64_test.prometheus import Scrape, load_parser
+from qemu_riscv64_test.prometheus import Scrape
 from qemu_riscv64_test.websocket import basic_auth, http_get
-
-
-@pytest.fixture(scope="module")
-def parse():
-    return load_parser()
 
 
 def test_metrics_guest(parse, busybox_launcher, console_server, tmp_path):
