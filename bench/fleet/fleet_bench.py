@@ -21,7 +21,7 @@ sys.path.insert(0, CLUSTER)
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "pylib"))
 from cluster import ControlPlane  # noqa: E402
 from node import Node  # noqa: E402
-from test_node import NAMESPACE, helm_run, is_ready, pod_start_line  # noqa: E402
+from releases import NAMESPACE, helm_run, is_ready, pod_start_line  # noqa: E402
 
 DEADLINE_S = 1800  # a hang guard for N emulated starts, not a measurement
 # The first run of each data image also unpacks its images into containerd (said in the table).

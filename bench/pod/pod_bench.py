@@ -13,9 +13,9 @@ import time
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "..", "tests", "images"))
 sys.path.insert(0, os.path.join(here, "..", "..", "tests", "pylib"))
-from test_pod import free_port  # noqa: E402
 from rendered_pod import RenderedPod, render  # noqa: E402
 from qemu_riscv64_test.launcher import start_line  # noqa: E402
+from qemu_riscv64_test.processes import free_port  # noqa: E402
 
 DEADLINE_S = 1500  # a hang guard for an emulated boot, not a measurement
 

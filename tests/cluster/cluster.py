@@ -37,25 +37,18 @@ class Failure(Exception):
     """A check of the cluster tests that did not hold."""
 
 
-def exit_with(main):
-    """Runs a test's main(): its status, or 1 with the failure on stderr."""
-    try:
-        sys.exit(main())
-    except Failure as failure:
-        print(f"cluster: FAILED: {failure}", file=sys.stderr, flush=True)
-        sys.exit(1)
+NO_GO = ("no Go toolchain new enough to build Kubernetes (see above); install Go from https://go.dev/dl/ "
+         "to run this tier")
 
 
 def kubernetes_binaries(script):
     """The folder of the Kubernetes binaries scripts/get-kubernetes.sh (`script`) prints, or None
-    after saying that this tier cannot run here (no Go toolchain new enough to build them)."""
+    when this tier cannot run here (NO_GO: the script said why)."""
     bins = subprocess.run([script], stdout=subprocess.PIPE, text=True)
     if bins.returncode == 3:
-        print("cluster: SKIPPED: no Go toolchain new enough to build Kubernetes (see above); "
-              "install Go from https://go.dev/dl/ to run this tier", flush=True)
         return None
     if bins.returncode != 0:
-        raise SystemExit("scripts/get-kubernetes.sh failed")
+        raise Failure(f"{script} failed ({bins.returncode})")
     return bins.stdout.strip()
 
 

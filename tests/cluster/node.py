@@ -30,6 +30,10 @@ from cluster_dns import ClusterDns
 
 PAUSE_IMAGE = "localhost/qemu-riscv64-test-pause:1"
 NODE_NAME = "node-1"
+# The small node: minikube's default node on a 16 GB laptop (2 CPUs, about 4 GiB)
+# whose system pods already request 750m CPU and 500 MiB; the kubelet reserves the
+# rest of this machine so that exactly that much is allocatable.
+SMALL_NODE = (2000 - 750, 4096 - 500)  # allocatable millicores, MiB
 CGROUP_ROOT = "/sys/fs/cgroup"
 
 

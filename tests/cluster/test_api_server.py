@@ -1,5 +1,9 @@
-#!/usr/bin/env python3
 """The chart on a real API server: install, upgrade, rollback, two releases, uninstall.
+
+    run-pytest.sh test_api_server.py --chart DIR --kubernetes-script get-kubernetes.sh
+                  --helm-script get-helm.sh [--previous-chart DIR]
+
+test_api_server is skipped without a Go toolchain to build Kubernetes. It is one scenario:
 
 A control plane of etcd, kube-apiserver (Pod Security admission on),
 kube-controller-manager and kube-scheduler runs on loopback (cluster.py). In a
@@ -22,7 +26,6 @@ release of the chart as it was a Deployment (commit 2869c81) upgrades to it
 keeping its claim; access modes several nodes can mount are refused. The
 NetworkPolicy is rendered as the values say. Every step prints what it checked.
 """
-import argparse
 import base64
 import json
 import os
@@ -31,11 +34,11 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
-from cluster import (DEPLOYMENT_CHART, ControlPlane, Failure, PodWatch, check, exit_with, kubernetes_binaries, log,
-                     previous_chart)
+import pytest
+
+from cluster import DEPLOYMENT_CHART, Failure, PodWatch, check, log, previous_chart
 
 NAMESPACE = "vms"
 BASELINE_NAMESPACE = "vms-passt"
@@ -357,7 +360,7 @@ def replacement_pod(cp, release, fullname, old_pod, revision):
 
 
 def bumped_chart(chart, directory):
-    """A copy of the chart whose version (not appVersion) is one patch release up."""
+    """A copy of the chart in `directory` (made here) whose version (not appVersion) is one patch release up."""
     copy = os.path.join(directory, os.path.basename(os.path.normpath(chart)))
     shutil.copytree(chart, copy)
     path = os.path.join(copy, "Chart.yaml")
@@ -370,9 +373,9 @@ def bumped_chart(chart, directory):
     return copy, f"{old.group(1)}.{old.group(2)}.{old.group(3)}", new
 
 
-def step_upgrade_keeps_pod(cp, helm, chart, release):
+def step_upgrade_keeps_pod(cp, helm, chart, release, scratch):
     """An upgrade that changes nothing the pod runs leaves the pod (same UID, same StatefulSet revision);
-    a changed Secret's value replaces it (a new revision, a new pod)."""
+    a changed Secret's value replaces it (a new revision, a new pod). The chart's copy goes in `scratch`."""
     fullname = f"{release}-qemu-riscv64"
     password = secret_password(cp, f"{fullname}-console-auth")
     statefulset = settled_statefulset(cp, fullname)
@@ -401,11 +404,10 @@ def step_upgrade_keeps_pod(cp, helm, chart, release):
               "--set", "service.annotations.example\\.org/owner=lab")
     annotations = cp.get("service", fullname, NAMESPACE)["metadata"].get("annotations", {})
     check(annotations.get("example.org/owner") == "lab", "the Service carries the new annotation")
-    with tempfile.TemporaryDirectory(prefix="chart-") as directory:
-        copy, old, new = bumped_chart(chart, directory)
-        unchanged(f"helm upgrade to the same chart as version {new} (was {old})", copy)
-        listed = {r["name"]: r["chart"] for r in json.loads(helm.run("list", "-o", "json").stdout)}
-        check(listed.get(release, "").endswith(f"-{new}"), f"helm list: the release now runs {listed.get(release)}")
+    copy, old, new = bumped_chart(chart, os.path.join(scratch, "bumped-chart"))
+    unchanged(f"helm upgrade to the same chart as version {new} (was {old})", copy)
+    listed = {r["name"]: r["chart"] for r in json.loads(helm.run("list", "-o", "json").stdout)}
+    check(listed.get(release, "").endswith(f"-{new}"), f"helm list: the release now runs {listed.get(release)}")
 
     def replaced(what, value, before):
         helm.run("upgrade", release, chart, "--reuse-values", "--set", value)
@@ -708,7 +710,7 @@ def step_uninstall(cp, helm, release, fullname, keep_option):
         check(pvc.returncode != 0, f"persistentvolumeclaim/{fullname}-data is deleted with the release (no keep asked)")
 
 
-def run_steps(cp, helm, chart, keep_option, previous):
+def run_steps(cp, helm, chart, keep_option, previous, scratch):
     step_namespace(cp)
     step_passt_baseline(cp, helm, chart)
     step_network_auto(cp, helm, chart)
@@ -720,7 +722,7 @@ def run_steps(cp, helm, chart, keep_option, previous):
         step_upgrade_from_deployment(cp, helm, chart, previous, DEPLOYMENT_CHART)
     else:
         log(f"NOTE: no git history here: the upgrade from the chart's Deployment ({DEPLOYMENT_CHART}) is not checked")
-    step_upgrade_keeps_pod(cp, helm, chart, AUTO_RELEASE)
+    step_upgrade_keeps_pod(cp, helm, chart, AUTO_RELEASE, scratch)
     first, second = "vm-one", "vm-two"
     first_values = ["console.auth.enabled=true", "persistence.enabled=true"]
     if keep_option:
@@ -743,39 +745,35 @@ def keep_option_of(chart):
     return None
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--chart", required=True)
-    parser.add_argument("--kubernetes-script", required=True, help="scripts/get-kubernetes.sh")
-    parser.add_argument("--helm-script", required=True, help="scripts/get-helm.sh")
-    parser.add_argument("--previous-chart", help=f"the chart as of {DEPLOYMENT_CHART} (default: git archive of "
-                                                 f"--chart's folder at that commit)")
-    args = parser.parse_args()
-
-    bins = kubernetes_binaries(args.kubernetes_script)
-    if bins is None:
-        return 77
-    helm_binary = subprocess.run([args.helm_script], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
-    keep_option = keep_option_of(args.chart)
-    if not keep_option:
+@pytest.fixture
+def keep_option(chart):
+    option = keep_option_of(chart)
+    if not option:
         log("NOTE: this chart has no persistence.keepOnUninstall value yet: uninstall is checked to delete "
             "the PVC only, not to keep it")
-
-    with ControlPlane(bins) as cp, tempfile.TemporaryDirectory(prefix="helm-") as home:
-        log("no node at this level: pods are admitted and scheduled nowhere (a real node: test_node.py)")
-        helm = Helm(helm_binary, cp, home)
-        log(f"helm {helm.run('version', '--short').stdout.strip()}")
-        previous = args.previous_chart or previous_chart(args.chart, DEPLOYMENT_CHART, home)
-        try:
-            run_steps(cp, helm, args.chart, keep_option, previous)
-        except Failure:
-            # What the controllers said (a refused pod shows up here as FailedCreate).
-            print(cp.kubectl_run("get", "events", "-n", NAMESPACE, "--sort-by=.lastTimestamp").stdout,
-                  file=sys.stderr)
-            raise
-        log("PASS: the chart on a real API server (install, upgrade, rollback, two releases, uninstall)")
-    return 0
+    return option
 
 
-if __name__ == "__main__":
-    exit_with(main)
+@pytest.fixture
+def helm(helm_binary, control_plane, tmp_path):
+    return Helm(helm_binary, control_plane, str(tmp_path))
+
+
+@pytest.fixture
+def chart_as_deployment(pytestconfig, chart, tmp_path):
+    """The chart as of DEPLOYMENT_CHART: --previous-chart, else git archive of --chart's folder at that
+    commit; None without git history."""
+    return pytestconfig.getoption("previous_chart") or previous_chart(chart, DEPLOYMENT_CHART, str(tmp_path))
+
+
+def test_api_server(keep_option, control_plane, helm, chart, chart_as_deployment, tmp_path):
+    log("no node at this level: pods are admitted and scheduled nowhere (a real node: test_node.py)")
+    log(f"helm {helm.run('version', '--short').stdout.strip()}")
+    try:
+        run_steps(control_plane, helm, chart, keep_option, chart_as_deployment, str(tmp_path))
+    except Failure:
+        # What the controllers said (a refused pod shows up here as FailedCreate).
+        print(control_plane.kubectl_run("get", "events", "-n", NAMESPACE, "--sort-by=.lastTimestamp").stdout,
+              file=sys.stderr)
+        raise
+    log("PASS: the chart on a real API server (install, upgrade, rollback, two releases, uninstall)")

@@ -1,5 +1,10 @@
-#!/usr/bin/env python3
 """The chart's pod on a real node: kubelet + containerd + runc + CNI.
+
+    run-pytest.sh test_node.py --chart DIR --kubernetes-script get-kubernetes.sh --helm-script get-helm.sh
+                  --images-archive TAR --screenshot PNG
+
+test_real_node needs root (a kubelet and containerd on the host): skipped without it, or
+without a Go toolchain to build Kubernetes. It is one scenario, in this order:
 
 The control plane of cluster.py plus a node (node.py) with the images
 `make container CONTAINER_ENGINE=podman` built, imported into containerd.
@@ -19,13 +24,15 @@ minikube's default node beside its system pods): the original's two instances,
 `myvm` and `myvm2 --set service.port=8081`, with the chart's defaults (the
 debian-13 guest), both turn Ready there, and the NOTES they print are run as
 printed: their kubectl wait, the node port address, kubectl port-forward (the
-page and a shell through the WebSocket at each), helm test. Last, a running
-release of the chart as a Deployment (commit 2869c81) is upgraded to the
-StatefulSet, watched: the same claim, never two pods on it. Last, the
-debian-13 guest with persistence: logged in, a `sleep` started, `kubectl
+page and a shell through the WebSocket at each), helm test. Then a fleet of
+three busybox VMs behind the front: each console reached by its VM's name,
+scaled to one and back to three (the front's list watched in Chromium, the
+keystroke echo in the first VM timed), then spread over a second node, which
+is drained. Then a running release of the chart as a Deployment (commit
+2869c81) is upgraded to the StatefulSet, watched: the same claim, never two
+pods on it. Last, the debian-13 guest with persistence: logged in, a `sleep` started, `kubectl
 delete pod`; the next pod resumes it, still logged in, the `sleep` there.
 """
-import argparse
 import base64
 import json
 import os
@@ -35,16 +42,16 @@ import shlex
 import socket
 import subprocess
 import statistics
-import tempfile
 import threading
 import time
 from urllib.parse import quote, urlsplit
 
-from cluster import (DEPLOYMENT_CHART, ControlPlane, Failure, PodWatch, check, exit_with, kubernetes_binaries, log,
-                     previous_chart)
-from node import NODE_NAME, PAUSE_IMAGE, Node
+import pytest
+
+from cluster import DEPLOYMENT_CHART, Failure, PodWatch, check, log, previous_chart
+from node import NODE_NAME, PAUSE_IMAGE, SMALL_NODE, Node
+from releases import NAMESPACE, helm_run, is_ready, pod_start_line
 from qemu_riscv64_test.console_session import ConsoleSession
-from qemu_riscv64_test.launcher import start_line
 from qemu_riscv64_test.websocket import basic_auth, http_get
 from qemu_riscv64_test.processes import free_port
 
@@ -52,7 +59,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BROWSER_CHECK = os.path.join(HERE, "..", "console", "browser", "browser_check.js")
 FRONT_WATCH = os.path.join(HERE, "..", "console", "browser", "front_watch.js")
 
-NAMESPACE = "vms"
 RELEASE = "vm"
 FULLNAME = f"{RELEASE}-qemu-riscv64"
 BOOT_DEADLINE_S = 1200  # a hang guard for an emulated boot on a loaded machine, not a measurement
@@ -76,15 +82,6 @@ class PortForward:
     def close(self):
         self.proc.terminate()
         self.proc.wait(10)
-
-
-def helm_run(helm, cp, home, *args):
-    env = dict(cp.env(), HELM_CONFIG_HOME=f"{home}/config", HELM_CACHE_HOME=f"{home}/cache",
-               HELM_DATA_HOME=f"{home}/data")
-    result = subprocess.run([helm, *args, "--namespace", NAMESPACE], capture_output=True, text=True, env=env)
-    if result.returncode != 0:
-        raise Failure(f"helm {' '.join(args[:2])} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
 
 
 def make_namespace_and_volume(cp, host_dir):
@@ -136,11 +133,6 @@ def running_pod(cp):
     return pods[0] if pods else None
 
 
-def is_ready(pod, not_uid):
-    return pod is not None and pod["metadata"]["uid"] != not_uid and any(
-        c["type"] == "Ready" and c["status"] == "True" for c in pod["status"].get("conditions", []))
-
-
 def describe_pod(cp, pod):
     statuses = {c["name"]: list(c["state"])[0] for c in pod["status"].get("containerStatuses", [])}
     log(f"pod {pod['metadata']['name']} ran on node {pod['spec'].get('nodeName')} (a real kubelet), "
@@ -182,13 +174,6 @@ def check_one_pod_at_a_time(watch, old, new):
           and all(p["metadata"]["uid"] == new_uid for _, p in events[old_gone + 1:]),
           f"the new pod was created at {new['metadata']['creationTimestamp']}, once the old pod's containers had "
           f"ended (the last at {ended[-1] if ended else '?'}); no other pod of the VM appeared")
-
-
-def pod_start_line(cp, pod):
-    """The launcher's line on how it started the guest: a warm start or a cold boot and why."""
-    text = cp.kubectl("logs", "-n", NAMESPACE, pod["metadata"]["name"], "-c", "launcher")
-    found = start_line(text)
-    return found[1] if found else "(the launcher said nothing on how it started)"
 
 
 def console_credentials(cp):
@@ -325,10 +310,6 @@ def cold_after_cpu_change(cp, helm, home, chart, pod, open_shell, token):
     check(kept == token and cpus == "1", f"after the cold boot the guest has {cpus} CPU and /mnt/kept.txt: {kept}")
 
 
-# The small node: minikube's default node on a 16 GB laptop (2 CPUs, about 4 GiB)
-# whose system pods already request 750m CPU and 500 MiB; the kubelet reserves the
-# rest of this machine so that exactly that much is allocatable.
-SMALL_NODE = (2000 - 750, 4096 - 500)  # allocatable millicores, MiB
 FIRST, SECOND = "myvm", "myvm2"  # the original's README: helm install myvm; helm install myvm2 --set service.port=8081
 DEBIAN_PROMPT = b":~# "
 DEBIAN_LOGIN = ("root", "riscv")  # the debian-13 image's documented console login
@@ -1039,102 +1020,100 @@ def passt_narrowing(cp, pod):
     return next((line for line in text.splitlines() if line.startswith("launcher: passt forwards only")), None)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--chart", required=True)
-    parser.add_argument("--kubernetes-script", required=True)
-    parser.add_argument("--helm-script", required=True)
-    parser.add_argument("--registry", default="localhost")
-    parser.add_argument("--version", default="0.1.0")
-    parser.add_argument("--images-archive", required=True, help="made by tests/cluster/build-images.sh")
-    parser.add_argument("--data-image", default="busybox")
-    parser.add_argument("--prompt", default=":~# ")
-    parser.add_argument("--screenshot", required=True)
-    args = parser.parse_args()
+def first_release_values(images):
+    """The first release's values: the test's images, the data image's snapshot's size (a resume
+    needs it), requests that fit the small node, and a disk on the hostPath volume."""
+    return [f"images.launcher={images[0]}", f"images.console={images[1]}", f"images.data={images[2]}",
+            "cpu.count=2", "memory=2048", "service.type=ClusterIP", "persistence.enabled=true",
+            "persistence.size=1Gi", "persistence.storageClass=-", "imagePullPolicy=Never"]
 
-    if os.geteuid() != 0:
-        print("cluster: SKIPPED: a kubelet and containerd need root (this test runs them on the host)", flush=True)
-        return 77
-    bins = kubernetes_binaries(args.kubernetes_script)
-    if bins is None:
-        return 77
-    helm = subprocess.run([args.helm_script], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
-    image = lambda name: f"{args.registry}/qemu-riscv64-{name}:{args.version}"  # noqa: E731
-    images = [image("launcher"), image("console"), image(f"data-{args.data_image}"), image("data-debian-13")]
+
+def install_first_release(cp, helm, home, chart, values):
+    """helm install --wait of the busybox release: its pod Ready on the node, resumed from the
+    data image's snapshot, the StatefulSet's pod on the hostPath volume. Returns the pod."""
+    started = time.monotonic()
+    helm_run(helm, cp, home, "install", RELEASE, chart, *[a for v in values for a in ("--set", v)], "--wait",
+             "--timeout", f"{BOOT_DEADLINE_S}s")
+    pod = running_pod(cp)
+    ready = next(c for c in pod["status"]["conditions"] if c["type"] == "Ready")
+    check(ready["status"] == "True", f"helm install --wait returned after {time.monotonic() - started:.0f} s "
+                                     f"with the pod Ready (the console's /readyz: the guest is up)")
+    describe_pod(cp, pod)
+    # The image's snapshot was saved under passt too: the guest resumes, then asks
+    # DHCP for the pod's address (the guest server below is reached at it).
+    started_as = pod_start_line(cp, pod)
+    check(started_as.startswith("launcher: warm start"), f"the first pod resumed the data image's "
+                                                         f"snapshot: {started_as}")
+    pvc = cp.get("persistentvolumeclaim", f"{FULLNAME}-data", NAMESPACE)
+    check(pvc["spec"].get("volumeName") == "vm-disk", "the chart's PVC is bound to the hostPath volume")
+    check_statefulset_pod(cp, pod)
+    narrowed = passt_narrowing(cp, pod)
+    if narrowed:
+        ports = re.search(r"forwards only (\d+)-(\d+)", narrowed)
+        check(ports and int(ports.group(1)) <= GUEST_PORT <= int(ports.group(2)),
+              f"the open-file limit here cut passt's ports, in one line of the launcher: {narrowed[:160]}...")
+    return pod
+
+
+def check_page_and_write(cp, credentials, prompt, screenshot):
+    """Through kubectl port-forward: the console page in Chromium runs `uname -m` and reads riscv64,
+    then a file is written on the guest's disk (the PVC) through the console."""
     token = f"kept-{secrets.token_hex(6)}"
-    values = [f"images.launcher={images[0]}", f"images.console={images[1]}", f"images.data={images[2]}",
-              # The data image's snapshot's size (a resume needs it); the chart's requests fit the small node.
-              "cpu.count=2", "memory=2048", "service.type=ClusterIP", "persistence.enabled=true",
-              "persistence.size=1Gi", "persistence.storageClass=-", "imagePullPolicy=Never"]
-
-    with ControlPlane(bins) as cp, tempfile.TemporaryDirectory(prefix="helm-") as home:
-        with Node(cp, images, args.images_archive, os.path.join(HERE, "pause.c"), allocatable=SMALL_NODE) as node:
-            check_small_node(cp)
-            make_namespace_and_volume(cp, os.path.join(node.dir, "volumes", "vm-disk"))
-            smoke_pod(cp)
-            started = time.monotonic()
-            set_args = [a for v in values for a in ("--set", v)]
-            helm_run(helm, cp, home, "install", RELEASE, args.chart, *set_args, "--wait",
-                     "--timeout", f"{BOOT_DEADLINE_S}s")
-            pod = running_pod(cp)
-            ready = next(c for c in pod["status"]["conditions"] if c["type"] == "Ready")
-            check(ready["status"] == "True", f"helm install --wait returned after {time.monotonic() - started:.0f} s "
-                                             f"with the pod Ready (the console's /readyz: the guest is up)")
-            describe_pod(cp, pod)
-            # The image's snapshot was saved under passt too: the guest resumes, then asks
-            # DHCP for the pod's address (the guest server below is reached at it).
-            started_as = pod_start_line(cp, pod)
-            check(started_as.startswith("launcher: warm start"), f"the first pod resumed the data image's "
-                                                                 f"snapshot: {started_as}")
-            pvc = cp.get("persistentvolumeclaim", f"{FULLNAME}-data", NAMESPACE)
-            check(pvc["spec"].get("volumeName") == "vm-disk", "the chart's PVC is bound to the hostPath volume")
-            check_statefulset_pod(cp, pod)
-            narrowed = passt_narrowing(cp, pod)
-            if narrowed:
-                ports = re.search(r"forwards only (\d+)-(\d+)", narrowed)
-                check(ports and int(ports.group(1)) <= GUEST_PORT <= int(ports.group(2)),
-                      f"the open-file limit here cut passt's ports, in one line of the launcher: {narrowed[:160]}...")
-
-            # The chart's console asks for credentials by default: the test reads them as NOTES say.
-            credentials = console_credentials(cp)
-            forward = PortForward(cp, f"service/{FULLNAME}")
-            try:
-                subprocess.run(["node", BROWSER_CHECK,
-                                f"http://{quote(credentials, safe=':')}@127.0.0.1:{forward.port}/", "uname -m",
-                                "riscv64", args.screenshot,
-                                args.prompt.strip()], check=True)
-                check(True, f"the console page in Chromium, through kubectl port-forward, typed `uname -m` and "
-                            f"read riscv64 ({args.screenshot})")
-                console = shell(forward.port, args.prompt, credentials)
-                run_in_guest(console, f"echo {token} >/mnt/kept.txt; sync; echo written-$((6*7))", b"written-42")
-                check(True, "wrote /mnt/kept.txt on the guest's disk (the PVC) through the console")
-                console.close()
-            finally:
-                forward.close()
-            check_guest_server(cp, pod, lambda port: shell(port, args.prompt, credentials), "")
-
-            tested = helm_run(helm, cp, home, "test", RELEASE, "--logs", "--timeout", "300s")
-            check("Phase:          Succeeded" in tested or "Succeeded" in tested,
-                  "helm test passed: " + " / ".join(x.strip() for x in tested.splitlines() if "console:" in x))
-
-            busybox_shell = lambda port: shell(port, args.prompt, credentials)  # noqa: E731
-            second, token = hibernate_across_delete(cp, RELEASE, pod, busybox_shell, "/mnt/kept.txt")
-            cold_after_cpu_change(cp, helm, home, args.chart, second, busybox_shell, token)
-            helm_run(helm, cp, home, "uninstall", RELEASE, "--wait", "--timeout", "180s")
-            # The node to the two releases alone: a pod still terminating holds its requests.
-            cp.wait_for(f"{RELEASE}'s pods gone", lambda: running_pod(cp) is None and not any(
-                p["metadata"]["labels"].get("app.kubernetes.io/instance") == RELEASE
-                for p in cp.get("pods", namespace=NAMESPACE)["items"]), 180)
-            small_node_releases(cp, helm, home, args.chart,
-                                default_values_here(args.chart, [images[0], images[1], images[3]]))
-            fleet_release(cp, helm, home, args.chart, images, args.prompt, os.path.join(node.dir, "volumes"),
-                          os.path.join(os.path.dirname(args.screenshot), "cluster-front-booting.png"))
-            fleet_across_nodes(cp, helm, home, args.chart, node, args.prompt, os.path.join(node.dir, "volumes"))
-            upgrade_from_deployment(cp, helm, home, args.chart, values, os.path.join(node.dir, "volumes"))
-            debian_hibernation(cp, helm, home, args.chart, images, os.path.join(node.dir, "volumes"))
-            log(f"PASS: the chart's pod ran on a real node ({NODE_NAME}: kubelet + containerd + runc + CNI bridge)")
-    return 0
+    forward = PortForward(cp, f"service/{FULLNAME}")
+    try:
+        subprocess.run(["node", BROWSER_CHECK, f"http://{quote(credentials, safe=':')}@127.0.0.1:{forward.port}/",
+                        "uname -m", "riscv64", screenshot, prompt.strip()], check=True)
+        check(True, f"the console page in Chromium, through kubectl port-forward, typed `uname -m` and "
+                    f"read riscv64 ({screenshot})")
+        console = shell(forward.port, prompt, credentials)
+        run_in_guest(console, f"echo {token} >/mnt/kept.txt; sync; echo written-$((6*7))", b"written-42")
+        check(True, "wrote /mnt/kept.txt on the guest's disk (the PVC) through the console")
+        console.close()
+    finally:
+        forward.close()
 
 
-if __name__ == "__main__":
-    exit_with(main)
+def check_helm_test(cp, helm, home):
+    tested = helm_run(helm, cp, home, "test", RELEASE, "--logs", "--timeout", "300s")
+    check("Phase:          Succeeded" in tested or "Succeeded" in tested,
+          "helm test passed: " + " / ".join(x.strip() for x in tested.splitlines() if "console:" in x))
+
+
+def uninstall_first_release(cp, helm, home):
+    helm_run(helm, cp, home, "uninstall", RELEASE, "--wait", "--timeout", "180s")
+    # The node to the two releases alone: a pod still terminating holds its requests.
+    cp.wait_for(f"{RELEASE}'s pods gone", lambda: running_pod(cp) is None and not any(
+        p["metadata"]["labels"].get("app.kubernetes.io/instance") == RELEASE
+        for p in cp.get("pods", namespace=NAMESPACE)["items"]), 180)
+
+
+def busybox_release(cp, helm, home, chart, images, prompt, screenshot):
+    """The first release, busybox with persistence: installed, its page and guest server, helm test,
+    hibernated across a delete, booted cold after a CPU change, uninstalled."""
+    pod = install_first_release(cp, helm, home, chart, first_release_values(images))
+    # The chart's console asks for credentials by default: the test reads them as NOTES say.
+    credentials = console_credentials(cp)
+    check_page_and_write(cp, credentials, prompt, screenshot)
+    busybox_shell = lambda port: shell(port, prompt, credentials)  # noqa: E731
+    check_guest_server(cp, pod, busybox_shell, "")
+    check_helm_test(cp, helm, home)
+    second, token = hibernate_across_delete(cp, RELEASE, pod, busybox_shell, "/mnt/kept.txt")
+    cold_after_cpu_change(cp, helm, home, chart, second, busybox_shell, token)
+    uninstall_first_release(cp, helm, home)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a kubelet and containerd need root (this test runs them on the host)")
+def test_real_node(helm_binary, chart, node_images, prompt, screenshot, control_plane, node, tmp_path):
+    cp, helm, home = control_plane, helm_binary, str(tmp_path)
+    volumes = os.path.join(node.dir, "volumes")
+    check_small_node(cp)
+    make_namespace_and_volume(cp, os.path.join(volumes, "vm-disk"))
+    smoke_pod(cp)
+    busybox_release(cp, helm, home, chart, node_images, prompt, screenshot)
+    small_node_releases(cp, helm, home, chart, default_values_here(chart, [node_images[i] for i in (0, 1, 3)]))
+    fleet_release(cp, helm, home, chart, node_images, prompt, volumes,
+                  os.path.join(os.path.dirname(screenshot), "cluster-front-booting.png"))
+    fleet_across_nodes(cp, helm, home, chart, node, prompt, volumes)
+    upgrade_from_deployment(cp, helm, home, chart, first_release_values(node_images), volumes)
+    debian_hibernation(cp, helm, home, chart, node_images, volumes)
+    log(f"PASS: the chart's pod ran on a real node ({NODE_NAME}: kubelet + containerd + runc + CNI bridge)")
