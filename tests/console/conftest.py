@@ -9,7 +9,7 @@ import pytest
 
 from qemu_riscv64_test.prometheus import load_parser
 
-CALL_FAILED = pytest.StashKey[bool]()
+FAILED = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser):
@@ -34,18 +34,19 @@ def parse():
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    """Notes on the test whether its call failed, for print_on_failure."""
+    """Notes on the test whether its setup or call failed, for print_on_failure."""
     report = yield
-    if report.when == "call" and report.failed:
-        item.stash[CALL_FAILED] = True
+    if report.when in ("setup", "call") and report.failed:
+        item.stash[FAILED] = True
     return report
 
 
 @pytest.fixture
 def print_on_failure(request):
-    """Registers what to print when the test fails: print_on_failure(lambda: text)."""
+    """Registers what to print when the test fails: print_on_failure(lambda: text). Printed at
+    its teardown, so it must be set up after the fixtures whose processes the text is read from."""
     sources = []
     yield sources.append
-    if request.node.stash.get(CALL_FAILED, False):
+    if request.node.stash.get(FAILED, False):
         for source in sources:
-            print(source(), file=sys.stderr, flush=True)
+            print("\n" + source(), file=sys.stderr, flush=True)
