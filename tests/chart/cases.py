@@ -1,6 +1,6 @@
 """The `helm template` matrix: each case is a list of --set strings plus checks of its own,
-on top of the checks every rendering must pass (render_check.py). CMakeLists.txt makes one
-test of each `@case("NAME", ...)` line: chart.chart.template-NAME."""
+on top of the checks every rendering must pass (test_render.py, test_render[NAME]). CMakeLists.txt
+makes one ctest of each `@case("NAME", ...)` line: chart.chart.template-NAME."""
 from chartlib.objects import console_service, container, env_of, mebibytes, of_kind, only, pod_spec, vm_set
 
 CASES = {}  # name -> (sets, values file or None, check(t, objects, values))

@@ -2,8 +2,9 @@
 """The README's values table, generated from values.yaml: each documented value is a key whose
 comment starts with its dotted name. The original project's values come first.
 
-    values_table.py --check   fails when the README's table differs
     values_table.py --write   rewrites the table in the README
+
+test_values_table.py (ctest chart.chart.docs-values-table) fails when the README's table differs.
 """
 import json
 import os
@@ -78,32 +79,32 @@ def table():
     return "\n".join(lines)
 
 
-def main(mode):
+def readme_parts():
+    """The README cut around its table: (text before, the table's lines as they are, text after)."""
     with open(README, encoding="utf-8") as given:
         text = given.read()
     begin, end = text.find(BEGIN), text.find(END)
     if begin < 0 or end < begin:
         raise ValueError("%s has no %s ... %s section" % (README, BEGIN, END))
-    before, current, after = text[:begin + len(BEGIN)], text[begin + len(BEGIN):end], text[end:]
-    wanted = "\n%s\n" % table()
-    if mode == "--write":
-        with open(README, "w", encoding="utf-8") as out:
-            out.write(before + wanted + after)
-        print("values-table: wrote " + README)
-        return 0
-    if mode != "--check":
-        raise ValueError("usage: values_table.py --check | --write")
-    if current == wanted:
-        print("values-table: 1 passed, 0 failed")
-        return 0
-    print("values-table: the README's table differs from values.yaml; run tests/chart/values_table.py --write")
-    print("values-table: 0 passed, 1 failed")
-    return 1
+    return text[:begin + len(BEGIN)], text[begin + len(BEGIN):end], text[end:]
+
+
+def wanted_section():
+    """The lines between the README's markers, as values.yaml makes them."""
+    return "\n%s\n" % table()
+
+
+def write_readme():
+    before, _, after = readme_parts()
+    with open(README, "w", encoding="utf-8") as out:
+        out.write(before + wanted_section() + after)
+    print("values-table: wrote " + README)
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] != ["--write"]:
+        sys.exit("usage: values_table.py --write (the check is test_values_table.py)")
     try:
-        sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else ""))
+        write_readme()
     except ValueError as error:
-        print("values-table: %s" % error)
-        sys.exit(1)
+        sys.exit("values-table: %s" % error)

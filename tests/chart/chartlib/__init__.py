@@ -1,7 +1,7 @@
 """The chart tests' library: the real helm on chart/qemu-riscv64, the rendered objects,
 what they must hold for given values, and the Kubernetes API's schemas.
 
-    expect        a collector of checks that reports "N passed, N failed"
+    expect        a collector of checks that reports "N passed, N failed" and fails or skips the test
     helm          helm (scripts/get-helm.sh) on the chart: template, install --dry-run, values
     set_values    what a list of --set strings makes of the values, as helm reads them
     objects       finding things in the rendered objects

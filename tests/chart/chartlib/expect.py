@@ -1,6 +1,9 @@
-"""A collector of checks: every failed one is kept, and the run ends with
-"N passed, N failed" and a non-zero exit status when any failed."""
+"""A collector of checks: every failed one is kept, and the test ends with
+"N passed, N failed", failed when any failed (pytest.fail), skipped when a part could not
+be checked here and none failed (pytest.skip)."""
 import json
+
+import pytest
 
 
 def same(actual, expected):
@@ -39,13 +42,14 @@ class Expect:
         return self.that(same(actual, expected), "%s: expected %s, got %s" % (what, shown(expected), shown(actual)))
 
     def report(self, title):
-        """Prints the failures and the tally; returns the exit status (77: a part skipped, none failed)."""
+        """Prints the failures and the tally; fails the test when any check failed or none
+        passed, skips it when a part was skipped (`skipped` says why) and none failed."""
         for failure in self.failures:
             print("FAIL %s: %s" % (title, failure))
-        print("%s: %d passed, %d failed" % (title, self.passed, len(self.failures)))
+        tally = "%s: %d passed, %d failed" % (title, self.passed, len(self.failures))
+        print(tally)
         if self.failures or self.passed == 0:
-            return 1
+            pytest.fail("\n".join([tally, *self.failures]), pytrace=False)
         if self.skipped:
             print("SKIPPED %s: %s" % (title, self.skipped))
-            return 77
-        return 0
+            pytest.skip("%s: %s" % (title, self.skipped))

@@ -1,18 +1,19 @@
-#!/usr/bin/env python3
-"""Runs the `helm test` pod's script (from the rendered chart) against a local stand-in for the
-console: it must wait (retrying) while /readyz answers 503, pass when the guest is up and the
-page is served, send the Basic credentials when auth is on, and fail when the page is missing,
-the credentials are refused or the guest never comes up within bootTimeout. With the front, it
-then waits for each VM's /readyz through the front, by name."""
+"""Chart: the `helm test` pod's script (from the rendered chart), run against a local stand-in for the console.
+
+    run-pytest.sh test_helm_test_pod.py
+
+test_helm_test_pod  the script must wait (retrying) while /readyz answers 503, pass when the guest is
+                    up and the page is served, send the Basic credentials when auth is on, and fail
+                    when the page is missing, the credentials are refused or the guest never comes up
+                    within bootTimeout. With the front, it then waits for each VM's /readyz through
+                    the front, by name; with auth on, the pod reads CONSOLE_AUTH from the console's Secret
+"""
 import http.server
 import os
 import shutil
 import subprocess
-import sys
-import tempfile
 import threading
 
-from chartlib.expect import Expect
 from chartlib.helm import template
 from chartlib.objects import env_of, of_kind
 from qemu_riscv64_test.websocket import basic_auth
@@ -20,10 +21,9 @@ from qemu_riscv64_test.websocket import basic_auth
 PAGE = "<!doctype html><html><head><title>vm</title></head><body></body></html>"
 # The pod runs the launcher image's static busybox; here a host busybox, or the host's own tools.
 BUSYBOX = shutil.which("busybox") or ""
-t = Expect()
 
 
-def test_pod_script(sets, page_file):
+def pod_script(sets, page_file):
     """The test pod's script, made to run here, and its container's env."""
     pod = of_kind(template("myvm", sets).objects, "Pod")[0]
     script = pod["spec"]["containers"][0]["args"][0]
@@ -83,56 +83,68 @@ class ConsoleStandIn(http.server.ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
 
 
-def scenario(what, page_file, sets=(), server_auth=None, client_auth=None, page=None, passes=True, ready_after=0,
-             probes=None, vms=None, vm_probes=None):
-    server = ConsoleStandIn(server_auth, page, ready_after, vms)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    script, container_env = test_pod_script(sets, page_file)
+def run_script(server, sets, page_file, client_auth):
+    """The test pod's script run here against `server`, with the env its container would have."""
+    script, container_env = pod_script(sets, page_file)
     env = {**os.environ, "CONSOLE_URL": "http://127.0.0.1:%d" % server.server_address[1],
            "CONSOLE_AUTH": client_auth or "", "BOOT_TIMEOUT": container_env["BOOT_TIMEOUT"],
            "FLEET_VMS": container_env.get("FLEET_VMS") or ""}
     argv = [BUSYBOX, "sh", "-c", script] if BUSYBOX else ["sh", "-c", script]
-    run = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         text=True)
-    server.shutdown()
-    server.server_close()
-    t.that((run.returncode == 0) == passes, "%s: expected %s, exit %d: %s" % (
+    return subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+
+
+def scenario(expect, what, page_file, sets=(), server_auth=None, client_auth=None, page=None, passes=True,
+             ready_after=0, probes=None, vms=None, vm_probes=None):
+    server = ConsoleStandIn(server_auth, page, ready_after, vms)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        run = run_script(server, sets, page_file, client_auth)
+    finally:
+        server.shutdown()
+        server.server_close()
+    expect.that((run.returncode == 0) == passes, "%s: expected %s, exit %d: %s" % (
         what, "success" if passes else "failure", run.returncode, run.stdout.strip()))
     if probes is not None:
-        t.equal(server.probes, probes, what + ": /readyz probes")
+        expect.equal(server.probes, probes, what + ": /readyz probes")
     if vm_probes is not None:
-        t.equal(server.vm_probes, vm_probes, what + ": each VM's /readyz probes through the front")
+        expect.equal(server.vm_probes, vm_probes, what + ": each VM's /readyz probes through the front")
 
 
-def main(folder):
-    page_file = os.path.join(folder, "page")
-    scenario("the page is served", page_file, page=PAGE)
-    scenario("no page", page_file, passes=False)
-    scenario("the guest comes up after 3 probes", page_file, page=PAGE, ready_after=3, probes=4)
-    scenario("the guest never comes up within bootTimeout=20", page_file, sets=["bootTimeout=20"], page=PAGE,
-             passes=False, ready_after=None, probes=5)
-    scenario("auth: the right credentials", page_file, server_auth="admin:Pw0rd", client_auth="admin:Pw0rd", page=PAGE)
-    scenario("auth: wrong credentials", page_file, server_auth="admin:Pw0rd", client_auth="admin:other", page=PAGE,
-             passes=False)
+def check_one_vm(expect, page_file):
+    scenario(expect, "the page is served", page_file, page=PAGE)
+    scenario(expect, "no page", page_file, passes=False)
+    scenario(expect, "the guest comes up after 3 probes", page_file, page=PAGE, ready_after=3, probes=4)
+    scenario(expect, "the guest never comes up within bootTimeout=20", page_file, sets=["bootTimeout=20"],
+             page=PAGE, passes=False, ready_after=None, probes=5)
+    scenario(expect, "auth: the right credentials", page_file, server_auth="admin:Pw0rd", client_auth="admin:Pw0rd",
+             page=PAGE)
+    scenario(expect, "auth: wrong credentials", page_file, server_auth="admin:Pw0rd", client_auth="admin:other",
+             page=PAGE, passes=False)
+
+
+def check_fleet(expect, page_file):
     fleet = ["replicas=3"]
     names = ["myvm-qemu-riscv64-%d" % i for i in range(3)]
-    scenario("fleet: every VM up through the front", page_file, sets=fleet, server_auth="admin:Pw0rd",
+    scenario(expect, "fleet: every VM up through the front", page_file, sets=fleet, server_auth="admin:Pw0rd",
              client_auth="admin:Pw0rd", page=PAGE, vms=dict.fromkeys(names, 0), vm_probes=dict.fromkeys(names, 1))
-    scenario("fleet: the VMs come up one after the other", page_file, sets=fleet, page=PAGE,
+    scenario(expect, "fleet: the VMs come up one after the other", page_file, sets=fleet, page=PAGE,
              vms={names[0]: 2, names[1]: 0, names[2]: 1}, vm_probes={names[0]: 3, names[1]: 1, names[2]: 2})
-    scenario("fleet: one VM never comes up within bootTimeout=20", page_file, sets=[*fleet, "bootTimeout=20"],
-             page=PAGE, vms={names[0]: 0, names[1]: None, names[2]: 0}, passes=False,
-             vm_probes={names[0]: 1, names[1]: 5})
-    scenario("fleet: a VM the front does not list", page_file, sets=[*fleet, "bootTimeout=20"], page=PAGE,
+    scenario(expect, "fleet: one VM never comes up within bootTimeout=20", page_file,
+             sets=[*fleet, "bootTimeout=20"], page=PAGE, vms={names[0]: 0, names[1]: None, names[2]: 0},
+             passes=False, vm_probes={names[0]: 1, names[1]: 5})
+    scenario(expect, "fleet: a VM the front does not list", page_file, sets=[*fleet, "bootTimeout=20"], page=PAGE,
              vms={names[0]: 0, names[1]: 0}, passes=False, vm_probes={names[0]: 1, names[1]: 1})
-    scenario("one VM: no VM asked through a front", page_file, page=PAGE, vms={names[0]: None}, vm_probes={})
-    auth_env = test_pod_script(["console.auth.enabled=true"], page_file)[1].get("CONSOLE_AUTH")
-    t.equal((auth_env or {}).get("key"), "auth",
-            "with auth on, the test pod reads CONSOLE_AUTH from the console's Secret")
+    scenario(expect, "one VM: no VM asked through a front", page_file, page=PAGE, vms={names[0]: None},
+             vm_probes={})
+
+
+def test_helm_test_pod(expect, tmp_path):
+    page_file = str(tmp_path / "page")
+    check_one_vm(expect, page_file)
+    check_fleet(expect, page_file)
+    auth_env = pod_script(["console.auth.enabled=true"], page_file)[1].get("CONSOLE_AUTH")
+    expect.equal((auth_env or {}).get("key"), "auth",
+                 "with auth on, the test pod reads CONSOLE_AUTH from the console's Secret")
     print("test-pod: ran with " + (BUSYBOX or "the host's sh and wget (no busybox found)"))
-    return t.report("test-pod")
-
-
-if __name__ == "__main__":
-    with tempfile.TemporaryDirectory(prefix="chart-test-pod-") as work:
-        sys.exit(main(work))
+    expect.report("test-pod")

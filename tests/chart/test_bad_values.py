@@ -1,16 +1,19 @@
-#!/usr/bin/env python3
-"""Bad values must fail `helm template` (as `helm install` would) with an error naming the value.
+"""Chart: bad values must fail `helm template` (as `helm install` would) with an error naming the value.
 
-    bad_values.py            every case
-    bad_values.py CASE...    the named ones (a name, or its slug: ctest's chart.chart.refused-SLUG)
+    run-pytest.sh test_bad_values.py                        every case
+    run-pytest.sh 'test_bad_values.py::test_refused[SLUG]'  one (ctest's chart.chart.refused-SLUG)
+
+test_refused[SLUG]  one key of BAD_CASES (as a slug): helm template with its --set list exits non-zero,
+                    its error containing the case's text
 """
 import re
-import sys
 
-from chartlib.expect import Expect
+import pytest
+
 from chartlib.helm import template
 
-# case -> ([--set strings], text the error must contain). CMakeLists.txt makes one test of each.
+# case -> ([--set strings], text the error must contain). CMakeLists.txt makes one ctest of each,
+# chart.chart.refused-SLUG.
 BAD_CASES = {
     "cpu.count=0": (["cpu.count=0"], "/cpu/count"),
     "cpu.count=two": (["cpu.count=two"], "/cpu/count"),
@@ -129,19 +132,11 @@ def slug(name):
     return re.sub(r"^-|-$", "", re.sub(r"[^a-z0-9]+", "-", name.lower()))
 
 
-def run(names):
-    t = Expect()
-    for asked in names:
-        name = next((key for key in BAD_CASES if asked in (key, slug(key))), asked)
-        if not t.that(name in BAD_CASES, "unknown case '%s'" % name):
-            continue
-        sets, mention = BAD_CASES[name]
-        result = template("myvm", sets)
-        t.that(result.status != 0, "%s: helm template must fail, it exited 0" % name)
-        t.that(mention in result.stderr, "%s: the error must name '%s', it said: %s" % (
-            name, mention, result.stderr.strip()))
-    return t.report("bad values")
-
-
-if __name__ == "__main__":
-    sys.exit(run(sys.argv[1:] or list(BAD_CASES)))
+@pytest.mark.parametrize("name", list(BAD_CASES), ids=slug)
+def test_refused(expect, name):
+    sets, mention = BAD_CASES[name]
+    result = template("myvm", sets)
+    expect.that(result.status != 0, "%s: helm template must fail, it exited 0" % name)
+    expect.that(mention in result.stderr, "%s: the error must name '%s', it said: %s" % (
+        name, mention, result.stderr.strip()))
+    expect.report("bad values")
