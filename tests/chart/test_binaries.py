@@ -38,7 +38,7 @@ def bare_data_dir(tmp_path, guest_dir):
     """A data folder with the guest's kernel and a vm.conf that sets no VM_APPEND."""
     bare = tmp_path / "bare-data"
     bare.mkdir()
-    os.symlink(os.path.join(guest_dir, "Image"), bare / "Image")
+    os.symlink(os.path.abspath(os.path.join(guest_dir, "Image")), bare / "Image")
     (bare / "vm.conf").write_text("VM_KERNEL=Image\n", encoding="utf-8")
     return str(bare)
 
