@@ -112,18 +112,21 @@ class PlayedPods:
         pod.remove()
 
 
+FAILED = pytest.StashKey[bool]()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    """Keeps each phase's report on its test (report_setup, report_call) for the fixture below."""
+    """Notes on the test whether its setup or call failed, for has_failed."""
     report = yield
-    setattr(item, f"report_{report.when}", report)
+    if report.when in ("setup", "call") and report.failed:
+        item.stash[FAILED] = True
     return report
 
 
 def has_failed(request):
     """Whether the test asking, or the setup of one of its fixtures, failed."""
-    reports = (getattr(request.node, f"report_{when}", None) for when in ("setup", "call"))
-    return any(report is not None and report.failed for report in reports)
+    return request.node.stash.get(FAILED, False)
 
 
 @pytest.fixture
