@@ -1,28 +1,30 @@
-#!/usr/bin/env python3
 """Hardening of the launcher against its environment.
 
-  guest    (real QEMU, busybox guest) secrets never reach QEMU's environ or
-           cmdline and QEMU holds none of the launcher's sockets; with stdout
-           a pipe nobody reads, two telnet clients still get 1 MiB of guest
-           output; 500 connections flooding the telnet port leave the
-           console's session working; SIGTERM still ends launcher and QEMU
-  emfile   (fake QEMU) out of descriptors, accept backs off: the launcher
-           does not spin a core, and serves again once descriptors free up
+    run-pytest.sh test_hardening.py --launcher BIN --console BIN --guest DIR
 
-usage: test_hardening.py CASE LAUNCHER CONSOLE GUEST_DIR FAKE_QEMU"""
+test_hardening_guest  (real QEMU, busybox guest) the flag form of a secret is warned about;
+                      secrets never reach QEMU's environ or cmdline and QEMU holds none of the
+                      launcher's sockets; with stdout a pipe nobody reads, two telnet clients
+                      still get 1 MiB of guest output; 500 connections flooding the telnet port
+                      leave the console's session working; SIGTERM still ends launcher and QEMU
+test_accept_backoff   (fake QEMU, fake_qemu.py) out of descriptors, accept backs off: the
+                      launcher tries accept about once a second (strace counts the calls), and
+                      serves again once descriptors free up
+"""
 import os
 import re
 import resource
+import shutil
+import signal
 import socket
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 
+import pytest
+
 from qemu_riscv64_test.console_session import ConsoleSession
-from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT, PrivateGuest
-from qemu_riscv64_test.launcher import Launcher
+from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT
 from qemu_riscv64_test.processes import check, check_accept_backs_off, wait_gone
 from qemu_riscv64_test.telnet import TelnetClient
 
@@ -32,6 +34,48 @@ CONSOLE_SECRET = "admin:console-secret-never-seen"
 # 1 MiB of printable output, then a marker the typed command line cannot show.
 MIB_COMMAND = ("yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
                " | head -c 1048576; echo; echo END-$((6*7))\r")
+QEMU_ENVIRONMENT = {"PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "TMPDIR", "USER"}
+BACKOFF_CEILING_S = 1  # the launcher's accept back-off: 10 ms, doubling up to 1 s
+
+
+class StalledLauncher:
+    """The launcher with stdout a pipe that is never read; stderr in a file."""
+
+    def __init__(self, binary, env, stderr_path):
+        self.stderr_path = stderr_path
+        with open(stderr_path, "wb") as stderr:
+            self.proc = subprocess.Popen([binary], env=env, stdout=subprocess.PIPE, stderr=stderr)
+        self.port = int(self.wait_stderr(r"telnet 127\.0\.0\.1:(\d+)").group(1))
+        self.qemu_pid = int(self.wait_stderr(r"QEMU started \(pid (\d+)\)").group(1))
+
+    def stderr(self):
+        return self.stderr_path.read_text(errors="replace")
+
+    def wait_stderr(self, pattern, timeout=120):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = re.search(pattern, self.stderr())
+            if found:
+                return found
+            check(self.proc.poll() is None, f"launcher exited: {self.stderr()}")
+            time.sleep(0.1)
+        raise AssertionError(f"no /{pattern}/ within {timeout} s: {self.stderr()}")
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def stalled_launcher(launcher_binary, busybox_dir, tmp_path):
+    """The launcher on the busybox guest with the secrets set and stdout never read,
+    killed after the test."""
+    env = dict(os.environ, VM_DATA_DIR=busybox_dir, VM_TELNET_PORT="0", VM_MEMORY="512",
+               VM_GUEST_PASSWORD=PASSWORD, VM_GUEST_SSH_KEY=SSH_KEY, CONSOLE_AUTH=CONSOLE_SECRET)
+    launcher = StalledLauncher(launcher_binary, env, tmp_path / "launcher-stderr")
+    yield launcher
+    launcher.kill()
 
 
 def socket_inodes(pid):
@@ -46,34 +90,11 @@ def socket_inodes(pid):
     return inodes
 
 
-class StalledLauncher:
-    """The launcher with stdout a pipe that is never read; stderr collected."""
-
-    def __init__(self, binary, env):
-        self.stderr_file = tempfile.NamedTemporaryFile(prefix="launcher-stderr-", delete=False)
-        self.proc = subprocess.Popen([binary], env=env, stdout=subprocess.PIPE, stderr=self.stderr_file)
-        self.port = int(self.wait_stderr(r"telnet 127\.0\.0\.1:(\d+)").group(1))
-        self.qemu_pid = int(self.wait_stderr(r"QEMU started \(pid (\d+)\)").group(1))
-
-    def stderr(self):
-        with open(self.stderr_file.name, errors="replace") as log:
-            return log.read()
-
-    def wait_stderr(self, pattern, timeout=120):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = re.search(pattern, self.stderr())
-            if found:
-                return found
-            check(self.proc.poll() is None, f"launcher exited: {self.stderr()}")
-            time.sleep(0.1)
-        raise AssertionError(f"no /{pattern}/ within {timeout} s: {self.stderr()}")
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        os.unlink(self.stderr_file.name)
+def check_password_flag_warned(launcher_binary, guest_dir):
+    dry = subprocess.run([launcher_binary, "--dry-run", "--data-dir", guest_dir, "--guest-password", "x"],
+                         capture_output=True, text=True)
+    check("--guest-password shows its value in the process list" in dry.stderr,
+          f"no warning for --guest-password: {dry.stderr}")
 
 
 def check_no_secrets(launcher):
@@ -85,12 +106,23 @@ def check_no_secrets(launcher):
         check(secret.encode() not in argv, f"QEMU's cmdline holds a secret: {argv!r}")
     check(b"VM_GUEST_PASSWORD" not in environ, "VM_GUEST_PASSWORD reached QEMU")
     names = sorted(item.split(b"=", 1)[0].decode() for item in environ.split(b"\0") if item)
-    check(set(names) <= {"PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "TMPDIR", "USER"},
-          f"QEMU's environment is not scrubbed: {names}")
+    check(set(names) <= QEMU_ENVIRONMENT, f"QEMU's environment is not scrubbed: {names}")
     shared = socket_inodes(pid) & socket_inodes(launcher.proc.pid)
     check(not shared, f"QEMU holds the launcher's sockets: {shared}")
     check(PASSWORD not in launcher.stderr(), "the password was printed")
     print(f"secrets: QEMU's environment is {names}, no socket of the launcher")
+
+
+def wait_until_shell_runs_commands(client):
+    """Waits until the shell runs what is typed: it answers an empty line with its next prompt (a
+    command typed during its start-up is flushed; its cursor query, ESC [6n, may come before or
+    after that prompt), then a command with its output and the prompt after it."""
+    prompts = client.text().count(PROMPT)
+    client.type("\r")
+    client.read_until(PROMPT, timeout=60, count=prompts + 1)
+    client.type("echo reading-$((2*3))\r")
+    client.read_until(b"\r\nreading-6\r\n", timeout=60)
+    client.read_until(PROMPT, timeout=60, count=prompts + 2)
 
 
 def read_all(client, needle, results, key):
@@ -105,13 +137,7 @@ def check_stalled_stdout(launcher):
     first, second = TelnetClient(launcher.port), TelnetClient(launcher.port)
     for client in (first, second):
         client.read_until(PROMPT, timeout=180)
-    # The shell is reading its line once it answers an empty line with its next prompt (a
-    # command typed during its start-up is flushed). Its cursor query (ESC [6n) may come before
-    # or after that prompt.
-    prompts = first.text().count(PROMPT)
-    first.type("\r")
-    first.read_until(PROMPT, timeout=60, count=prompts + 1)
-    time.sleep(0.5)
+    wait_until_shell_runs_commands(first)
     results = {}
     readers = [threading.Thread(target=read_all, args=(client, b"END-42", results, name))
                for name, client in (("first", first), ("second", second))]
@@ -129,33 +155,6 @@ def check_stalled_stdout(launcher):
         client.close()
 
 
-def check_flood(launcher, console_binary):
-    console = subprocess.Popen([console_binary, "--listen", "127.0.0.1:0", "--telnet",
-                                f"127.0.0.1:{launcher.port}"], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    try:
-        port = int(re.search(r"serving http://[^ ]+:(\d+) ", console.stdout.readline()).group(1))
-        session = ConsoleSession(port)
-        session.type("echo before-$((1+1))\r")
-        session.read_until("before-2", timeout=120)
-        flood = []
-        for _ in range(500):
-            flood.append(socket.create_connection(("127.0.0.1", launcher.port), timeout=10))
-        launcher_fds = len(os.listdir(f"/proc/{launcher.proc.pid}/fd"))
-        session.type("echo during-$((2+2))\r")
-        session.read_until("during-4", timeout=120)
-        check(launcher_fds < 150, f"the launcher holds {launcher_fds} descriptors under the flood")
-        refused = sum(1 for sock in flood[-10:] if b"too many console clients" in recv_some(sock))
-        check(refused > 0, "no flooding connection was told the launcher is full")
-        for sock in flood:
-            sock.close()
-        print(f"flood: 500 connections, the launcher at {launcher_fds} descriptors, "
-              f"{refused} of the last 10 refused, the console's session answered")
-    finally:
-        console.kill()
-        console.wait()
-
-
 def recv_some(sock):
     sock.settimeout(2)
     data = b""
@@ -170,61 +169,89 @@ def recv_some(sock):
     return data
 
 
-def guest(launcher_binary, console_binary, guest_dir, _fake):
-    # The flag form of a secret is warned about.
-    dry = subprocess.run([launcher_binary, "--dry-run", "--data-dir", guest_dir, "--guest-password", "x"],
-                         capture_output=True, text=True)
-    check("--guest-password shows its value in the process list" in dry.stderr,
-          f"no warning for --guest-password: {dry.stderr}")
-    with PrivateGuest(guest_dir) as data_dir:
-        env = dict(os.environ, VM_DATA_DIR=data_dir, VM_TELNET_PORT="0", VM_MEMORY="512",
-                   VM_GUEST_PASSWORD=PASSWORD, VM_GUEST_SSH_KEY=SSH_KEY, CONSOLE_AUTH=CONSOLE_SECRET)
-        launcher = StalledLauncher(launcher_binary, env)
-        try:
-            check_no_secrets(launcher)
-            check_stalled_stdout(launcher)
-            check_flood(launcher, console_binary)
-            started = time.monotonic()
-            launcher.proc.terminate()
-            status = launcher.proc.wait(timeout=60)
-            check(wait_gone(launcher.qemu_pid, 10), "QEMU outlived the launcher")
-            print(f"SIGTERM: exited {status} after {time.monotonic() - started:.1f} s, QEMU gone")
-        finally:
-            launcher.close()
+def check_flood(launcher, console_server):
+    console, port = console_server(launcher.port)
+    session = ConsoleSession(port)
+    session.type("echo before-$((1+1))\r")
+    session.read_until("before-2", timeout=120)
+    flood = [socket.create_connection(("127.0.0.1", launcher.port), timeout=10) for _ in range(500)]
+    launcher_fds = len(os.listdir(f"/proc/{launcher.proc.pid}/fd"))
+    session.type("echo during-$((2+2))\r")
+    session.read_until("during-4", timeout=120)
+    check(launcher_fds < 150, f"the launcher holds {launcher_fds} descriptors under the flood")
+    refused = sum(1 for sock in flood[-10:] if b"too many console clients" in recv_some(sock))
+    check(refused > 0, "no flooding connection was told the launcher is full")
+    for sock in flood:
+        sock.close()
+    console.stop()
+    print(f"flood: 500 connections, the launcher at {launcher_fds} descriptors, "
+          f"{refused} of the last 10 refused, the console's session answered")
+
+
+def check_sigterm(launcher):
+    started = time.monotonic()
+    launcher.proc.terminate()
+    status = launcher.proc.wait(timeout=60)
+    check(wait_gone(launcher.qemu_pid, 10), "QEMU outlived the launcher")
+    print(f"SIGTERM: exited {status} after {time.monotonic() - started:.1f} s, QEMU gone")
+
+
+def test_hardening_guest(launcher_binary, guest_dir, stalled_launcher, console_server):
+    check_password_flag_warned(launcher_binary, guest_dir)
+    check_no_secrets(stalled_launcher)
+    check_stalled_stdout(stalled_launcher)
+    check_flood(stalled_launcher, console_server)
+    check_sigterm(stalled_launcher)
 
 
 def lower_descriptors(limit):
     return lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
 
 
-def emfile(launcher_binary, _console, _guest, fake_qemu):
-    with tempfile.TemporaryDirectory() as data_dir:
-        env = {"VM_DATA_DIR": data_dir, "VM_QEMU": fake_qemu, "VM_BIOS": "none", "VM_KERNEL": "",
-               "FAKE_GUEST": "agent"}
-        launcher = Launcher(launcher_binary, env, preexec_fn=lower_descriptors(40))
+def accept_call_times(trace_text):
+    """The start times (strace -ttt) of the accept calls in a trace."""
+    return [float(seconds) for seconds in re.findall(r"(\d+\.\d+) accept4?\(", trace_text)]
+
+
+def wait_backoff_at_ceiling(pid, trace_path, timeout=30):
+    """Waits until two accept calls of `pid` in a row are 0.9 s or more apart: its back-off
+    (10 ms, doubling) has reached its 1 s ceiling. strace times the calls."""
+    tracer = subprocess.Popen(["strace", "-f", "-qq", "-ttt", "-e", "trace=accept,accept4", "-o", str(trace_path),
+                               "-p", str(pid)], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            starts = accept_call_times(trace_path.read_text(errors="replace") if trace_path.exists() else "")
+            if len(starts) >= 2 and starts[-1] - starts[-2] >= 0.9 * BACKOFF_CEILING_S:
+                return
+            check(time.monotonic() < deadline and tracer.poll() is None,
+                  f"the accept back-off never reached {BACKOFF_CEILING_S} s between calls "
+                  f"(calls at {starts[-12:]})")
+            time.sleep(0.1)
+    finally:
+        tracer.send_signal(signal.SIGINT)
+        tracer.communicate(timeout=30)
+
+
+def test_accept_backoff(fake_qemu_launcher, tmp_path):
+    if not shutil.which("strace"):
+        pytest.skip("needs `strace` to count accept calls (scripts/install-deps.sh test)")
+    launcher = fake_qemu_launcher(preexec_fn=lower_descriptors(40))
+    first = launcher.client()
+    first.read_until(b"fake guest ready")
+    held = []
+    for _ in range(60):
         try:
-            first = launcher.client()
-            first.read_until(b"fake guest ready")
-            held = []
-            for _ in range(60):
-                try:
-                    held.append(socket.create_connection(("127.0.0.1", launcher.port), timeout=5))
-                except OSError:
-                    break
-            launcher.wait_stderr(r"accept \(backing off\): Too many open files")
-            time.sleep(2)  # the back-off reaches its ceiling
-            calls = check_accept_backs_off(launcher.proc.pid, "launcher")
-            for sock in held:
-                sock.close()
-            late = launcher.client()
-            late.read_until(b"fake guest ready", timeout=30)
-            print(f"EMFILE: {calls} accept calls in 3 s; served again after")
-            first.type("P")
-            check(launcher.wait(30) == 0, "launcher did not exit cleanly")
-        finally:
-            launcher.kill()
-
-
-if __name__ == "__main__":
-    case = {"guest": guest, "emfile": emfile}[sys.argv[1]]
-    case(*sys.argv[2:6])
+            held.append(socket.create_connection(("127.0.0.1", launcher.port), timeout=5))
+        except OSError:
+            break
+    launcher.wait_stderr(r"accept \(backing off\): Too many open files")
+    wait_backoff_at_ceiling(launcher.proc.pid, tmp_path / "accept-times.strace")
+    calls = check_accept_backs_off(launcher.proc.pid, "launcher")
+    for sock in held:
+        sock.close()
+    late = launcher.client()
+    late.read_until(b"fake guest ready", timeout=30)
+    print(f"EMFILE: {calls} accept calls in 3 s; served again after")
+    first.type("P")
+    check(launcher.wait(30) == 0, "launcher did not exit cleanly")
