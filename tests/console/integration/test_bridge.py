@@ -91,17 +91,22 @@ def open_connections():
 
 
 @pytest.fixture
-def starved_console(request, console_binary, telnet_peer):
+def starved_console(console_binary, telnet_peer):
     """A console allowed DESCRIPTOR_LIMIT open files, bridged to a telnet peer, its output a pipe
-    of lines: (Popen, port)."""
+    of lines (the first says its port: serving_port); killed after the test."""
     _, peer_port = telnet_peer()
     console = subprocess.Popen(
         [console_binary, "--listen", "127.0.0.1:0", "--telnet", "127.0.0.1:%d" % peer_port],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (DESCRIPTOR_LIMIT, DESCRIPTOR_LIMIT)))
-    request.addfinalizer(lambda: (console.kill(), console.wait()))
-    port = int(re.search(r"serving http://[^ ]+:(\d+) ", console.stdout.readline()).group(1))
-    return console, port
+    yield console
+    console.kill()
+    console.wait()
+
+
+def serving_port(console):
+    """The port in the first line of a console's output ("serving http://HOST:PORT ...")."""
+    return int(re.search(r"serving http://[^ ]+:(\d+) ", console.stdout.readline()).group(1))
 
 
 def refused(port, **options):
@@ -160,6 +165,7 @@ def accepts_waiting(port):
 
 
 def wait_all_accepted(port, timeout=10):
+    """Waits until the console has taken every connection made to it so far."""
     deadline = time.monotonic() + timeout
     while accepts_waiting(port):
         check(time.monotonic() < deadline, "the console left connections unaccepted for %d s" % timeout)
@@ -171,23 +177,30 @@ def accept_call_times(trace_text):
     return [float(seconds) for seconds in re.findall(r"(\d+\.\d+) accept4?\(", trace_text)]
 
 
+def accept_calls_slowed(trace_path, tracer, timeout):
+    """Whether two accept calls in a row in `tracer`'s trace come 0.9 s or more apart, within
+    `timeout` s and while it runs."""
+    deadline = time.monotonic() + timeout
+    while tracer.poll() is None and time.monotonic() < deadline:
+        starts = accept_call_times(trace_path.read_text(errors="replace") if trace_path.exists() else "")
+        if len(starts) >= 2 and starts[-1] - starts[-2] >= 0.9:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def wait_backoff_at_ceiling(pid, trace_path, timeout=30):
     """Waits until two accept calls of `pid` in a row are 0.9 s or more apart: its back-off
     (10 ms, doubling) has reached its 1 s ceiling. strace times the calls."""
     tracer = subprocess.Popen(["strace", "-f", "-qq", "-ttt", "-e", "trace=accept,accept4", "-o", str(trace_path),
                                "-p", str(pid)], stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + timeout
     try:
-        while True:
-            starts = accept_call_times(trace_path.read_text(errors="replace") if trace_path.exists() else "")
-            if len(starts) >= 2 and starts[-1] - starts[-2] >= 0.9:
-                return
-            check(time.monotonic() < deadline and tracer.poll() is None,
-                  "the accept back-off never reached 1 s between calls (calls at %s)" % starts[-12:])
-            time.sleep(0.1)
+        slowed = accept_calls_slowed(trace_path, tracer, timeout)
     finally:
         tracer.send_signal(signal.SIGINT)
-        tracer.communicate(timeout=30)
+        _, complaint = tracer.communicate(timeout=30)
+    check(slowed, "the accept back-off never reached 1 s between calls in %d s (strace -p %d: %s)"
+          % (timeout, pid, complaint.strip() or "no complaint"))
 
 
 def test_handshake_and_title(bridge):
@@ -481,7 +494,8 @@ def test_max_connections(bridge, open_connections):
 def test_accept_backoff(starved_console, open_connections, tmp_path):
     if not shutil.which("strace"):
         pytest.skip("needs `strace` to count accept calls (scripts/install-deps.sh test)")
-    console, port = starved_console
+    console = starved_console
+    port = serving_port(console)
     held = open_connections(port, 2 * DESCRIPTOR_LIMIT, timeout=5)
     line = console.stdout.readline()
     check("accept (backing off): Too many open files" in line, "no back-off reported: %r" % line)
