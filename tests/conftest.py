@@ -1,16 +1,19 @@
-"""The fixtures every Python tier shares: the programs under test (from the command
-line ctest gives), a QEMU-like telnet peer, a console, a launcher on the busybox
-guest; each started by the test that asks for it and stopped after it.
+"""The fixtures every Python tier shares: the programs under test and the chart (from
+the command line ctest gives), a QEMU-like telnet peer, a console, a launcher on the
+busybox guest, each started by the test that asks for it and stopped after it; and
+what to print when a test fails.
 
 A run whose tests were all skipped (no root, a tool missing) exits 77, which ctest
 reports as Skipped (SKIP_RETURN_CODE in tests/CMakeLists.txt).
 """
-import os
+import subprocess
+import sys
 
 import pytest
 
 from qemu_riscv64_test.console import start_console, start_peer
 from qemu_riscv64_test.launcher import start_launcher
+from qemu_riscv64_test.pytest_support import FAILED, given_path, has_failed
 
 SKIPPED_RUN = 77
 
@@ -20,16 +23,8 @@ def pytest_addoption(parser):
     group.addoption("--console", help="the console binary (build/bin/console)")
     group.addoption("--launcher", help="the launcher binary (build/bin/launcher)")
     group.addoption("--guest", help="the busybox test guest's data folder (make guest)")
-
-
-def given_path(config, option, what):
-    """The path an option names; a usage error when it is missing or not there."""
-    path = config.getoption(option)
-    if not path:
-        raise pytest.UsageError(f"this test needs --{option} ({what})")
-    if not os.path.exists(path):
-        raise pytest.UsageError(f"--{option} {path}: no such file or folder ({what})")
-    return path
+    group.addoption("--chart", help="the chart's folder (chart/qemu-riscv64)")
+    group.addoption("--helm-script", help="scripts/get-helm.sh: gets helm, prints its path")
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +40,18 @@ def launcher_binary(pytestconfig):
 @pytest.fixture(scope="session")
 def guest_dir(pytestconfig):
     return given_path(pytestconfig, "guest", "the busybox guest's folder, made by `make guest`")
+
+
+@pytest.fixture(scope="session")
+def chart(pytestconfig):
+    return given_path(pytestconfig, "chart", "the chart's folder")
+
+
+@pytest.fixture(scope="session")
+def helm_binary(pytestconfig):
+    """helm, fetched once into CACHE_DIR by scripts/get-helm.sh."""
+    script = given_path(pytestconfig, "helm-script", "scripts/get-helm.sh")
+    return subprocess.run([script], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
 
 
 @pytest.fixture
@@ -92,6 +99,26 @@ def busybox_launcher(launcher_binary, guest_dir):
     yield start
     for launcher in reversed(launchers):
         launcher.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Notes on the test whether its setup or call failed (pytest_support.has_failed)."""
+    report = yield
+    if report.when in ("setup", "call") and report.failed:
+        item.stash[FAILED] = True
+    return report
+
+
+@pytest.fixture
+def print_on_failure(request):
+    """Registers what to print when the test fails: print_on_failure(lambda: text). Printed at
+    its teardown, so it must be set up after the fixtures whose processes the text is read from."""
+    sources = []
+    yield sources.append
+    if has_failed(request):
+        for source in sources:
+            print("\n" + source(), file=sys.stderr, flush=True)
 
 
 def pytest_sessionfinish(session):

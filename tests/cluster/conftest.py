@@ -1,24 +1,22 @@
 """The cluster and node tiers' options (the paths ctest gives, tests/cluster/CMakeLists.txt)
-and fixtures: the helm binary, the Kubernetes binaries (the test is skipped without a Go
+and fixtures: the Kubernetes binaries (the test is skipped without a Go
 toolchain to build them), a control plane and a node, each started for the test and
 stopped after it, printing their components' last lines first when the test failed.
 """
 import os
-import subprocess
 
 import pytest
 
 from cluster import NO_GO, ControlPlane, kubernetes_binaries
 from node import SMALL_NODE, Node
+from qemu_riscv64_test.pytest_support import given_path, has_failed
 
 PAUSE_C = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pause.c")
 
 
 def pytest_addoption(parser):
     group = parser.getgroup("cluster", "the chart on a real Kubernetes (tests/cluster)")
-    group.addoption("--chart", help="the chart's folder (chart/qemu-riscv64)")
     group.addoption("--kubernetes-script", help="scripts/get-kubernetes.sh: builds the Kubernetes binaries")
-    group.addoption("--helm-script", help="scripts/get-helm.sh: gets helm, prints its path")
     group.addoption("--previous-chart", help="the chart as of its Deployment (cluster.DEPLOYMENT_CHART; default: "
                                              "git archive of --chart's folder at that commit)")
     group.addoption("--images-archive", help="the node's images, made by tests/cluster/build-images.sh")
@@ -28,21 +26,6 @@ def pytest_addoption(parser):
                                                             "(qemu-riscv64-data-NAME)")
     group.addoption("--prompt", default=":~# ", help="the end of that guest's shell prompt")
     group.addoption("--screenshot", help="where the console page's screenshot in Chromium goes")
-
-
-def given_path(config, option, what):
-    """The path an option names; a usage error when it is missing or not there."""
-    path = config.getoption(f"--{option}")
-    if not path:
-        raise pytest.UsageError(f"this test needs --{option} ({what})")
-    if not os.path.exists(path):
-        raise pytest.UsageError(f"--{option} {path}: no such file or folder ({what})")
-    return path
-
-
-@pytest.fixture
-def chart(pytestconfig):
-    return given_path(pytestconfig, "chart", "the chart's folder")
 
 
 @pytest.fixture
@@ -72,35 +55,12 @@ def node_images(pytestconfig):
 
 
 @pytest.fixture
-def helm_binary(pytestconfig):
-    script = given_path(pytestconfig, "helm-script", "scripts/get-helm.sh")
-    return subprocess.run([script], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
-
-
-@pytest.fixture
 def kubernetes_bin_dir(pytestconfig):
     """The folder of the Kubernetes binaries; the test is skipped where they cannot be built."""
     bins = kubernetes_binaries(given_path(pytestconfig, "kubernetes-script", "scripts/get-kubernetes.sh"))
     if bins is None:
         pytest.skip(NO_GO)
     return bins
-
-
-FAILED = pytest.StashKey[bool]()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item, call):
-    """Notes on the test whether its setup or call failed, for has_failed."""
-    report = yield
-    if report.when in ("setup", "call") and report.failed:
-        item.stash[FAILED] = True
-    return report
-
-
-def has_failed(request):
-    """Whether the test asking, or the setup of one of its fixtures, failed."""
-    return request.node.stash.get(FAILED, False)
 
 
 @pytest.fixture

@@ -1,20 +1,17 @@
 """The container tier's Python tests: their options (what ctest gives, tests/images/CMakeLists.txt)
-and fixtures: the helm binary, the case test_pod.py runs, and the chart's pods a test plays
+and fixtures: the case test_pod.py runs, and the chart's pods a test plays
 with podman, taken down after it (their containers' logs printed first when it failed).
 """
 import dataclasses
-import os
-import subprocess
 
 import pytest
 
+from qemu_riscv64_test.pytest_support import given, has_failed
 from rendered_pod import RenderedPod, render
 
 
 def pytest_addoption(parser):
     group = parser.getgroup("images", "the chart's pod under podman with the images `make container` built")
-    group.addoption("--chart", help="the chart's folder (chart/qemu-riscv64)")
-    group.addoption("--helm-script", help="scripts/get-helm.sh: gets helm, prints its path")
     group.addoption("--data-image", help="the data image the pod runs (REGISTRY/qemu-riscv64-data-NAME:VERSION)")
     group.addoption("--prompt", help="the end of the guest's shell prompt")
     group.addoption("--login-password", help="log in as root with this password")
@@ -29,33 +26,6 @@ def pytest_addoption(parser):
                     help="check a guest TCP server at the pod's address (network.mode=passt)")
     group.addoption("--value", action="append", default=[], metavar="KEY=VALUE",
                     help="one more chart value (e.g. images.launcher=...), repeatable")
-
-
-def given(config, option, what):
-    """An option's value; a usage error when it is missing."""
-    value = config.getoption(f"--{option}")
-    if not value:
-        raise pytest.UsageError(f"this test needs --{option} ({what})")
-    return value
-
-
-def given_path(config, option, what):
-    """The path an option names; a usage error when it is missing or not there."""
-    path = given(config, option, what)
-    if not os.path.exists(path):
-        raise pytest.UsageError(f"--{option} {path}: no such file or folder ({what})")
-    return path
-
-
-@pytest.fixture
-def chart(pytestconfig):
-    return given_path(pytestconfig, "chart", "the chart's folder")
-
-
-@pytest.fixture
-def helm_binary(pytestconfig):
-    script = given_path(pytestconfig, "helm-script", "scripts/get-helm.sh")
-    return subprocess.run([script], check=True, capture_output=True, text=True).stdout.strip()
 
 
 @pytest.fixture
@@ -110,23 +80,6 @@ class PlayedPods:
     def remove(self, pod):
         self.up.remove(pod)
         pod.remove()
-
-
-FAILED = pytest.StashKey[bool]()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item, call):
-    """Notes on the test whether its setup or call failed, for has_failed."""
-    report = yield
-    if report.when in ("setup", "call") and report.failed:
-        item.stash[FAILED] = True
-    return report
-
-
-def has_failed(request):
-    """Whether the test asking, or the setup of one of its fixtures, failed."""
-    return request.node.stash.get(FAILED, False)
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The console binary under test, the QEMU-like telnet peer it bridges to in
 the bridge tests, and waiting for the guest's shell through a session."""
-import argparse
 import os
 import sys
 
@@ -40,10 +39,3 @@ def wait_for_shell(session, prompt=BUSYBOX_PROMPT, attempts=60):
             pass
     raise TimeoutError("no shell prompt:\n%r" % bytes(session.output[-600:]))
 
-
-def case_arguments(cases, doc):
-    """The command line of a test script of cases, `--console BIN CASE`, parsed."""
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument("--console", required=True)
-    parser.add_argument("case", choices=sorted(cases))
-    return parser.parse_args()
