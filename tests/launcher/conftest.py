@@ -54,11 +54,11 @@ def busybox_dir(guest_copy, guest_dir):
 
 
 @pytest.fixture
-def launcher_process(launcher_binary):
+def launcher_process(launcher_binary, guest_copy):
     """Starts the launcher with its output collected in memory:
     launcher_process(env, args=(), program=None, preexec_fn=None, wait_qemu=True) -> Launcher
     (program: what to run instead of the launcher binary, `args` after it). Each is killed
-    after the test, QEMU with it."""
+    after the test, QEMU with it, before the guest copies are removed."""
     launchers = []
 
     def start(env, args=(), program=None, **options):
