@@ -23,6 +23,7 @@ def pytest_addoption(parser):
 
 @pytest.fixture(scope="session")
 def debian_guest_dir(pytestconfig):
+    """The debian-13 guest's data folder, from --debian-guest."""
     path = pytestconfig.getoption("debian_guest")
     if not path:
         raise pytest.UsageError("this test needs --debian-guest (the debian-13 guest's folder)")
