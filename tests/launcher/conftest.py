@@ -4,13 +4,13 @@ launchers killed after the test, a status socket's path; and --debian-guest, the
 debian-13 guest's folder (tier debian).
 """
 import itertools
-import os
 from pathlib import Path
 
 import pytest
 
 from qemu_riscv64_test.guest import PrivateGuest
 from qemu_riscv64_test.launcher import Launcher
+from qemu_riscv64_test.pytest_support import given_path
 
 FAKE_QEMU = Path(__file__).parent / "integration" / "fake_qemu.py"
 
@@ -24,13 +24,8 @@ def pytest_addoption(parser):
 @pytest.fixture(scope="session")
 def debian_guest_dir(pytestconfig):
     """The debian-13 guest's data folder, from --debian-guest."""
-    path = pytestconfig.getoption("debian_guest")
-    if not path:
-        raise pytest.UsageError("this test needs --debian-guest (the debian-13 guest's folder)")
-    if not os.path.isdir(path):
-        raise pytest.UsageError(f"--debian-guest {path}: no such folder "
-                                "(made by data-images/debian-13/build.sh)")
-    return path
+    return given_path(pytestconfig, "debian-guest", "the debian-13 guest's folder, made by "
+                      "data-images/debian-13/build.sh")
 
 
 @pytest.fixture
