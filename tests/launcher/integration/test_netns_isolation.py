@@ -141,14 +141,15 @@ def namespaces():
 
 @pytest.fixture
 def passt():
+    """Skips the test where passt is not installed."""
     skip_without("passt", "vm")
 
 
 @pytest.fixture
 def runtime_dirs():
-    """Makes VM_RUNTIME_DIR folders in /tmp: runtime_dirs(mode=None) -> path, chmod to `mode`, or
-    0700 as `mktemp -d` makes it, which nobody (passt's user) cannot enter, nor tmp_path's parents.
-    Each is removed after the test."""
+    """Makes VM_RUNTIME_DIR folders in /tmp (tmp_path lies under 0700 folders, which nobody,
+    passt's user, cannot enter): runtime_dirs(mode=None) -> path, chmod to `mode`, or left 0700
+    as `mktemp -d` makes it. Each is removed after the test."""
     folders = []
 
     def make(mode=None):
