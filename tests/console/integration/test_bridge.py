@@ -44,7 +44,6 @@ import json
 import re
 import resource
 import shutil
-import signal
 import socket
 import struct
 import subprocess
@@ -54,7 +53,7 @@ import pytest
 
 from qemu_riscv64_test.console_session import OP, ConsoleSession
 from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT
-from qemu_riscv64_test.processes import check, check_accept_backs_off
+from qemu_riscv64_test.processes import check, check_accept_backs_off, wait_backoff_at_ceiling
 from qemu_riscv64_test.websocket import (OP_BINARY, OP_PING, OP_PONG, OP_TEXT, ConnectionClosed, HandshakeError,
                                          http_get, raw_request, upgrade_lines)
 from qemu_riscv64_test.websocket import basic_auth as authorization
@@ -170,37 +169,6 @@ def wait_all_accepted(port, timeout=10):
     while accepts_waiting(port):
         check(time.monotonic() < deadline, "the console left connections unaccepted for %d s" % timeout)
         time.sleep(0.05)
-
-
-def accept_call_times(trace_text):
-    """The start times (strace -ttt) of the accept calls in a trace."""
-    return [float(seconds) for seconds in re.findall(r"(\d+\.\d+) accept4?\(", trace_text)]
-
-
-def accept_calls_slowed(trace_path, tracer, timeout):
-    """Whether two accept calls in a row in `tracer`'s trace come 0.9 s or more apart, within
-    `timeout` s and while it runs."""
-    deadline = time.monotonic() + timeout
-    while tracer.poll() is None and time.monotonic() < deadline:
-        starts = accept_call_times(trace_path.read_text(errors="replace") if trace_path.exists() else "")
-        if len(starts) >= 2 and starts[-1] - starts[-2] >= 0.9:
-            return True
-        time.sleep(0.1)
-    return False
-
-
-def wait_backoff_at_ceiling(pid, trace_path, timeout=30):
-    """Waits until two accept calls of `pid` in a row are 0.9 s or more apart: its back-off
-    (10 ms, doubling) has reached its 1 s ceiling. strace times the calls."""
-    tracer = subprocess.Popen(["strace", "-f", "-qq", "-ttt", "-e", "trace=accept,accept4", "-o", str(trace_path),
-                               "-p", str(pid)], stderr=subprocess.PIPE, text=True)
-    try:
-        slowed = accept_calls_slowed(trace_path, tracer, timeout)
-    finally:
-        tracer.send_signal(signal.SIGINT)
-        _, complaint = tracer.communicate(timeout=30)
-    check(slowed, "the accept back-off never reached 1 s between calls in %d s (strace -p %d: %s)"
-          % (timeout, pid, complaint.strip() or "no complaint"))
 
 
 def test_handshake_and_title(bridge):

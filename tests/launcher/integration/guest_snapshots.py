@@ -21,14 +21,6 @@ def command(client, line, prompt=BUSYBOX_PROMPT):
     return text[text.rindex(f"{line}; echo".encode()):]
 
 
-def wait_until(what, condition, timeout=60):
-    """Polls `condition()` until it holds; fails naming `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        check(time.monotonic() < deadline, f"not within {timeout} s: {what}")
-        time.sleep(0.1)
-
-
 def qemu_loses_timers():
     """Whether the host's QEMU is older than 10.2 (timer_rearmer.hpp)."""
     version = subprocess.run(["qemu-system-riscv64", "--version"], capture_output=True,

@@ -15,7 +15,6 @@ import os
 import re
 import resource
 import shutil
-import signal
 import socket
 import subprocess
 import threading
@@ -25,7 +24,7 @@ import pytest
 
 from qemu_riscv64_test.console_session import ConsoleSession
 from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT
-from qemu_riscv64_test.processes import check, check_accept_backs_off, wait_gone
+from qemu_riscv64_test.processes import check, check_accept_backs_off, wait_backoff_at_ceiling, wait_gone
 from qemu_riscv64_test.telnet import TelnetClient
 
 PASSWORD = "Hunter2-never-seen"
@@ -35,7 +34,6 @@ CONSOLE_SECRET = "admin:console-secret-never-seen"
 MIB_COMMAND = ("yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
                " | head -c 1048576; echo; echo END-$((6*7))\r")
 QEMU_ENVIRONMENT = {"PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "TMPDIR", "USER"}
-BACKOFF_CEILING_S = 1  # the launcher's accept back-off: 10 ms, doubling up to 1 s
 
 
 class StalledLauncher:
@@ -206,31 +204,6 @@ def test_hardening_guest(launcher_binary, guest_dir, stalled_launcher, console_s
 
 def lower_descriptors(limit):
     return lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
-
-
-def accept_call_times(trace_text):
-    """The start times (strace -ttt) of the accept calls in a trace."""
-    return [float(seconds) for seconds in re.findall(r"(\d+\.\d+) accept4?\(", trace_text)]
-
-
-def wait_backoff_at_ceiling(pid, trace_path, timeout=30):
-    """Waits until two accept calls of `pid` in a row are 0.9 s or more apart: its back-off
-    (10 ms, doubling) has reached its 1 s ceiling. strace times the calls."""
-    tracer = subprocess.Popen(["strace", "-f", "-qq", "-ttt", "-e", "trace=accept,accept4", "-o", str(trace_path),
-                               "-p", str(pid)], stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            starts = accept_call_times(trace_path.read_text(errors="replace") if trace_path.exists() else "")
-            if len(starts) >= 2 and starts[-1] - starts[-2] >= 0.9 * BACKOFF_CEILING_S:
-                return
-            check(time.monotonic() < deadline and tracer.poll() is None,
-                  f"the accept back-off never reached {BACKOFF_CEILING_S} s between calls "
-                  f"(calls at {starts[-12:]})")
-            time.sleep(0.1)
-    finally:
-        tracer.send_signal(signal.SIGINT)
-        tracer.communicate(timeout=30)
 
 
 def test_accept_backoff(fake_qemu_launcher, tmp_path):

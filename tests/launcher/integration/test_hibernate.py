@@ -32,11 +32,10 @@ import time
 
 import pytest
 
-from guest_snapshots import (COLD_BOOT_S, check_started, command, damage_vm_state, qemu_loses_timers,
-                             snapshot_names, wait_until)
+from guest_snapshots import COLD_BOOT_S, check_started, command, damage_vm_state, qemu_loses_timers, snapshot_names
 from qemu_riscv64_test.asciicast import markers, output_text, read_cast
 from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT
-from qemu_riscv64_test.processes import check, process_gone
+from qemu_riscv64_test.processes import check, process_gone, wait_until
 
 SAVE_GUARD_S = 300  # VM_SHUTDOWN_TIMEOUT: a hang guard for the save, not a measurement
 RECORDING_MARKERS = ["start: cold boot", "hibernated: saved in", "start: resuming the hibernated guest",

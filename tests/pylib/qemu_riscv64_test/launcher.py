@@ -1,10 +1,8 @@
 """The launcher binary under test: `Launcher` keeps its stdout and stderr in
 memory (launcher tests), `start_launcher` runs it on a private copy of the
 busybox guest behind a log file (console tests)."""
-import atexit
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -49,9 +47,14 @@ class Launcher:
         self._lock = threading.Lock()
         threading.Thread(target=self._drain_stdout, daemon=True).start()
         threading.Thread(target=self._drain_stderr, daemon=True).start()
-        self.port = int(self.wait_stderr(r"telnet 127\.0\.0\.1:(\d+)").group(1))
-        # wait_qemu=False: a launcher that may wait for its disk first (wait_for_qemu later).
-        self.qemu_pid = self.wait_for_qemu() if wait_qemu else None
+        try:
+            self.port = int(self.wait_stderr(r"telnet 127\.0\.0\.1:(\d+)").group(1))
+            # wait_qemu=False: a launcher that may wait for its disk first (wait_for_qemu later).
+            self.qemu_pid = self.wait_for_qemu() if wait_qemu else None
+        except BaseException:
+            # Nobody holds this object yet to stop it.
+            self.kill()
+            raise
 
     def wait_for_qemu(self, timeout=60):
         self.qemu_pid = int(self.wait_stderr(r"QEMU started \(pid (\d+)\)", timeout).group(1))
@@ -96,13 +99,6 @@ class Launcher:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait()
-
-
-def status_socket_path():
-    """A path for VM_STATUS_SOCKET in a fresh folder of the test's own, removed at exit."""
-    folder = tempfile.mkdtemp(prefix="launcher-status-")
-    atexit.register(shutil.rmtree, folder, True)
-    return os.path.join(folder, "status.sock")
 
 
 def status_reply(path):

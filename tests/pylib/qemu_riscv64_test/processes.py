@@ -52,6 +52,38 @@ class Process:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def accept_call_times(trace_text):
+    """The start times (strace -ttt) of the accept calls in a trace."""
+    return [float(seconds) for seconds in re.findall(r"(\d+\.\d+) accept4?\(", trace_text)]
+
+
+def accept_calls_slowed(trace_path, tracer, timeout):
+    """Whether two accept calls in a row in `tracer`'s trace come 0.9 s or more apart, within
+    `timeout` s and while it runs."""
+    deadline = time.monotonic() + timeout
+    while tracer.poll() is None and time.monotonic() < deadline:
+        starts = accept_call_times(trace_path.read_text(errors="replace") if trace_path.exists() else "")
+        if len(starts) >= 2 and starts[-1] - starts[-2] >= 0.9:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def wait_backoff_at_ceiling(pid, trace_path, timeout=30):
+    """Waits until two accept calls of `pid` in a row are 0.9 s or more apart: its back-off
+    (10 ms, doubling) has reached its 1 s ceiling. strace times the calls into `trace_path`
+    (a pathlib.Path)."""
+    tracer = subprocess.Popen(["strace", "-f", "-qq", "-ttt", "-e", "trace=accept,accept4", "-o", str(trace_path),
+                               "-p", str(pid)], stderr=subprocess.PIPE, text=True)
+    try:
+        slowed = accept_calls_slowed(trace_path, tracer, timeout)
+    finally:
+        tracer.send_signal(signal.SIGINT)
+        _, complaint = tracer.communicate(timeout=30)
+    check(slowed, "the accept back-off never reached 1 s between calls in %d s (strace -p %d: %s)"
+          % (timeout, pid, complaint.strip() or "no complaint"))
+
+
 def check_accept_backs_off(pid, name):
     """Checks that a process whose accepts fail (out of descriptors, its back-off at its 1 s
     ceiling) tries accept about once a second, not in a loop; returns how many calls it made in
@@ -76,6 +108,14 @@ def check_accept_backs_off(pid, name):
 def check(condition, message):
     if not condition:
         raise AssertionError(message)
+
+
+def wait_until(what, condition, timeout=60):
+    """Polls `condition()` until it holds; fails naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        check(time.monotonic() < deadline, f"not within {timeout} s: {what}")
+        time.sleep(0.1)
 
 
 def free_port():
