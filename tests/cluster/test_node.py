@@ -49,6 +49,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from cluster import DEPLOYMENT_CHART, Failure, PodWatch, check, log, previous_chart
+from cpu_use import CpuUse
 from node import NODE_NAME, PAUSE_IMAGE, SMALL_NODE, Node
 from releases import NAMESPACE, helm_run, is_ready, pod_start_line
 from qemu_riscv64_test.console_session import ConsoleSession
@@ -499,8 +500,8 @@ def small_node_releases(cp, helm, home, chart, values):
         command, said = notes_wait(cp, shell, notes[release], release)
         ready[release] = time.monotonic() - section
         log(f"{command}: {said} ({ready[release]:.0f} s after the first helm install)")
-    check(True, f"both VMs Ready on the small node, as NOTES wait for them: {FIRST} after {ready[FIRST]:.0f} s, "
-                f"{SECOND} after {ready[SECOND]:.0f} s (time to both Ready: {max(ready.values()):.0f} s)")
+    log(f"both VMs Ready on the small node, as NOTES wait for them: {FIRST} after {ready[FIRST]:.0f} s, "
+        f"{SECOND} after {ready[SECOND]:.0f} s (time to both Ready: {max(ready.values()):.0f} s)")
     requested_cpu = requested_memory = 0
     pods = {}
     for release in installs:
@@ -543,8 +544,8 @@ def small_node_releases(cp, helm, home, chart, values):
     # The Service's cluster address from another pod: the helm test NOTES print.
     command = notes_line(notes[FIRST], "Check the release:").split(":", 1)[1].strip()
     tested = shell.run(command)
-    check(True, f"{command} (the Service's cluster address from the test pod): "
-                f"{' / '.join(x.strip() for x in tested.stdout.splitlines() if 'Phase' in x or 'console:' in x)}")
+    log(f"{command} (the Service's cluster address from the test pod): "
+        f"{' / '.join(x.strip() for x in tested.stdout.splitlines() if 'Phase' in x or 'console:' in x)}")
 
     # The debian-13 guest's agent powers it off when the kubelet stops the pod.
     pod = pods[FIRST]
@@ -692,7 +693,7 @@ def fleet_release(cp, helm, home, chart, images, prompt, volumes, front_screensh
     forward = PortForward(cp, f"service/{fullname}")
     try:
         listing = wait_front_lists(cp, forward.port, credentials, vms)
-        check(True, f"the release's Service is the front: its /vms.json lists {listing}")
+        log(f"the release's Service is the front: its /vms.json lists {listing}")
         consoles = {name: shell(forward.port, prompt, credentials, f"/{name}/ws") for name in vms}
         for name, console in consoles.items():
             run_in_guest(console, f"echo typed-in-{name}-$((6*7))", f"typed-in-{name}-42".encode())
@@ -713,7 +714,7 @@ def fleet_release(cp, helm, home, chart, images, prompt, volumes, front_screensh
         console = shell(forward.port, prompt, credentials)
         run_in_guest(console, "echo on-its-own-$((6*7))", b"on-its-own-42")
         console.close()
-        check(True, f"{vms[1]}'s own console answers through kubectl port-forward to its pod")
+        log(f"{vms[1]}'s own console answers through kubectl port-forward to its pod")
     finally:
         forward.close()
     fleet_scaled_back(cp, (helm, home, chart), fullname, vms, (credentials, prompt, token), front_screenshot)
@@ -748,13 +749,13 @@ def scale_up_with_helm(helm, cp, home, chart, replicas):
     upgrade = ["upgrade", FLEET, chart, "--reuse-values", "--set", f"replicas={replicas}"]
     try:
         helm_run(helm, cp, home, *upgrade)
-        check(True, f"helm upgrade --set replicas={replicas} after kubectl scale: accepted (client-side apply)")
+        log(f"helm upgrade --set replicas={replicas} after kubectl scale: accepted (client-side apply)")
     except Failure as refused:
         check("conflict" in str(refused) and ".spec.replicas" in str(refused),
               f"helm upgrade --set replicas={replicas} after kubectl scale: refused for the conflict on "
               f".spec.replicas the chart README names: {str(refused).strip().splitlines()[-1]}")
         helm_run(helm, cp, home, *upgrade, "--force-conflicts")
-        check(True, f"helm upgrade --set replicas={replicas} --force-conflicts: accepted")
+        log(f"helm upgrade --set replicas={replicas} --force-conflicts: accepted")
 
 
 QUIET_S = 10  # keys typed into VM 0 before the others start
@@ -834,18 +835,23 @@ def fleet_scaled_back(cp, helm_chart, fullname, vms, session, front_screenshot):
         time.sleep(QUIET_S)  # VM 0 alone first: what the keys take on this node at rest
         quiet = {how: len(sampler.samples_ms) for how, sampler in samplers.items()}
         started = time.monotonic()
+        cpu_use = CpuUse()
+        cpu_use.start()
         scale_up_with_helm(helm, cp, home, chart, len(vms))
         cp.wait_for(f"{', '.join(vms)} Ready again", lambda: sum(
             is_ready(p, None) for p in fleet_pods(cp) if p["metadata"]["name"] in vms) == len(vms),
             BOOT_DEADLINE_S)
         took = time.monotonic() - started
+        cpu_use.stop()
+        print(f"CPU used on this machine while {vms[1]} and {vms[2]} started ({took:.0f} s on {os.cpu_count()} "
+              f"cores): {cpu_use.summary()}", flush=True)
         echoes = {how: (sampler.summary(0, quiet[how]), sampler.stop(quiet[how]))
                   for how, sampler in samplers.items()}
         for sampler in samplers.values():
             sampler.console.close()
-        check(True, f"typed in {vms[0]} for {QUIET_S} s alone, then while {vms[1]} and {vms[2]} started again "
-                    f"({took:.0f} s to all Ready): " + "; ".join(
-                        f"{how}: alone {alone}, beside the starts {beside}" for how, (alone, beside) in echoes.items()))
+        log(f"typed in {vms[0]} for {QUIET_S} s alone, then while {vms[1]} and {vms[2]} started again "
+            f"({took:.0f} s to all Ready): " + "; ".join(
+                f"{how}: alone {alone}, beside the starts {beside}" for how, (alone, beside) in echoes.items()))
         check_front_watch(watch, vms[2], front_screenshot)
         started_as = pod_start_line(cp, cp.get("pod", vms[2], NAMESPACE))
         wait_front_lists(cp, forward.port, credentials, vms)
@@ -1063,11 +1069,11 @@ def check_page_and_write(cp, credentials, prompt, screenshot):
     try:
         subprocess.run(["node", BROWSER_CHECK, f"http://{quote(credentials, safe=':')}@127.0.0.1:{forward.port}/",
                         "uname -m", "riscv64", screenshot, prompt.strip()], check=True)
-        check(True, f"the console page in Chromium, through kubectl port-forward, typed `uname -m` and "
-                    f"read riscv64 ({screenshot})")
+        log(f"the console page in Chromium, through kubectl port-forward, typed `uname -m` and "
+            f"read riscv64 ({screenshot})")
         console = shell(forward.port, prompt, credentials)
         run_in_guest(console, f"echo {token} >/mnt/kept.txt; sync; echo written-$((6*7))", b"written-42")
-        check(True, "wrote /mnt/kept.txt on the guest's disk (the PVC) through the console")
+        log("wrote /mnt/kept.txt on the guest's disk (the PVC) through the console")
         console.close()
     finally:
         forward.close()
