@@ -19,9 +19,9 @@ from collections import namedtuple
 import pytest
 
 from qemu_riscv64_test.console import wait_for_shell
-from qemu_riscv64_test.console_session import ConsoleSession
+from qemu_riscv64_test.console_session import ConsoleSession, refused_status
 from qemu_riscv64_test.processes import check
-from qemu_riscv64_test.websocket import HandshakeError, http_get
+from qemu_riscv64_test.websocket import http_get
 
 # The writable console's port and two sessions on it; a session on the read-only console.
 Sessions = namedtuple("Sessions", "port a b viewer")
@@ -48,15 +48,6 @@ def run_command(session, command, answer):
     session.type(command + "\r")
     session.read_until(b"\n" + answer.encode() + b"\r", timeout=60, since=mark)
     return bytes(session.output[mark:])
-
-
-def refused_status(port, **options):
-    """The HTTP status a refused WebSocket handshake got (None: accepted)."""
-    try:
-        ConsoleSession(port, **options).close()
-    except HandshakeError as error:
-        return error.status
-    return None
 
 
 def arithmetic(sessions):

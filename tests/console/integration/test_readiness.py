@@ -16,11 +16,11 @@ import time
 
 import pytest
 
-from qemu_riscv64_test.console_session import ConsoleSession
+from qemu_riscv64_test.console_session import ConsoleSession, refused_status
 from qemu_riscv64_test.guest import PrivateGuest
 from qemu_riscv64_test.launcher import start_launcher
 from qemu_riscv64_test.processes import check
-from qemu_riscv64_test.websocket import HandshakeError, http_get
+from qemu_riscv64_test.websocket import http_get
 
 READY_LINE = "qemu-riscv64 busybox guest ready"
 READY_MARK = "launcher: guest ready"
@@ -42,15 +42,6 @@ def never_ready_launcher(launcher_binary, guest_dir, tmp_path):
 
 def readyz(port):
     return http_get(port, "/readyz")[0]
-
-
-def refused_status(port, **options):
-    """The HTTP status a refused WebSocket handshake got (None: accepted)."""
-    try:
-        ConsoleSession(port, **options).close()
-    except HandshakeError as error:
-        return error.status
-    return None
 
 
 def probe_until_ready(port, launcher, timeout=240):

@@ -8,7 +8,7 @@ import re
 import struct
 import time
 
-from .websocket import OP_BINARY, OP_PING, OP_PONG, ConnectionClosed, WebSocket
+from .websocket import OP_BINARY, OP_PING, OP_PONG, ConnectionClosed, HandshakeError, WebSocket
 
 HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "console", "src",
                       "protocol.hpp")
@@ -88,3 +88,12 @@ class ConsoleSession:
 
     def close(self):
         self.ws.close()
+
+
+def refused_status(port, **options):
+    """The HTTP status a refused WebSocket handshake got (None: accepted)."""
+    try:
+        ConsoleSession(port, **options).close()
+    except HandshakeError as error:
+        return error.status
+    return None
