@@ -770,6 +770,7 @@ class EchoSampler(threading.Thread):
         super().__init__(daemon=True)
         self.console, self.key, self.every_s = console, key, every_s
         self.samples_ms = []
+        self.sent_at = []  # time.monotonic() of each timed key
         self.error = None
         self.stopping = threading.Event()
 
@@ -781,6 +782,7 @@ class EchoSampler(threading.Thread):
                 self.console.type(self.key)
                 self.console.read_until(self.key.encode(), 30, since)
                 self.samples_ms.append((time.monotonic() - started) * 1000)
+                self.sent_at.append(started)
         except (OSError, TimeoutError) as error:
             self.error = error
 
@@ -799,7 +801,14 @@ class EchoSampler(threading.Thread):
             raise Failure("no keystroke echo was timed")
         return (f"{len(ms)} keys, echo p50 {statistics.median(ms):.1f} ms, "
                 f"p99 {ms[min(len(ms) - 1, int(len(ms) * 0.99))]:.1f} ms, max {ms[-1]:.1f} ms, "
-                f"{sum(x > 50 for x in ms)} over 50 ms")
+                f"{sum(x > 50 for x in ms)} over 50 ms{self.slow_keys(start, end)}")
+
+    def slow_keys(self, start, end):
+        """When the keys over 50 ms were typed, in seconds after the first key of the stretch."""
+        # The typing thread may have added one list's entry and not yet the other's: zip cuts it.
+        timed = list(zip(self.sent_at, self.samples_ms, strict=False))[start:end]
+        slow = [f"{ms:.0f} ms at {sent - timed[0][0]:.1f} s" for sent, ms in timed if ms > 50]
+        return f" ({', '.join(slow)})" if slow else ""
 
 
 def fleet_scaled_back(cp, helm_chart, fullname, vms, session, front_screenshot):
