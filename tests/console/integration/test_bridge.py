@@ -51,10 +51,10 @@ import time
 
 import pytest
 
-from qemu_riscv64_test.console_session import OP, ConsoleSession
+from qemu_riscv64_test.console_session import OP, ConsoleSession, refused_status
 from qemu_riscv64_test.guest import BUSYBOX_PROMPT as PROMPT
 from qemu_riscv64_test.processes import check, check_accept_backs_off, wait_backoff_at_ceiling
-from qemu_riscv64_test.websocket import (OP_BINARY, OP_PING, OP_PONG, OP_TEXT, ConnectionClosed, HandshakeError,
+from qemu_riscv64_test.websocket import (OP_BINARY, OP_PING, OP_PONG, OP_TEXT, ConnectionClosed,
                                          http_get, raw_request, upgrade_lines)
 from qemu_riscv64_test.websocket import basic_auth as authorization
 
@@ -106,15 +106,6 @@ def starved_console(console_binary, telnet_peer):
 def serving_port(console):
     """The port in the first line of a console's output ("serving http://HOST:PORT ...")."""
     return int(re.search(r"serving http://[^ ]+:(\d+) ", console.stdout.readline()).group(1))
-
-
-def refused(port, **options):
-    """The HTTP status a refused WebSocket handshake got (None: accepted)."""
-    try:
-        ConsoleSession(port, **options).close()
-    except HandshakeError as error:
-        return error.status
-    return None
 
 
 def echo_works(session, text):
@@ -233,12 +224,12 @@ def test_utf8_split(bridge):
 
 def test_foreign_origin_403(bridge):
     _, _, port = bridge()
-    check(refused(port, origin="http://evil.example") == 403, "foreign Origin not refused with 403")
-    check(refused(port, origin="http://127.0.0.1:%d" % port) is None, "same-host Origin refused")
-    check(refused(port) is None, "a client without Origin refused")
+    check(refused_status(port, origin="http://evil.example") == 403, "foreign Origin not refused with 403")
+    check(refused_status(port, origin="http://127.0.0.1:%d" % port) is None, "same-host Origin refused")
+    check(refused_status(port) is None, "a client without Origin refused")
     _, _, port = bridge(console_flags=["--allow-origin", r"https://console\.example\.org"])
-    check(refused(port, origin="https://console.example.org") is None, "--allow-origin ignored")
-    check(refused(port, origin="http://evil.example") == 403, "foreign Origin accepted")
+    check(refused_status(port, origin="https://console.example.org") is None, "--allow-origin ignored")
+    check(refused_status(port, origin="http://evil.example") == 403, "foreign Origin accepted")
 
 
 def test_basic_auth(bridge):
@@ -246,8 +237,8 @@ def test_basic_auth(bridge):
     wrong = {"Authorization": authorization("admin:nope")}
     for flags, env in ((["--auth", "admin:pa55:word"], None), ([], {"CONSOLE_AUTH": "admin:pa55:word"})):
         _, _, port = bridge(console_flags=flags, env=env)
-        check(refused(port) == 401, "/ws without credentials not 401")
-        check(refused(port, headers=wrong) == 401, "/ws with wrong credentials not 401")
+        check(refused_status(port) == 401, "/ws without credentials not 401")
+        check(refused_status(port, headers=wrong) == 401, "/ws with wrong credentials not 401")
         status, head, _ = http_get(port, "/")
         check(status == 401 and "WWW-Authenticate: Basic" in head, "page without credentials: %d" % status)
         check(http_get(port, "/assets/xterm.js")[0] == 401, "asset without credentials served")
@@ -310,12 +301,12 @@ def test_oversized_frame(bridge):
 def test_max_sessions(bridge):
     _, _, port = bridge(console_flags=["--max-sessions", "2"])
     first, second = ConsoleSession(port), ConsoleSession(port)
-    check(refused(port) == 503, "a third session was accepted")
+    check(refused_status(port) == 503, "a third session was accepted")
     check(echo_works(first, "one") and echo_works(second, "two"), "echo")
     first.close()
     second.read_until("two")
     # The slot frees once the server has seen the close.
-    check(any(refused(port) is None for _ in range(200)), "the closed session's slot was never given back")
+    check(any(refused_status(port) is None for _ in range(200)), "the closed session's slot was never given back")
 
 
 def test_http_routes(bridge):

@@ -42,12 +42,12 @@ import time
 import pytest
 
 from qemu_riscv64_test.console import start_console, start_peer
-from qemu_riscv64_test.console_session import ConsoleSession
+from qemu_riscv64_test.console_session import ConsoleSession, refused_status
 from qemu_riscv64_test.dns import TYPE_PTR, DnsServer, reverse_name
 from qemu_riscv64_test.launcher import FakeStatus
 from qemu_riscv64_test.processes import Process, check, free_port
 from qemu_riscv64_test.prometheus import Scrape
-from qemu_riscv64_test.websocket import (ConnectionClosed, HandshakeError, basic_auth, http_get, raw_request,
+from qemu_riscv64_test.websocket import (ConnectionClosed, basic_auth, http_get, raw_request,
                                          upgrade_lines)
 
 PASSWORD = "admin:fleet-pa55"
@@ -197,15 +197,6 @@ def large_recording(tmp_path):
     fake.close()
 
 
-def refused(port, path, **options):
-    """The HTTP status a refused WebSocket handshake got (None: accepted)."""
-    try:
-        ConsoleSession(port, path=path, **options).close()
-    except HandshakeError as error:
-        return error.status
-    return None
-
-
 def discovery_rounds(port, headers):
     """The front's count of completed looks for VMs, from its /metrics."""
     text = http_get(port, "/metrics", headers=headers)[2].decode()
@@ -348,7 +339,7 @@ def test_refusals(fleet):
 def check_bad_targets_refused(port):
     """Unknown names 404; traversal, encodings, addresses and absolute URIs 400 or 404."""
     check(http_get(port, "/vm-z/", headers=AUTH)[0] == 404, "an unknown VM")
-    check(refused(port, "/vm-z/ws", headers=AUTH) == 404, "an unknown VM's WebSocket")
+    check(refused_status(port, path="/vm-z/ws", headers=AUTH) == 404, "an unknown VM's WebSocket")
     for target in ("/vm-a/../vm-b/ws", "/vm-a/../../etc/passwd", "/%2e%2e/vm-b/", "/vm-a/%2e%2e/status",
                    "/vm-a/..%2fvm-b/", "/vm-a%2f..%2fvm-b/", "/vm-a//ws", "/vm-a/./ws", "/vm-a\\..\\vm-b/"):
         status, _, body = http_get(port, target, headers=AUTH)
@@ -365,7 +356,7 @@ def check_credentials_asked(port):
     for target in ("/", "/vms.json", "/vm-a/", "/vm-a/assets/xterm.js"):
         status, head, _ = http_get(port, target)
         check(status == 401 and "WWW-Authenticate: Basic" in head, "%s without credentials" % target)
-    check(refused(port, "/vm-a/ws", headers={}) == 401, "/vm-a/ws without credentials")
+    check(refused_status(port, path="/vm-a/ws", headers={}) == 401, "/vm-a/ws without credentials")
     wrong = {"Authorization": basic_auth("admin:wrong")}
     check(http_get(port, "/vm-a/", headers=wrong)[0] == 401, "wrong credentials")
     check(http_get(port, "/healthz")[0] == 200, "probes open at this machine's names")
@@ -442,7 +433,7 @@ def check_failed_then_gone(vms):
     vms.vms["vm-b"].console.stop()
     vms.wait_for_list(lambda by: by["vm-b"]["state"] == "failed", "vm-b failed")
     print("vm-b failed %.1f s after its console stopped" % (time.monotonic() - started))
-    check(refused(vms.front_port, "/vm-b/ws", headers=AUTH) == 502, "a failed VM's WebSocket")
+    check(refused_status(vms.front_port, path="/vm-b/ws", headers=AUTH) == 502, "a failed VM's WebSocket")
     check(http_get(vms.front_port, "/vm-b/", headers=AUTH)[0] == 502, "a failed VM's page")
     vms.in_dns.remove(vms.vms["vm-b"].address)
     vms.wait_for_list(lambda by: "vm-b" not in by, "vm-b gone")
