@@ -6,6 +6,7 @@ what to print when a test fails.
 A run whose tests were all skipped (no root, a tool missing) exits 77, which ctest
 reports as Skipped (SKIP_RETURN_CODE in tests/CMakeLists.txt).
 """
+import functools
 import subprocess
 import sys
 
@@ -54,51 +55,39 @@ def helm_binary(pytestconfig):
     return subprocess.run([script], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
 
 
+def stopped_after_test(start):
+    """The body of a factory fixture: yields `start` (-> (process, port)) keeping each process
+    it starts, and stops them, last first, after the test."""
+    started = []
+
+    def start_and_keep(*args, **options):
+        process, port = start(*args, **options)
+        started.append(process)
+        return process, port
+
+    yield start_and_keep
+    for process in reversed(started):
+        process.stop()
+
+
 @pytest.fixture
 def telnet_peer():
     """Starts QEMU-like telnet peers: telnet_peer(*flags) -> (process, port)."""
-    peers = []
-
-    def start(*flags):
-        peer, port = start_peer(*flags)
-        peers.append(peer)
-        return peer, port
-
-    yield start
-    for peer in reversed(peers):
-        peer.stop()
+    yield from stopped_after_test(start_peer)
 
 
 @pytest.fixture
 def console_server(console_binary):
     """Starts consoles bridged to a telnet port:
     console_server(telnet_port, *flags, env=None, listen_port=0, listen_host=...) -> (process, port)."""
-    consoles = []
-
-    def start(telnet_port, *flags, **options):
-        console, port = start_console(console_binary, telnet_port, *flags, **options)
-        consoles.append(console)
-        return console, port
-
-    yield start
-    for console in reversed(consoles):
-        console.stop()
+    yield from stopped_after_test(functools.partial(start_console, console_binary))
 
 
 @pytest.fixture
 def busybox_launcher(launcher_binary, guest_dir):
     """Starts the real launcher on a private copy of the busybox guest:
     busybox_launcher(extra_env=None) -> (process, telnet port)."""
-    launchers = []
-
-    def start(extra_env=None):
-        launcher, port = start_launcher(launcher_binary, guest_dir, extra_env)
-        launchers.append(launcher)
-        return launcher, port
-
-    yield start
-    for launcher in reversed(launchers):
-        launcher.stop()
+    yield from stopped_after_test(functools.partial(start_launcher, launcher_binary, guest_dir))
 
 
 @pytest.hookimpl(wrapper=True)
